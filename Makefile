@@ -1,0 +1,73 @@
+# Two commands do all the set-up on a fresh machine:
+#   make run   install, migrate, load the demo family, serve on :8000 (SQLite)
+#   make test  install what the tests need, lint, run the whole suite
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_LINK_MODE := copy
+# uv itself: on PATH, or installed into the user's Python by `make uv`.
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+# Python 3.13 (3.12 works too): the first one found on this machine.
+PYTHON ?= $(firstword $(wildcard /usr/local/bin/python3.13 /usr/bin/python3.13 \
+	$(HOME)/.pyenv/versions/3.13*/bin/python3.13 /usr/local/bin/python3.12 \
+	/usr/bin/python3.12 $(HOME)/.pyenv/versions/3.12*/bin/python3.12))
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 0.0.0.0
+PORT ?= 8000
+
+.PHONY: help uv install install-dev messages run test lint fmt bench clean
+
+help:
+	@echo "make run    - install, migrate, demo family, serve on $(HOST):$(PORT)"
+	@echo "make test   - install test tools, lint, run every test"
+	@echo "make bench  - benchmarks (after make test's install)"
+
+uv:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
+		|| python3 -m pip install --quiet --user uv
+
+install: uv
+	@test -n "$(PYTHON)" || { echo "Python 3.13 or 3.12 not found; set PYTHON=/path/to/python3.13"; exit 1; }
+	$(UV) sync --frozen --no-dev --python $(PYTHON)
+	@$(MAKE) --no-print-directory messages
+
+install-dev: uv
+	@test -n "$(PYTHON)" || { echo "Python 3.13 or 3.12 not found; set PYTHON=/path/to/python3.13"; exit 1; }
+	$(UV) sync --frozen --python $(PYTHON)
+	npm ci --no-audit --no-fund --loglevel=error
+	@$(MAKE) --no-print-directory messages
+
+# The .mo catalogues are built from the .po files, never committed.
+messages:
+	@if command -v msgfmt >/dev/null 2>&1; then \
+		$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0; \
+	else echo "gettext (msgfmt) is missing: apt-get install gettext"; exit 1; fi
+
+run: install
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py demo_family --if-empty
+	$(PY) manage.py ensure_admin
+	$(PY) manage.py collectstatic --no-input -v0
+	@echo "Admin: http://localhost:$(PORT)/admin/"
+	DEBUG=$${DEBUG:-1} $(VENV)/bin/gunicorn --config config/gunicorn.conf.py \
+		--bind $(HOST):$(PORT) config.wsgi
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run -v0
+
+fmt:
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: install-dev lint
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: install-dev
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache

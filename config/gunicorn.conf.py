@@ -1,0 +1,32 @@
+"""gunicorn settings for Hibi: small threaded workers that restart cleanly.
+
+Every value can be changed from the environment without editing this file.
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+worker_class = "gthread"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# The heartbeat file lives in RAM: on an SD card or a slow NAS disk a
+# blocked write would make the arbiter think the worker hung.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# Nothing talks to gunicorn's control socket here; it would be one more
+# writable file and one more way in.
+control_socket_disable = True
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# Shorter than `docker stop`'s 10 s, so workers finish their requests and
+# exit before the container is killed.
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "8"))
+keepalive = 5
+# Drop a connection's request if the queue is long rather than serve it minutes late.
+backlog = int(os.environ.get("GUNICORN_BACKLOG", "64"))
+# Behind a reverse proxy, trust its X-Forwarded-* headers (comma-separated IPs).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+accesslog = "-"
+errorlog = "-"
+# %({x-forwarded-for}i)s shows the client behind a proxy; %(h)s is the proxy itself.
+access_log_format = '%({x-forwarded-for}i)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = 50

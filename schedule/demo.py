@@ -1,0 +1,210 @@
+"""The demo family: a Tokyo household of four, their weekday and day-off plans,
+a ward-style garbage calendar, a rotating chore, a note and a living-room wall.
+
+`load_demo_family()` is idempotent: rows are found by their Japanese title and
+brought back to the values below, so running it twice leaves the same data.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+from django.db import transaction
+
+from .models import Block, Chore, ChoreAssignee, Display, Member, Note, Plan, Revision
+
+MEMBERS = [
+    # key, ja, en, colour, icon
+    ("papa", "パパ", "Dad", "#2f6fb3", "person"),
+    ("mama", "ママ", "Mom", "#c2457a", "person"),
+    ("haru", "はる", "Haru", "#e08a1e", "child"),
+    ("mio", "みお", "Mio", "#3c9a5f", "child"),
+]
+PARENTS = ("papa", "mama")
+KIDS = ("haru", "mio")
+
+# start, end, ja, en, icon, members (empty: everyone)
+WEEKDAY_BLOCKS = [
+    ("06:30", "07:00", "おはよう・着がえ", "Wake up & dress", "sun", ()),
+    ("07:00", "07:45", "朝ごはん", "Breakfast", "breakfast", ()),
+    ("07:45", "08:30", "おでかけの準備", "Get ready to go", "backpack", ()),
+    ("08:30", "12:00", "お仕事", "Work", "briefcase", PARENTS),
+    ("12:00", "13:00", "お昼休み", "Lunch break", "lunch", PARENTS),
+    ("13:00", "17:00", "お仕事", "Work", "briefcase", PARENTS),
+    ("08:30", "16:30", "保育園・学校", "Daycare & school", "school", KIDS),
+    ("16:30", "17:00", "おやつ・あそび", "Snack & play", "play", KIDS),
+    ("17:00", "17:20", "お片付け", "Clean-up", "tidy", ()),
+    ("17:20", "17:30", "ルンバ", "Roomba", "robot-vacuum", ()),
+    ("17:30", "18:15", "お風呂", "Bath", "bath", ()),
+    ("18:15", "19:00", "夜ごはん", "Dinner", "dinner", ()),
+    ("19:00", "20:30", "家族の時間", "Family time", "family", ()),
+    ("20:30", "21:00", "寝る準備", "Get ready for bed", "toothbrush", ()),
+    ("21:00", "06:30", "おやすみ", "Sleep", "moon", ()),
+]
+DAY_OFF_BLOCKS = [
+    ("07:00", "07:30", "おはよう・着がえ", "Wake up & dress", "sun", ()),
+    ("07:30", "08:30", "朝ごはん", "Breakfast", "breakfast", ()),
+    ("08:30", "12:00", "おでかけ・公園", "Outing & park", "park", ()),
+    ("12:00", "13:00", "昼ごはん", "Lunch", "lunch", ()),
+    ("13:00", "15:00", "お昼寝", "Nap", "bed", KIDS),
+    ("13:00", "15:00", "家事", "Housework", "laundry", PARENTS),
+    ("15:00", "17:00", "家族であそぶ", "Play together", "play", ()),
+    ("17:00", "17:20", "お片付け", "Clean-up", "tidy", ()),
+    ("17:20", "17:30", "ルンバ", "Roomba", "robot-vacuum", ()),
+    ("17:30", "18:15", "お風呂", "Bath", "bath", ()),
+    ("18:15", "19:00", "夜ごはん", "Dinner", "dinner", ()),
+    ("19:00", "20:30", "家族の時間", "Family time", "family", ()),
+    ("20:30", "21:00", "寝る準備", "Get ready for bed", "toothbrush", ()),
+    ("21:00", "07:00", "おやすみ", "Sleep", "moon", ()),
+]
+RULE_START = date(2026, 1, 1)
+# ja, en, icon, time, rule, holiday policy, assignees, rotate
+CHORES = [
+    (
+        "燃やすごみ",
+        "Burnable trash",
+        "trash-burnable",
+        "08:00",
+        "FREQ=WEEKLY;BYDAY=MO,TH",
+        "keep",
+        ("papa",),
+        False,
+    ),
+    (
+        "プラスチック",
+        "Plastics",
+        "recycle",
+        "08:00",
+        "FREQ=WEEKLY;BYDAY=TU",
+        "keep",
+        ("mama",),
+        False,
+    ),
+    (
+        "カン・ビン・ペットボトル",
+        "Cans, bottles & PET",
+        "bottle",
+        "08:00",
+        "FREQ=MONTHLY;BYDAY=2FR,4FR",
+        "skip",
+        ("papa",),
+        False,
+    ),
+    (
+        "燃やさないごみ",
+        "Non-burnable trash",
+        "trash",
+        "08:00",
+        "FREQ=MONTHLY;BYDAY=3WE",
+        "next",
+        ("mama",),
+        False,
+    ),
+    (
+        "ルンバのスイッチ",
+        "Start the Roomba",
+        "robot-vacuum",
+        "17:20",
+        "FREQ=DAILY",
+        "keep",
+        KIDS,
+        True,
+    ),
+    (
+        "植物に水やり",
+        "Water the plants",
+        "plant",
+        "07:30",
+        "FREQ=DAILY;INTERVAL=3",
+        "keep",
+        ("haru", "mio"),
+        False,
+    ),
+]
+
+
+def _members() -> dict[str, Member]:
+    found = {}
+    for order, (key, ja, en, colour, icon) in enumerate(MEMBERS):
+        member, _ = Member.objects.update_or_create(
+            name_ja=ja, defaults={"name_en": en, "colour": colour, "icon": icon, "order": order}
+        )
+        found[key] = member
+    return found
+
+
+def _plan(ja, en, weekdays, on_holidays, priority, blocks, members) -> Plan:
+    plan, _ = Plan.objects.update_or_create(
+        name_ja=ja,
+        defaults={
+            "name_en": en,
+            "weekdays": Plan.weekdays_from_list(weekdays),
+            "on_holidays": on_holidays,
+            "priority": priority,
+            "valid_from": None,
+            "valid_until": None,
+        },
+    )
+    kept = []
+    for start, end, title_ja, title_en, icon, who in blocks:
+        block, _ = Block.objects.update_or_create(
+            plan=plan,
+            start=time.fromisoformat(start),
+            title_ja=title_ja,
+            defaults={"end": time.fromisoformat(end), "title_en": title_en, "icon": icon},
+        )
+        block.members.set([members[key] for key in who])
+        kept.append(block.pk)
+    plan.blocks.exclude(pk__in=kept).delete()
+    return plan
+
+
+@transaction.atomic
+def load_demo_family(today: date, reset: bool = False) -> Display:
+    if reset:
+        for model in (Display, Note, Chore, Plan, Member):
+            model.objects.all().delete()
+    members = _members()
+    _plan("平日", "Weekday", [0, 1, 2, 3, 4], False, 0, WEEKDAY_BLOCKS, members)
+    _plan("休日", "Day off", [5, 6], True, 10, DAY_OFF_BLOCKS, members)
+    for ja, en, icon, at, rule, policy, who, rotate in CHORES:
+        chore, _ = Chore.objects.update_or_create(
+            title_ja=ja,
+            defaults={
+                "title_en": en,
+                "icon": icon,
+                "time": time.fromisoformat(at),
+                "time_kind": Chore.BY
+                if icon.startswith(("trash", "recycle", "bottle"))
+                else Chore.AT,
+                "rrule": rule,
+                "start_date": RULE_START,
+                "extra_dates": [],
+                "exception_dates": ["2026-12-31", "2027-01-01"] if "ごみ" in ja else [],
+                "holiday_policy": policy,
+                "rotate": rotate,
+            },
+        )
+        for order, key in enumerate(who):
+            ChoreAssignee.objects.update_or_create(
+                chore=chore, member=members[key], defaults={"order": order}
+            )
+        ChoreAssignee.objects.filter(chore=chore).exclude(
+            member__in=[members[key] for key in who]
+        ).delete()
+    # The note covers the week of the day the demo was loaded, so it shows at once.
+    monday = today - timedelta(days=today.weekday())
+    Note.objects.update_or_create(
+        text_ja="土曜日におばあちゃんが来るよ",
+        defaults={
+            "text_en": "Grandma visits on Saturday",
+            "icon": "heart",
+            "start_date": monday,
+            "end_date": monday + timedelta(days=5),
+        },
+    )
+    display, _ = Display.objects.get_or_create(
+        name="リビング / Living room", defaults={"language": Display.BOTH}
+    )
+    Revision.bump()
+    return display

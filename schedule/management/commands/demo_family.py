@@ -1,0 +1,32 @@
+"""Load the demo family (idempotent); --reset deletes the family's data first."""
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from schedule.demo import load_demo_family
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the bilingual demo family of four, their plans and chores."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset", action="store_true", help="Delete all plans, chores and members first."
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the database already has a family member.",
+        )
+
+    def handle(self, *args, reset=False, if_empty=False, **options):
+        from schedule.models import Display, Member
+
+        if if_empty and Member.objects.exists():
+            self.stdout.write("The database already has a family; demo not loaded.")
+            display = Display.objects.first()
+        else:
+            display = load_demo_family(timezone.localdate(), reset=reset)
+            self.stdout.write(self.style.SUCCESS("Demo family loaded."))
+        if display is not None:
+            self.stdout.write(f"Wall of “{display.name}”: {display.get_absolute_url()}")

@@ -1,0 +1,118 @@
+"""Print what the wall would show for a date and time, as a table or JSON."""
+
+import json
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from schedule import planner
+from schedule.loading import load_household
+
+
+def _parse_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        message = f"--date {value!r} is not a date like 2026-11-23."
+        raise CommandError(message, returncode=2) from None
+
+
+def _parse_time(value: str) -> time:
+    try:
+        parsed = datetime.strptime(value, "%H:%M")
+    except ValueError:
+        raise CommandError(f"--at {value!r} is not a time like 17:05.", returncode=2) from None
+    return parsed.time()
+
+
+def chore_json(view: planner.ChoreView) -> dict:
+    return {
+        "id": view.chore.id,
+        "title_ja": view.chore.title_ja,
+        "title_en": view.chore.title_en,
+        "due": view.due.isoformat() if view.due else None,
+        "time_kind": view.chore.time_kind,
+        "assignee": [m.name_ja or m.name_en for m in view.assignees] or None,
+        "done": view.done,
+    }
+
+
+def as_json(day: planner.DayView, lang: str) -> dict:
+    return {
+        "date": day.date.isoformat(),
+        "at": day.moment.isoformat(),
+        "plan": day.plan.name(lang) if day.plan else None,
+        "holiday": day.holiday.name(lang) if day.holiday else None,
+        "blocks": [
+            {
+                "id": b.block.id,
+                "start": b.start.isoformat(),
+                "end": b.end.isoformat(),
+                "title_ja": b.block.title_ja,
+                "title_en": b.block.title_en,
+                "members": [m.name(lang) for m in b.members],
+                "lane": b.lane,
+                "current": b.current,
+                "progress": round(b.progress, 3),
+                "minutes_left": b.minutes_left,
+            }
+            for b in day.blocks
+        ],
+        "chores": [chore_json(c) for c in day.chores],
+        "tomorrow_chores": [chore_json(c) for c in day.tomorrow_chores],
+        "notes": [{"text_ja": n.text_ja, "text_en": n.text_en} for n in day.notes],
+    }
+
+
+class Command(BaseCommand):
+    help = "Show the day as the wall would: plan, blocks, chores and notes."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", help="YYYY-MM-DD (default: today)")
+        parser.add_argument("--at", help="HH:MM (default: now, or 12:00 on another date)")
+        parser.add_argument("--json", action="store_true", help="Print JSON instead of a table.")
+        parser.add_argument("--lang", choices=["ja", "en"], default=None)
+
+    def handle(self, *args, **options):
+        tz = ZoneInfo(settings.TIME_ZONE)
+        now = datetime.now(tz)
+        day = _parse_date(options["date"]) if options["date"] else now.date()
+        if options["at"]:
+            moment = planner.at(day, _parse_time(options["at"]), tz)
+        elif day == now.date():
+            moment = now
+        else:
+            moment = planner.at(day, time(12), tz)
+        lang = options["lang"] or settings.LANGUAGE_CODE
+        view = planner.day_view(load_household(day, tz), day, moment)
+        if options["json"]:
+            self.stdout.write(json.dumps(as_json(view, lang), ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(self.table(view, lang))
+
+    def table(self, view: planner.DayView, lang: str) -> str:
+        lines = [
+            f"{view.date:%Y-%m-%d (%a)} {view.moment:%H:%M}  "
+            f"{view.plan.name(lang) if view.plan else '-'}"
+            + (f"  [{view.holiday.name(lang)}]" if view.holiday else "")
+        ]
+        for b in view.blocks:
+            mark = ">" if b.current else ("." if b.past else " ")
+            who = ", ".join(m.name(lang) for m in b.members)
+            extra = f"  ({b.minutes_left} min left)" if b.current else ""
+            lines.append(
+                f" {mark} {b.start:%H:%M}-{b.end:%H:%M} [{b.lane}] {b.title(lang)}"
+                + (f" ({who})" if who else "")
+                + extra
+            )
+        for title, chores in (("chores", view.chores), ("tomorrow", view.tomorrow_chores)):
+            lines.append(f"{title}:")
+            for c in chores:
+                due = f"{c.chore.time_kind} {c.due:%H:%M}" if c.due else ""
+                who = ", ".join(m.name(lang) for m in c.assignees)
+                lines.append(f"  [{'x' if c.done else ' '}] {c.title(lang)} {due} {who}".rstrip())
+        for n in view.notes:
+            lines.append(f"note: {n.text(lang)}")
+        return "\n".join(lines)

@@ -1,0 +1,525 @@
+"""The family's day as data: members, plans and their blocks, chores, notes, displays.
+
+Rules that must always hold are database constraints; rules that need a
+friendly explanation live in `clean()` with a translatable message. Anything
+that asks "what happens at this moment" belongs to `planner.py`, not here.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from . import recurrence
+
+COLOUR_VALIDATOR = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", _("Enter a colour such as #3366cc."), code="colour"
+)
+ICON_VALIDATOR = RegexValidator(
+    r"^[a-z0-9][a-z0-9-]{0,47}$", _("Choose an icon from the list."), code="icon"
+)
+
+WEEKDAY_NAMES = (
+    _("Monday"),
+    _("Tuesday"),
+    _("Wednesday"),
+    _("Thursday"),
+    _("Friday"),
+    _("Saturday"),
+    _("Sunday"),
+)
+ALL_WEEKDAYS = 0b1111111
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def pick_language(ja: str, en: str, lang: str | None = None) -> str:
+    """The text in `lang` (default: the active language), else the other one."""
+    lang = (lang or get_language() or settings.LANGUAGE_CODE)[:2]
+    first, second = (en, ja) if lang == "en" else (ja, en)
+    return first or second
+
+
+class BilingualTitle(models.Model):
+    """Two explicit titles; `title` shows the active language, else the other."""
+
+    title_ja = models.CharField(_("title (Japanese)"), max_length=80, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=80, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return pick_language(self.title_ja, self.title_en)
+
+    def clean_titles(self) -> dict[str, ValidationError]:
+        if not self.title_ja.strip() and not self.title_en.strip():
+            return {"title_ja": ValidationError(_("Give a title in Japanese or English."))}
+        return {}
+
+
+def has_a_title(prefix: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=~Q(title_ja="") | ~Q(title_en=""), name=f"{prefix}_has_a_title"
+    )
+
+
+class Revision(models.Model):
+    """One counter bumped by every change the wall could show.
+
+    The wall's poll compares this (plus the date and the minute blocks change)
+    with the version it is showing, so an unchanged poll costs one query.
+    """
+
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    @classmethod
+    def bump(cls) -> None:
+        if not cls.objects.filter(pk=1).update(value=F("value") + 1):
+            cls.objects.get_or_create(pk=1, defaults={"value": 1})
+
+    @classmethod
+    def current(cls) -> int:
+        return cls.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+
+
+class Member(models.Model):
+    name_ja = models.CharField(_("name (Japanese)"), max_length=40, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=40, blank=True)
+    colour = models.CharField(
+        _("colour"), max_length=7, default="#3366cc", validators=[COLOUR_VALIDATOR]
+    )
+    icon = models.CharField(_("icon"), max_length=48, default="person", validators=[ICON_VALIDATOR])
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("family member")
+        verbose_name_plural = _("family members")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name_ja="") | ~Q(name_en=""), name="member_has_a_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return pick_language(self.name_ja, self.name_en)
+
+    def clean(self) -> None:
+        if not self.name_ja.strip() and not self.name_en.strip():
+            raise ValidationError({"name_ja": _("Give a name in Japanese or English.")})
+
+
+class Plan(models.Model):
+    """A routine ("平日 / Weekday") and the rule for the days it applies to.
+
+    On a given date: a one-off override wins; then, on a public holiday, the
+    highest-priority plan that applies to holidays; else the highest-priority
+    plan for that weekday. `valid_from`/`valid_until` bound both rules.
+    """
+
+    name_ja = models.CharField(_("name (Japanese)"), max_length=60, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=60, blank=True)
+    weekdays = models.PositiveSmallIntegerField(
+        _("weekdays"),
+        default=0,
+        help_text=_("The days of the week this plan is for."),
+    )
+    on_holidays = models.BooleanField(
+        _("public holidays"),
+        default=False,
+        help_text=_("Use this plan on public holidays, whatever the weekday."),
+    )
+    valid_from = models.DateField(_("from"), null=True, blank=True)
+    valid_until = models.DateField(_("until"), null=True, blank=True)
+    priority = models.SmallIntegerField(
+        _("priority"),
+        default=0,
+        help_text=_("When two plans fit the same day, the higher number wins."),
+    )
+
+    class Meta:
+        ordering = ["-priority", "id"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name_ja="") | ~Q(name_en=""), name="plan_has_a_name"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekdays__gte=0) & Q(weekdays__lte=ALL_WEEKDAYS),
+                name="plan_weekdays_are_a_week",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_until__gte=F("valid_from")),
+                name="plan_range_is_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return pick_language(self.name_ja, self.name_en)
+
+    @property
+    def weekday_list(self) -> list[int]:
+        return [day for day in range(7) if self.weekdays & (1 << day)]
+
+    @staticmethod
+    def weekdays_from_list(days: list[int] | list[str]) -> int:
+        return sum(1 << int(day) for day in set(days))
+
+    def clean(self) -> None:
+        errors = {}
+        if not self.name_ja.strip() and not self.name_en.strip():
+            errors["name_ja"] = ValidationError(_("Give a name in Japanese or English."))
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            errors["valid_until"] = ValidationError(_("The end date is before the start date."))
+        if errors:
+            raise ValidationError(errors)
+
+
+class PlanOverride(models.Model):
+    """A one-off date that follows another plan ("this Saturday: school event")."""
+
+    date = models.DateField(_("date"), unique=True)
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="overrides", verbose_name=_("plan")
+    )
+    reason = models.CharField(_("reason"), max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("date override")
+        verbose_name_plural = _("date overrides")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} → {self.plan}"
+
+    @property
+    def is_past(self) -> bool:
+        return self.date < timezone.localdate()
+
+
+class Block(BilingualTitle):
+    """A stretch of a plan's day. `end` earlier than `start` runs past midnight."""
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="blocks", verbose_name=_("plan")
+    )
+    start = models.TimeField(_("start"))
+    end = models.TimeField(_("end"), help_text=_("Earlier than the start: ends the next day."))
+    icon = models.CharField(_("icon"), max_length=48, blank=True, validators=[ICON_VALIDATOR])
+    colour = models.CharField(_("colour"), max_length=7, blank=True, validators=[COLOUR_VALIDATOR])
+    members = models.ManyToManyField(
+        Member,
+        blank=True,
+        related_name="blocks",
+        verbose_name=_("members"),
+        help_text=_("Nobody chosen means the whole family."),
+    )
+
+    class Meta:
+        ordering = ["plan", "start", "id"]
+        verbose_name = _("block")
+        verbose_name_plural = _("blocks")
+        constraints = [
+            has_a_title("block"),
+            models.CheckConstraint(condition=~Q(start=F("end")), name="block_has_a_length"),
+        ]
+
+    @property
+    def crosses_midnight(self) -> bool:
+        return self.end < self.start
+
+    def duration(self) -> timedelta:
+        start = datetime.combine(date.min, self.start)
+        end = datetime.combine(date.min + timedelta(days=self.crosses_midnight), self.end)
+        return end - start
+
+    def clean(self) -> None:
+        errors = self.clean_titles()
+        if self.start is not None and self.start == self.end:
+            errors["end"] = ValidationError(
+                _("The end is the same as the start; a block needs some length.")
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class Chore(BilingualTitle):
+    """Something to do on certain days: take out the burnable trash, start the Roomba."""
+
+    AT = "at"
+    BY = "by"
+    TIME_KINDS = [(AT, _("at")), (BY, _("by"))]
+    HOLIDAY_POLICIES = [
+        (recurrence.KEEP, _("keep the day")),
+        (recurrence.SKIP, _("skip it")),
+        (recurrence.NEXT_DAY, _("move to the next day")),
+    ]
+
+    icon = models.CharField(_("icon"), max_length=48, blank=True, validators=[ICON_VALIDATOR])
+    time = models.TimeField(_("time"), null=True, blank=True)
+    time_kind = models.CharField(_("at or by"), max_length=2, choices=TIME_KINDS, default=BY)
+    assignees = models.ManyToManyField(
+        Member,
+        blank=True,
+        through="ChoreAssignee",
+        related_name="chores",
+        verbose_name=_("assignees"),
+    )
+    rotate = models.BooleanField(
+        _("take turns"),
+        default=False,
+        help_text=_("Assignees take turns, one per occurrence, in their order."),
+    )
+    rrule = models.CharField(
+        _("repeat rule"),
+        max_length=200,
+        blank=True,
+        help_text=_("RFC 5545 rule, e.g. FREQ=WEEKLY;BYDAY=MO,TH."),
+    )
+    start_date = models.DateField(_("starting"), default=date.today)
+    extra_dates = models.JSONField(_("extra dates"), default=list, blank=True)
+    exception_dates = models.JSONField(_("exception dates"), default=list, blank=True)
+    holiday_policy = models.CharField(
+        _("on a public holiday"),
+        max_length=4,
+        choices=HOLIDAY_POLICIES,
+        default=recurrence.KEEP,
+    )
+
+    class Meta:
+        ordering = ["time", "id"]
+        verbose_name = _("chore")
+        verbose_name_plural = _("chores")
+        constraints = [
+            has_a_title("chore"),
+            models.CheckConstraint(
+                condition=Q(holiday_policy__in=recurrence.HOLIDAY_POLICIES),
+                name="chore_holiday_policy_is_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(time_kind__in=["at", "by"]), name="chore_time_kind_is_known"
+            ),
+        ]
+
+    def recurrence(self) -> recurrence.Recurrence:
+        return recurrence.shared(
+            self.rrule,
+            self.start_date,
+            recurrence.dates_from_text(self.extra_dates),
+            recurrence.dates_from_text(self.exception_dates),
+            self.holiday_policy,
+            settings.HOLIDAY_COUNTRY,
+        )
+
+    def is_due_on(self, day: date) -> bool:
+        return self.recurrence().is_due_on(day)
+
+    def clean(self) -> None:
+        errors = self.clean_titles()
+        for name in ("extra_dates", "exception_dates"):
+            value = getattr(self, name)
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                errors[name] = ValidationError(_("Give a list of dates."))
+                continue
+            try:
+                recurrence.dates_from_text(value)
+            except ValueError:
+                errors[name] = ValidationError(_("Write dates as YYYY-MM-DD."))
+        if not errors and self.start_date:
+            try:
+                self.recurrence().validate()
+            except recurrence.RecurrenceError as exc:
+                errors["rrule"] = ValidationError(
+                    _("This repeat rule does not work: %(reason)s"),
+                    params={"reason": exc},
+                    code="rrule",
+                )
+        if self.rotate and self.pk and not self.assignees.exists():
+            errors["rotate"] = ValidationError(_("Choose who takes turns."))
+        if errors:
+            raise ValidationError(errors)
+
+
+class ChoreAssignee(models.Model):
+    """Who does a chore, in turn order."""
+
+    chore = models.ForeignKey(Chore, on_delete=models.CASCADE, verbose_name=_("chore"))
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, verbose_name=_("member"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("assignee")
+        verbose_name_plural = _("assignees")
+        constraints = [
+            models.UniqueConstraint(fields=["chore", "member"], name="chore_assignee_once")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.member)
+
+
+class ChoreDone(models.Model):
+    """A chore done on a date. One row per chore and date, so a double tap is harmless."""
+
+    chore = models.ForeignKey(
+        Chore, on_delete=models.CASCADE, related_name="done", verbose_name=_("chore")
+    )
+    date = models.DateField(_("date"))
+    member = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("done by")
+    )
+    display = models.ForeignKey(
+        "Display", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("from")
+    )
+    done_at = models.DateTimeField(_("done at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "chore"]
+        verbose_name = _("chore done")
+        verbose_name_plural = _("chores done")
+        constraints = [
+            models.UniqueConstraint(fields=["chore", "date"], name="chore_done_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chore} {self.date:%Y-%m-%d}"
+
+
+class Note(models.Model):
+    """A short message for the wall over a few days ("おばあちゃんが来る")."""
+
+    text_ja = models.CharField(_("text (Japanese)"), max_length=200, blank=True)
+    text_en = models.CharField(_("text (English)"), max_length=200, blank=True)
+    icon = models.CharField(_("icon"), max_length=48, blank=True, validators=[ICON_VALIDATOR])
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"))
+
+    class Meta:
+        ordering = ["start_date", "id"]
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        constraints = [
+            models.CheckConstraint(condition=~Q(text_ja="") | ~Q(text_en=""), name="note_has_text"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="note_range_is_in_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        return pick_language(self.text_ja, self.text_en)
+
+    def clean(self) -> None:
+        errors = {}
+        if not self.text_ja.strip() and not self.text_en.strip():
+            errors["text_ja"] = ValidationError(_("Write the note in Japanese or English."))
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = ValidationError(_("The end date is before the start date."))
+        if errors:
+            raise ValidationError(errors)
+
+
+class Display(models.Model):
+    """One tablet on the wall, reached by its secret URL."""
+
+    JA = "ja"
+    EN = "en"
+    BOTH = "both"
+    LANGUAGE_MODES = [(JA, _("Japanese")), (EN, _("English")), (BOTH, _("Japanese and English"))]
+    LIGHT = "light"
+    DARK = "dark"
+    THEMES = [(LIGHT, _("light")), (DARK, _("dark"))]
+    HEARTBEAT_EVERY = timedelta(minutes=1)
+    STALE_AFTER = timedelta(minutes=10)
+
+    name = models.CharField(_("name"), max_length=60)
+    token = models.CharField(_("secret token"), max_length=64, unique=True, default=new_token)
+    language = models.CharField(_("language"), max_length=4, choices=LANGUAGE_MODES, default=BOTH)
+    members = models.ManyToManyField(
+        Member,
+        blank=True,
+        related_name="displays",
+        verbose_name=_("members shown"),
+        help_text=_("Nobody chosen means the whole family."),
+    )
+    theme = models.CharField(_("theme"), max_length=5, choices=THEMES, default=LIGHT)
+    night_start = models.TimeField(_("night starts"), null=True, blank=True, default=time(21, 30))
+    night_end = models.TimeField(_("night ends"), null=True, blank=True, default=time(6, 0))
+    may_complete_chores = models.BooleanField(_("may tick chores done"), default=True)
+    last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True, editable=False)
+    last_user_agent = models.CharField(_("browser"), max_length=300, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("display")
+        verbose_name_plural = _("displays")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(language__in=["ja", "en", "both"]), name="display_language_is_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("wall", args=[self.token])
+
+    def regenerate_token(self) -> None:
+        self.token = new_token()
+        self.save(update_fields=["token"])
+
+    def state(self, now: datetime | None = None) -> str:
+        """'never', 'online' or 'stale': has this tablet asked for the wall lately?"""
+        if self.last_seen_at is None:
+            return "never"
+        now = now or timezone.now()
+        return "online" if now - self.last_seen_at <= self.STALE_AFTER else "stale"
+
+    def clean(self) -> None:
+        if (self.night_start is None) != (self.night_end is None):
+            raise ValidationError(
+                {"night_end": _("Give both night hours, or neither to stay bright.")}
+            )
+        if self.night_start is not None and self.night_start == self.night_end:
+            raise ValidationError({"night_end": _("Night cannot start and end at the same time.")})

@@ -1,0 +1,360 @@
+"""What the wall shows at a moment: a pure function of plain data.
+
+`day_view(household, day, moment)` answers every question the wall asks —
+which plan is in force, the holiday, the blocks with absolute times, the
+current block and its progress, what comes next, the chores due today and
+tomorrow, the notes — without the ORM, a request or the clock. Views load a
+`Household` (see `loading.py`) and pass the moment in.
+
+Times: block start/end are wall-clock times in the household's zone. A block
+whose end is not after its start runs into the next day. Durations and
+progress are computed on absolute instants, so a 01:00–03:00 block on the
+night the clocks go forward lasts one hour, not two.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from .recurrence import HolidayCalendar, Recurrence
+
+HOW_MANY_NEXT = 3
+
+
+def pick(ja: str, en: str, lang: str) -> str:
+    first, second = (en, ja) if lang == "en" else (ja, en)
+    return first or second
+
+
+@dataclass(frozen=True)
+class MemberData:
+    id: int
+    name_ja: str
+    name_en: str
+    colour: str = "#3366cc"
+    icon: str = "person"
+
+    def name(self, lang: str) -> str:
+        return pick(self.name_ja, self.name_en, lang)
+
+
+@dataclass(frozen=True)
+class BlockData:
+    id: int
+    start: time
+    end: time
+    title_ja: str
+    title_en: str = ""
+    icon: str = ""
+    colour: str = ""
+    member_ids: tuple[int, ...] = ()  # empty: the whole family
+
+    def title(self, lang: str) -> str:
+        return pick(self.title_ja, self.title_en, lang)
+
+    @property
+    def crosses_midnight(self) -> bool:
+        return self.end <= self.start
+
+
+@dataclass(frozen=True)
+class PlanData:
+    id: int
+    name_ja: str
+    name_en: str = ""
+    weekdays: frozenset[int] = frozenset()  # 0 = Monday
+    on_holidays: bool = False
+    valid_from: date | None = None
+    valid_until: date | None = None
+    priority: int = 0
+    blocks: tuple[BlockData, ...] = ()
+
+    def name(self, lang: str) -> str:
+        return pick(self.name_ja, self.name_en, lang)
+
+    def in_range(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
+
+
+@dataclass(frozen=True)
+class ChoreData:
+    id: int
+    title_ja: str
+    title_en: str
+    recurrence: Recurrence
+    icon: str = ""
+    time: time | None = None
+    time_kind: str = "by"
+    assignee_ids: tuple[int, ...] = ()  # in turn order
+    rotate: bool = False
+
+    def title(self, lang: str) -> str:
+        return pick(self.title_ja, self.title_en, lang)
+
+
+@dataclass(frozen=True)
+class NoteData:
+    id: int
+    text_ja: str
+    text_en: str
+    start: date
+    end: date
+    icon: str = ""
+
+    def text(self, lang: str) -> str:
+        return pick(self.text_ja, self.text_en, lang)
+
+
+@dataclass(frozen=True)
+class Household:
+    """Everything the planner needs, loaded once."""
+
+    tz: ZoneInfo
+    calendar: HolidayCalendar
+    plans: tuple[PlanData, ...] = ()
+    overrides: dict[date, int] = field(default_factory=dict)  # date -> plan id
+    members: tuple[MemberData, ...] = ()
+    chores: tuple[ChoreData, ...] = ()
+    done: frozenset[tuple[int, date]] = frozenset()  # (chore id, date)
+    notes: tuple[NoteData, ...] = ()
+
+    def member(self, member_id: int) -> MemberData | None:
+        for member in self.members:
+            if member.id == member_id:
+                return member
+        return None
+
+
+@dataclass(frozen=True)
+class Holiday:
+    name_ja: str
+    name_en: str
+
+    def name(self, lang: str) -> str:
+        return pick(self.name_ja, self.name_en, lang)
+
+
+@dataclass(frozen=True)
+class BlockView:
+    block: BlockData
+    start: datetime
+    end: datetime
+    lane: int
+    members: tuple[MemberData, ...]  # empty: the whole family
+    from_yesterday: bool
+    current: bool
+    past: bool
+    progress: float  # 0 before, 1 after, in between while current
+    minutes_left: int  # whole minutes until the end, rounded up; 0 once over
+
+    def title(self, lang: str) -> str:
+        return self.block.title(lang)
+
+    @property
+    def colour(self) -> str:
+        if self.block.colour:
+            return self.block.colour
+        if len(self.members) == 1:
+            return self.members[0].colour
+        return ""
+
+
+@dataclass(frozen=True)
+class ChoreView:
+    chore: ChoreData
+    date: date
+    due: datetime | None
+    assignees: tuple[MemberData, ...]
+    done: bool
+
+    def title(self, lang: str) -> str:
+        return self.chore.title(lang)
+
+
+@dataclass(frozen=True)
+class DayView:
+    date: date
+    moment: datetime
+    plan: PlanData | None
+    holiday: Holiday | None
+    blocks: tuple[BlockView, ...]
+    lane_count: int
+    current: tuple[BlockView, ...]
+    next_blocks: tuple[BlockView, ...]
+    chores: tuple[ChoreView, ...]
+    tomorrow_chores: tuple[ChoreView, ...]
+    notes: tuple[NoteData, ...]
+
+    @property
+    def boundaries(self) -> tuple[datetime, ...]:
+        """Every instant at which something on the wall starts or ends."""
+        return tuple(sorted({b.start for b in self.blocks} | {b.end for b in self.blocks}))
+
+
+def at(day: date, clock: time, tz: ZoneInfo) -> datetime:
+    """The instant a wall clock in `tz` shows `clock` on `day`.
+
+    A time that the clocks skip (02:30 on a spring-forward night) is read as
+    the moment just after the jump; a repeated time is its first occurrence.
+    """
+    naive = datetime.combine(day, clock)
+    instant = naive.replace(tzinfo=tz, fold=0).astimezone(UTC)
+    return instant.astimezone(tz)
+
+
+def plan_for(household: Household, day: date) -> PlanData | None:
+    """Override, else holiday plan, else weekday plan; by priority within each."""
+    by_id = {plan.id: plan for plan in household.plans}
+    override = household.overrides.get(day)
+    if override is not None and override in by_id:
+        return by_id[override]
+    candidates = [plan for plan in household.plans if plan.in_range(day)]
+    if household.calendar.is_holiday(day):
+        holiday_plans = [plan for plan in candidates if plan.on_holidays]
+        if holiday_plans:
+            return max(holiday_plans, key=lambda plan: (plan.priority, -plan.id))
+    weekday_plans = [plan for plan in candidates if day.weekday() in plan.weekdays]
+    if weekday_plans:
+        return max(weekday_plans, key=lambda plan: (plan.priority, -plan.id))
+    return None
+
+
+def _shown(member_ids: tuple[int, ...], only: frozenset[int] | None) -> bool:
+    return only is None or not member_ids or bool(set(member_ids) & only)
+
+
+def _placed_blocks(
+    household: Household, day: date, only: frozenset[int] | None
+) -> list[tuple[BlockData, datetime, datetime, bool]]:
+    tz = household.tz
+    placed = []
+    yesterday = day - timedelta(days=1)
+    previous = plan_for(household, yesterday)
+    if previous is not None:
+        for block in previous.blocks:
+            if block.crosses_midnight and _shown(block.member_ids, only):
+                start = at(yesterday, block.start, tz)
+                placed.append((block, start, at(day, block.end, tz), True))
+    plan = plan_for(household, day)
+    if plan is not None:
+        for block in plan.blocks:
+            if not _shown(block.member_ids, only):
+                continue
+            end_day = day + timedelta(days=1) if block.crosses_midnight else day
+            placed.append((block, at(day, block.start, tz), at(end_day, block.end, tz), False))
+    placed.sort(key=lambda item: (item[1], item[2], item[0].id))
+    return placed
+
+
+def _lanes(intervals: list[tuple[datetime, datetime]]) -> list[int]:
+    """Greedy lanes: each interval goes to the first lane free at its start."""
+    lane_ends: list[datetime] = []
+    lanes = []
+    for start, end in intervals:
+        for index, lane_end in enumerate(lane_ends):
+            if lane_end <= start:
+                lane_ends[index] = end
+                lanes.append(index)
+                break
+        else:
+            lane_ends.append(end)
+            lanes.append(len(lane_ends) - 1)
+    return lanes
+
+
+def _progress(start: datetime, end: datetime, moment: datetime) -> tuple[float, int]:
+    # Timestamps, not `end - start`: Python subtracts two datetimes of the same
+    # zone as wall-clock times, which is off by an hour across a DST change.
+    total = end.timestamp() - start.timestamp()
+    done = moment.timestamp() - start.timestamp()
+    if total <= 0 or done >= total:
+        return 1.0, 0
+    if done <= 0:
+        return 0.0, int(-(-total // 60))
+    left = total - done
+    return done / total, int(-(-left // 60))
+
+
+def chores_on(
+    household: Household, day: date, only: frozenset[int] | None = None
+) -> tuple[ChoreView, ...]:
+    views = []
+    for chore in household.chores:
+        if not chore.recurrence.is_due_on(day):
+            continue
+        if only is not None and chore.assignee_ids and not set(chore.assignee_ids) & only:
+            continue
+        ids = chore.assignee_ids
+        if chore.rotate and ids:
+            ids = (ids[chore.recurrence.turn(day) % len(ids)],)
+        assignees = tuple(m for m in (household.member(i) for i in ids) if m is not None)
+        due = at(day, chore.time, household.tz) if chore.time is not None else None
+        views.append(
+            ChoreView(
+                chore=chore,
+                date=day,
+                due=due,
+                assignees=assignees,
+                done=(chore.id, day) in household.done,
+            )
+        )
+    views.sort(key=lambda view: (view.due is None, view.due or datetime.min.replace(tzinfo=UTC)))
+    return tuple(views)
+
+
+def day_view(
+    household: Household,
+    day: date,
+    moment: datetime,
+    members: frozenset[int] | None = None,
+) -> DayView:
+    """The wall for `day` as seen at `moment` (an aware datetime).
+
+    `members` limits blocks and chores to those members (plus whole-family
+    ones), as a Display that shows only the kids does.
+    """
+    if moment.tzinfo is None:
+        raise ValueError("moment must be timezone-aware")
+    placed = _placed_blocks(household, day, members)
+    lanes = _lanes([(start, end) for _, start, end, _ in placed])
+    blocks = []
+    for (block, start, end, carried), lane in zip(placed, lanes, strict=True):
+        progress, minutes_left = _progress(start, end, moment)
+        blocks.append(
+            BlockView(
+                block=block,
+                start=start,
+                end=end,
+                lane=lane,
+                members=tuple(
+                    m for m in (household.member(i) for i in block.member_ids) if m is not None
+                ),
+                from_yesterday=carried,
+                current=start <= moment < end,
+                past=end <= moment,
+                progress=progress,
+                minutes_left=minutes_left,
+            )
+        )
+    holiday = None
+    if household.calendar.is_holiday(day):
+        holiday = Holiday(
+            household.calendar.name(day, "ja") or "", household.calendar.name(day, "en") or ""
+        )
+    return DayView(
+        date=day,
+        moment=moment,
+        plan=plan_for(household, day),
+        holiday=holiday,
+        blocks=tuple(blocks),
+        lane_count=max(lanes, default=-1) + 1,
+        current=tuple(b for b in blocks if b.current),
+        next_blocks=tuple(b for b in blocks if b.start > moment)[:HOW_MANY_NEXT],
+        chores=chores_on(household, day, members),
+        tomorrow_chores=chores_on(household, day + timedelta(days=1), members),
+        notes=tuple(n for n in household.notes if n.start <= day <= n.end),
+    )

@@ -1,0 +1,45 @@
+"""Shared fixtures: the demo family, plain planner data, a fixed household zone."""
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from schedule import planner, recurrence
+from schedule.demo import load_demo_family
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+@pytest.fixture
+def demo_display(db):
+    """The demo family, loaded as `make run` loads it, and its living-room display."""
+    return load_demo_family(date(2026, 11, 23))
+
+
+def tokyo(day: date, hh_mm: str) -> datetime:
+    return planner.at(day, time.fromisoformat(hh_mm), TOKYO)
+
+
+def block(id, start, end, title="block", members=()) -> planner.BlockData:
+    return planner.BlockData(
+        id=id,
+        start=time.fromisoformat(start),
+        end=time.fromisoformat(end),
+        title_ja=title,
+        title_en=title,
+        member_ids=tuple(members),
+    )
+
+
+def household(plans=(), tz=TOKYO, chores=(), overrides=None, members=(), done=(), notes=()):
+    return planner.Household(
+        tz=tz,
+        calendar=recurrence.holiday_calendar("JP"),
+        plans=tuple(plans),
+        overrides=dict(overrides or {}),
+        members=tuple(members),
+        chores=tuple(chores),
+        done=frozenset(done),
+        notes=tuple(notes),
+    )

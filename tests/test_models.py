@@ -1,0 +1,167 @@
+"""Model validation messages and the database's absolute rules."""
+
+from datetime import date, time
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from schedule.models import (
+    Block,
+    Chore,
+    ChoreAssignee,
+    ChoreDone,
+    Display,
+    Member,
+    Note,
+    Plan,
+    Revision,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plan():
+    return Plan.objects.create(name_ja="平日", name_en="Weekday", weekdays=0b11111)
+
+
+def errors_of(instance) -> dict:
+    with pytest.raises(ValidationError) as caught:
+        instance.full_clean()
+    return caught.value.message_dict
+
+
+def test_block_with_end_equal_to_start_is_refused(plan):
+    errors = errors_of(Block(plan=plan, start=time(17), end=time(17), title_en="Bath"))
+    assert "some length" in errors["end"][0]
+
+
+def test_block_without_any_title_is_refused(plan):
+    errors = errors_of(Block(plan=plan, start=time(17), end=time(18)))
+    assert "title" in errors["title_ja"][0]
+
+
+def test_block_may_cross_midnight(plan):
+    sleep = Block(plan=plan, start=time(21), end=time(6, 30), title_ja="おやすみ")
+    sleep.full_clean()
+    assert sleep.crosses_midnight
+    assert sleep.duration().total_seconds() == 9.5 * 3600
+
+
+def test_database_refuses_a_zero_length_block(plan):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Block.objects.create(plan=plan, start=time(9), end=time(9), title_en="x")
+
+
+def test_database_refuses_a_block_without_a_title(plan):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Block.objects.create(plan=plan, start=time(9), end=time(10))
+
+
+def test_title_falls_back_to_the_other_language(plan):
+    from django.utils import translation
+
+    only_ja = Block(plan=plan, start=time(9), end=time(10), title_ja="お風呂")
+    both = Block(plan=plan, start=time(9), end=time(10), title_ja="お風呂", title_en="Bath")
+    with translation.override("en"):
+        assert only_ja.title == "お風呂"
+        assert both.title == "Bath"
+    with translation.override("ja"):
+        assert both.title == "お風呂"
+
+
+def test_chore_with_a_rule_that_parses_to_nothing_is_refused():
+    chore = Chore(title_en="Leap", rrule="FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30")
+    assert "never happens" in errors_of(chore)["rrule"][0]
+
+
+def test_chore_with_an_unreadable_rule_is_refused():
+    chore = Chore(title_en="Trash", rrule="FREQ=WEEKLY;BYDAY=XX")
+    assert "does not work" in errors_of(chore)["rrule"][0]
+
+
+def test_chore_with_bad_extra_dates_is_refused():
+    chore = Chore(title_en="Trash", rrule="FREQ=DAILY", extra_dates=["tomorrow"])
+    assert "YYYY-MM-DD" in errors_of(chore)["extra_dates"][0]
+
+
+def test_rotation_with_no_assignees_is_refused():
+    chore = Chore.objects.create(title_en="Roomba", rrule="FREQ=DAILY", rotate=True)
+    assert "takes turns" in errors_of(chore)["rotate"][0]
+    kid = Member.objects.create(name_en="Haru")
+    ChoreAssignee.objects.create(chore=chore, member=kid)
+    chore.full_clean()
+
+
+def test_chore_without_any_title_is_refused():
+    assert "title" in errors_of(Chore(rrule="FREQ=DAILY"))["title_ja"][0]
+
+
+def test_chore_done_is_unique_per_chore_and_date():
+    chore = Chore.objects.create(title_en="Trash", rrule="FREQ=DAILY")
+    ChoreDone.objects.create(chore=chore, date=date(2026, 11, 23))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ChoreDone.objects.create(chore=chore, date=date(2026, 11, 23))
+    ChoreDone.objects.create(chore=chore, date=date(2026, 11, 24))
+    assert ChoreDone.objects.count() == 2
+
+
+def test_member_without_a_name_is_refused():
+    assert "name" in errors_of(Member(colour="#112233"))["name_ja"][0]
+
+
+def test_member_colour_must_be_hex():
+    assert "colour" in errors_of(Member(name_en="Dad", colour="blue"))["colour"][0]
+
+
+def test_plan_range_in_the_wrong_order_is_refused():
+    plan = Plan(name_en="Summer", valid_from=date(2026, 8, 31), valid_until=date(2026, 7, 1))
+    assert "before" in errors_of(plan)["valid_until"][0]
+
+
+def test_note_range_in_the_wrong_order_is_refused():
+    note = Note(text_en="Grandma", start_date=date(2026, 11, 25), end_date=date(2026, 11, 24))
+    assert "before" in errors_of(note)["end_date"][0]
+
+
+def test_note_without_text_is_refused():
+    note = Note(start_date=date(2026, 11, 24), end_date=date(2026, 11, 24))
+    assert "Write the note" in errors_of(note)["text_ja"][0]
+
+
+def test_display_needs_both_night_hours_or_neither():
+    display = Display(name="Kitchen", night_start=time(22), night_end=None)
+    assert "both night hours" in errors_of(display)["night_end"][0]
+
+
+def test_display_token_is_secret_and_regenerates():
+    display = Display.objects.create(name="Kitchen")
+    old = display.token
+    assert len(old) >= 32
+    display.regenerate_token()
+    display.refresh_from_db()
+    assert display.token != old
+
+
+def test_display_state():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    display = Display(name="Kitchen")
+    assert display.state() == "never"
+    display.last_seen_at = timezone.now() - timedelta(minutes=2)
+    assert display.state() == "online"
+    display.last_seen_at = timezone.now() - timedelta(hours=2)
+    assert display.state() == "stale"
+
+
+def test_every_change_bumps_the_revision(plan):
+    before = Revision.current()
+    block = Block.objects.create(plan=plan, start=time(9), end=time(10), title_en="x")
+    after_create = Revision.current()
+    block.members.add(Member.objects.create(name_en="Dad"))
+    after_m2m = Revision.current()
+    block.delete()
+    assert before < after_create < after_m2m < Revision.current()

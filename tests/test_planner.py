@@ -1,0 +1,330 @@
+"""The planner: which plan, which block is now, lanes, chores, midnight and DST."""
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from schedule import planner, recurrence
+from schedule.loading import load_household
+
+from .conftest import TOKYO, block, household, tokyo
+
+WEEKDAY = date(2026, 11, 25)  # a Wednesday after a working Tuesday
+SATURDAY = date(2026, 11, 28)
+LABOUR_THANKSGIVING = date(2026, 11, 23)  # 勤労感謝の日, a Monday
+
+
+def demo_view(day: date, hh_mm: str) -> planner.DayView:
+    return planner.day_view(load_household(day, TOKYO), day, tokyo(day, hh_mm))
+
+
+def current_titles(view: planner.DayView, lang: str = "en") -> set[str]:
+    return {b.title(lang) for b in view.current}
+
+
+@pytest.mark.parametrize(
+    ("hh_mm", "expected"),
+    [
+        ("06:00", {"Sleep"}),
+        ("12:00", {"Lunch break", "Daycare & school"}),
+        ("17:05", {"Clean-up"}),
+        ("17:25", {"Roomba"}),
+        ("21:00", {"Sleep"}),
+        ("02:00", {"Sleep"}),
+    ],
+)
+def test_demo_weekday_current_blocks(demo_display, hh_mm, expected):
+    view = demo_view(WEEKDAY, hh_mm)
+    assert view.plan.name_en == "Weekday"
+    assert current_titles(view) == expected
+
+
+def test_sleep_block_from_yesterday_is_current_at_2am(demo_display):
+    view = demo_view(WEEKDAY, "02:00")
+    (sleep,) = view.current
+    assert sleep.from_yesterday
+    assert sleep.start == tokyo(WEEKDAY - timedelta(days=1), "21:00")
+    assert sleep.end == tokyo(WEEKDAY, "06:30")
+    assert sleep.minutes_left == 270
+
+
+def test_clean_up_progress_and_minutes_left_at_1705(demo_display):
+    view = demo_view(WEEKDAY, "17:05")
+    (clean_up,) = view.current
+    assert clean_up.progress == pytest.approx(0.25)
+    assert clean_up.minutes_left == 15
+    assert [b.title("en") for b in view.next_blocks] == ["Roomba", "Bath", "Dinner"]
+
+
+def test_past_blocks_are_marked_past(demo_display):
+    view = demo_view(WEEKDAY, "17:25")
+    by_title = {b.title("en"): b for b in view.blocks if not b.from_yesterday}
+    assert by_title["Breakfast"].past
+    assert by_title["Clean-up"].past
+    assert not by_title["Roomba"].past
+    assert not by_title["Bath"].past
+
+
+def test_weekend_uses_the_day_off_plan(demo_display):
+    assert demo_view(SATURDAY, "12:00").plan.name_en == "Day off"
+    assert demo_view(WEEKDAY, "12:00").plan.name_en == "Weekday"
+
+
+def test_public_holiday_on_a_monday_uses_the_holiday_plan(demo_display):
+    view = demo_view(LABOUR_THANKSGIVING, "17:05")
+    assert view.plan.name_en == "Day off"
+    assert view.holiday.name("ja") == "勤労感謝の日"
+    assert view.holiday.name("en") == "Labor Thanksgiving Day"
+
+
+def test_one_off_override_beats_holiday_and_weekday(demo_display):
+    from schedule.models import Plan, PlanOverride
+
+    event = Plan.objects.create(name_ja="運動会", name_en="Sports day", weekdays=0)
+    PlanOverride.objects.create(date=LABOUR_THANKSGIVING, plan=event)
+    assert demo_view(LABOUR_THANKSGIVING, "10:00").plan.name_en == "Sports day"
+
+
+def test_priority_decides_between_two_weekday_plans():
+    low = planner.PlanData(id=1, name_ja="low", weekdays=frozenset({2}), priority=0)
+    high = planner.PlanData(id=2, name_ja="high", weekdays=frozenset({2}), priority=5)
+    assert planner.plan_for(household([low, high]), WEEKDAY) is high
+
+
+def test_plan_date_range_limits_the_plan():
+    summer = planner.PlanData(
+        id=1,
+        name_ja="夏休み",
+        weekdays=frozenset(range(7)),
+        priority=9,
+        valid_from=date(2026, 7, 20),
+        valid_until=date(2026, 8, 31),
+    )
+    normal = planner.PlanData(id=2, name_ja="平日", weekdays=frozenset(range(7)))
+    family = household([summer, normal])
+    assert planner.plan_for(family, date(2026, 8, 1)) is summer
+    assert planner.plan_for(family, date(2026, 9, 1)) is normal
+
+
+def test_holiday_without_a_holiday_plan_falls_back_to_the_weekday_plan():
+    weekday = planner.PlanData(id=1, name_ja="平日", weekdays=frozenset({0}))
+    assert planner.plan_for(household([weekday]), LABOUR_THANKSGIVING) is weekday
+
+
+def test_no_plan_means_an_empty_day():
+    view = planner.day_view(household(), WEEKDAY, tokyo(WEEKDAY, "12:00"))
+    assert view.plan is None
+    assert view.blocks == ()
+    assert view.current == ()
+
+
+def test_overlapping_blocks_of_different_members_get_their_own_lanes():
+    plan = planner.PlanData(
+        id=1,
+        name_ja="p",
+        weekdays=frozenset(range(7)),
+        blocks=(
+            block(1, "08:30", "17:00", "work", members=[1]),
+            block(2, "08:30", "16:30", "daycare", members=[2]),
+            block(3, "17:00", "18:00", "bath"),
+        ),
+    )
+    view = planner.day_view(household([plan]), WEEKDAY, tokyo(WEEKDAY, "12:00"))
+    lanes = {b.title("en"): b.lane for b in view.blocks}
+    assert lanes["work"] != lanes["daycare"]
+    assert lanes["bath"] == 0
+    assert view.lane_count == 2
+    assert {b.title("en") for b in view.current} == {"work", "daycare"}
+
+
+def test_display_member_filter_keeps_whole_family_blocks():
+    plan = planner.PlanData(
+        id=1,
+        name_ja="p",
+        weekdays=frozenset(range(7)),
+        blocks=(
+            block(1, "08:30", "17:00", "work", members=[1]),
+            block(2, "08:30", "16:30", "daycare", members=[2]),
+            block(3, "17:00", "18:00", "bath"),
+        ),
+    )
+    view = planner.day_view(
+        household([plan]), WEEKDAY, tokyo(WEEKDAY, "12:00"), members=frozenset({2})
+    )
+    assert [b.title("en") for b in view.blocks] == ["daycare", "bath"]
+
+
+def test_naive_moment_is_refused():
+    with pytest.raises(ValueError, match="aware"):
+        planner.day_view(household(), WEEKDAY, datetime(2026, 11, 24, 12))
+
+
+# --- Daylight saving time (a family in Los Angeles) ---------------------------
+
+LA = ZoneInfo("America/Los_Angeles")
+SPRING_FORWARD = date(2026, 3, 8)  # 02:00 -> 03:00
+FALL_BACK = date(2026, 11, 1)  # 02:00 -> 01:00
+
+
+def la_family() -> planner.Household:
+    plan = planner.PlanData(
+        id=1,
+        name_ja="毎日",
+        name_en="Every day",
+        weekdays=frozenset(range(7)),
+        blocks=(
+            block(1, "01:00", "03:00", "night shift"),
+            block(2, "07:00", "08:00", "breakfast"),
+            block(3, "21:00", "07:00", "sleep"),
+        ),
+    )
+    return household([plan], tz=LA)
+
+
+def test_spring_forward_night_block_lasts_one_hour():
+    family = la_family()
+    view = planner.day_view(family, SPRING_FORWARD, planner.at(SPRING_FORWARD, time(1, 30), LA))
+    night = next(b for b in view.blocks if b.title("en") == "night shift")
+    assert night.end - night.start == timedelta(hours=2)  # wall clock
+    assert (night.end.astimezone(UTC) - night.start.astimezone(UTC)) == timedelta(hours=1)
+    assert night.current
+    assert night.minutes_left == 30
+    assert night.progress == pytest.approx(0.5)
+
+
+def test_spring_forward_sleep_from_yesterday_is_nine_hours():
+    family = la_family()
+    view = planner.day_view(family, SPRING_FORWARD, planner.at(SPRING_FORWARD, time(4), LA))
+    sleep = next(b for b in view.blocks if b.from_yesterday)
+    assert sleep.current
+    real = sleep.end.astimezone(UTC) - sleep.start.astimezone(UTC)
+    assert real == timedelta(hours=9)
+    assert sleep.end.utcoffset() == timedelta(hours=-7)
+    assert sleep.start.utcoffset() == timedelta(hours=-8)
+
+
+def test_fall_back_night_block_lasts_three_hours():
+    family = la_family()
+    moment = datetime(2026, 11, 1, 9, 30, tzinfo=UTC).astimezone(LA)  # 01:30 PST, 2nd time
+    view = planner.day_view(family, FALL_BACK, moment)
+    night = next(b for b in view.blocks if b.title("en") == "night shift")
+    assert (night.end.astimezone(UTC) - night.start.astimezone(UTC)) == timedelta(hours=3)
+    assert night.current
+    assert night.minutes_left == 90
+    assert night.progress == pytest.approx(0.5)
+
+
+def test_fall_back_breakfast_is_at_seven_local():
+    view = planner.day_view(la_family(), FALL_BACK, planner.at(FALL_BACK, time(7, 30), LA))
+    (breakfast,) = [b for b in view.current if not b.from_yesterday]
+    assert breakfast.start.hour == 7
+    assert breakfast.start.utcoffset() == timedelta(hours=-8)
+
+
+# --- Chores -------------------------------------------------------------------
+
+
+def chore(id, rule, members=(), rotate=False, at="08:00", policy="keep"):
+    return planner.ChoreData(
+        id=id,
+        title_ja=f"chore{id}",
+        title_en=f"chore{id}",
+        recurrence=recurrence.Recurrence(rule=rule, start=date(2026, 1, 1), holiday_policy=policy),
+        time=time.fromisoformat(at) if at else None,
+        assignee_ids=tuple(members),
+        rotate=rotate,
+    )
+
+
+def test_chores_due_today_and_tomorrow_with_done_state():
+    trash = chore(1, "FREQ=WEEKLY;BYDAY=WE")
+    cans = chore(2, "FREQ=WEEKLY;BYDAY=TH")
+    family = household(chores=[trash, cans], done={(1, WEEKDAY)})
+    view = planner.day_view(family, WEEKDAY, tokyo(WEEKDAY, "20:00"))
+    assert [(c.chore.id, c.done) for c in view.chores] == [(1, True)]
+    assert [c.chore.id for c in view.tomorrow_chores] == [2]
+    assert view.chores[0].due == tokyo(WEEKDAY, "08:00")
+
+
+def test_rotating_chore_alternates_between_assignees():
+    members = [planner.MemberData(1, "はる", "Haru"), planner.MemberData(2, "みお", "Mio")]
+    roomba = chore(1, "FREQ=DAILY", members=[1, 2], rotate=True)
+    family = household(chores=[roomba], members=members)
+    who = []
+    for offset in range(4):
+        day = WEEKDAY + timedelta(days=offset)
+        (view,) = planner.day_view(family, day, tokyo(day, "12:00")).chores
+        who.append(view.assignees[0].name_en)
+    assert who in (["Haru", "Mio", "Haru", "Mio"], ["Mio", "Haru", "Mio", "Haru"])
+
+
+def test_chore_without_rotation_lists_every_assignee():
+    members = [planner.MemberData(1, "はる", "Haru"), planner.MemberData(2, "みお", "Mio")]
+    family = household(chores=[chore(1, "FREQ=DAILY", members=[1, 2])], members=members)
+    (view,) = planner.day_view(family, WEEKDAY, tokyo(WEEKDAY, "12:00")).chores
+    assert [m.name_en for m in view.assignees] == ["Haru", "Mio"]
+
+
+def test_chores_without_a_time_come_last():
+    family = household(chores=[chore(1, "FREQ=DAILY", at=None), chore(2, "FREQ=DAILY")])
+    view = planner.day_view(family, WEEKDAY, tokyo(WEEKDAY, "12:00"))
+    assert [c.chore.id for c in view.chores] == [2, 1]
+
+
+def test_notes_in_their_date_range():
+    note = planner.NoteData(1, "おばあちゃん", "Grandma", date(2026, 11, 23), date(2026, 11, 25))
+    family = household(notes=[note])
+    assert planner.day_view(family, WEEKDAY, tokyo(WEEKDAY, "12:00")).notes == (note,)
+    later = WEEKDAY + timedelta(days=1)
+    assert planner.day_view(family, later, tokyo(later, "12:00")).notes == ()
+
+
+# --- Invariants (hypothesis) -------------------------------------------------
+
+clock = st.times().map(lambda t: t.replace(second=0, microsecond=0))
+
+
+@st.composite
+def plans(draw):
+    count = draw(st.integers(min_value=0, max_value=8))
+    blocks = []
+    for index in range(count):
+        start = draw(clock)
+        end = draw(clock.filter(lambda t, s=start: t != s))
+        members = draw(st.lists(st.integers(1, 3), max_size=2, unique=True))
+        blocks.append(block(index + 1, start.isoformat(), end.isoformat(), members=members))
+    return planner.PlanData(id=1, name_ja="p", weekdays=frozenset(range(7)), blocks=tuple(blocks))
+
+
+zones = st.sampled_from([TOKYO, LA, ZoneInfo("Europe/Berlin")])
+days = st.dates(min_value=date(2026, 1, 1), max_value=date(2027, 12, 31))
+
+
+@settings(max_examples=150, deadline=None)
+@given(plan=plans(), tz=zones, day=days, moment_clock=clock)
+def test_planner_invariants(plan, tz, day, moment_clock):
+    family = household([plan], tz=tz)
+    moment = planner.at(day, moment_clock, tz)
+    view = planner.day_view(family, day, moment)
+
+    # Each lane has at most one current block.
+    current_lanes = [b.lane for b in view.current]
+    assert len(current_lanes) == len(set(current_lanes))
+    # Progress stays within [0, 1]; minutes left are never negative.
+    for b in view.blocks:
+        assert 0.0 <= b.progress <= 1.0
+        assert b.minutes_left >= 0
+        assert b.end > b.start
+    # Blocks are in start order.
+    starts = [b.start for b in view.blocks]
+    assert starts == sorted(starts)
+    # The day's blocks are the plan's blocks plus yesterday's that run past midnight.
+    todays = sorted(b.block.id for b in view.blocks if not b.from_yesterday)
+    carried = sorted(b.block.id for b in view.blocks if b.from_yesterday)
+    assert todays == sorted(x.id for x in plan.blocks)
+    assert carried == sorted(x.id for x in plan.blocks if x.crosses_midnight)
+    # Current blocks are exactly the ones whose span holds the moment.
+    assert all(b.start <= moment < b.end for b in view.current)
