@@ -14,10 +14,14 @@ PYTHON ?= $(firstword $(wildcard /usr/local/bin/python3.13 /usr/bin/python3.13 \
 	/usr/bin/python3.12 $(HOME)/.pyenv/versions/3.12*/bin/python3.12))
 VENV := .venv
 PY := $(VENV)/bin/python
+# make run keeps its database and secret key here, like the container's /data.
+export DATA_DIR ?= $(CURDIR)/data
+# A key generated once (see the `secret` target), unless SECRET_KEY is given.
+export SECRET_KEY_FILE ?= $(DATA_DIR)/secret_key
 HOST ?= 0.0.0.0
 PORT ?= 8000
 
-.PHONY: help uv install install-dev messages run test lint fmt bench clean
+.PHONY: help uv install install-dev secret messages run test lint fmt bench clean
 
 help:
 	@echo "make run    - install, migrate, demo family, serve on $(HOST):$(PORT)"
@@ -39,22 +43,30 @@ install-dev: uv
 	npm ci --no-audit --no-fund --loglevel=error
 	@$(MAKE) --no-print-directory messages
 
+secret:
+	@mkdir -p "$(DATA_DIR)"
+	@test -s "$(SECRET_KEY_FILE)" || (umask 077 && python3 -c \
+		"import secrets; print(secrets.token_urlsafe(50))" > "$(SECRET_KEY_FILE)")
+
 # The .mo catalogues are built from the .po files, never committed.
-messages:
+messages: secret
 	@if command -v msgfmt >/dev/null 2>&1; then \
 		$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0; \
 	else echo "gettext (msgfmt) is missing: apt-get install gettext"; exit 1; fi
 
+# The tablet reaches the server by its LAN address, so make run answers any
+# host name; the Docker setup takes ALLOWED_HOSTS from .env instead.
+run: export ALLOWED_HOSTS ?= *
 run: install
 	$(PY) manage.py migrate --no-input -v0
-	$(PY) manage.py demo_family --if-empty
+	$(PY) manage.py demo_family --if-empty --base-url http://localhost:$(PORT)
 	$(PY) manage.py ensure_admin
 	$(PY) manage.py collectstatic --no-input -v0
 	@echo "Admin: http://localhost:$(PORT)/admin/"
-	DEBUG=$${DEBUG:-1} $(VENV)/bin/gunicorn --config config/gunicorn.conf.py \
+	$(VENV)/bin/gunicorn --config config/gunicorn.conf.py \
 		--bind $(HOST):$(PORT) config.wsgi
 
-lint:
+lint: secret
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run -v0

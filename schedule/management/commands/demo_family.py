@@ -18,8 +18,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Do nothing when the database already has a family member.",
         )
+        parser.add_argument(
+            "--base-url", default="", help="Prefix for the printed wall URL, e.g. http://host:8000"
+        )
 
-    def handle(self, *args, reset=False, if_empty=False, **options):
+    def handle(self, *args, reset=False, if_empty=False, base_url="", **options):
         from schedule.models import Display, Member
 
         if if_empty and Member.objects.exists():
@@ -29,4 +32,6 @@ class Command(BaseCommand):
             display = load_demo_family(timezone.localdate(), reset=reset)
             self.stdout.write(self.style.SUCCESS("Demo family loaded."))
         if display is not None:
-            self.stdout.write(f"Wall of “{display.name}”: {display.get_absolute_url()}")
+            self.stdout.write(
+                f"Wall of “{display.name}”: {base_url.rstrip('/')}{display.get_absolute_url()}"
+            )
