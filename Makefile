@@ -50,7 +50,8 @@ secret:
 
 # The .mo catalogues are built from the .po files, never committed.
 messages: secret
-	@if command -v msgfmt >/dev/null 2>&1; then \
+	@if [ -z "$$(find locale -name '*.po' 2>/dev/null)" ]; then :; \
+	elif command -v msgfmt >/dev/null 2>&1; then \
 		$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0; \
 	else echo "gettext (msgfmt) is missing: apt-get install gettext"; exit 1; fi
 
