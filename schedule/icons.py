@@ -1,0 +1,119 @@
+"""The bundled household icons: our names, their pictures and labels.
+
+The pictures are Tabler Icons (MIT, see static/icons/LICENSE), copied from the
+npm package by `scripts/vendor_icons.py` into `static/icons/<name>.svg` (one
+file per icon, for the admin's picker) and `static/icons/sprite.svg` (every
+icon as a `<symbol>`, which the wall draws with `<use>` so that an icon takes
+the colour of the text around it). Our names describe the family's day, not
+the picture: "breakfast" may be a fried egg today and a bowl tomorrow, and the
+rows that say "breakfast" need not change.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# our name: (Tabler icon it is drawn with, label for the picker)
+ICONS: dict[str, tuple[str, str]] = {
+    # The day's rhythm
+    "sun": ("sun", _("Morning sun")),
+    "sunrise": ("sunrise", _("Sunrise")),
+    "sunset": ("sunset", _("Sunset")),
+    "moon": ("moon", _("Night")),
+    "bed": ("bed", _("Bed")),
+    "nap": ("zzz", _("Nap")),
+    "alarm": ("alarm", _("Alarm clock")),
+    "clock": ("clock", _("Clock")),
+    "hourglass": ("hourglass", _("Wait")),
+    "calendar": ("calendar", _("Calendar")),
+    # Meals and food
+    "breakfast": ("egg-fried", _("Breakfast")),
+    "lunch": ("bowl-chopsticks", _("Lunch")),
+    "dinner": ("tools-kitchen-2", _("Dinner")),
+    "snack": ("cookie", _("Snack")),
+    "cooking": ("chef-hat", _("Cooking")),
+    "coffee": ("coffee", _("Coffee")),
+    "milk": ("milk", _("Milk")),
+    "fruit": ("apple", _("Fruit")),
+    "vegetables": ("carrot", _("Vegetables")),
+    "cake": ("cake", _("Cake")),
+    "baby-bottle": ("baby-bottle", _("Baby bottle")),
+    # Getting ready, body care
+    "toothbrush": ("dental", _("Brush teeth")),
+    "bath": ("bath", _("Bath")),
+    "clothes": ("shirt", _("Get dressed")),
+    "medicine": ("pill", _("Medicine")),
+    "doctor": ("stethoscope", _("Doctor")),
+    "toilet": ("toilet-paper", _("Toilet")),
+    # Work, school, learning
+    "briefcase": ("briefcase", _("Work")),
+    "school": ("school", _("School")),
+    "backpack": ("backpack", _("Get ready to go")),
+    "homework": ("pencil", _("Homework")),
+    "book": ("book", _("Reading")),
+    "music": ("music", _("Music")),
+    "piano": ("piano", _("Piano")),
+    "drawing": ("palette", _("Drawing")),
+    # Play and outings
+    "play": ("horse-toy", _("Play")),
+    "blocks": ("lego", _("Building blocks")),
+    "puzzle": ("puzzle", _("Puzzle")),
+    "ball": ("ball-football", _("Ball games")),
+    "park": ("trees", _("Park")),
+    "swimming": ("swimming", _("Swimming")),
+    "bike": ("bike", _("Bike")),
+    "walk": ("walk", _("Walk")),
+    "tv": ("device-tv", _("TV")),
+    "games": ("device-gamepad-2", _("Video games")),
+    "car": ("car", _("Car")),
+    "bus": ("bus", _("Bus")),
+    "train": ("train", _("Train")),
+    "shopping": ("shopping-cart", _("Shopping")),
+    "party": ("balloon", _("Party")),
+    "gift": ("gift", _("Present")),
+    # Housework and chores
+    "tidy": ("box", _("Tidy up")),
+    "robot-vacuum": ("vacuum-cleaner", _("Robot vacuum")),
+    "cleaning": ("spray", _("Cleaning")),
+    "laundry": ("wash-machine", _("Laundry")),
+    "hang-laundry": ("hanger", _("Hang the laundry")),
+    "trash-burnable": ("flame", _("Burnable trash")),
+    "trash": ("trash", _("Non-burnable trash")),
+    "recycle": ("recycle", _("Recycling")),
+    "bottle": ("bottle", _("Cans and bottles")),
+    "paper": ("package", _("Paper and cardboard")),
+    "plant": ("plant", _("Water the plants")),
+    "pet": ("paw", _("Pet")),
+    # People and feelings
+    "person": ("user", _("Person")),
+    "child": ("mood-kid", _("Child")),
+    "family": ("users-group", _("Family")),
+    "heart": ("heart", _("Love")),
+    "star": ("star", _("Star")),
+    "home": ("home", _("Home")),
+}
+
+
+def icon_names() -> list[str]:
+    """Every icon name the wall can draw, in the picker's order."""
+    return list(ICONS)
+
+
+def icon_choices() -> list[tuple[str, str]]:
+    """(name, label) pairs for a form field; labels follow the active language."""
+    return [(name, label) for name, (_source, label) in ICONS.items()]
+
+
+def is_icon(name: str) -> bool:
+    return name in ICONS
+
+
+def validate_icon(value: str) -> None:
+    """Field validator: blank, or one of the bundled icons."""
+    if value and value not in ICONS:
+        raise ValidationError(
+            _("“%(name)s” is not one of the bundled icons."),
+            params={"name": value},
+            code="icon",
+        )
