@@ -8,8 +8,10 @@ day), and the turn-taking index used for rotating assignees.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import threading
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -154,24 +156,45 @@ class Recurrence:
             day += timedelta(days=1)
         return day
 
+    @functools.cached_property
+    def _by_year(self) -> dict[int, array]:
+        return {}
+
+    def _year(self, year: int) -> array:
+        """Ordinals of the due days in `year`, computed once and kept.
+
+        dateutil walks a rule from its start date on every query; a year at
+        a time, cached, keeps a wall poll from re-walking years of a daily rule.
+        """
+        found = self._by_year.get(year)
+        if found is not None:
+            return found
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        lookback = _NEXT_DAY_LOOKBACK if self.holiday_policy == NEXT_DAY else timedelta(0)
+        begin = max(first - lookback, date.min + lookback)
+        days = array("l")
+        if last >= self.start or self.extra_dates:
+            for moment in self._ruleset.between(_midnight(begin), _midnight(last), inc=True):
+                day = self._moved(moment.date())
+                if day is not None and first <= day <= last:
+                    ordinal = day.toordinal()
+                    if not days or days[-1] < ordinal:
+                        days.append(ordinal)
+        self._by_year[year] = days
+        return days
+
     def occurrences(self, first: date, last: date, limit: int | None = None) -> list[date]:
         """The days in [first, last] on which the chore is due, in order."""
-        if last < first:
-            return []
-        lookback = _NEXT_DAY_LOOKBACK if self.holiday_policy == NEXT_DAY else timedelta(0)
-        raw = self._ruleset.between(
-            _midnight(max(first - lookback, date.min + lookback)),
-            _midnight(last),
-            inc=True,
-        )
-        seen: list[date] = []
-        for moment in raw:
-            day = self._moved(moment.date())
-            if day is not None and first <= day <= last and (not seen or seen[-1] != day):
-                seen.append(day)
-                if limit is not None and len(seen) >= limit:
-                    break
-        return seen
+        out: list[date] = []
+        for year in range(first.year, last.year + 1):
+            days = self._year(year)
+            lo = bisect.bisect_left(days, first.toordinal())
+            hi = bisect.bisect_right(days, last.toordinal())
+            for ordinal in days[lo:hi]:
+                out.append(date.fromordinal(ordinal))
+                if limit is not None and len(out) >= limit:
+                    return out
+        return out
 
     def is_due_on(self, day: date) -> bool:
         return bool(self.occurrences(day, day))
@@ -191,7 +214,8 @@ class Recurrence:
         """How many times the chore was due before `day`: the rotation index."""
         if day <= self.start:
             return 0
-        return len(self.occurrences(self.start, day - timedelta(days=1)))
+        earlier = sum(len(self._year(year)) for year in range(self.start.year, day.year))
+        return earlier + bisect.bisect_left(self._year(day.year), day.toordinal())
 
 
 def dates_from_text(values: Iterable[str]) -> tuple[date, ...]:
