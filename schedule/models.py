@@ -360,18 +360,39 @@ class Chore(BilingualTitle):
             except ValueError:
                 errors[name] = ValidationError(_("Write dates as YYYY-MM-DD."))
         if not errors and self.start_date:
-            try:
-                self.recurrence().validate()
-            except recurrence.RecurrenceError as exc:
-                errors["rrule"] = ValidationError(
-                    _("This repeat rule does not work: %(reason)s"),
-                    params={"reason": exc},
-                    code="rrule",
-                )
+            errors.update(self.clean_recurrence())
         if self.rotate and self.pk and not self.assignees.exists():
-            errors["rotate"] = ValidationError(_("Choose who takes turns."))
+            errors["rotate"] = ValidationError(_("Choose who takes turns."), code="rotation")
         if errors:
             raise ValidationError(errors)
+
+    def clean_recurrence(self) -> dict[str, ValidationError]:
+        """The rule must read and come up at least once, said in the parent's words."""
+        if not self.rrule.strip() and not self.extra_dates:
+            message = _("Choose how the chore repeats, or list at least one date.")
+        elif self.rrule.strip() and not self._rule_reads():
+            message = _(
+                "This repeat rule does not work: it cannot be read. "
+                "Write it like FREQ=WEEKLY;BYDAY=MO,TH."
+            )
+        else:
+            try:
+                self.recurrence().validate()
+            except recurrence.RecurrenceError:
+                message = _(
+                    "This repeat rule never happens with these dates: the chore would "
+                    "never come up. Check the days and the start date."
+                )
+            else:
+                return {}
+        return {"rrule": ValidationError(message, code="rrule")}
+
+    def _rule_reads(self) -> bool:
+        try:
+            recurrence.parse_rule(self.rrule, self.start_date)
+        except recurrence.RecurrenceError:
+            return False
+        return True
 
 
 class ChoreAssignee(models.Model):
