@@ -98,6 +98,12 @@ def read_secret_key() -> str:
         if not key:
             raise ImproperlyConfigured(f"SECRET_KEY_FILE={key_file!r} is empty.")
         return key
+    # The key the Docker entrypoint generated on the first start, so that
+    # `docker compose exec hibi python manage.py ...` finds it too.
+    generated = Path(env_str("DATA_DIR", str(BASE_DIR / "data"))) / "secret_key"
+    with contextlib.suppress(OSError):
+        if key := generated.read_text().strip():
+            return key
     if DEBUG or "pytest" in sys.modules:
         # Development and tests: a throwaway key; sessions end with the process.
         return "dev-only-" + secrets.token_urlsafe(32)
@@ -113,6 +119,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "data"))).resolve()
 HOLIDAY_COUNTRY = env_country("HOLIDAY_COUNTRY", "JP")
+# `manage.py backup` writes here and keeps the newest BACKUP_KEEP copies.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(DATA_DIR / "backups"))).resolve()
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14, minimum=1)
 # A read-only DATA_DIR shows up as a clear database error on first use.
 with contextlib.suppress(OSError):
     DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -245,6 +254,9 @@ HTTPS = env_bool("HTTPS", False)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
+# The container's health check asks over plain HTTP from inside; a redirect
+# to HTTPS would read as "unhealthy".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_REFERRER_POLICY = "same-origin"

@@ -1,0 +1,25 @@
+"""Write the family's plans as JSON (to stdout or a file), readable by any Hibi database."""
+
+import os
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from schedule import portable
+
+
+class Command(BaseCommand):
+    help = "Export members, plans, blocks, chores, notes and displays as portable JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--output", "-o", type=Path, help="File to write (default: stdout).")
+
+    def handle(self, *args, output=None, **options):
+        text = portable.dumps(portable.export_family())
+        if output is None:
+            self.stdout.write(text, ending="")
+            return
+        partial = output.with_name(f".{output.name}.partial")
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, output)
+        self.stderr.write(f"Exported to {output}")

@@ -1,0 +1,46 @@
+"""Put a backup back, after checking it and keeping the current database aside."""
+
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from schedule import backup
+from schedule.models import Revision
+
+
+class Command(BaseCommand):
+    help = (
+        "Replace the database with a backup made by `manage.py backup`. The file is checked "
+        "first; the current database is copied into the backups folder before anything changes."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path, help="The backup file to put back.")
+        parser.add_argument(
+            "--no-input", action="store_false", dest="interactive", help="Do not ask to confirm."
+        )
+
+    def handle(self, *args, file, interactive=True, **options):
+        try:
+            contents = backup.check_restorable(file)
+        except (backup.BackupError, OSError) as exc:
+            raise CommandError(f"Not restored: {exc}") from None
+        self.stdout.write(f"{file.name} holds: {contents.summary()}.")
+        if interactive:
+            answer = input("Replace the current database with it? Type 'yes' to go on: ")
+            if answer.strip().lower() != "yes":
+                raise CommandError("Not restored: not confirmed.")
+        before = Revision.current()
+        try:
+            aside, _ = backup.restore(file)
+        except (backup.BackupError, OSError) as exc:
+            raise CommandError(f"Not restored: {exc}") from None
+        self.stdout.write(f"The database as it was is kept in {aside}")
+        # A copy from an older Hibi is brought up to date; a current one is left as it is.
+        call_command("migrate", interactive=False, verbosity=0)
+        # Every wall must redraw, even one showing a revision number the copy also has.
+        Revision.objects.update_or_create(
+            pk=1, defaults={"value": max(before, Revision.current()) + 1}
+        )
+        self.stdout.write(self.style.SUCCESS(f"Restored {file.name}."))

@@ -1,0 +1,198 @@
+"""The family's plans as one JSON document, portable between databases and versions.
+
+The document is Hibi's own format, not a database dump: a `format` name, a
+`version` number and one list of plain rows per kind of thing (members, plans,
+blocks, chores, ...), each row naming its fields explicitly and pointing at
+others by id. SQLite and PostgreSQL read and write it the same way; a later
+Hibi that changes a model raises `VERSION` and teaches `_upgrade()` to read
+the older documents, and an older Hibi refuses a newer document rather than
+guess. Importing an export gives back exactly what was exported, ids and the
+walls' secret tokens included, so the tablets keep working.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.color import no_style
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
+from django.utils import timezone
+
+from . import models as family
+
+FORMAT = "hibi-family"
+VERSION = 1
+
+# Parents before children, so rows can be inserted in this order. Each entry:
+# the document's key, the model, and the fields written for it (foreign keys
+# by their field name, holding the id).
+# fmt: off
+TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
+    ("members", family.Member, ("id", "name_ja", "name_en", "colour", "icon", "order")),
+    (
+        "plans",
+        family.Plan,
+        ("id", "name_ja", "name_en", "weekdays", "on_holidays", "valid_from", "valid_until",
+         "priority"),
+    ),
+    ("plan_overrides", family.PlanOverride, ("id", "date", "plan", "reason")),
+    (
+        "blocks",
+        family.Block,
+        ("id", "plan", "start", "end", "title_ja", "title_en", "icon", "colour"),
+    ),
+    ("block_members", family.Block.members.through, ("id", "block", "member")),
+    (
+        "chores",
+        family.Chore,
+        ("id", "title_ja", "title_en", "icon", "time", "time_kind", "rotate", "rrule",
+         "start_date", "extra_dates", "exception_dates", "holiday_policy"),
+    ),
+    ("chore_assignees", family.ChoreAssignee, ("id", "chore", "member", "order")),
+    (
+        "displays",
+        family.Display,
+        ("id", "name", "token", "language", "theme", "night_start", "night_end",
+         "may_complete_chores", "last_seen_at", "last_user_agent"),
+    ),
+    ("display_members", family.Display.members.through, ("id", "display", "member")),
+    ("chores_done", family.ChoreDone, ("id", "chore", "date", "member", "display", "done_at")),
+    ("notes", family.Note, ("id", "text_ja", "text_en", "icon", "start_date", "end_date")),
+]
+# fmt: on
+
+
+class ImportRefused(Exception):
+    """A document that cannot be imported as it is; the message says why."""
+
+
+def export_family() -> dict[str, Any]:
+    """Everything the family planned, read in one consistent snapshot."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # One snapshot for all the tables, even while the admin writes.
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        # On SQLite the transaction itself takes the write lock (IMMEDIATE), so
+        # no writer can slip in between two tables.
+        document: dict[str, Any] = {
+            "format": FORMAT,
+            "version": VERSION,
+            "exported_at": timezone.now().isoformat(),
+        }
+        for key, model, fields in TABLES:
+            document[key] = [_row(obj, model, fields) for obj in model.objects.order_by("pk")]
+    return document
+
+
+def dumps(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+
+
+def has_family() -> bool:
+    return any(model.objects.exists() for _key, model, _fields in TABLES)
+
+
+def import_family(document: Any, replace: bool = False) -> dict[str, int]:
+    """Load an exported document; refuse rather than half-load. Returns rows per kind."""
+    document = _upgrade(document)
+    rows = {key: _rows(document, key, fields) for key, _model, fields in TABLES}
+    counts = {}
+    try:
+        with transaction.atomic():
+            if has_family():
+                if not replace:
+                    raise ImportRefused(
+                        "This database already has a family; import into an empty one, "
+                        "or replace it on purpose (--replace)."
+                    )
+                for _key, model, _fields in reversed(TABLES):
+                    model.objects.all().delete()
+            for key, model, fields in TABLES:
+                objects = [_object(model, fields, row, key, n) for n, row in enumerate(rows[key])]
+                model.objects.bulk_create(objects)
+                counts[key] = len(objects)
+            _reset_sequences()
+            # bulk_create sends no signals: tell the walls once that everything changed.
+            family.Revision.bump()
+    except (IntegrityError, DatabaseError) as exc:
+        raise ImportRefused(f"The document does not fit together: {exc}") from None
+    return counts
+
+
+def _upgrade(document: Any) -> dict[str, Any]:
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ImportRefused(f'This is not a Hibi export (no "format": "{FORMAT}").')
+    version = document.get("version")
+    if not isinstance(version, int) or version < 1:
+        raise ImportRefused(f"Unknown export version {version!r}.")
+    if version > VERSION:
+        raise ImportRefused(
+            f"This export was made by a newer Hibi (format version {version}); "
+            f"this one reads up to version {VERSION}. Upgrade Hibi first."
+        )
+    # Version 1 is the only one so far; older versions are converted here.
+    return document
+
+
+def _rows(document: dict[str, Any], key: str, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    rows = document.get(key, [])
+    if not isinstance(rows, list):
+        raise ImportRefused(f'"{key}" should be a list of rows.')
+    for n, row in enumerate(rows):
+        if not isinstance(row, dict):
+            raise ImportRefused(f"{key}[{n}] should be an object.")
+        unknown = set(row) - set(fields)
+        if unknown:
+            raise ImportRefused(f"{key}[{n}] has fields this Hibi does not know: {sorted(unknown)}")
+        if "id" not in row:
+            raise ImportRefused(f"{key}[{n}] has no id.")
+    return rows
+
+
+def _row(obj: models.Model, model: type[models.Model], fields: tuple[str, ...]) -> dict:
+    row = {}
+    for name in fields:
+        value = model._meta.get_field(name).value_from_object(obj)
+        if isinstance(value, dt.datetime):
+            value = value.astimezone(dt.UTC).isoformat()
+        elif isinstance(value, dt.date | dt.time):
+            value = value.isoformat()
+        row[name] = value
+    return row
+
+
+def _object(model, fields, row, key, n) -> models.Model:
+    values = {}
+    for name in fields:
+        if name not in row:
+            continue  # a field left out takes the model's default
+        field = model._meta.get_field(name)
+        try:
+            if field.is_relation:
+                values[field.attname] = None if row[name] is None else int(row[name])
+            else:
+                values[name] = field.to_python(row[name])
+        except (ValidationError, TypeError, ValueError) as exc:
+            detail = "; ".join(exc.messages) if isinstance(exc, ValidationError) else exc
+            raise ImportRefused(f"{key}[{n}].{name}: {detail}") from None
+    obj = model(**values)
+    try:
+        # Field checks only: rules across rows (a rotating chore needs its
+        # assignees) cannot hold until all rows are in; constraints still apply.
+        obj.clean_fields()
+    except ValidationError as exc:
+        raise ImportRefused(f"{key}[{n}]: {exc.message_dict}") from None
+    return obj
+
+
+def _reset_sequences() -> None:
+    # Rows came with their ids; PostgreSQL's id counters must move past them.
+    statements = connection.ops.sequence_reset_sql(no_style(), [m for _k, m, _f in TABLES])
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
