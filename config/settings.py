@@ -127,7 +127,8 @@ with contextlib.suppress(OSError):
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with Hibi's site (titles, today's summary) as admin.site.
+    "schedule.sites.HibiAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -218,6 +219,8 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The lockout page, in the parent's language.
+AXES_LOCKOUT_CALLABLE = "schedule.admin.locked_out"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0, minimum=0) or None
 
 LANGUAGE_CODE = env_choice("LANGUAGE_CODE", "ja", {"ja", "en"})

@@ -1,45 +1,641 @@
-"""Admin registration of every model (the full bilingual admin comes later)."""
+"""The bilingual admin where parents plan the family's day, often from a phone.
 
-from django.contrib import admin
+The friendly fields and the checks across rows live in `forms.py`; this
+module arranges them into pages and adds what lets a parent trust a change
+before the wall shows it: the plan's day as a picture, a chore's next dates
+with holiday names, a display's QR code, a preview of the wall at any moment.
+Every tool that changes data (duplicate a plan, new display token) writes
+to the admin's history like an ordinary save.
+"""
 
-from . import models
+from __future__ import annotations
+
+import dataclasses
+import io
+from datetime import date, time, timedelta
+from zoneinfo import ZoneInfo
+
+import segno
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from . import forms, planner, recurrence
+from .loading import load_household
+from .models import (
+    WEEKDAY_NAMES,
+    Block,
+    Chore,
+    ChoreAssignee,
+    ChoreDone,
+    Display,
+    Member,
+    Note,
+    Plan,
+    PlanOverride,
+)
+
+NEXT_DATES_SHOWN = 8
+UNCOLOURED = "#8a8f98"
+
+
+def active_language() -> str:
+    return (get_language() or settings.LANGUAGE_CODE)[:2]
+
+
+def household_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def text_colour_on(background: str) -> str:
+    """Black or white, whichever reads better on a #rrggbb background."""
+    red, green, blue = (int(background[i : i + 2], 16) for i in (1, 3, 5))
+    return "#1b1b1b" if 0.299 * red + 0.587 * green + 0.114 * blue > 150 else "#ffffff"
+
+
+# --- Plans -----------------------------------------------------------------------
+
+
+def plan_timeline(plan: Plan, lang: str) -> dict:
+    """The plan's day as bars on a 24-hour column, laid out by the planner itself.
+
+    The plan is asked to apply every day, so a block that runs past midnight
+    shows both as the evening it starts and as the morning it ends.
+    """
+    tz = household_zone()
+    day = timezone.localdate()
+    blocks = [
+        planner.BlockData(
+            id=block.pk,
+            start=block.start,
+            end=block.end,
+            title_ja=block.title_ja,
+            title_en=block.title_en,
+            icon=block.icon,
+            colour=block.colour,
+            member_ids=tuple(sorted(member.pk for member in block.members.all())),
+        )
+        for block in plan.blocks.prefetch_related("members")
+    ]
+    every_day = planner.PlanData(
+        id=plan.pk, name_ja=plan.name_ja, name_en=plan.name_en,
+        weekdays=frozenset(range(7)), on_holidays=True, blocks=tuple(blocks),
+    )  # fmt: skip
+    members = tuple(
+        planner.MemberData(id=m.pk, name_ja=m.name_ja, name_en=m.name_en, colour=m.colour)
+        for m in Member.objects.all()
+    )
+    household = planner.Household(
+        tz=tz,
+        calendar=recurrence.holiday_calendar(settings.HOLIDAY_COUNTRY),
+        plans=(every_day,),
+        members=members,
+    )
+    midnight = planner.at(day, time(0), tz)
+    view = planner.day_view(household, day, midnight)
+    length = (planner.at(day + timedelta(days=1), time(0), tz) - midnight).total_seconds() / 60
+    width = 100 / max(view.lane_count, 1)
+    bars = []
+    for block in view.blocks:
+        top = max(0.0, (block.start - midnight).total_seconds() / 60)
+        bottom = min(length, (block.end - midnight).total_seconds() / 60)
+        colour = block.colour or UNCOLOURED
+        bars.append(
+            {
+                "title": block.title(lang),
+                "times": f"{block.block.start:%H:%M}–{block.block.end:%H:%M}",
+                "icon": block.block.icon,
+                "who": ", ".join(member.name(lang) for member in block.members),
+                "top": _percent(top / length * 100),
+                "height": _percent((bottom - top) / length * 100),
+                "left": _percent(block.lane * width),
+                "width": _percent(width),
+                "colour": colour,
+                "text_colour": text_colour_on(colour),
+                "short": bottom - top < 25,
+            }
+        )
+    hours = [{"label": f"{hour:02d}:00", "top": _percent(hour * 60 / length * 100)}
+             for hour in range(0, 24, 3)]  # fmt: skip
+    return {"bars": bars, "hours": hours}
+
+
+def _percent(value: float) -> str:
+    # Formatted here: the template would localise a float's decimal separator.
+    return f"{value:.3f}"
+
+
+def next_day_in_force(plan: Plan, today: date, horizon: int = 60) -> date:
+    """The first day from `today` on which the wall would show `plan`."""
+    household = load_household(today, household_zone())
+    household = dataclasses.replace(
+        household,
+        overrides=dict(
+            PlanOverride.objects.filter(
+                date__range=(today, today + timedelta(days=horizon))
+            ).values_list("date", "plan_id")
+        ),
+    )
+    for offset in range(horizon + 1):
+        day = today + timedelta(days=offset)
+        in_force = planner.plan_for(household, day)
+        if in_force is not None and in_force.id == plan.pk:
+            return day
+    return today
+
+
+def copy_plan(plan: Plan) -> Plan:
+    """A copy of `plan` and its blocks that applies to no day until a parent says so."""
+    copy = Plan.objects.create(
+        name_ja=f"{plan.name_ja}（コピー）"[:60] if plan.name_ja else "",
+        name_en=f"{plan.name_en} (copy)"[:60] if plan.name_en else "",
+        weekdays=0,
+        on_holidays=False,
+        valid_from=plan.valid_from,
+        valid_until=plan.valid_until,
+        priority=plan.priority,
+    )
+    for block in plan.blocks.prefetch_related("members"):
+        members = list(block.members.all())
+        block.pk = None
+        block._state.adding = True
+        block.plan = copy
+        block.save()
+        block.members.set(members)
+    return copy
 
 
 class BlockInline(admin.TabularInline):
-    model = models.Block
+    model = Block
+    form = forms.BlockForm
+    formset = forms.BlockFormSet
+    template = "admin/hibi/edit_inline/compact.html"
     extra = 0
+    ordering = ["start", "end", "id"]
 
 
 class OverrideInline(admin.TabularInline):
-    model = models.PlanOverride
+    model = PlanOverride
+    form = forms.OverrideForm
+    formset = forms.OverrideFormSet
     extra = 0
 
 
-@admin.register(models.Plan)
+@admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "weekdays", "on_holidays", "priority"]
+    form = forms.PlanForm
     inlines = [BlockInline, OverrideInline]
+    list_display = ["__str__", "days", "priority", "block_count"]
+    actions = ["duplicate"]
+    readonly_fields = ["timeline"]
+    change_form_template = "admin/schedule/plan/change_form.html"
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (None, {"fields": ["name_ja", "name_en"]}),
+            (
+                _("Which days"),
+                {"fields": ["weekdays", "on_holidays", ("valid_from", "valid_until"), "priority"]},
+            ),
+        ]
+        if obj is not None:
+            fieldsets.append((_("The day at a glance"), {"fields": ["timeline"]}))
+        return fieldsets
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(block_total=Count("blocks"))
+
+    @admin.display(description=_("days"))
+    def days(self, plan: Plan) -> str:
+        parts = [str(forms.SHORT_WEEKDAY_NAMES[day]) for day in plan.weekday_list]
+        if plan.on_holidays:
+            parts.append(str(_("public holidays")))
+        return forms.list_separator().join(parts) or "—"
+
+    @admin.display(description=_("blocks"), ordering="block_total")
+    def block_count(self, plan: Plan) -> int:
+        return plan.block_total
+
+    @admin.display(description=_("day at a glance"))
+    def timeline(self, plan: Plan) -> str:
+        return render_to_string(
+            "admin/schedule/plan/timeline.html", plan_timeline(plan, active_language())
+        )
+
+    @admin.action(description=_("Duplicate the selected plans"), permissions=["add"])
+    def duplicate(self, request, queryset):
+        with transaction.atomic():
+            copies = []
+            for plan in queryset:
+                copy = copy_plan(plan)
+                self.log_addition(request, copy, str(_("Copied from “%(plan)s”.") % {"plan": plan}))
+                copies.append(copy)
+        if len(copies) == 1:
+            self.message_user(
+                request,
+                _(
+                    "Made a copy: “%(copy)s”. Choose the days it applies to; "
+                    "until then it changes nothing on the wall."
+                )
+                % {"copy": copies[0]},
+                messages.SUCCESS,
+            )
+            return redirect("admin:schedule_plan_change", copies[0].pk)
+        self.message_user(
+            request,
+            ngettext("Copied %(count)d plan.", "Copied %(count)d plans.", len(copies))
+            % {"count": len(copies)},
+            messages.SUCCESS,
+        )
+        return None
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is not PlanOverride:
+            return
+        today = timezone.localdate()
+        for override in [*formset.new_objects, *(obj for obj, _f in formset.changed_objects)]:
+            if override.date < today:
+                self.message_user(
+                    request,
+                    _("%(date)s is already past, so that date override will never show.")
+                    % {"date": override.date.isoformat()},
+                    messages.WARNING,
+                )
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="schedule_plan_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        plan = self.get_object(request, unquote(object_id))
+        context = dict(extra_context or {})
+        if plan is not None:
+            now = timezone.localtime()
+            context["preview_form"] = forms.WallPreviewForm(
+                displays=Display.objects.all(),
+                initial={
+                    "display": Display.objects.first(),
+                    "date": next_day_in_force(plan, now.date()),
+                    "time": now.time().replace(second=0, microsecond=0),
+                },
+            )
+            context["has_displays"] = Display.objects.exists()
+        return super().change_view(request, object_id, form_url, context)
+
+    def preview_view(self, request, object_id):
+        """Open the wall at a chosen moment: `?display=&date=&time=`, or the next day in force."""
+        plan = self.get_object(request, unquote(object_id))
+        if plan is None:
+            raise Http404
+        if not self.has_view_permission(request, plan):
+            raise PermissionDenied
+        return _wall_preview(request, plan)
+
+
+@require_GET
+def _wall_preview(request, plan: Plan):
+    displays = Display.objects.all()
+    if not displays.exists():
+        messages.warning(request, _("Add a display first: the preview opens its wall."))
+        return redirect("admin:schedule_display_add")
+    if request.GET:
+        form = forms.WallPreviewForm(request.GET, displays=displays)
+        if not form.is_valid():
+            return render(
+                request,
+                "admin/hibi/bad_request.html",
+                {"form": form, "back": reverse("admin:schedule_plan_change", args=[plan.pk])},
+                status=400,
+            )
+        return redirect(form.wall_url())
+    now = timezone.localtime()
+    day = next_day_in_force(plan, now.date())
+    return redirect(f"{displays.first().get_absolute_url()}?at={day:%Y-%m-%d}T{now:%H:%M}")
+
+
+# --- Chores ----------------------------------------------------------------------
+
+
+def upcoming_rows(rule: recurrence.Recurrence, today: date, lang: str) -> list[dict]:
+    """The next due days with their weekday and any public holiday around them."""
+    calendar = recurrence.holiday_calendar(settings.HOLIDAY_COUNTRY)
+    unmoved = dataclasses.replace(rule, holiday_policy=recurrence.KEEP)
+    rows = []
+    for day in rule.next_occurrences(today, NEXT_DATES_SHOWN):
+        moved_from = day - timedelta(days=1)
+        rows.append(
+            {
+                "date": day,
+                "weekday": WEEKDAY_NAMES[day.weekday()],
+                "holiday": calendar.name(day, lang) or "",
+                "moved": rule.holiday_policy == recurrence.NEXT_DAY
+                and not unmoved.is_due_on(day)
+                and calendar.is_holiday(moved_from),
+                "who": "",
+            }
+        )
+    return rows
+
+
+def chore_upcoming(chore: Chore, today: date, lang: str) -> list[dict]:
+    """`upcoming_rows` for a saved chore, with whose turn it is, as the wall will show."""
+    rows = upcoming_rows(chore.recurrence(), today, lang)
+    household = load_household(today, household_zone())
+    for row in rows:
+        for view in planner.chores_on(household, row["date"]):
+            if view.chore.id == chore.pk:
+                row["who"] = ", ".join(member.name(lang) for member in view.assignees)
+    return rows
 
 
 class AssigneeInline(admin.TabularInline):
-    model = models.ChoreAssignee
+    model = ChoreAssignee
+    formset = forms.AssigneeFormSet
     extra = 0
+    ordering = ["order", "id"]
 
 
-@admin.register(models.Chore)
+@admin.register(Chore)
 class ChoreAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "time", "rrule", "holiday_policy"]
+    form = forms.ChoreForm
     inlines = [AssigneeInline]
+    list_display = ["__str__", "when", "time", "holiday_policy", "next_date"]
+    readonly_fields = ["next_dates"]
+    fieldsets = [
+        (None, {"fields": ["title_ja", "title_en", "icon", ("time", "time_kind")]}),
+        (
+            _("When"),
+            {
+                "fields": [
+                    "repeat_mode",
+                    "weekdays",
+                    "week_interval",
+                    "month_weeks",
+                    "month_weekdays",
+                    ("interval", "interval_unit"),
+                    "rrule",
+                    "start_date",
+                    "extra_dates",
+                    "exception_dates",
+                    "holiday_policy",
+                    "next_dates",
+                ],
+                "classes": ["hibi-repeat"],
+            },
+        ),
+        (_("Who"), {"fields": ["rotate"]}),
+    ]
+
+    @admin.display(description=_("repeats"))
+    def when(self, chore: Chore) -> str:
+        return forms.describe_repeat(chore.rrule)
+
+    @admin.display(description=_("next"))
+    def next_date(self, chore: Chore) -> str:
+        try:
+            days = chore.recurrence().next_occurrences(timezone.localdate(), 1)
+        except (recurrence.RecurrenceError, ValueError):
+            return "—"
+        if not days:
+            return "—"
+        return f"{days[0]:%m/%d} ({forms.SHORT_WEEKDAY_NAMES[days[0].weekday()]})"
+
+    @admin.display(description=_("next dates"))
+    def next_dates(self, chore: Chore | None) -> str:
+        rows, problem = [], ""
+        if chore is not None and chore.pk is not None:
+            try:
+                rows = chore_upcoming(chore, timezone.localdate(), active_language())
+            except (recurrence.RecurrenceError, ValueError):
+                problem = _("The saved repeat rule does not work; fix it above.")
+        return render_to_string(
+            "admin/schedule/chore/next_dates.html",
+            {
+                "rows": rows,
+                "problem": problem,
+                "saved": chore is not None and chore.pk is not None,
+                "preview_url": reverse("admin:schedule_chore_next_dates"),
+            },
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "next-dates/",
+                self.admin_site.admin_view(self.next_dates_view),
+                name="schedule_chore_next_dates",
+            ),
+            *super().get_urls(),
+        ]
+
+    def next_dates_view(self, request):
+        """The next dates for the repeat fields as typed, before saving (the page's script)."""
+        if not self.has_view_or_change_permission(request) and not self.has_add_permission(request):
+            raise PermissionDenied
+        return _next_dates_fragment(request)
 
 
-@admin.register(models.Display)
+@require_GET
+def _next_dates_fragment(request):
+    form = forms.RepeatForm(request.GET)
+    rule = form.recurrence()
+    rows, problem = [], ""
+    if rule is None:
+        problem = _("Fill in the days to see the next dates.")
+    else:
+        try:
+            rows = upcoming_rows(rule, timezone.localdate(), active_language())
+        except recurrence.RecurrenceError:
+            problem = _("This repeat rule cannot be read.")
+        if not rows and not problem:
+            problem = _("With these settings the chore never comes up.")
+    return render(
+        request,
+        "admin/schedule/chore/next_dates_list.html",
+        {"rows": rows, "problem": problem, "saved": True, "fragment": True},
+    )
+
+
+# --- Displays ----------------------------------------------------------------------
+
+
+def wall_qr_svg(url: str) -> bytes:
+    """The wall's address as a QR code (never Micro QR, which tablets rarely read)."""
+    out = io.BytesIO()
+    segno.make_qr(url).save(
+        out, kind="svg", scale=6, border=4, dark="#000", light="#fff", xmldecl=False,
+        title=url,
+    )  # fmt: skip
+    return out.getvalue()
+
+
+def is_local_only(host: str) -> bool:
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    return name in {"localhost", "127.0.0.1", "[::1]"}
+
+
+@admin.register(Display)
 class DisplayAdmin(admin.ModelAdmin):
-    list_display = ["name", "language", "last_seen_at"]
-    readonly_fields = ["last_seen_at", "last_user_agent"]
+    form = forms.DisplayForm
+    list_display = ["name", "state_badge", "last_seen_at", "language"]
+    actions = ["regenerate_tokens"]
+    readonly_fields = ["seen"]
+    change_form_template = "admin/schedule/display/change_form.html"
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (None, {"fields": ["name", "language", "theme", "members", "may_complete_chores"]}),
+            (_("Night hours"), {"fields": [("night_start", "night_end")]}),
+        ]
+        if obj is not None:
+            fieldsets.insert(0, (_("On the wall"), {"fields": ["seen"]}))
+        return fieldsets
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        display = self.get_object(request, unquote(object_id))
+        context = dict(extra_context or {})
+        if display is not None:
+            context["wall_url"] = request.build_absolute_uri(display.get_absolute_url())
+            context["local_only"] = is_local_only(request.get_host())
+            context["qr_src"] = reverse("admin:schedule_display_qr", args=[display.pk])
+        return super().change_view(request, object_id, form_url, context)
+
+    @admin.display(description=_("state"))
+    def state_badge(self, display: Display) -> str:
+        return render_to_string("admin/hibi/state_badge.html", {"state": display.state()})
+
+    @admin.display(description=_("last seen"))
+    def seen(self, display: Display) -> str:
+        return render_to_string(
+            "admin/hibi/display_seen.html", {"display": display, "state": display.state()}
+        )
+
+    @admin.action(description=_("Give the selected displays a new address"), permissions=["change"])
+    def regenerate_tokens(self, request, queryset):
+        with transaction.atomic():
+            for display in queryset:
+                self._regenerate(request, display)
+        self.message_user(
+            request,
+            _("New addresses made. Open each wall again with its new address or QR code."),
+            messages.SUCCESS,
+        )
+
+    def _regenerate(self, request, display: Display) -> None:
+        display.regenerate_token()
+        self.log_change(
+            request,
+            display,
+            str(_("Made a new secret address; the old one stopped working.")),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/qr.svg",
+                self.admin_site.admin_view(self.qr_view),
+                name="schedule_display_qr",
+            ),
+            path(
+                "<path:object_id>/regenerate/",
+                self.admin_site.admin_view(self.regenerate_view),
+                name="schedule_display_regenerate",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _display_or_404(self, request, object_id) -> Display:
+        display = self.get_object(request, unquote(object_id))
+        if display is None:
+            raise Http404
+        return display
+
+    def qr_view(self, request, object_id):
+        display = self._display_or_404(request, object_id)
+        if not self.has_view_permission(request, display):
+            raise PermissionDenied
+        svg = wall_qr_svg(request.build_absolute_uri(display.get_absolute_url()))
+        response = HttpResponse(svg, content_type="image/svg+xml")
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def regenerate_view(self, request, object_id):
+        return _regenerate_view(self, request, object_id)
 
 
-admin.site.register(models.Member)
-admin.site.register(models.Block)
-admin.site.register(models.PlanOverride)
-admin.site.register(models.ChoreDone)
-admin.site.register(models.Note)
+@require_POST
+def _regenerate_view(model_admin: DisplayAdmin, request, object_id):
+    display = model_admin._display_or_404(request, object_id)
+    if not model_admin.has_change_permission(request, display):
+        raise PermissionDenied
+    with transaction.atomic():
+        model_admin._regenerate(request, display)
+    model_admin.message_user(
+        request,
+        _("“%(display)s” has a new address. Open the wall again with it or its QR code.")
+        % {"display": display},
+        messages.SUCCESS,
+    )
+    return redirect("admin:schedule_display_change", display.pk)
+
+
+# --- Members, notes, chores done ------------------------------------------------------
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    form = forms.MemberForm
+    list_display = ["__str__", "picture", "order"]
+    list_editable = ["order"]
+
+    @admin.display(description=_("colour and icon"))
+    def picture(self, member: Member) -> str:
+        return render_to_string(
+            "admin/hibi/member_picture.html",
+            {"colour": member.colour, "icon": member.icon, "name": member.name},
+        )
+
+
+@admin.register(Note)
+class NoteAdmin(admin.ModelAdmin):
+    form = forms.NoteForm
+    list_display = ["__str__", "start_date", "end_date"]
+    date_hierarchy = "start_date"
+    fields = ["text_ja", "text_en", "icon", ("start_date", "end_date")]
+
+
+@admin.register(ChoreDone)
+class ChoreDoneAdmin(admin.ModelAdmin):
+    list_display = ["chore", "date", "member", "display", "done_at"]
+    list_filter = ["chore"]
+    date_hierarchy = "date"
+    list_select_related = ["chore", "member", "display"]
+
+
+def locked_out(request, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer after too many wrong passwords, in the parent's language."""
+    minutes = max(1, round(settings.AXES_COOLOFF_TIME * 60))
+    return render(
+        request,
+        "admin/locked_out.html",
+        {"minutes": minutes, "title": _("Signing in is paused")},
+        status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429),
+    )

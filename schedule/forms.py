@@ -1,0 +1,789 @@
+"""The admin's forms: friendly fields in, the models' stored shapes out.
+
+A parent ticks weekdays and the plan stores a bitmask; a parent says "on the
+2nd and 4th Wednesday" and the chore stores ``FREQ=MONTHLY;BYDAY=2WE,4WE``.
+`repeat_from_rule()` and `rule_from_repeat()` translate between the two, and
+a stored rule the friendly fields cannot say falls back to the raw RRULE
+field instead of being lost. The checks that need more than one row (blocks
+that overlap, a plan for no day, turns without anyone) live in the inline
+formsets, which see every submitted row before anything is saved.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext_lazy
+
+from . import icons, recurrence
+from .models import Block, Chore, Display, Member, Note, Plan, PlanOverride, pick_language
+
+WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+SHORT_WEEKDAY_NAMES = (
+    pgettext_lazy("short weekday", "Mon"),
+    pgettext_lazy("short weekday", "Tue"),
+    pgettext_lazy("short weekday", "Wed"),
+    pgettext_lazy("short weekday", "Thu"),
+    pgettext_lazy("short weekday", "Fri"),
+    pgettext_lazy("short weekday", "Sat"),
+    pgettext_lazy("short weekday", "Sun"),
+)
+WEEKDAY_CHOICES = list(enumerate(SHORT_WEEKDAY_NAMES))
+
+WEEKLY = "weekly"
+MONTHLY = "monthly"
+INTERVAL = "interval"
+DATES = "dates"
+RAW = "raw"
+REPEAT_MODES = [
+    (WEEKLY, _("Every week on certain days")),
+    (MONTHLY, _("On certain weeks of the month (such as the 2nd and 4th Wednesday)")),
+    (INTERVAL, _("Every few days or weeks from the start date")),
+    (DATES, _("Only on the dates I list")),
+    (RAW, _("Advanced: a repeat rule (RRULE)")),
+]
+# Which friendly fields each mode uses; the admin's script hides the others.
+MODE_FIELDS = {
+    WEEKLY: ["weekdays", "week_interval"],
+    MONTHLY: ["month_weeks", "month_weekdays"],
+    INTERVAL: ["interval", "interval_unit"],
+    DATES: [],
+    RAW: ["rrule"],
+}
+
+REPEAT_FIELDS = ["repeat_mode", *(name for names in MODE_FIELDS.values() for name in names)]
+
+WEEK_INTERVALS = [
+    (1, _("every week")),
+    (2, _("every other week")),
+    (3, _("every third week")),
+    (4, _("every fourth week")),
+]
+LAST = -1
+MONTH_WEEKS = [
+    (1, _("1st")),
+    (2, _("2nd")),
+    (3, _("3rd")),
+    (4, _("4th")),
+    (5, _("5th")),
+    (LAST, _("last")),
+]
+DAYS = "days"
+WEEKS = "weeks"
+INTERVAL_UNITS = [(DAYS, _("days")), (WEEKS, _("weeks"))]
+
+MAX_LISTED_DATES = 366
+
+
+# --- Repeat rules <-> friendly fields ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """What the friendly fields say, before it becomes an RRULE."""
+
+    mode: str
+    weekdays: tuple[int, ...] = ()  # 0 = Monday; weekly and monthly modes
+    week_interval: int = 1
+    month_weeks: tuple[int, ...] = ()  # 1..5, or LAST
+    interval: int = 1
+    unit: str = DAYS
+    raw: str = ""
+
+
+def _month_week_order(week: int) -> int:
+    return 6 if week == LAST else week
+
+
+def rule_from_repeat(repeat: Repeat) -> str:
+    """The RRULE body the friendly fields describe, in one canonical spelling."""
+    days = [WEEKDAY_CODES[day] for day in sorted(set(repeat.weekdays))]
+    if repeat.mode == WEEKLY:
+        interval = f";INTERVAL={repeat.week_interval}" if repeat.week_interval > 1 else ""
+        return f"FREQ=WEEKLY{interval};BYDAY={','.join(days)}"
+    if repeat.mode == MONTHLY:
+        weeks = sorted(set(repeat.month_weeks), key=_month_week_order)
+        return "FREQ=MONTHLY;BYDAY=" + ",".join(f"{week}{day}" for week in weeks for day in days)
+    if repeat.mode == INTERVAL:
+        freq = "DAILY" if repeat.unit == DAYS else "WEEKLY"
+        return f"FREQ={freq}" + (f";INTERVAL={repeat.interval}" if repeat.interval > 1 else "")
+    if repeat.mode == DATES:
+        return ""
+    return repeat.raw.strip()
+
+
+def _rule_parts(rule: str) -> dict[str, str] | None:
+    body = rule.strip().upper()
+    if body.startswith("RRULE:"):
+        body = body[len("RRULE:") :]
+    parts: dict[str, str] = {}
+    for part in body.split(";"):
+        name, equals, value = part.partition("=")
+        if not equals or name in parts:
+            return None
+        parts[name] = value
+    return parts
+
+
+_NUMBERED_DAY = re.compile(r"^([+-]?\d)(MO|TU|WE|TH|FR|SA|SU)$")
+
+
+def repeat_from_rule(rule: str) -> Repeat:
+    """The friendly fields for a stored rule; RAW when they cannot say it exactly."""
+    if not rule.strip():
+        return Repeat(DATES)
+    raw = Repeat(RAW, raw=rule.strip())
+    parts = _rule_parts(rule)
+    if parts is None or not set(parts) <= {"FREQ", "INTERVAL", "BYDAY"}:
+        return raw
+    interval_text = parts.get("INTERVAL", "1")
+    if not interval_text.isdigit() or int(interval_text) < 1:
+        return raw
+    interval = int(interval_text)
+    freq = parts.get("FREQ")
+    byday = [day for day in parts.get("BYDAY", "").split(",") if day] if "BYDAY" in parts else []
+    if "BYDAY" in parts and not byday:
+        return raw
+
+    if freq in ("DAILY", "WEEKLY") and not byday:
+        return Repeat(INTERVAL, interval=interval, unit=DAYS if freq == "DAILY" else WEEKS)
+    if freq == "WEEKLY" and all(day in WEEKDAY_CODES for day in byday):
+        if interval > len(WEEK_INTERVALS):
+            return raw
+        weekdays = tuple(sorted({WEEKDAY_CODES.index(day) for day in byday}))
+        return Repeat(WEEKLY, weekdays=weekdays, week_interval=interval)
+    if freq == "MONTHLY" and interval == 1:
+        pairs = set()
+        for day in byday:
+            match = _NUMBERED_DAY.match(day)
+            if not match or int(match[1]) not in (1, 2, 3, 4, 5, LAST):
+                return raw
+            pairs.add((int(match[1]), WEEKDAY_CODES.index(match[2])))
+        weeks = {week for week, _day in pairs}
+        weekdays = {day for _week, day in pairs}
+        # "2nd and 4th Monday and Thursday" is every week with every day; a
+        # rule that picks pairs unevenly (1st Monday, 3rd Friday) is not.
+        if len(pairs) != len(weeks) * len(weekdays):
+            return raw
+        return Repeat(
+            MONTHLY,
+            weekdays=tuple(sorted(weekdays)),
+            month_weeks=tuple(sorted(weeks, key=_month_week_order)),
+        )
+    return raw
+
+
+# --- Small fields and widgets ------------------------------------------------------
+
+
+class ProjectTemplateWidgetMixin:
+    """Render with the project's templates/ directory.
+
+    Django's default form renderer only looks in app template directories,
+    and the admin's widget templates live with the other admin overrides.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return render_to_string(self.template_name, self.get_context(name, value, attrs))
+
+
+class IconPicker(ProjectTemplateWidgetMixin, forms.Select):
+    """The bundled icons as pictures to tap (the admin's script draws the grid)."""
+
+    template_name = "admin/hibi/widgets/icon_picker.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        chosen = str(value or "")
+        context["widget"]["chosen"] = chosen
+        context["widget"]["chosen_label"] = dict(self.choices).get(chosen, chosen)
+        context["widget"]["known_icons"] = set(icons.icon_names())
+        return context
+
+
+def icon_field(required: bool = False) -> forms.ChoiceField:
+    choices = icons.icon_choices()
+    if not required:
+        choices = [("", _("No icon")), *choices]
+    return forms.ChoiceField(label=_("icon"), choices=choices, required=required, widget=IconPicker)
+
+
+def keep_unknown_icon(form: forms.ModelForm, name: str = "icon") -> None:
+    """A stored icon that is no longer bundled stays selectable, so saving keeps it."""
+    current = form.initial.get(name)
+    field = form.fields[name]
+    if current and current not in dict(field.choices):
+        field.choices = [*field.choices, (current, current)]
+
+
+class ColourInput(forms.TextInput):
+    input_type = "color"
+
+
+class OptionalColourInput(ProjectTemplateWidgetMixin, forms.TextInput):
+    """A colour picker with an "automatic" box: blank means the members' colour."""
+
+    template_name = "admin/hibi/widgets/optional_colour.html"
+    input_type = "color"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["automatic"] = not value
+        context["widget"]["shown"] = value or "#8a8f98"
+        return context
+
+    def value_from_datadict(self, data, files, name):
+        if data.get(f"{name}_automatic"):
+            return ""
+        return data.get(name, "")
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and f"{name}_automatic" not in data
+
+
+class DayCheckboxes(forms.CheckboxSelectMultiple):
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"class": "hibi-inline-choices", **(attrs or {})})
+
+
+class WeekdaysField(forms.TypedMultipleChoiceField):
+    """Weekday checkboxes that store `Plan.weekdays`' bitmask."""
+
+    widget = DayCheckboxes
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(choices=WEEKDAY_CHOICES, coerce=int, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return [day for day in range(7) if value & (1 << day)]
+        return value
+
+    def has_changed(self, initial, data):
+        return super().has_changed(self.prepare_value(initial), data)
+
+    def clean(self, value) -> int:
+        return Plan.weekdays_from_list(super().clean(value))
+
+
+def _parse_listed_date(text: str) -> date:
+    return date.fromisoformat(text.replace("/", "-"))
+
+
+class DateListField(forms.CharField):
+    """Dates typed one per line (or separated by commas), stored as ISO strings."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "cols": 24, "placeholder": "2026-12-31"})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(str(item) for item in value)
+        return value
+
+    def has_changed(self, initial, data):
+        try:
+            return self.to_python(data) != sorted(set(initial or []))
+        except ValidationError:
+            return True
+
+    def to_python(self, value) -> list[str]:
+        if isinstance(value, list | tuple):
+            return sorted(set(value))
+        text = super().to_python(value)
+        days = set()
+        for token in re.split(r"[\s,、]+", text):
+            if not token:
+                continue
+            try:
+                days.add(_parse_listed_date(token))
+            except ValueError:
+                raise ValidationError(
+                    _("“%(value)s” is not a date. Write dates like 2026-12-31."),
+                    params={"value": token[:20]},
+                    code="invalid_date",
+                ) from None
+        if len(days) > MAX_LISTED_DATES:
+            raise ValidationError(
+                _("List at most %(limit)d dates."),
+                params={"limit": MAX_LISTED_DATES},
+                code="too_many_dates",
+            )
+        return [day.isoformat() for day in sorted(days)]
+
+
+# --- Plans -----------------------------------------------------------------------
+
+
+class PlanForm(forms.ModelForm):
+    weekdays = WeekdaysField(
+        label=_("weekdays"), help_text=_("The days of the week this plan is for.")
+    )
+
+    class Meta:
+        model = Plan
+        fields = ["name_ja", "name_en", "weekdays", "on_holidays", "valid_from", "valid_until"]
+        fields += ["priority"]
+
+
+def _times(start, end) -> str:
+    return f"{start:%H:%M}–{end:%H:%M}"
+
+
+def _minute_spans(start, end) -> list[tuple[int, int]]:
+    """A block on the 24-hour clock; one running past midnight wraps to the morning."""
+    first = start.hour * 60 + start.minute
+    last = end.hour * 60 + end.minute
+    if last > first:
+        return [(first, last)]
+    return [(first, 24 * 60), (0, last)]
+
+
+def blocks_overlap(a_start, a_end, b_start, b_end) -> bool:
+    return any(
+        a_first < b_last and b_first < a_last
+        for a_first, a_last in _minute_spans(a_start, a_end)
+        for b_first, b_last in _minute_spans(b_start, b_end)
+    )
+
+
+class BlockForm(forms.ModelForm):
+    icon = icon_field()
+    members = forms.ModelMultipleChoiceField(
+        label=_("members"),
+        queryset=Member.objects.all(),
+        required=False,
+        widget=DayCheckboxes,
+        help_text=_("Nobody chosen means the whole family."),
+    )
+
+    class Meta:
+        model = Block
+        fields = ["start", "end", "title_ja", "title_en", "icon", "colour", "members"]
+        widgets = {
+            "start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "title_ja": forms.TextInput(attrs={"size": 12}),
+            "title_en": forms.TextInput(attrs={"size": 12}),
+            "colour": OptionalColourInput,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep_unknown_icon(self)
+
+
+class BlockFormSet(forms.BaseInlineFormSet):
+    """Refuses two blocks of the same person at the same time.
+
+    A block with nobody chosen is the whole family's, so it clashes with
+    every other block; blocks of different people may overlap (the wall
+    shows them side by side).
+    """
+
+    def clean(self) -> None:
+        super().clean()
+        rows = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or self._should_delete_form(form):
+                continue
+            start, end = data.get("start"), data.get("end")
+            if start is None or end is None or start == end:
+                continue
+            people = frozenset(member.pk for member in data.get("members") or ())
+            title = pick_language(data.get("title_ja", ""), data.get("title_en", ""))
+            rows.append((form, start, end, people, title, data.get("members") or ()))
+        for index, (form, start, end, people, title, members) in enumerate(rows):
+            for _other_form, o_start, o_end, o_people, o_title, o_members in rows[:index]:
+                shared = people & o_people if people and o_people else people or o_people
+                if not blocks_overlap(start, end, o_start, o_end):
+                    continue
+                if people and o_people and not shared:
+                    continue
+                form.add_error(
+                    None,
+                    ValidationError(
+                        _(
+                            "“%(this)s” (%(this_time)s) overlaps “%(other)s” "
+                            "(%(other_time)s) for %(who)s."
+                        ),
+                        params={
+                            "this": title,
+                            "this_time": _times(start, end),
+                            "other": o_title,
+                            "other_time": _times(o_start, o_end),
+                            "who": _who(shared, [*members, *o_members]),
+                        },
+                        code="overlap",
+                    ),
+                )
+                break
+
+
+def list_separator() -> str:
+    """How names and days are joined in a line: ", " in English, "・" in Japanese."""
+    return str(pgettext_lazy("list separator", ", "))
+
+
+def _who(people: frozenset[int], members) -> str:
+    if not people:
+        return str(_("the whole family"))
+    names = {member.pk: member.name for member in members}
+    return list_separator().join(names[pk] for pk in sorted(people) if pk in names)
+
+
+class OverrideForm(forms.ModelForm):
+    class Meta:
+        model = PlanOverride
+        fields = ["date", "reason"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class OverrideFormSet(forms.BaseInlineFormSet):
+    """A plan must apply to some day: a weekday, public holidays or a listed date."""
+
+    def clean(self) -> None:
+        super().clean()
+        plan = self.instance
+        dates = [
+            form.cleaned_data["date"]
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and form.cleaned_data.get("date")
+            and not self._should_delete_form(form)
+        ]
+        if not plan.weekdays and not plan.on_holidays and not dates:
+            raise ValidationError(
+                _(
+                    "This plan applies to no day. Tick at least one weekday or "
+                    "“public holidays” above, or add a date here."
+                ),
+                code="no_day",
+            )
+
+
+# --- Chores ----------------------------------------------------------------------
+
+
+class RepeatForm(forms.Form):
+    """How a chore repeats, in the words of a family's garbage calendar."""
+
+    repeat_mode = forms.ChoiceField(
+        label=_("repeats"),
+        choices=REPEAT_MODES,
+        initial=WEEKLY,
+        widget=forms.RadioSelect(attrs={"class": "hibi-repeat-mode"}),
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("on"), choices=WEEKDAY_CHOICES, coerce=int, required=False, widget=DayCheckboxes
+    )
+    week_interval = forms.TypedChoiceField(
+        label=_("how often"), choices=WEEK_INTERVALS, coerce=int, initial=1, required=False
+    )
+    month_weeks = forms.TypedMultipleChoiceField(
+        label=_("weeks of the month"),
+        choices=MONTH_WEEKS,
+        coerce=int,
+        required=False,
+        widget=DayCheckboxes,
+    )
+    month_weekdays = forms.TypedMultipleChoiceField(
+        label=_("day of the week"),
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        required=False,
+        widget=DayCheckboxes,
+    )
+    interval = forms.IntegerField(
+        label=_("every"),
+        min_value=1,
+        max_value=365,
+        initial=2,
+        required=False,
+        widget=forms.NumberInput(attrs={"size": 4, "class": "hibi-narrow"}),
+    )
+    interval_unit = forms.ChoiceField(
+        label=_("unit"), choices=INTERVAL_UNITS, initial=DAYS, required=False
+    )
+    start_date = forms.DateField(
+        label=_("starting"),
+        help_text=_("Counting starts here for “every few days” and “every other week”."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    rrule = forms.CharField(
+        label=_("repeat rule"),
+        max_length=200,
+        required=False,
+        help_text=_("RFC 5545 rule, e.g. FREQ=WEEKLY;BYDAY=MO,TH."),
+    )
+    extra_dates = DateListField(
+        label=_("extra dates"),
+        help_text=_("One date per line, such as a special collection day."),
+    )
+    exception_dates = DateListField(
+        label=_("exception dates"),
+        help_text=_("One date per line when the chore does not happen, such as New Year."),
+    )
+    holiday_policy = forms.ChoiceField(
+        label=_("on a public holiday"), choices=Chore.HOLIDAY_POLICIES, initial=recurrence.KEEP
+    )
+
+    def initial_from_rule(self, rule: str) -> dict:
+        repeat = repeat_from_rule(rule)
+        return {
+            "repeat_mode": repeat.mode,
+            "weekdays": list(repeat.weekdays) if repeat.mode == WEEKLY else [],
+            "week_interval": repeat.week_interval,
+            "month_weeks": list(repeat.month_weeks),
+            "month_weekdays": list(repeat.weekdays) if repeat.mode == MONTHLY else [],
+            "interval": repeat.interval if repeat.mode == INTERVAL else 2,
+            "interval_unit": repeat.unit,
+            "rrule": rule,
+        }
+
+    def repeat(self) -> Repeat:
+        data = self.cleaned_data
+        mode = data.get("repeat_mode")
+        if mode == WEEKLY:
+            return Repeat(
+                WEEKLY,
+                weekdays=tuple(data.get("weekdays") or ()),
+                week_interval=data.get("week_interval") or 1,
+            )
+        if mode == MONTHLY:
+            return Repeat(
+                MONTHLY,
+                weekdays=tuple(data.get("month_weekdays") or ()),
+                month_weeks=tuple(data.get("month_weeks") or ()),
+            )
+        if mode == INTERVAL:
+            return Repeat(
+                INTERVAL, interval=data.get("interval") or 1, unit=data.get("interval_unit") or DAYS
+            )
+        if mode == DATES:
+            return Repeat(DATES)
+        return Repeat(RAW, raw=data.get("rrule") or "")
+
+    def clean(self):
+        data = super().clean()
+        mode = data.get("repeat_mode")
+        if mode == WEEKLY and not data.get("weekdays"):
+            self.add_error("weekdays", _("Tick at least one day of the week."))
+        elif mode == MONTHLY:
+            if not data.get("month_weeks"):
+                self.add_error("month_weeks", _("Tick at least one week of the month."))
+            if not data.get("month_weekdays"):
+                self.add_error("month_weekdays", _("Tick the day of the week."))
+        elif mode == INTERVAL and not data.get("interval"):
+            self.add_error("interval", _("Say how many days or weeks apart."))
+        elif mode == DATES and not data.get("extra_dates") and "extra_dates" not in self.errors:
+            self.add_error(
+                "extra_dates", _("List at least one date, or choose another way to repeat.")
+            )
+        elif mode == RAW and not (data.get("rrule") or "").strip() and "rrule" not in self.errors:
+            self.add_error("rrule", _("Write a repeat rule, or choose another way to repeat."))
+        if mode and not any(name in self.errors for name in REPEAT_FIELDS):
+            data["rrule"] = rule_from_repeat(self.repeat())
+        return data
+
+    def recurrence(self) -> recurrence.Recurrence | None:
+        """The chore's calendar as the fields describe it, if they are valid."""
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
+        try:
+            return recurrence.Recurrence(
+                rule=data["rrule"],
+                start=data["start_date"],
+                extra_dates=recurrence.dates_from_text(data["extra_dates"]),
+                exception_dates=recurrence.dates_from_text(data["exception_dates"]),
+                holiday_policy=data["holiday_policy"],
+                calendar=recurrence.holiday_calendar(_country()),
+            )
+        except recurrence.RecurrenceError:
+            return None
+
+
+def _country() -> str:
+    from django.conf import settings
+
+    return settings.HOLIDAY_COUNTRY
+
+
+class ChoreForm(RepeatForm, forms.ModelForm):
+    icon = icon_field()
+
+    class Meta:
+        model = Chore
+        fields = [
+            "title_ja",
+            "title_en",
+            "icon",
+            "time",
+            "time_kind",
+            "rotate",
+            "start_date",
+            "rrule",
+            "extra_dates",
+            "exception_dates",
+            "holiday_policy",
+        ]
+        widgets = {"time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial.update(self.initial_from_rule(self.instance.rrule))
+        keep_unknown_icon(self)
+        self.fields["repeat_mode"].widget.attrs["data-hibi-mode-fields"] = _mode_fields_json()
+
+    def _update_errors(self, errors):
+        # Chore.clean() checks turn-taking against the assignees already in the
+        # database; the assignee inline checks the ones being submitted, so the
+        # model's stale answer would block adding the first assignees.
+        if hasattr(errors, "error_dict"):
+            kept = {}
+            for field, messages in errors.error_dict.items():
+                messages = [m for m in messages if m.code != "rotation"]
+                if field == "rrule" and self.cleaned_data.get("repeat_mode") != RAW:
+                    field = "repeat_mode"
+                if messages:
+                    kept.setdefault(field, []).extend(messages)
+            if not kept:
+                return
+            errors = ValidationError(kept)
+        super()._update_errors(errors)
+
+
+def _mode_fields_json() -> str:
+    import json
+
+    return json.dumps(MODE_FIELDS)
+
+
+class AssigneeFormSet(forms.BaseInlineFormSet):
+    """Taking turns needs somebody to take them."""
+
+    def clean(self) -> None:
+        super().clean()
+        chosen = [
+            form.cleaned_data["member"]
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and form.cleaned_data.get("member")
+            and not self._should_delete_form(form)
+        ]
+        if self.instance.rotate and not chosen:
+            raise ValidationError(
+                _("Choose who takes turns here, or untick “take turns”."), code="rotation"
+            )
+
+
+# --- Members and notes -------------------------------------------------------------
+
+
+class MemberForm(forms.ModelForm):
+    icon = icon_field(required=True)
+
+    class Meta:
+        model = Member
+        fields = ["name_ja", "name_en", "colour", "icon", "order"]
+        widgets = {"colour": ColourInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep_unknown_icon(self)
+
+
+class NoteForm(forms.ModelForm):
+    icon = icon_field()
+
+    class Meta:
+        model = Note
+        fields = ["text_ja", "text_en", "icon", "start_date", "end_date"]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep_unknown_icon(self)
+
+
+class DisplayForm(forms.ModelForm):
+    class Meta:
+        model = Display
+        fields = [
+            "name",
+            "language",
+            "theme",
+            "members",
+            "may_complete_chores",
+            "night_start",
+            "night_end",
+        ]
+        widgets = {
+            "members": DayCheckboxes,
+            "night_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "night_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+
+# --- Previews ----------------------------------------------------------------------
+
+
+class WallPreviewForm(forms.Form):
+    """Which tablet, which day and time to open the wall at (the wall's ?at=)."""
+
+    display = forms.ModelChoiceField(label=_("display"), queryset=None, empty_label=None)
+    date = forms.DateField(
+        label=_("date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    time = forms.TimeField(
+        label=_("time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+
+    def __init__(self, *args, displays, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["display"].queryset = displays
+
+    def wall_url(self) -> str:
+        data = self.cleaned_data
+        return (
+            f"{data['display'].get_absolute_url()}?at={data['date']:%Y-%m-%d}T{data['time']:%H:%M}"
+        )
+
+
+def describe_repeat(rule: str) -> str:
+    """A one-line summary of a stored rule for lists: "every week: Mon, Thu"."""
+    repeat = repeat_from_rule(rule)
+    separator = list_separator()
+    days = separator.join(str(SHORT_WEEKDAY_NAMES[day]) for day in repeat.weekdays)
+    if repeat.mode == WEEKLY:
+        return f"{dict(WEEK_INTERVALS)[repeat.week_interval]}: {days}"
+    if repeat.mode == MONTHLY:
+        weeks = separator.join(str(dict(MONTH_WEEKS)[week]) for week in repeat.month_weeks)
+        return str(_("monthly, %(weeks)s %(days)s") % {"weeks": weeks, "days": days})
+    if repeat.mode == INTERVAL:
+        if repeat.interval == 1:
+            return str(_("every day") if repeat.unit == DAYS else _("every week"))
+        if repeat.unit == DAYS:
+            text = ngettext("every %(count)d day", "every %(count)d days", repeat.interval)
+        else:
+            text = ngettext("every %(count)d week", "every %(count)d weeks", repeat.interval)
+        return text % {"count": repeat.interval}
+    if repeat.mode == DATES:
+        return str(_("on the listed dates"))
+    return repeat.raw
