@@ -1,0 +1,549 @@
+"""The wall's HTTP side: page, poll, chore toggle, now.json, health check."""
+
+import re
+from datetime import date, datetime, time, timedelta
+
+import pytest
+import time_machine
+from django.db import OperationalError, connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from schedule import views, wall
+from schedule.models import Block, Chore, ChoreDone, Display, Member, Plan, Revision
+from tests.conftest import TOKYO
+
+MONDAY = date(2026, 11, 23)  # 勤労感謝の日: the day-off plan
+TUESDAY = date(2026, 11, 24)  # a weekday, plastics day
+
+
+@pytest.fixture(autouse=True)
+def fresh_wall_cache():
+    # The per-process boundaries are keyed by display id and revision, which
+    # repeat from test to test as each test's data is rolled back.
+    wall.forget_times()
+    yield
+    wall.forget_times()
+
+
+def page_url(display, at=None):
+    url = reverse("wall", args=[display.token])
+    return f"{url}?at={at}" if at else url
+
+
+def panel_url(display, at=None, v=None):
+    url = reverse("wall-panel", args=[display.token])
+    params = [f"at={at}"] if at else []
+    params += [f"v={v}"] if v else []
+    return url + ("?" + "&".join(params) if params else "")
+
+
+def toggle_url(display, chore, day):
+    return reverse("wall-chore", args=[display.token, chore.pk, day.isoformat()])
+
+
+def version_of(response) -> str:
+    match = re.search(r'data-version="([^"]+)"', response.content.decode())
+    assert match, "the page carries the version it shows"
+    return match.group(1)
+
+
+def current_titles(response) -> list[str]:
+    html = response.content.decode()
+    heroes = re.findall(
+        r'<article class="hero js-block js-hero is-current".*?</article>', html, re.S
+    )
+    return [re.search(r'<span class="main-text" lang="\w+">([^<]+)', h).group(1) for h in heroes]
+
+
+def chore(title_ja):
+    return Chore.objects.get(title_ja=title_ja)
+
+
+# The page ------------------------------------------------------------------------------
+
+
+def test_the_page_shows_the_block_of_the_moment(client, demo_display):
+    response = client.get(page_url(demo_display, "2026-11-23T17:05"))
+    assert response.status_code == 200
+    assert current_titles(response) == ["お片付け"]
+    assert "勤労感謝の日" in response.content.decode()
+
+
+def test_parents_at_work_and_kids_at_school_are_both_current(client, demo_display):
+    response = client.get(page_url(demo_display, "2026-11-24T10:10"))
+    assert current_titles(response) == ["お仕事", "保育園・学校"]
+    assert 'class="now is-split"' in response.content.decode()
+
+
+def test_unknown_and_malformed_tokens_get_the_same_404(client, db):
+    unknown = client.get("/d/abcdefghijklmnopqrstuvwxyz012345/")
+    malformed = client.get("/d/%3Cscript%3E/")
+    assert unknown.status_code == malformed.status_code == 404
+    assert unknown.content == malformed.content
+
+
+def test_the_page_loads_its_scripts_from_static_files_only(client, demo_display):
+    html = client.get(page_url(demo_display, "2026-11-23T17:05")).content.decode()
+    scripts = re.findall(r"<script[^>]*>", html)
+    assert scripts == [
+        '<script src="/static/vendor/htmx-1.9.12.es5.js">',
+        '<script src="/static/kiosk/kiosk.js">',
+    ]
+    assert "X-CSRFToken" in re.search(r"<body[^>]*>", html).group(0)
+
+
+def test_without_javascript_the_page_refreshes_itself(client, demo_display, settings):
+    settings.WALL_POLL_SECONDS = 45
+    html = client.get(page_url(demo_display, "2026-11-23T17:05")).content.decode()
+    assert '<noscript><meta http-equiv="refresh" content="45"></noscript>' in html
+
+
+def test_every_title_carries_its_language(client, demo_display):
+    html = client.get(page_url(demo_display, "2026-11-23T17:05")).content.decode()
+    assert '<span class="main-text" lang="ja">お片付け</span>' in html
+    assert '<span class="sub-text" lang="en">Clean-up</span>' in html
+    assert not re.search(r'lang="en">[^<]*[ぁ-んァ-ン一-龥]', html)
+
+
+@pytest.mark.parametrize(
+    ("mode", "present", "absent"),
+    [
+        (Display.JA, 'lang="ja">お片付け<', 'lang="en">Clean-up<'),
+        (Display.EN, 'lang="en">Clean-up<', 'lang="ja">お片付け<'),
+    ],
+)
+def test_a_one_language_display_shows_only_that_language(
+    client, demo_display, mode, present, absent
+):
+    demo_display.language = mode
+    demo_display.save()
+    html = client.get(page_url(demo_display, "2026-11-23T17:05")).content.decode()
+    assert present in html
+    assert absent not in html
+
+
+def test_an_english_display_falls_back_to_japanese_marked_as_japanese(client, demo_display):
+    demo_display.language = Display.EN
+    demo_display.save()
+    Block.objects.filter(title_ja="お片付け").update(title_en="")
+    Revision.bump()
+    html = client.get(page_url(demo_display, "2026-11-23T17:05")).content.decode()
+    assert '<span class="main-text" lang="ja">お片付け</span>' in html
+
+
+def test_a_display_for_the_kids_leaves_out_the_parents_blocks(client, demo_display):
+    demo_display.members.set(Member.objects.filter(name_en__in=["Haru", "Mio"]))
+    response = client.get(page_url(demo_display, "2026-11-24T10:10"))
+    assert current_titles(response) == ["保育園・学校"]
+
+
+def test_tomorrows_chores_show_in_the_evening(client, demo_display):
+    evening = client.get(page_url(demo_display, "2026-11-23T17:05")).content.decode()
+    morning = client.get(page_url(demo_display, "2026-11-23T10:00")).content.decode()
+    assert 'class="tomorrow js-tomorrow is-shown"' in evening
+    assert 'class="tomorrow js-tomorrow"' in morning
+    tomorrow = evening.split('class="tomorrow js-tomorrow is-shown"')[1]
+    assert "プラスチック" in tomorrow.split("</section>")[0]
+
+
+def test_at_night_the_wall_shows_the_clock_and_the_next_morning(client, demo_display):
+    html = client.get(page_url(demo_display, "2026-11-24T22:10")).content.decode()
+    assert 'class="panel is-night"' in html
+    night = html.split('<div class="night">')[1]
+    assert '<div class="night-clock js-clock" lang="ja">22:10</div>' in night
+    assert "6:30" in night  # Wednesday's wake-up
+
+
+def test_a_malformed_moment_on_the_page_is_a_400(client, demo_display):
+    assert client.get(page_url(demo_display, "tomorrow")).status_code == 400
+
+
+# The poll ------------------------------------------------------------------------------
+
+
+def test_the_poll_answers_204_while_nothing_changed(client, demo_display):
+    version = version_of(client.get(page_url(demo_display, "2026-11-23T17:05")))
+    response = client.get(panel_url(demo_display, "2026-11-23T17:05", version))
+    assert response.status_code == 204
+    assert response.content == b""
+    assert response["Cache-Control"] == "no-store"
+    assert "Content-Type" not in response
+    assert "Content-Security-Policy" not in response
+
+
+def test_the_204_is_a_few_hundred_bytes_on_the_wire(client, demo_display):
+    version = version_of(client.get(page_url(demo_display, "2026-11-23T17:05")))
+    response = client.get(panel_url(demo_display, "2026-11-23T17:05", version))
+    head = "HTTP/1.1 204 No Content\r\n" + "".join(
+        f"{name}: {value}\r\n" for name, value in response.items()
+    )
+    assert len(head.encode()) < 400
+
+
+def test_the_poll_answers_200_after_a_block_is_edited(client, demo_display):
+    version = version_of(client.get(page_url(demo_display, "2026-11-23T17:05")))
+    tidy = Block.objects.get(title_ja="お片付け", plan__name_ja="休日")
+    tidy.title_ja = "おかたづけ"
+    tidy.save()
+    response = client.get(panel_url(demo_display, "2026-11-23T17:05", version))
+    assert response.status_code == 200
+    assert "おかたづけ" in response.content.decode()
+    assert version_of(response) != version
+
+
+def test_the_poll_answers_200_after_a_chore_is_done(client, demo_display):
+    version = version_of(client.get(page_url(demo_display, "2026-11-23T17:05")))
+    ChoreDone.objects.create(chore=chore("燃やすごみ"), date=MONDAY)
+    response = client.get(panel_url(demo_display, "2026-11-23T17:05", version))
+    assert response.status_code == 200
+    assert 'class="chore js-chore is-done"' in response.content.decode()
+
+
+def test_the_poll_answers_200_the_minute_a_block_starts(client, demo_display):
+    version = version_of(client.get(page_url(demo_display, "2026-11-23T17:19")))
+    same_minute = client.get(panel_url(demo_display, "2026-11-23T17:19", version))
+    next_minute = client.get(panel_url(demo_display, "2026-11-23T17:20", version))
+    assert same_minute.status_code == 204
+    assert next_minute.status_code == 200
+    assert current_titles(next_minute) == ["ルンバ"]
+
+
+def test_the_poll_answers_200_when_the_night_starts(client, demo_display):
+    version = version_of(client.get(page_url(demo_display, "2026-11-24T21:29")))
+    response = client.get(panel_url(demo_display, "2026-11-24T21:30", version))
+    assert response.status_code == 200
+    assert 'class="panel is-night"' in response.content.decode()
+
+
+def test_the_poll_fragment_is_the_panel_alone_without_scripts(client, demo_display):
+    response = client.get(
+        panel_url(demo_display, "2026-11-23T17:05"), headers={"HX-Request": "true"}
+    )
+    html = response.content.decode().strip()
+    assert response.status_code == 200
+    assert html.startswith('<div id="panel"')
+    assert "<script" not in html
+    assert "<html" not in html
+    assert response["X-Wall-Assets"] == wall.asset_version()
+
+
+def test_a_malformed_poll_is_answered_as_an_unknown_version(client, demo_display):
+    version = version_of(client.get(page_url(demo_display, "2026-11-23T17:05")))
+    response = client.get(panel_url(demo_display, "2026-11-23T99:99", version))
+    assert response.status_code == 200
+
+
+def test_the_full_page_asked_for_by_htmx_is_the_panel(client, demo_display):
+    response = client.get(
+        page_url(demo_display, "2026-11-23T17:05"), headers={"HX-Request": "true"}
+    )
+    assert response.content.decode().strip().startswith('<div id="panel"')
+
+
+# Cheap by construction -----------------------------------------------------------------
+
+
+def add_blocks_and_chores(count: int) -> None:
+    plan = Plan.objects.get(name_ja="平日")
+    kids = list(Member.objects.filter(name_en__in=["Haru", "Mio"]))
+    blocks = Block.objects.bulk_create(
+        Block(
+            plan=plan,
+            # Early in the morning, so no boundary falls in the minutes the tests poll.
+            start=time(5 + index % 4, index % 60),
+            end=time(5 + index % 4, index % 60, 30),
+            title_ja=f"ブロック{index}",
+            icon="play",
+        )
+        for index in range(count)
+    )
+    Block.members.through.objects.bulk_create(
+        Block.members.through(block_id=b.pk, member_id=kids[i % 2].pk) for i, b in enumerate(blocks)
+    )
+    Chore.objects.bulk_create(
+        Chore(title_ja=f"家事{index}", rrule="FREQ=DAILY", start_date=date(2026, 1, 1))
+        for index in range(count)
+    )
+    Revision.bump()
+
+
+def queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_page_and_changed_poll_cost_the_same_queries_for_10_and_500_blocks(
+    client, demo_display, django_assert_num_queries
+):
+    add_blocks_and_chores(10)
+    page = queries_for(client, page_url(demo_display, "2026-11-24T10:10"))
+    wall.forget_times()
+    poll = queries_for(client, panel_url(demo_display, "2026-11-24T10:10"))
+    add_blocks_and_chores(490)
+    wall.forget_times()
+    with django_assert_num_queries(page):
+        assert client.get(page_url(demo_display, "2026-11-24T10:10")).status_code == 200
+    wall.forget_times()
+    with django_assert_num_queries(poll):
+        assert client.get(panel_url(demo_display, "2026-11-24T10:10")).status_code == 200
+    assert page < 20
+
+
+@time_machine.travel(datetime(2026, 11, 24, 10, 10, tzinfo=TOKYO), tick=False)
+def test_an_unchanged_poll_costs_one_query_and_two_with_the_heartbeat(
+    client, demo_display, django_assert_num_queries
+):
+    add_blocks_and_chores(500)
+    version = version_of(client.get(page_url(demo_display)))  # writes the heartbeat
+    with django_assert_num_queries(1):
+        assert client.get(panel_url(demo_display, v=version)).status_code == 204
+    later = datetime(2026, 11, 24, 10, 12, tzinfo=TOKYO)
+    with time_machine.travel(later, tick=False), django_assert_num_queries(2):
+        assert client.get(panel_url(demo_display, v=version)).status_code == 204
+
+
+# Heartbeat -----------------------------------------------------------------------------
+
+
+@time_machine.travel(datetime(2026, 11, 24, 10, 10, tzinfo=TOKYO), tick=False)
+def test_the_heartbeat_records_the_tablet_at_most_once_a_minute(client, demo_display):
+    revision = Revision.current()
+    client.get(page_url(demo_display), headers={"User-Agent": "Silk/1.0"})
+    demo_display.refresh_from_db()
+    first = demo_display.last_seen_at
+    assert first == datetime(2026, 11, 24, 10, 10, tzinfo=TOKYO)
+    assert demo_display.last_user_agent == "Silk/1.0"
+    with time_machine.travel(datetime(2026, 11, 24, 10, 10, 40, tzinfo=TOKYO), tick=False):
+        client.get(panel_url(demo_display), headers={"User-Agent": "Other/2.0"})
+    demo_display.refresh_from_db()
+    assert (demo_display.last_seen_at, demo_display.last_user_agent) == (first, "Silk/1.0")
+    with time_machine.travel(datetime(2026, 11, 24, 10, 11, 10, tzinfo=TOKYO), tick=False):
+        client.get(panel_url(demo_display), headers={"User-Agent": "Other/2.0"})
+    demo_display.refresh_from_db()
+    assert demo_display.last_user_agent == "Other/2.0"
+    assert Revision.current() == revision  # the wall does not change itself
+
+
+def test_an_admin_preview_with_at_is_not_a_heartbeat(client, demo_display):
+    client.get(page_url(demo_display, "2026-11-24T10:10"))
+    client.get(panel_url(demo_display, "2026-11-24T10:10"))
+    demo_display.refresh_from_db()
+    assert demo_display.last_seen_at is None
+
+
+# Ticking a chore -----------------------------------------------------------------------
+
+
+def test_ticking_a_chore_twice_leaves_it_done_once(client, demo_display):
+    plastics = chore("プラスチック")
+    url = toggle_url(demo_display, plastics, TUESDAY) + "?at=2026-11-24T10:10"
+    first = client.post(url, {"done": "1"}, headers={"HX-Request": "true"})
+    revision = Revision.current()
+    second = client.post(url, {"done": "1"}, headers={"HX-Request": "true"})
+    assert first.status_code == second.status_code == 200
+    assert ChoreDone.objects.filter(chore=plastics, date=TUESDAY).count() == 1
+    assert Revision.current() == revision
+    assert 'class="chore js-chore is-done"' in second.content.decode()
+
+
+def test_unticking_twice_leaves_it_not_done(client, demo_display):
+    plastics = chore("プラスチック")
+    ChoreDone.objects.create(chore=plastics, date=TUESDAY)
+    url = toggle_url(demo_display, plastics, TUESDAY)
+    assert client.post(url, {"done": "0"}).status_code == 302
+    assert client.post(url, {"done": "0"}).status_code == 302
+    assert not ChoreDone.objects.filter(chore=plastics).exists()
+
+
+def test_a_tick_records_the_display(client, demo_display):
+    plastics = chore("プラスチック")
+    client.post(toggle_url(demo_display, plastics, TUESDAY), {"done": "1"})
+    assert ChoreDone.objects.get(chore=plastics).display == demo_display
+
+
+def test_the_toggle_answers_with_the_panel_of_the_previewed_moment(client, demo_display):
+    url = toggle_url(demo_display, chore("プラスチック"), TUESDAY) + "?at=2026-11-24T10:10"
+    response = client.post(url, {"done": "1"}, headers={"HX-Request": "true"})
+    assert current_titles(response) == ["お仕事", "保育園・学校"]
+
+
+def test_a_display_that_may_not_tick_chores_gets_403(client, demo_display):
+    demo_display.may_complete_chores = False
+    demo_display.save()
+    plastics = chore("プラスチック")
+    response = client.post(toggle_url(demo_display, plastics, TUESDAY), {"done": "1"})
+    assert response.status_code == 403
+    assert not ChoreDone.objects.exists()
+    page = client.get(page_url(demo_display, "2026-11-24T10:10")).content.decode()
+    assert "hx-post" not in page
+
+
+def test_a_chore_not_due_that_day_is_404(client, demo_display):
+    response = client.post(toggle_url(demo_display, chore("プラスチック"), MONDAY), {"done": "1"})
+    assert response.status_code == 404
+    assert not ChoreDone.objects.exists()
+
+
+def test_a_chore_of_a_member_the_display_leaves_out_is_404(client, demo_display):
+    demo_display.members.set(Member.objects.filter(name_en__in=["Haru", "Mio"]))
+    response = client.post(toggle_url(demo_display, chore("プラスチック"), TUESDAY), {"done": "1"})
+    assert response.status_code == 404
+
+
+def test_the_toggle_needs_the_csrf_token_the_page_hands_out(demo_display):
+    client = Client(enforce_csrf_checks=True)
+    url = toggle_url(demo_display, chore("プラスチック"), TUESDAY)
+    assert client.post(url, {"done": "1"}).status_code == 403
+    html = client.get(page_url(demo_display, "2026-11-24T10:10")).content.decode()
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1)
+    response = client.post(url, {"done": "1"}, headers={"X-CSRFToken": token})
+    assert response.status_code == 302
+    assert ChoreDone.objects.filter(date=TUESDAY).count() == 1
+
+
+# now.json ------------------------------------------------------------------------------
+
+
+def test_now_json_says_what_is_happening(client, demo_display):
+    response = client.get(reverse("wall-now", args=[demo_display.token]) + "?at=2026-11-23T17:05")
+    data = response.json()
+    assert response["Cache-Control"] == "no-store"
+    assert data["time"] == "2026-11-23T17:05:00+09:00"
+    assert data["holiday"] == {"name_ja": "勤労感謝の日", "name_en": "Labor Thanksgiving Day"}
+    assert [b["title_en"] for b in data["current"]] == ["Clean-up"]
+    assert data["minutes_left"] == 15
+    assert data["next"]["title_en"] == "Roomba"
+    assert data["minutes_until_next"] == 15
+    assert {c["title_en"] for c in data["chores"]} == {"Burnable trash", "Start the Roomba"}
+    assert (data["chores_due"], data["chores_done"]) == (2, 0)
+    assert set(data["chores"][0]) == {
+        "id",
+        "title_ja",
+        "title_en",
+        "icon",
+        "date",
+        "due",
+        "time_kind",
+        "assignees",
+        "done",
+    }
+
+
+def test_now_json_counts_done_chores(client, demo_display):
+    ChoreDone.objects.create(chore=chore("燃やすごみ"), date=MONDAY)
+    url = reverse("wall-now", args=[demo_display.token]) + "?at=2026-11-23T17:05"
+    assert client.get(url).json()["chores_done"] == 1
+
+
+# Health --------------------------------------------------------------------------------
+
+
+def test_healthz_is_200_with_the_database(client, db):
+    response = client.get("/healthz")
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+
+def test_healthz_is_503_when_the_database_is_gone(client, db, monkeypatch):
+    def unreachable(*args, **kwargs):
+        raise OperationalError("unable to open database file")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(views.connection, "cursor", unreachable)
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "database unavailable"}
+
+
+# Methods and bad input -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "name", "extra"),
+    [
+        ("post", "wall", []),
+        ("post", "wall-panel", []),
+        ("post", "wall-now", []),
+        ("get", "wall-chore", [1, "2026-11-24"]),
+        ("put", "wall-chore", [1, "2026-11-24"]),
+        ("delete", "wall-panel", []),
+    ],
+)
+def test_wrong_methods_are_405(client, demo_display, method, name, extra):
+    url = reverse(name, args=[demo_display.token, *extra])
+    assert getattr(client, method)(url).status_code == 405
+
+
+def test_healthz_refuses_post(client, db):
+    assert client.post("/healthz").status_code == 405
+
+
+BAD = [
+    # (method, path with {t} for the token and {c} for the plastics chore id, data, status)
+    ("get", "/d/nope/", None, 404),
+    ("get", "/d/" + "a" * 65 + "/", None, 404),
+    ("get", "/d/%E2%9C%93/", None, 404),
+    ("get", "/d/{t}/?at=garbage", None, 400),
+    ("get", "/d/{t}/?at=2026-13-01T10:00", None, 400),
+    ("get", "/d/{t}/?at=2026-02-30T10:00", None, 400),
+    ("get", "/d/{t}/?at=2026-11-23T24:00", None, 400),
+    ("get", "/d/{t}/?at=2026-11-23T10:60", None, 400),
+    ("get", "/d/{t}/?at=2026-11-23", None, 400),
+    ("get", "/d/{t}/?at=0001-01-01T00:00", None, 400),
+    ("get", "/d/{t}/?at=9999-12-31T23:59", None, 400),
+    ("get", "/d/{t}/?at=２０２６-11-23T10:00", None, 400),
+    ("get", "/d/{t}/?at=2026-11-23T10:00Z", None, 400),
+    ("get", "/d/{t}/panel?at=nonsense", None, 200),
+    ("get", "/d/{t}/panel?v=%00%ff", None, 200),
+    ("get", "/d/{t}/panel?v=" + "9" * 5000, None, 200),
+    ("get", "/d/{t}/panel?at=9999-12-31T23:59&v=1", None, 200),
+    ("get", "/d/nope/panel", None, 404),
+    ("get", "/d/{t}/now.json?at=2026-11-23T25:00", None, 400),
+    ("get", "/d/nope/now.json", None, 404),
+    ("post", "/d/{t}/chores/999999/2026-11-24/done", {"done": "1"}, 404),
+    ("post", "/d/{t}/chores/99999999999999999999/2026-11-24/done", {"done": "1"}, 404),
+    ("post", "/d/{t}/chores/-1/2026-11-24/done", {"done": "1"}, 404),
+    ("post", "/d/{t}/chores/abc/2026-11-24/done", {"done": "1"}, 404),
+    ("post", "/d/{t}/chores/{c}/2026-13-01/done", {"done": "1"}, 400),
+    ("post", "/d/{t}/chores/{c}/today/done", {"done": "1"}, 400),
+    ("post", "/d/{t}/chores/{c}/1999-01-01/done", {"done": "1"}, 400),
+    ("post", "/d/{t}/chores/{c}/2026-11-24/done", {}, 400),
+    ("post", "/d/{t}/chores/{c}/2026-11-24/done", {"done": "maybe"}, 400),
+    ("post", "/d/{t}/chores/{c}/2026-11-24/done?at=bad", {"done": "1"}, 302),
+    ("post", "/d/nope/chores/{c}/2026-11-24/done", {"done": "1"}, 404),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "data", "status"), BAD)
+def test_bad_input_gets_a_clear_answer_never_a_500(
+    client, demo_display, method, path, data, status
+):
+    url = path.format(t=demo_display.token, c=chore("プラスチック").pk)
+    response = (
+        getattr(client, method)(url, data) if data is not None else getattr(client, method)(url)
+    )
+    assert response.status_code == status
+
+
+def test_the_index_still_shows_the_day(client, demo_display):
+    assert client.get("/").status_code == 200
+
+
+def test_the_night_hours_of_a_display_without_nights_never_dim(client, demo_display):
+    demo_display.night_start = demo_display.night_end = None
+    demo_display.save()
+    html = client.get(page_url(demo_display, "2026-11-24T23:30")).content.decode()
+    assert 'class="panel is-night"' not in html
+    assert 'data-nights=""' in html
+
+
+def test_the_nightly_reload_is_always_ahead(client, demo_display, settings):
+    settings.WALL_RELOAD_HOUR = 3
+    html = client.get(page_url(demo_display, "2026-11-24T03:00")).content.decode()
+    reload_at = int(re.search(r'data-reload-at="(\d+)"', html).group(1))
+    expected = datetime(2026, 11, 25, 3, 0, tzinfo=TOKYO)
+    assert reload_at == int(expected.timestamp() * 1000)
+    assert expected - datetime(2026, 11, 24, 3, 0, tzinfo=TOKYO) == timedelta(days=1)
