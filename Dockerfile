@@ -74,7 +74,8 @@ USER 10001:10001
 VOLUME /data
 EXPOSE 8000
 
-HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+# Every 15 s: a few milliseconds of a Python without Django, cheap even on a Pi.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "/app/docker/healthcheck.py"]
 ENTRYPOINT ["python", "/app/docker/entrypoint.py"]
 CMD ["gunicorn", "--config", "/app/config/gunicorn.conf.py", "config.wsgi"]

@@ -21,11 +21,14 @@ export SECRET_KEY_FILE ?= $(DATA_DIR)/secret_key
 HOST ?= 0.0.0.0
 PORT ?= 8000
 
-.PHONY: help uv install install-dev secret messages run test lint fmt bench clean
+.PHONY: help uv install install-dev secret messages run test test-postgres pytest-postgres \
+	test-container lint fmt bench clean
 
 help:
 	@echo "make run    - install, migrate, demo family, serve on $(HOST):$(PORT)"
 	@echo "make test   - install test tools, lint, run every test"
+	@echo "make test-postgres  - the suite again on a throw-away PostgreSQL"
+	@echo "make test-container - build the image, run it with docker-compose.yml"
 	@echo "make bench  - benchmarks (after make test's install)"
 
 uv:
@@ -76,8 +79,31 @@ fmt:
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# With TEST_DATABASE_URL set (as .ci/run does), the suite runs a second time on
+# PostgreSQL; the container test runs when CI=true or HIBI_CONTAINER_TESTS=1.
 test: install-dev lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	@if [ -f test-artifacts/container.json ]; then \
+		echo "Image and container, as last measured:"; cat test-artifacts/container.json; fi
+	@if [ -n "$(TEST_DATABASE_URL)" ]; then $(MAKE) --no-print-directory pytest-postgres; fi
+
+# The suite on PostgreSQL: Debian's server, started for the run if no
+# TEST_DATABASE_URL is given. Browser and container tests do not touch the
+# database engine and ran in the first pass already.
+test-postgres: install-dev
+	@if [ -n "$(TEST_DATABASE_URL)" ]; then $(MAKE) --no-print-directory pytest-postgres; \
+	else eval "$$(.ci/postgres start)" && trap '.ci/postgres stop' EXIT \
+		&& $(MAKE) --no-print-directory pytest-postgres TEST_DATABASE_URL="$$TEST_DATABASE_URL"; fi
+
+pytest-postgres:
+	DATABASE_URL="$(TEST_DATABASE_URL)" $(VENV)/bin/pytest -m "not browser and not container" \
+		--deselect tests/test_settings.py::test_defaults_are_tokyo_japanese_and_sqlite_in_wal_mode \
+		$(PYTEST_ARGS)
+
+# The real image and docker-compose.yml, on the podman stand-in of ../shared.
+test-container: install-dev
+	eval "$$(../shared/tools/container-env up)" \
+		&& HIBI_CONTAINER_TESTS=1 $(VENV)/bin/pytest tests/test_container.py $(PYTEST_ARGS)
 
 bench: install-dev
 	$(PY) bench/run.py

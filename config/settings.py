@@ -120,7 +120,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "data"))).resolve()
 HOLIDAY_COUNTRY = env_country("HOLIDAY_COUNTRY", "JP")
 # `manage.py backup` writes here and keeps the newest BACKUP_KEEP copies.
-BACKUP_DIR = Path(env_str("BACKUP_DIR", str(DATA_DIR / "backups"))).resolve()
+BACKUP_DIR = Path(env_str("BACKUP_DIR", "") or DATA_DIR / "backups").resolve()
 BACKUP_KEEP = env_int("BACKUP_KEEP", 14, minimum=1)
 # A read-only DATA_DIR shows up as a clear database error on first use.
 with contextlib.suppress(OSError):

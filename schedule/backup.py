@@ -29,7 +29,7 @@ from django.db.migrations.loader import MigrationLoader
 SQLITE_SUFFIX = ".sqlite3"
 POSTGRES_SUFFIX = ".pgdump"
 # hibi-20261123-170500.sqlite3: sorts by time, and prune() only ever touches these.
-NAME_PATTERN = re.compile(r"^hibi-\d{8}-\d{6}(-\d+)?\.(sqlite3|pgdump)$")
+NAME_PATTERN = re.compile(r"^hibi-(\d{8}-\d{6})(?:-(\d+))?\.(?:sqlite3|pgdump)$")
 # The family's tables; a copy without them is not a Hibi database.
 FAMILY_TABLES = ("schedule_member", "schedule_plan", "schedule_block", "schedule_display")
 
@@ -59,10 +59,6 @@ def backup_dir() -> Path:
     return Path(settings.BACKUP_DIR)
 
 
-def live_sqlite_path() -> Path:
-    return Path(settings.DATABASES["default"]["NAME"])
-
-
 def create(directory: Path | None = None, keep: int | None = None, label: str = "") -> Path:
     """Write a checked, timestamped copy of the database and prune old ones."""
     directory = directory or backup_dir()
@@ -72,7 +68,8 @@ def create(directory: Path | None = None, keep: int | None = None, label: str = 
     partial = target.with_name(f".{target.name}.partial")
     try:
         if uses_sqlite():
-            _sqlite_copy(live_sqlite_path(), partial)
+            connection.ensure_connection()
+            _sqlite_backup(connection.connection, partial)
         else:
             _pg_dump(partial)
         check(partial)
@@ -88,7 +85,7 @@ def create(directory: Path | None = None, keep: int | None = None, label: str = 
 
 def prune(directory: Path, keep: int) -> list[Path]:
     """Delete all but the newest `keep` regular backups; anything else is left alone."""
-    backups = sorted(path for path in directory.iterdir() if NAME_PATTERN.match(path.name))
+    backups = regular_backups(directory)
     doomed = backups[:-keep] if keep > 0 else backups
     for path in doomed:
         path.unlink()
@@ -96,11 +93,19 @@ def prune(directory: Path, keep: int) -> list[Path]:
 
 
 def newest(directory: Path | None = None) -> Path | None:
-    directory = directory or backup_dir()
-    if not directory.is_dir():
-        return None
-    backups = sorted(path for path in directory.iterdir() if NAME_PATTERN.match(path.name))
+    backups = regular_backups(directory or backup_dir())
     return backups[-1] if backups else None
+
+
+def regular_backups(directory: Path) -> list[Path]:
+    """The backups `create()` wrote into `directory`, oldest first."""
+    if not directory.is_dir():
+        return []
+    found = []
+    for path in directory.iterdir():
+        if match := NAME_PATTERN.match(path.name):
+            found.append(((match[1], int(match[2] or 1)), path))
+    return [path for _key, path in sorted(found)]
 
 
 def is_recent(path: Path, age: timedelta) -> bool:
@@ -140,10 +145,10 @@ def restore(path: Path) -> tuple[Path, Contents]:
     """
     contents = check_restorable(path)
     aside = create(backup_dir(), label="before-restore")
-    connection.close()
     if uses_sqlite():
-        _sqlite_restore(path, live_sqlite_path())
+        _sqlite_restore(path)
     else:
+        connection.close()
         _pg_restore(path)
     return aside, contents
 
@@ -213,13 +218,11 @@ def _sqlite(path: Path, read_only: bool = False) -> Iterator[sqlite3.Connection]
         db.close()
 
 
-def _sqlite_copy(source: Path, target: Path) -> None:
-    if not source.exists():
-        raise BackupError(f"There is no database at {source} yet; nothing to back up.")
-    with _sqlite(source) as live, _sqlite(target) as copy:
+def _sqlite_backup(source: sqlite3.Connection, target: Path) -> None:
+    with _sqlite(target) as copy:
         # One step (pages=-1) holds a read snapshot for the whole copy, so the
         # result is consistent; in WAL mode writers carry on meanwhile.
-        live.backup(copy, pages=-1)
+        source.backup(copy, pages=-1)
         # A backup is one self-contained file, not a WAL database with side files.
         copy.execute("PRAGMA journal_mode=DELETE")
 
@@ -230,7 +233,8 @@ def _check_sqlite(path: Path) -> Contents:
     with tempfile.TemporaryDirectory(dir=_scratch_dir()) as scratch:
         copy = Path(scratch) / "check.sqlite3"
         try:
-            _sqlite_copy(path, copy)
+            with _sqlite(path) as original:
+                _sqlite_backup(original, copy)
             with _sqlite(copy, read_only=True) as db:
                 problems = [row[0] for row in db.execute("PRAGMA integrity_check")]
                 if problems != ["ok"]:
@@ -250,12 +254,13 @@ def _check_sqlite(path: Path) -> Contents:
     return Contents(migrations=migrations, counts=counts)
 
 
-def _sqlite_restore(source: Path, live: Path) -> None:
-    # Copying pages into the live file through SQLite (not replacing the file)
-    # is one transaction: the server's open connections see either the old or
-    # the new database, never a mix, and a crash half-way leaves the old one.
-    with _sqlite(source) as copy, _sqlite(live) as db:
-        copy.backup(db, pages=-1)
+def _sqlite_restore(source: Path) -> None:
+    # Copying pages into the live database through SQLite (not replacing its
+    # file) is one transaction: the server's open connections see either the
+    # old or the new database, never a mix, and a crash half-way leaves the old.
+    connection.ensure_connection()
+    with _sqlite(source) as copy:
+        copy.backup(connection.connection, pages=-1)
 
 
 def _scratch_dir() -> Path:

@@ -71,8 +71,9 @@ class ImportRefused(Exception):
 
 def export_family() -> dict[str, Any]:
     """Everything the family planned, read in one consistent snapshot."""
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and outermost:
             # One snapshot for all the tables, even while the admin writes.
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")

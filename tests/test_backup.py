@@ -1,0 +1,387 @@
+"""Backups, restore, export and import: nothing the family planned gets lost.
+
+The round trips run the real commands in separate processes against a
+database of their own (a SQLite file, or a scratch PostgreSQL database when
+the suite runs with DATABASE_URL), while another process keeps editing the
+family, as the admin and the walls do on a running server.
+"""
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from schedule import backup, models, portable
+
+ROOT = Path(__file__).resolve().parent.parent
+WRITER_PREFIX = "writer-"
+BLOCKS_PER_WRITE = 3
+
+
+# --- helpers: a database of our own, the real commands, a writer ---------------
+
+
+@pytest.fixture
+def scratch(tmp_path):
+    """Make isolated databases and run manage.py against them."""
+    made = []
+
+    def new_env(name: str) -> dict[str, str]:
+        data_dir = tmp_path / name
+        data_dir.mkdir()
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "DATA_DIR": str(data_dir),
+            "SECRET_KEY": "test-only-" + "x" * 50,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+        }
+        if connection.vendor == "postgresql":
+            database = f"hibi_scratch_{uuid.uuid4().hex[:12]}"
+            _server_sql(f'CREATE DATABASE "{database}"')
+            made.append(database)
+            env["DATABASE_URL"] = _url_for(database)
+        return env
+
+    yield new_env
+    for database in made:
+        _server_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def _url_for(database: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+def _server_sql(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(_url_for("postgres"), autocommit=True) as server:
+        server.execute(sql)
+
+
+def manage(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    if check:
+        assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def export(env: dict[str, str]) -> dict:
+    document = json.loads(manage(env, "export").stdout)
+    document.pop("exported_at")
+    return document
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    import django
+    django.setup()
+    from django.db import transaction
+    from schedule.models import Block, Member, Plan
+    progress, stop = Path(sys.argv[1]), Path(sys.argv[2])
+    member = Member.objects.first()
+    deadline = time.monotonic() + 60
+    n = 0
+    while not stop.exists() and time.monotonic() < deadline:
+        n += 1
+        # One edit = a plan and its blocks, saved together, as the admin does.
+        with transaction.atomic():
+            plan = Plan.objects.create(name_en=f"writer-{n}", weekdays=0)
+            for hour in range(3):
+                block = Block.objects.create(
+                    plan=plan, start=f"0{hour}:00", end=f"0{hour}:30", title_en=f"w{n}-{hour}"
+                )
+            block.members.add(member)
+        progress.write_text(str(n))
+        time.sleep(0.01)
+    """
+)
+
+
+class Writer:
+    """Another process that keeps saving plans until told to stop."""
+
+    def __init__(self, env: dict[str, str], folder: Path):
+        self.progress = folder / "progress"
+        self.stop_file = folder / "stop"
+        script = folder / "writer.py"
+        script.write_text(WRITER)
+        self.process = subprocess.Popen(
+            [sys.executable, str(script), str(self.progress), str(self.stop_file)],
+            env={**env, "PYTHONPATH": str(ROOT)},
+            cwd=ROOT,
+        )
+
+    def written(self) -> int:
+        try:
+            return int(self.progress.read_text() or 0)
+        except (FileNotFoundError, ValueError):
+            return 0
+
+    def wait_for(self, count: int) -> None:
+        deadline = time.monotonic() + 60
+        while self.written() < count:
+            assert self.process.poll() is None, "the writer died"
+            assert time.monotonic() < deadline, "the writer is too slow"
+            time.sleep(0.02)
+
+    def stop(self) -> int:
+        self.stop_file.touch()
+        assert self.process.wait(timeout=60) == 0
+        return self.written()
+
+
+def split_writes(document: dict) -> tuple[dict, list[int]]:
+    """The document without the writer's plans, and which writes it held.
+
+    Asserts that each write is there whole (a plan with all its blocks).
+    """
+    plans = {p["id"]: p for p in document["plans"] if p["name_en"].startswith(WRITER_PREFIX)}
+    blocks = [b for b in document["blocks"] if b["plan"] in plans]
+    block_ids = {b["id"] for b in blocks}
+    for plan_id, plan in plans.items():
+        assert len([b for b in blocks if b["plan"] == plan_id]) == BLOCKS_PER_WRITE, plan
+    assert len([m for m in document["block_members"] if m["block"] in block_ids]) == len(plans)
+    rest = dict(document)
+    rest["plans"] = [p for p in document["plans"] if p["id"] not in plans]
+    rest["blocks"] = [b for b in document["blocks"] if b["id"] not in block_ids]
+    rest["block_members"] = [m for m in document["block_members"] if m["block"] not in block_ids]
+    writes = sorted(int(p["name_en"].removeprefix(WRITER_PREFIX)) for p in plans.values())
+    return rest, writes
+
+
+def prepare_family(env: dict[str, str]) -> dict:
+    manage(env, "migrate", "--no-input", "-v0")
+    manage(env, "demo_family")
+    return export(env)
+
+
+# --- round trips under writes ---------------------------------------------------
+
+
+def test_backup_while_the_family_is_edited_restores_exactly_what_was_there(scratch, tmp_path):
+    env = scratch("live")
+    family = prepare_family(env)
+    writer = Writer(env, tmp_path)
+    writer.wait_for(5)
+    before_backup = writer.written()
+    made = manage(env, "backup").stdout
+    backup_file = Path(made.split("Backed up to ", 1)[1].strip())
+    at_backup = writer.written()
+    writer.wait_for(at_backup + 5)
+    total = writer.stop()
+
+    result = manage(env, "restore", "--no-input", str(backup_file))
+    assert "kept in" in result.stdout
+    restored, writes = split_writes(export(env))
+    # Exactly the family as it was, plus the edits saved before the copy, each whole.
+    assert restored == family
+    assert writes == list(range(1, len(writes) + 1))
+    assert before_backup <= len(writes) <= at_backup < total
+
+    # The database as it was before the restore is kept, with every edit.
+    aside = next(Path(env["DATA_DIR"], "backups").glob("before-restore-*"))
+    assert aside.suffix == backup_file.suffix
+    assert backup.check(aside).counts["schedule_plan"] == len(family["plans"]) + total
+
+
+def test_export_while_the_family_is_edited_imports_back_exactly(scratch, tmp_path):
+    env = scratch("live")
+    family = prepare_family(env)
+    writer = Writer(env, tmp_path)
+    writer.wait_for(5)
+    exported = manage(env, "export").stdout
+    writer.stop()
+    document = json.loads(exported)
+    rest, writes = split_writes(document)
+    assert rest["members"] == family["members"]
+    assert writes == list(range(1, len(writes) + 1))
+
+    other = scratch("other")
+    manage(other, "migrate", "--no-input", "-v0")
+    export_file = tmp_path / "family.json"
+    export_file.write_text(exported, encoding="utf-8")
+    assert "Imported" in manage(other, "import", str(export_file)).stdout
+    document.pop("exported_at")
+    assert export(other) == document
+
+
+def test_backups_are_timestamped_checked_and_only_the_newest_are_kept(scratch):
+    env = scratch("live")
+    prepare_family(env)
+    env["BACKUP_KEEP"] = "2"
+    made = [manage(env, "backup").stdout.split("Backed up to ")[1].strip() for _ in range(3)]
+    backups = backup.regular_backups(Path(env["DATA_DIR"], "backups"))
+    assert [str(p) for p in backups] == made[1:]
+    assert all(backup.NAME_PATTERN.match(p.name) for p in backups)
+    checked = manage(env, "backup", "--check", str(backups[-1])).stdout
+    assert "members: 4" in checked
+
+    skipped = manage(env, "backup", "--if-older-than", "23").stdout
+    assert "recent enough" in skipped
+    assert backup.regular_backups(Path(env["DATA_DIR"], "backups")) == backups
+
+
+# --- what restore and check refuse ------------------------------------------------
+
+
+def sqlite_copy_of_demo(folder: Path, extra_migration: str | None = None) -> Path:
+    """A SQLite file shaped like a Hibi database, built with the sqlite3 module."""
+    path = folder / "hibi-20260101-000000.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE django_migrations (id INTEGER, app TEXT, name TEXT, applied TEXT)")
+        db.execute("INSERT INTO django_migrations VALUES (1, 'schedule', '0001_initial', '')")
+        if extra_migration:
+            db.execute(
+                "INSERT INTO django_migrations VALUES (2, 'schedule', ?, '')", [extra_migration]
+            )
+        for table in backup.FAMILY_TABLES:
+            db.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY)")
+    db.close()
+    return path
+
+
+def test_check_reads_what_a_copy_holds(tmp_path, settings):
+    settings.BACKUP_DIR = tmp_path
+    contents = backup.check(sqlite_copy_of_demo(tmp_path))
+    assert ("schedule", "0001_initial") in contents.migrations
+    assert contents.counts == dict.fromkeys(backup.FAMILY_TABLES, 0)
+
+
+def test_restore_refuses_a_copy_from_a_newer_hibi(tmp_path, settings):
+    settings.BACKUP_DIR = tmp_path
+    path = sqlite_copy_of_demo(tmp_path, extra_migration="0999_from_the_future")
+    with pytest.raises(backup.BackupError, match="newer Hibi"):
+        backup.refuse_unknown_migrations(backup.check(path))
+
+
+def test_check_refuses_a_file_that_is_not_a_backup(tmp_path, settings):
+    settings.BACKUP_DIR = tmp_path
+    text = tmp_path / "notes.txt"
+    text.write_text("not a database")
+    with pytest.raises(backup.BackupError, match="neither a SQLite database nor a pg_dump"):
+        backup.check(text)
+    other = tmp_path / "other.sqlite3"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE photos (id INTEGER)")
+    db.close()
+    with pytest.raises(backup.BackupError, match="not a Hibi database"):
+        backup.check(other)
+
+
+def test_check_refuses_a_damaged_copy(tmp_path, settings):
+    settings.BACKUP_DIR = tmp_path
+    path = sqlite_copy_of_demo(tmp_path)
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # scribble over the schema page
+    path.write_bytes(bytes(data))
+    with pytest.raises(backup.BackupError, match=r"damaged|cannot be read|not a Hibi"):
+        backup.check(path)
+
+
+def test_restore_command_refuses_without_touching_anything(tmp_path, settings):
+    settings.BACKUP_DIR = tmp_path / "backups"
+    missing = tmp_path / "nothing-here.sqlite3"
+    with pytest.raises(CommandError, match="Not restored"):
+        call_command("restore", str(missing), "--no-input")
+    assert not (tmp_path / "backups").exists()
+
+
+def test_prune_keeps_the_newest_and_never_touches_other_files(tmp_path):
+    names = [
+        "hibi-20260101-120000.sqlite3",
+        "hibi-20260102-120000.sqlite3",
+        "hibi-20260102-120000-2.sqlite3",
+        "hibi-20260102-120000-10.sqlite3",
+        "hibi-20260103-120000.pgdump",
+    ]
+    for name in [*names, "before-restore-20260101-000000.sqlite3", "notes.txt"]:
+        (tmp_path / name).write_text("")
+    deleted = backup.prune(tmp_path, keep=2)
+    assert [p.name for p in deleted] == names[:3]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [*names[3:], "before-restore-20260101-000000.sqlite3", "notes.txt"]
+    )
+
+
+# --- export/import in the process --------------------------------------------------
+
+
+pytestmark_db = pytest.mark.django_db
+
+
+@pytestmark_db
+def test_import_refuses_into_a_database_that_has_a_family(demo_display):
+    document = portable.export_family()
+    with pytest.raises(portable.ImportRefused, match="already has a family"):
+        portable.import_family(document)
+
+
+@pytestmark_db
+def test_import_replace_gives_back_the_same_family_and_tokens(demo_display):
+    document = portable.export_family()
+    models.Member.objects.filter(order=0).delete()
+    revision = models.Revision.current()
+    portable.import_family(document, replace=True)
+    again = portable.export_family()
+    assert {k: v for k, v in again.items() if k != "exported_at"} == {
+        k: v for k, v in document.items() if k != "exported_at"
+    }
+    assert models.Display.objects.get().token == demo_display.token
+    assert models.Revision.current() > revision
+
+
+@pytestmark_db
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.update(format="something-else"), "not a Hibi export"),
+        (lambda d: d.update(version=99), "newer Hibi"),
+        (lambda d: d["members"][0].update(shoe_size=20), "does not know"),
+        (lambda d: d["notes"][0].update(start_date="not a date"), r"notes\[0\]\.start_date"),
+        (lambda d: d["members"][0].update(colour="red"), r"members\[0\]"),
+        (lambda d: d["blocks"][0].update(plan=999999), "does not fit together|blocks"),
+        (lambda d: d.update(plans="oops"), "should be a list"),
+    ],
+)
+def test_import_refuses_a_broken_document_and_writes_nothing(demo_display, change, message):
+    document = portable.export_family()
+    models.Member.objects.all().delete()
+    models.Plan.objects.all().delete()
+    models.Chore.objects.all().delete()
+    models.Note.objects.all().delete()
+    models.Display.objects.all().delete()
+    change(document)
+    with pytest.raises(portable.ImportRefused, match=message):
+        portable.import_family(document)
+    assert not portable.has_family()
+
+
+@pytestmark_db
+def test_import_command_explains_bad_json(tmp_path):
+    broken = tmp_path / "family.json"
+    broken.write_text("{not json")
+    with pytest.raises(CommandError, match="is not JSON"):
+        call_command("import", str(broken))

