@@ -28,7 +28,8 @@
   var DAY_END_SLACK_MS = 10 * 1000;
 
   var wall = document.getElementById("wall");
-  if (!wall || !document.querySelectorAll) {
+  var drifting = document.querySelector && document.querySelector(".js-drift");
+  if (!wall || !drifting) {
     return;
   }
   var pollMs = number(wall, "data-poll") * 1000;
@@ -257,8 +258,8 @@
     var step = DRIFT[driftStep % DRIFT.length];
     var value = "translate(" + step[0] + "px, " + step[1] + "px)";
     driftStep += 1;
-    wall.style.webkitTransform = value;
-    wall.style.transform = value;
+    drifting.style.webkitTransform = value;
+    drifting.style.transform = value;
   }
 
   document.addEventListener("htmx:afterRequest", afterRequest);
