@@ -508,8 +508,11 @@ def _chore_cards(
         due_labels: tuple[Text, ...] = ()
         if c.due is not None:
             clock = hh_mm(c.due)
+            # One language is enough next to a clock time.
             due_labels = (
-                label("by", mode, time=clock) if c.chore.time_kind == "by" else (Text("", clock),)
+                label("by", mode, time=clock)[:1]
+                if c.chore.time_kind == "by"
+                else (Text("", clock),)
             )
         url = reverse("wall-chore", args=[display.token, c.chore.id, c.date.isoformat()])
         cards.append(
@@ -535,6 +538,13 @@ def _morning(
         if moment < end:
             return loaded.day(end.date(), end)
     return None
+
+
+def _before_noon(
+    chores: tuple[planner.ChoreView, ...], tz: ZoneInfo
+) -> tuple[planner.ChoreView, ...]:
+    """The chores to get ready for the evening before: the morning's, and those with no time."""
+    return tuple(c for c in chores if c.due is None or c.due < planner.at(c.date, time(12), tz))
 
 
 def _patterned(key: str, name: str, value: object, mode: str) -> tuple[Text, ...]:
@@ -576,9 +586,7 @@ def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> W
     if morning is not None:
         first = tuple(b for b in morning.blocks if not b.from_yesterday)
         morning_blocks = _block_cards(first[:MORNING_BLOCKS], mode)
-        noon = planner.at(morning.date, time(12), tz)
-        early = tuple(c for c in morning.chores if c.due is None or c.due < noon)
-        morning_chores = _chore_cards(early, mode, display, at)
+        morning_chores = _chore_cards(_before_noon(morning.chores, tz), mode, display, at)
     tomorrow_day = today + timedelta(days=1)
     evening = planner.at(today, TOMORROW_FROM, tz)
     query = {"at": at} if at else {}
@@ -600,7 +608,7 @@ def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> W
         blocks=blocks,
         current_count=sum(b.current for b in blocks),
         chores=_chore_cards(view.chores, mode, display, at),
-        tomorrow=_chore_cards(view.tomorrow_chores, mode, display, at),
+        tomorrow=_chore_cards(_before_noon(view.tomorrow_chores, tz), mode, display, at),
         show_tomorrow=moment >= evening,
         notes=tuple(
             NoteCard(texts(n.text_ja, n.text_en, mode), _icon(n.icon, "star")) for n in view.notes
