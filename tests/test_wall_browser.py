@@ -299,3 +299,32 @@ def test_japanese_and_english_text_carry_their_lang(live_server, family, open_pa
     assert result["wrong"] == []
     expect(page.locator('.holiday [lang="ja"]')).to_have_text("勤労感謝の日")
     expect(page.locator('.holiday [lang="en"]')).to_have_text("Labor Thanksgiving Day")
+
+
+def test_the_page_reloads_itself_when_the_servers_assets_change(
+    live_server, family, open_page, settings
+):
+    settings.WALL_POLL_SECONDS = 2
+    page = open_page(wall_url(live_server, family, WEEKDAY_MORNING))
+    page.evaluate("window.sameDocument = true")
+    page.route(
+        "**/panel?*",
+        lambda route: route.fulfill(status=204, headers={"X-Wall-Assets": "after-an-upgrade"}),
+    )
+    with page.expect_event("load", timeout=8000):
+        pass  # the next poll sees the new assets, probes the page and reloads
+    assert page.evaluate("window.sameDocument") is None
+
+
+def test_the_page_reloads_itself_at_the_nightly_hour(live_server, family, open_page, settings):
+    settings.WALL_POLL_SECONDS = 600
+    settings.WALL_RELOAD_HOUR = 3
+    page = open_page(None)
+    page.clock.install(time=datetime(2026, 11, 24, 2, 58, tzinfo=TOKYO))
+    page.goto(wall_url(live_server, family, "2026-11-24T02:58"))
+    page.evaluate("window.sameDocument = true")
+    page.clock.run_for(60_000)
+    assert page.evaluate("window.sameDocument") is True
+    with page.expect_event("load", timeout=8000):
+        page.clock.run_for(90_000)
+    assert page.evaluate("window.sameDocument") is None
