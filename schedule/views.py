@@ -60,9 +60,14 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 
 
 def _render_wall(
-    request: HttpRequest, display: Display, moment: datetime, at: str, fragment: bool
+    request: HttpRequest,
+    display: Display,
+    moment: datetime,
+    at: str,
+    fragment: bool,
+    loaded: wall.Loaded | None = None,
 ) -> HttpResponse:
-    loaded = wall.load(display, moment.date())
+    loaded = loaded or wall.load(display, moment.date())
     context = {
         "wall": wall.build(display, moment, loaded, at),
         "poll_seconds": settings.WALL_POLL_SECONDS,
@@ -103,12 +108,18 @@ def wall_panel(request: HttpRequest, token: str) -> HttpResponse:
         at, moment, known = "", wall.moment_from(None), None
     if not at:
         wall.note_seen(display, request)
-    if known and known == wall.version(display, moment):
-        response = _no_store(HttpResponse(status=204))
-        del response["Content-Type"]
-        response._csp_config = {}  # no body, nothing for a policy to guard
-        return response
-    return _render_wall(request, display, moment, at, fragment=True)
+    loaded = None
+    if known:
+        view = None
+        if not wall.knows_day(display, moment):  # load once, for the version and the answer
+            loaded = wall.load(display, moment.date())
+            view = loaded.day(moment.date(), moment)
+        if known == wall.version(display, moment, view):
+            response = _no_store(HttpResponse(status=204))
+            del response["Content-Type"]
+            response._csp_config = {}  # no body, nothing for a policy to guard
+            return response
+    return _render_wall(request, display, moment, at, fragment=True, loaded=loaded)
 
 
 @gzip_page

@@ -224,6 +224,11 @@ def forget_times() -> None:
         _times.clear()
 
 
+def knows_day(display: Display, moment: datetime) -> bool:
+    """Has this process the boundaries of this display's day at this revision?"""
+    return (display.pk, display.revision, moment.date()) in _times
+
+
 def version(display: Display, moment: datetime, view: planner.DayView | None = None) -> str:
     """What the wall shows at `moment`, as a short string that changes when it changes.
 

@@ -283,6 +283,9 @@ def test_page_and_changed_poll_cost_the_same_queries_for_10_and_500_blocks(
     page = queries_for(client, page_url(demo_display, "2026-11-24T10:10"))
     wall.forget_times()
     poll = queries_for(client, panel_url(demo_display, "2026-11-24T10:10"))
+    wall.forget_times()
+    stale = queries_for(client, panel_url(demo_display, "2026-11-24T10:10", "1.20261124.3"))
+    assert stale == poll == page  # a changed poll loads the day once, like the page
     add_blocks_and_chores(490)
     wall.forget_times()
     with django_assert_num_queries(page):
