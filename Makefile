@@ -105,8 +105,11 @@ test-container: install-dev
 	eval "$$(../shared/tools/container-env up)" \
 		&& HIBI_CONTAINER_TESTS=1 $(VENV)/bin/pytest tests/test_container.py $(PYTEST_ARGS)
 
+# Benchmarks need wrk (load) and Debian's chromium (tablet soak).
 bench: install-dev
-	$(PY) bench/run.py
+	@command -v wrk >/dev/null && test -x /usr/bin/chromium || { \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk chromium; }
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache

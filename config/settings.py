@@ -184,6 +184,10 @@ DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "db.sqlite3",
+        # Keep each thread's connection: opening SQLite and running the PRAGMAs
+        # cost more than the one query of a wall poll.
+        "CONN_MAX_AGE": env_int("SQLITE_CONN_MAX_AGE", 600, minimum=0),
+        "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
             "timeout": env_int("SQLITE_TIMEOUT", 20, minimum=1),
