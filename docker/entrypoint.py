@@ -18,6 +18,7 @@ import contextlib
 import fcntl
 import os
 import secrets
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -102,6 +103,12 @@ def prepare_database(data_dir: Path) -> None:
         call_command("ensure_admin")
         if env_bool("HIBI_DEMO", False):
             call_command("demo_family", if_empty=True)
+    if connections["default"].vendor == "postgresql" and not shutil.which("pg_dump"):
+        print(
+            "hibi: WARNING: backups of PostgreSQL need pg_dump, which this image lacks. "
+            "Set POSTGRES_TOOLS=true in .env and run `docker compose up -d --build`.",
+            file=sys.stderr,
+        )
     connections.close_all()
 
 

@@ -293,7 +293,10 @@ def _pg_env() -> tuple[dict[str, str], str]:
 def _pg_tool(name: str, *args: str, stdout=None) -> subprocess.CompletedProcess:
     tool = shutil.which(name)
     if tool is None:
-        raise BackupError(f"{name} is not installed; it comes with PostgreSQL's client tools.")
+        raise BackupError(
+            f"{name} is not installed. It comes with PostgreSQL's client tools; "
+            "with Docker, set POSTGRES_TOOLS=true in .env and run `docker compose up -d --build`."
+        )
     env, _ = _pg_env()
     result = subprocess.run(
         [tool, *args],

@@ -247,6 +247,27 @@ def test_backups_are_timestamped_checked_and_only_the_newest_are_kept(scratch):
 # --- what restore and check refuse ------------------------------------------------
 
 
+def test_restore_without_a_yes_changes_nothing(scratch):
+    env = scratch("live")
+    family = prepare_family(env)
+    copy = manage(env, "backup").stdout.split("Backed up to ", 1)[1].strip()
+    manage(env, "demo_family", "--reset")
+    changed = export(env)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "restore", copy],
+        env=env,
+        input="no\n",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "not confirmed" in result.stderr
+    assert "members: 4" in result.stdout  # what the copy holds was shown first
+    assert export(env) == changed != family
+    assert not list(Path(env["DATA_DIR"], "backups").glob("before-restore-*"))
+
+
 def sqlite_copy_of_demo(folder: Path, extra_migration: str | None = None) -> Path:
     """A SQLite file shaped like a Hibi database, built with the sqlite3 module."""
     path = folder / "hibi-20260101-000000.sqlite3"

@@ -28,9 +28,12 @@ class Command(BaseCommand):
             raise CommandError(f"Not restored: {exc}") from None
         self.stdout.write(f"{file.name} holds: {contents.summary()}.")
         if interactive:
-            answer = input("Replace the current database with it? Type 'yes' to go on: ")
+            try:
+                answer = input("Replace the current database with it? Type 'yes' to go on: ")
+            except EOFError:  # no terminal, e.g. `docker compose exec -T`
+                answer = ""
             if answer.strip().lower() != "yes":
-                raise CommandError("Not restored: not confirmed.")
+                raise CommandError("Not restored: not confirmed (--no-input skips the question).")
         before = Revision.current()
         try:
             aside, _ = backup.restore(file)
