@@ -62,7 +62,6 @@ DATE_FORMATS = {"ja": "n月j日 (D)", "en": "l, j F"}
 ASSETS = ("kiosk/kiosk.css", "kiosk/kiosk.js", "vendor/htmx-1.9.12.es5.js", "icons/sprite.svg")
 
 LABELS = {
-    "now": _("Now"),
     "next": _("Next"),
     "chores": _("Chores"),
     "tomorrow": _("Tomorrow"),
@@ -74,7 +73,6 @@ LABELS = {
     "offline": _("Offline since %(time)s"),
     "left": _("%(minutes)s min left"),
     "by": _("by %(time)s"),
-    "done": _("Done"),
 }
 
 
