@@ -5,6 +5,7 @@ from datetime import date, time
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from schedule.models import (
     Block,
@@ -27,9 +28,11 @@ def plan():
 
 
 def errors_of(instance) -> dict:
-    with pytest.raises(ValidationError) as caught:
+    """The validation messages, in English (the Japanese ones are tested with the admin)."""
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
         instance.full_clean()
-    return caught.value.message_dict
+    with translation.override("en"):
+        return caught.value.message_dict
 
 
 def test_block_with_end_equal_to_start_is_refused(plan):
@@ -60,8 +63,6 @@ def test_database_refuses_a_block_without_a_title(plan):
 
 
 def test_title_falls_back_to_the_other_language(plan):
-    from django.utils import translation
-
     only_ja = Block(plan=plan, start=time(9), end=time(10), title_ja="お風呂")
     both = Block(plan=plan, start=time(9), end=time(10), title_ja="お風呂", title_en="Bath")
     with translation.override("en"):
