@@ -108,18 +108,22 @@ def wall_panel(request: HttpRequest, token: str) -> HttpResponse:
         at, moment, known = "", wall.moment_from(None), None
     if not at:
         wall.note_seen(display, request)
-    loaded = None
-    if known:
-        view = None
-        if not wall.knows_day(display, moment):  # load once, for the version and the answer
-            loaded = wall.load(display, moment.date())
-            view = loaded.day(moment.date(), moment)
-        if known == wall.version(display, moment, view):
-            response = _no_store(HttpResponse(status=204))
-            del response["Content-Type"]
-            response._csp_config = {}  # no body, nothing for a policy to guard
-            return response
-    return _render_wall(request, display, moment, at, fragment=True, loaded=loaded)
+    loaded = view = None
+    if not wall.knows_day(display, moment):  # load once, for the version and the answer
+        loaded = wall.load(display, moment.date())
+        view = loaded.day(moment.date(), moment)
+    current = wall.version(display, moment, view)
+    if known == current:
+        response = _no_store(HttpResponse(status=204))
+        del response["Content-Type"]
+        response._csp_config = {}  # no body, nothing for a policy to guard
+        return response
+    if not at and (panel := wall.cached_panel(display, current, moment)) is not None:
+        return _no_store(HttpResponse(panel))
+    response = _render_wall(request, display, moment, at, fragment=True, loaded=loaded)
+    if not at:
+        wall.remember_panel(display, current, moment, response.content)
+    return response
 
 
 @gzip_page

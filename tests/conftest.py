@@ -11,6 +11,16 @@ from schedule.demo import load_demo_family
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_wall_caches():
+    """Each test has its own database, so no test may see another's cached wall."""
+    from schedule import wall
+
+    wall.forget_times()
+    yield
+    wall.forget_times()
+
+
 @pytest.fixture
 def demo_display(db):
     """The demo family, loaded as `make run` loads it, and its living-room display."""
