@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Q
 
 from . import models, planner, recurrence
 
@@ -20,24 +21,40 @@ def load_household(around: date, tz: ZoneInfo | None = None) -> planner.Househol
     tz = tz or ZoneInfo(settings.TIME_ZONE)
     calendar = recurrence.holiday_calendar(settings.HOLIDAY_COUNTRY)
 
+    first, last = around - timedelta(days=1), around + timedelta(days=1)
+    overrides = dict(
+        models.PlanOverride.objects.filter(date__range=(first, last)).values_list("date", "plan_id")
+    )
+    # Only the plans that can be in force in the window: a family may keep
+    # years of seasonal plans, and the wall should not read them all.
+    in_window = (Q(valid_from__isnull=True) | Q(valid_from__lte=last)) & (
+        Q(valid_until__isnull=True) | Q(valid_until__gte=first)
+    )
+    plan_rows = list(models.Plan.objects.filter(in_window | Q(pk__in=set(overrides.values()))))
+    plan_ids = [plan.pk for plan in plan_rows]
+
     block_members: dict[int, list[int]] = defaultdict(list)
-    for block_id, member_id in models.Block.members.through.objects.values_list(
-        "block_id", "member_id"
-    ):
+    for block_id, member_id in models.Block.members.through.objects.filter(
+        block__plan_id__in=plan_ids
+    ).values_list("block_id", "member_id"):
         block_members[block_id].append(member_id)
 
     blocks_by_plan: dict[int, list[planner.BlockData]] = defaultdict(list)
-    for block in models.Block.objects.all():
-        blocks_by_plan[block.plan_id].append(
+    for pk, plan_id, start, end, title_ja, title_en, icon, colour in (
+        models.Block.objects.filter(plan_id__in=plan_ids)
+        .order_by("start", "id")
+        .values_list("pk", "plan_id", "start", "end", "title_ja", "title_en", "icon", "colour")
+    ):
+        blocks_by_plan[plan_id].append(
             planner.BlockData(
-                id=block.pk,
-                start=block.start,
-                end=block.end,
-                title_ja=block.title_ja,
-                title_en=block.title_en,
-                icon=block.icon,
-                colour=block.colour,
-                member_ids=tuple(sorted(block_members[block.pk])),
+                id=pk,
+                start=start,
+                end=end,
+                title_ja=title_ja,
+                title_en=title_en,
+                icon=icon,
+                colour=colour,
+                member_ids=tuple(sorted(block_members[pk])),
             )
         )
 
@@ -53,12 +70,7 @@ def load_household(around: date, tz: ZoneInfo | None = None) -> planner.Househol
             priority=plan.priority,
             blocks=tuple(blocks_by_plan[plan.pk]),
         )
-        for plan in models.Plan.objects.all()
-    )
-    overrides = dict(
-        models.PlanOverride.objects.filter(
-            date__range=(around - timedelta(days=1), around + timedelta(days=1))
-        ).values_list("date", "plan_id")
+        for plan in plan_rows
     )
     members = tuple(
         planner.MemberData(
@@ -74,29 +86,38 @@ def load_household(around: date, tz: ZoneInfo | None = None) -> planner.Househol
         assignees[chore_id].append(member_id)
 
     chores = []
-    for chore in models.Chore.objects.all():
+    fields = ("pk", "title_ja", "title_en", "icon", "time", "time_kind", "rotate")
+    rule_fields = ("rrule", "start_date", "extra_dates", "exception_dates", "holiday_policy")
+    for row in models.Chore.objects.values_list(*fields, *rule_fields):
+        pk, title_ja, title_en, icon, at, time_kind, rotate = row[: len(fields)]
+        rule, start, extra, exceptions, policy = row[len(fields) :]
         try:
-            rule = chore.recurrence()
-        except (recurrence.RecurrenceError, ValueError):
+            rule = recurrence.shared(
+                rule,
+                start,
+                recurrence.dates_from_text(extra),
+                recurrence.dates_from_text(exceptions),
+                policy,
+                settings.HOLIDAY_COUNTRY,
+            )
+        except (recurrence.RecurrenceError, ValueError, TypeError):
             continue  # an invalid row (saved around validation) must not take the wall down
         chores.append(
             planner.ChoreData(
-                id=chore.pk,
-                title_ja=chore.title_ja,
-                title_en=chore.title_en,
+                id=pk,
+                title_ja=title_ja,
+                title_en=title_en,
                 recurrence=rule,
-                icon=chore.icon,
-                time=chore.time,
-                time_kind=chore.time_kind,
-                assignee_ids=tuple(assignees[chore.pk]),
-                rotate=chore.rotate,
+                icon=icon,
+                time=at,
+                time_kind=time_kind,
+                assignee_ids=tuple(assignees[pk]),
+                rotate=rotate,
             )
         )
 
     done = frozenset(
-        models.ChoreDone.objects.filter(
-            date__range=(around - timedelta(days=1), around + timedelta(days=1))
-        ).values_list("chore_id", "date")
+        models.ChoreDone.objects.filter(date__range=(first, last)).values_list("chore_id", "date")
     )
     notes = tuple(
         planner.NoteData(
@@ -107,9 +128,7 @@ def load_household(around: date, tz: ZoneInfo | None = None) -> planner.Househol
             end=n.end_date,
             icon=n.icon,
         )
-        for n in models.Note.objects.filter(
-            start_date__lte=around + timedelta(days=1), end_date__gte=around - timedelta(days=1)
-        )
+        for n in models.Note.objects.filter(start_date__lte=last, end_date__gte=first)
     )
     return planner.Household(
         tz=tz,
