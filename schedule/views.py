@@ -71,7 +71,9 @@ def _render_wall(
     context = {
         "wall": wall.build(display, moment, loaded, at),
         "poll_seconds": settings.WALL_POLL_SECONDS,
-        "timeout_ms": min(settings.WALL_POLL_SECONDS, 20) * 1000 // 2,
+        # Half the interval, within 1–20 s: a hung request must not stall the
+        # polling, and a slow Wi-Fi must still get a second to answer.
+        "timeout_ms": int(max(1, min(settings.WALL_POLL_SECONDS / 2, 20)) * 1000),
         "reload_hour": settings.WALL_RELOAD_HOUR,
         "assets": wall.asset_version(),
     }

@@ -229,6 +229,17 @@ def test_the_poll_fragment_is_the_panel_alone_without_scripts(client, demo_displ
     assert response["X-Wall-Assets"] == wall.asset_version()
 
 
+def test_the_poll_fragment_has_no_whitespace_around_the_panel(client, demo_display):
+    # htmx's outerHTML swap keeps surrounding text as new DOM nodes: one more
+    # node on the tablet every poll, for months.
+    response = client.get(
+        panel_url(demo_display, "2026-11-23T17:05"), headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert html.startswith('<div id="panel"')
+    assert html.endswith("</div>")
+
+
 def test_a_malformed_poll_is_answered_as_an_unknown_version(client, demo_display):
     version = version_of(client.get(page_url(demo_display, "2026-11-23T17:05")))
     response = client.get(panel_url(demo_display, "2026-11-23T99:99", version))
