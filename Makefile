@@ -73,6 +73,7 @@ run: install
 lint: secret
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/django-upgrade --target-version 6.1 $$(git ls-files '*.py' | grep -v /migrations/)
 	$(PY) manage.py makemigrations --check --dry-run -v0
 
 fmt:
