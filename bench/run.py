@@ -395,7 +395,7 @@ def planner_timing() -> dict:
 def soak(env: dict[str, str], polls: int) -> dict:
     info = probe(env)
     # Poll as fast as the throttled tablet can swap, so 3,000 polls fit in minutes.
-    fast = dict(env, HIBI_BENCH_POLL_SECONDS="0.05")
+    fast = dict(env, HIBI_BENCH_POLL_SECONDS="0.02")
     with gunicorn(fast, churn=True) as (base, _):
         out = subprocess.run(
             [PYTHON, str(ROOT / "bench" / "soak.py"), "--polls", str(polls),
@@ -517,7 +517,7 @@ def main() -> int:
     args = parser.parse_args()
     only = set(filter(None, args.only.split(",")))
     want = lambda name: not only or name in only  # noqa: E731
-    seconds = 3 if args.quick else 8
+    seconds = 3 if args.quick else 6
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk (make bench does this)")
 
