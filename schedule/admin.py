@@ -216,7 +216,7 @@ class PlanAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(block_total=Count("blocks"))
 
-    @admin.display(description=_("days"))
+    @admin.display(description=_("applies on"))
     def days(self, plan: Plan) -> str:
         parts = [str(forms.SHORT_WEEKDAY_NAMES[day]) for day in plan.weekday_list]
         if plan.on_holidays:
@@ -624,10 +624,19 @@ class NoteAdmin(admin.ModelAdmin):
 
 @admin.register(ChoreDone)
 class ChoreDoneAdmin(admin.ModelAdmin):
-    list_display = ["chore", "date", "member", "display", "done_at"]
+    list_display = ["chore", "date", "member", "tablet", "done_at"]
     list_filter = ["chore"]
     date_hierarchy = "date"
     list_select_related = ["chore", "member", "display"]
+
+    @admin.display(description=_("ticked on"), ordering="display__name")
+    def tablet(self, done: ChoreDone) -> str:
+        return str(done.display or "—")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "display":
+            kwargs["label"] = _("ticked on")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 def locked_out(request, original_response=None, credentials=None) -> HttpResponse:
