@@ -83,6 +83,7 @@ fmt:
 # With TEST_DATABASE_URL set (as .ci/run does), the suite runs a second time on
 # PostgreSQL; the container test runs when CI=true or HIBI_CONTAINER_TESTS=1.
 test: install-dev lint
+	@mkdir -p staticfiles  # whitenoise warns on every test client without it
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 	@if [ -f test-artifacts/container.json ]; then \
 		echo "Image and container, as last measured:"; cat test-artifacts/container.json; fi
