@@ -72,7 +72,12 @@ def create(directory: Path | None = None, keep: int | None = None, label: str = 
             _sqlite_backup(connection.connection, partial)
         else:
             _pg_dump(partial)
-        check(partial)
+        try:
+            check(partial)
+        except BackupError as exc:
+            raise BackupError(
+                f"The copy of the database failed its check, so it was not kept: {exc}"
+            ) from None
         _fsync(partial)
         os.replace(partial, target)
         _fsync(directory)

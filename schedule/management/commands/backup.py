@@ -1,10 +1,12 @@
 """Write a checked, timestamped copy of the database into the backups folder."""
 
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from schedule import backup
 
@@ -48,6 +50,6 @@ class Command(BaseCommand):
                     self.stdout.write(f"{latest.name} is recent enough; no new copy.")
                     return
             path = backup.create(directory, keep=keep)
-        except (backup.BackupError, OSError) as exc:
+        except (backup.BackupError, OSError, sqlite3.Error, DatabaseError) as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(self.style.SUCCESS(f"Backed up to {path}"))

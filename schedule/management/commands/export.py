@@ -3,7 +3,8 @@
 import os
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from schedule import portable
 
@@ -15,7 +16,10 @@ class Command(BaseCommand):
         parser.add_argument("--output", "-o", type=Path, help="File to write (default: stdout).")
 
     def handle(self, *args, output=None, **options):
-        text = portable.dumps(portable.export_family())
+        try:
+            text = portable.dumps(portable.export_family())
+        except DatabaseError as exc:
+            raise CommandError(f"Cannot read the database: {exc}") from None
         if output is None:
             self.stdout.write(text, ending="")
             return

@@ -1,9 +1,11 @@
 """Put a backup back, after checking it and keeping the current database aside."""
 
+import sqlite3
 from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from schedule import backup
 from schedule.models import Revision
@@ -24,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, file, interactive=True, **options):
         try:
             contents = backup.check_restorable(file)
-        except (backup.BackupError, OSError) as exc:
+        except (backup.BackupError, OSError, sqlite3.Error, DatabaseError) as exc:
             raise CommandError(f"Not restored: {exc}") from None
         self.stdout.write(f"{file.name} holds: {contents.summary()}.")
         if interactive:
@@ -37,7 +39,7 @@ class Command(BaseCommand):
         before = Revision.current()
         try:
             aside, _ = backup.restore(file)
-        except (backup.BackupError, OSError) as exc:
+        except (backup.BackupError, OSError, sqlite3.Error, DatabaseError) as exc:
             raise CommandError(f"Not restored: {exc}") from None
         self.stdout.write(f"The database as it was is kept in {aside}")
         # A copy from an older Hibi is brought up to date; a current one is left as it is.
