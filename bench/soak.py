@@ -44,16 +44,24 @@ HOOK = """
 """
 
 
+OFFLINE = {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
+ONLINE = {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
+
+
 def metrics(cdp) -> dict:
-    """Heap and DOM nodes after a GC; the smallest of three reads, because a read
-    that lands inside a swap sees the old and the new panel at once."""
-    reads = []
-    for _ in range(3):
-        cdp.send("HeapProfiler.collectGarbage")
-        values = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
-        reads.append({"heap": values["JSHeapUsedSize"], "nodes": int(values["Nodes"])})
-        time.sleep(0.05)
-    return min(reads, key=lambda read: (read["nodes"], read["heap"]))
+    """Heap and DOM nodes after a GC, read between polls.
+
+    Polls run back to back, so a read at a random moment often lands while a
+    parsed answer waits to be swapped in and counts a second panel. The
+    network is cut for a moment (the wall copes: it is its offline path) so
+    the read sees the settled page.
+    """
+    cdp.send("Network.emulateNetworkConditions", OFFLINE)
+    time.sleep(0.5)
+    cdp.send("HeapProfiler.collectGarbage")
+    values = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    cdp.send("Network.emulateNetworkConditions", ONLINE)
+    return {"heap": values["JSHeapUsedSize"], "nodes": int(values["Nodes"])}
 
 
 def main() -> None:
@@ -72,6 +80,7 @@ def main() -> None:
         page = context.new_page()
         cdp = context.new_cdp_session(page)
         cdp.send("Performance.enable")
+        cdp.send("Network.enable")
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": args.throttle})
         page.goto(args.url)
         page.evaluate(HOOK % {"polls": args.polls})
