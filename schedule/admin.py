@@ -578,11 +578,11 @@ class DisplayAdmin(admin.ModelAdmin):
         return response
 
     def regenerate_view(self, request, object_id):
-        return _regenerate_view(self, request, object_id)
+        return _regenerate_view(request, self, object_id)
 
 
 @require_POST
-def _regenerate_view(model_admin: DisplayAdmin, request, object_id):
+def _regenerate_view(request, model_admin: DisplayAdmin, object_id):
     display = model_admin._display_or_404(request, object_id)
     if not model_admin.has_change_permission(request, display):
         raise PermissionDenied

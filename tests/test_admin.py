@@ -1,0 +1,805 @@
+"""The admin as a parent uses it: every page in both languages, validation in
+Japanese, the plan and chore tools, the display's QR code and new address,
+the "today" summary, and login throttling."""
+
+import re
+from datetime import date, datetime, time, timedelta
+
+import pytest
+import segno
+import time_machine
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from schedule import planner
+from schedule.loading import load_household
+from schedule.models import (
+    Block,
+    Chore,
+    ChoreAssignee,
+    ChoreDone,
+    Display,
+    Member,
+    Note,
+    Plan,
+    PlanOverride,
+)
+from tests.conftest import TOKYO
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = date(2026, 11, 23)  # 勤労感謝の日
+MORNING = datetime(2026, 11, 23, 9, 0, tzinfo=TOKYO)
+PASSWORD = "a-long-family-password"
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(MORNING, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def parent(db):
+    return User.objects.create_superuser("parent", "parent@example.com", PASSWORD)
+
+
+def client_in(language: str, user=None) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def ja(parent):
+    return client_in("ja", parent)
+
+
+@pytest.fixture
+def en(parent):
+    return client_in("en", parent)
+
+
+def text_of(response) -> str:
+    return response.content.decode()
+
+
+# --- Every page, both languages ------------------------------------------------------
+
+SITE_HEADER = {"ja": "日々 — 家族の一日", "en": "Hibi — the family&#x27;s day"}
+
+
+def weekday_plan():
+    return Plan.objects.get(name_ja="平日")
+
+
+def bottle_chore():
+    return Chore.objects.get(title_ja="カン・ビン・ペットボトル")
+
+
+# page, how to find its URL, a text it must show in Japanese, and in English
+PAGES = [
+    ("index", lambda: reverse("admin:index"), "今日の予定表", "Plan in force"),
+    ("plans", lambda: reverse("admin:schedule_plan_changelist"), "使う日", "Applies on"),
+    ("plan add", lambda: reverse("admin:schedule_plan_add"), "使う日", "Which days"),
+    (
+        "plan change",
+        lambda: reverse("admin:schedule_plan_change", args=[weekday_plan().pk]),
+        "1日の流れ",
+        "The day at a glance",
+    ),
+    ("chores", lambda: reverse("admin:schedule_chore_changelist"), "毎週: 月・木", "every week"),
+    (
+        "chore add",
+        lambda: reverse("admin:schedule_chore_add"),
+        "毎週、決まった曜日に",
+        "Every week",
+    ),
+    (
+        "chore change",
+        lambda: reverse("admin:schedule_chore_change", args=[bottle_chore().pk]),
+        "次の予定日",
+        "Next dates",
+    ),
+    (
+        "members",
+        lambda: reverse("admin:schedule_member_changelist"),
+        "色とアイコン",
+        "Colour and icon",
+    ),
+    (
+        "member add",
+        lambda: reverse("admin:schedule_member_add"),
+        "名前（日本語）",
+        "Name (Japanese)",
+    ),
+    (
+        "member change",
+        lambda: reverse("admin:schedule_member_change", args=[Member.objects.first().pk]),
+        "並び順",
+        "Order",
+    ),
+    ("notes", lambda: reverse("admin:schedule_note_changelist"), "お知らせ", "note"),
+    ("note add", lambda: reverse("admin:schedule_note_add"), "本文（日本語）", "Text (Japanese)"),
+    (
+        "note change",
+        lambda: reverse("admin:schedule_note_change", args=[Note.objects.first().pk]),
+        "本文（英語）",
+        "Text (English)",
+    ),
+    ("displays", lambda: reverse("admin:schedule_display_changelist"), "未接続", "never connected"),
+    ("display add", lambda: reverse("admin:schedule_display_add"), "夜の時間", "Night hours"),
+    (
+        "display change",
+        lambda: reverse("admin:schedule_display_change", args=[Display.objects.first().pk]),
+        "タブレットで開く",
+        "Open on the tablet",
+    ),
+    (
+        "chores done",
+        lambda: reverse("admin:schedule_choredone_changelist"),
+        "記録した端末",
+        "Ticked on",
+    ),
+    ("chore done add", lambda: reverse("admin:schedule_choredone_add"), "やった人", "Done by"),
+    (
+        "chore done change",
+        lambda: reverse("admin:schedule_choredone_change", args=[ChoreDone.objects.first().pk]),
+        "記録した日時",
+        "Done at",
+    ),
+]
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize(("name", "url", "ja_text", "en_text"), PAGES, ids=[p[0] for p in PAGES])
+def test_every_admin_page_shows_in_the_chosen_language(
+    demo_display, parent, frozen, language, name, url, ja_text, en_text
+):
+    ChoreDone.objects.create(chore=bottle_chore(), date=MONDAY)
+    response = client_in(language, parent).get(url())
+    assert response.status_code == 200
+    html = text_of(response)
+    assert SITE_HEADER[language] in html
+    assert f'<html lang="{language}"' in html
+    assert (ja_text if language == "ja" else en_text) in html
+    if language == "en":
+        assert ja_text not in html
+
+
+def test_every_registered_model_has_a_page_in_the_list():
+    from django.contrib import admin
+
+    registered = {
+        model.__name__ for model in admin.site._registry if model._meta.app_label == "schedule"
+    }
+    listed = {"Plan", "Chore", "Member", "Note", "Display", "ChoreDone"}
+    assert registered == listed
+
+
+def test_language_switch_in_the_header_changes_the_admin_language(ja):
+    page = text_of(ja.get(reverse("admin:index")))
+    assert 'action="/i18n/setlang/"' in page
+    assert 'value="en" lang="en"' in page
+    response = ja.post("/i18n/setlang/", {"language": "en", "next": "/admin/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    assert "Plan the family&#x27;s day" in text_of(ja.get("/admin/"))
+
+
+def test_login_page_has_the_language_switch_too():
+    html = text_of(client_in("en").get(reverse("admin:login")))
+    assert 'action="/i18n/setlang/"' in html
+    assert ">日本語</button>" in html
+
+
+# --- Validation in Japanese, nothing saved half-way -------------------------------------
+
+
+def management(prefix: str, total: int, initial: int = 0) -> dict:
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def plan_post(blocks=(), overrides=(), weekdays=("0", "1", "2", "3", "4"), **fields) -> dict:
+    data = {
+        "name_ja": "新しい予定表",
+        "name_en": "",
+        "weekdays": list(weekdays),
+        "priority": "0",
+        "valid_from": "",
+        "valid_until": "",
+        **management("blocks", len(blocks)),
+        **management("overrides", len(overrides)),
+        **fields,
+    }
+    for index, block in enumerate(blocks):
+        for key, value in block.items():
+            data[f"blocks-{index}-{key}"] = value
+        data.setdefault(f"blocks-{index}-colour_automatic", "1")
+    for index, override in enumerate(overrides):
+        for key, value in override.items():
+            data[f"overrides-{index}-{key}"] = value
+    return data
+
+
+def block_row(start, end, title, members=()):
+    return {"start": start, "end": end, "title_ja": title, "members": [str(m.pk) for m in members]}
+
+
+def errors_on(response) -> str:
+    assert response.status_code == 200, "an invalid form is shown again, not saved"
+    return text_of(response)
+
+
+def test_block_whose_end_is_its_start_is_refused_in_japanese(ja):
+    response = ja.post(
+        reverse("admin:schedule_plan_add"), plan_post([block_row("17:00", "17:00", "お風呂")])
+    )
+    assert "終了が開始と同じ時刻です。予定には長さが必要です。" in errors_on(response)
+    assert not Plan.objects.exists()
+
+
+def test_blocks_of_the_same_member_may_not_overlap(ja):
+    haru = Member.objects.create(name_ja="はる", name_en="Haru")
+    response = ja.post(
+        reverse("admin:schedule_plan_add"),
+        plan_post(
+            [
+                block_row("17:30", "18:15", "お風呂", [haru]),
+                block_row("18:00", "19:00", "夜ごはん", [haru]),
+            ]
+        ),
+    )
+    html = errors_on(response)
+    assert (
+        "「夜ごはん」（18:00–19:00）と「お風呂」（17:30–18:15）の時間が、はるの予定で重なっています。"
+        in html
+    )
+    assert not Plan.objects.exists() and not Block.objects.exists()
+
+
+def test_a_whole_family_block_overlaps_everyone(ja):
+    mio = Member.objects.create(name_ja="みお", name_en="Mio")
+    response = ja.post(
+        reverse("admin:schedule_plan_add"),
+        plan_post(
+            [block_row("21:00", "06:30", "おやすみ"), block_row("06:00", "07:00", "朝", [mio])]
+        ),
+    )
+    assert "みおの予定で重なっています" in errors_on(response)
+
+
+def test_blocks_of_different_members_may_overlap(ja):
+    haru = Member.objects.create(name_ja="はる")
+    papa = Member.objects.create(name_ja="パパ")
+    response = ja.post(
+        reverse("admin:schedule_plan_add"),
+        plan_post(
+            [
+                block_row("08:30", "16:30", "学校", [haru]),
+                block_row("08:30", "17:00", "お仕事", [papa]),
+            ]
+        ),
+    )
+    assert response.status_code == 302
+    plan = Plan.objects.get()
+    assert [b.title_ja for b in plan.blocks.order_by("start", "end")] == ["学校", "お仕事"]
+    assert plan.weekday_list == [0, 1, 2, 3, 4]
+
+
+def test_plan_that_applies_to_no_day_is_refused_in_japanese(ja):
+    response = ja.post(reverse("admin:schedule_plan_add"), plan_post(weekdays=()))
+    assert "この予定表を使う日がありません。" in errors_on(response)
+    assert not Plan.objects.exists()
+
+
+def test_plan_for_holidays_only_or_one_date_is_fine(ja):
+    holidays_only = ja.post(
+        reverse("admin:schedule_plan_add"), plan_post(weekdays=(), on_holidays="on")
+    )
+    assert holidays_only.status_code == 302
+    one_date = ja.post(
+        reverse("admin:schedule_plan_add"),
+        plan_post(weekdays=(), name_ja="運動会", overrides=[{"date": "2027-10-09", "reason": ""}]),
+    )
+    assert one_date.status_code == 302
+    assert PlanOverride.objects.get().plan.name_ja == "運動会"
+
+
+def test_override_on_a_past_date_is_saved_with_a_warning(ja, frozen):
+    response = ja.post(
+        reverse("admin:schedule_plan_add"),
+        plan_post(overrides=[{"date": "2026-11-01", "reason": "運動会"}]),
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "2026-11-01 はもう過ぎているので、この日付指定が表示されることはありません。" in text_of(
+        response
+    )
+    assert PlanOverride.objects.filter(date=date(2026, 11, 1)).exists()
+
+
+def test_an_invalid_block_leaves_the_saved_plan_untouched(ja, demo_display):
+    plan = weekday_plan()
+    before = list(plan.blocks.values_list("title_ja", "start", "end"))
+    data = plan_post([block_row("09:00", "09:00", "だめ")], name_ja="変えた名前", weekdays=("0",))
+    response = ja.post(reverse("admin:schedule_plan_change", args=[plan.pk]), data)
+    assert "予定には長さが必要です" in errors_on(response)
+    plan.refresh_from_db()
+    assert plan.name_ja == "平日"
+    assert plan.weekday_list == [0, 1, 2, 3, 4]
+    assert list(plan.blocks.values_list("title_ja", "start", "end")) == before
+
+
+def chore_post(**fields) -> dict:
+    data = {
+        "title_ja": "ごみ",
+        "title_en": "",
+        "icon": "trash",
+        "time": "08:00",
+        "time_kind": "by",
+        "repeat_mode": "weekly",
+        "weekdays": ["0", "3"],
+        "week_interval": "1",
+        "month_weeks": [],
+        "month_weekdays": [],
+        "interval": "2",
+        "interval_unit": "days",
+        "rrule": "",
+        "start_date": "2026-01-01",
+        "extra_dates": "",
+        "exception_dates": "",
+        "holiday_policy": "keep",
+        **management("choreassignee_set", 0),
+    }
+    data.update(fields)
+    return data
+
+
+def test_chore_saved_from_friendly_fields_stores_the_rule(ja):
+    response = ja.post(
+        reverse("admin:schedule_chore_add"),
+        chore_post(
+            repeat_mode="monthly",
+            weekdays=[],
+            month_weeks=["2", "4"],
+            month_weekdays=["2"],
+            exception_dates="2026-12-23",
+        ),
+    )
+    assert response.status_code == 302
+    chore = Chore.objects.get()
+    assert chore.rrule == "FREQ=MONTHLY;BYDAY=2WE,4WE"
+    assert chore.exception_dates == ["2026-12-23"]
+    assert chore.icon == "trash"
+
+
+def test_chore_rule_that_never_occurs_is_refused_in_japanese(ja):
+    response = ja.post(
+        reverse("admin:schedule_chore_add"),
+        chore_post(repeat_mode="raw", weekdays=[], rrule="FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30"),
+    )
+    assert "この設定では、この家事をする日が一度も来ません。" in errors_on(response)
+    assert not Chore.objects.exists()
+
+
+def test_chore_dates_that_are_all_exceptions_never_occur(ja):
+    response = ja.post(
+        reverse("admin:schedule_chore_add"),
+        chore_post(
+            repeat_mode="dates",
+            weekdays=[],
+            extra_dates="2026-12-30",
+            exception_dates="2026-12-30",
+        ),
+    )
+    assert "一度も来ません" in errors_on(response)
+
+
+def test_unreadable_raw_rule_is_refused_in_japanese(ja):
+    response = ja.post(
+        reverse("admin:schedule_chore_add"),
+        chore_post(repeat_mode="raw", weekdays=[], rrule="FREQ=WEEKLY;BYDAY=XX"),
+    )
+    assert "この繰り返しのルールは使えません。読み取れないためです。" in errors_on(response)
+
+
+def test_turns_without_anyone_are_refused_in_japanese(ja):
+    response = ja.post(reverse("admin:schedule_chore_add"), chore_post(rotate="on"))
+    assert "ここで交代する人を選ぶか、「交代で担当」のチェックを外してください。" in errors_on(
+        response
+    )
+    assert not Chore.objects.exists()
+
+
+def test_first_assignees_can_be_added_while_turning_turns_on(ja):
+    chore = Chore.objects.create(title_ja="ルンバ", rrule="FREQ=DAILY")
+    haru = Member.objects.create(name_ja="はる")
+    mio = Member.objects.create(name_ja="みお")
+    data = chore_post(title_ja="ルンバ", rotate="on", repeat_mode="interval", interval="1")
+    data.update(management("choreassignee_set", 2))
+    data.update(
+        {
+            "choreassignee_set-0-member": str(haru.pk),
+            "choreassignee_set-0-order": "0",
+            "choreassignee_set-1-member": str(mio.pk),
+            "choreassignee_set-1-order": "1",
+        }
+    )
+    response = ja.post(reverse("admin:schedule_chore_change", args=[chore.pk]), data)
+    assert response.status_code == 302, text_of(response)[:2000]
+    chore.refresh_from_db()
+    assert chore.rotate and chore.rrule == "FREQ=DAILY"
+    assert list(
+        ChoreAssignee.objects.filter(chore=chore).values_list("member__name_ja", flat=True)
+    ) == [
+        "はる",
+        "みお",
+    ]
+
+
+def test_weekly_chore_without_days_is_refused_in_japanese(ja):
+    response = ja.post(reverse("admin:schedule_chore_add"), chore_post(weekdays=[]))
+    assert "曜日を1つ以上選んでください。" in errors_on(response)
+
+
+def test_member_colour_and_note_dates_are_checked_in_japanese(ja):
+    member = ja.post(
+        reverse("admin:schedule_member_add"),
+        {"name_ja": "", "name_en": "", "colour": "red", "icon": "person", "order": "0"},
+    )
+    html = errors_on(member)
+    assert "#3366cc のような形で色を入れてください。" in html
+    assert "日本語か英語で名前を入れてください。" in html
+    note = ja.post(
+        reverse("admin:schedule_note_add"),
+        {"text_ja": "旅行", "icon": "", "start_date": "2026-12-05", "end_date": "2026-12-01"},
+    )
+    assert "終了日が開始日より前になっています。" in errors_on(note)
+    display = ja.post(
+        reverse("admin:schedule_display_add"),
+        {
+            "name": "台所",
+            "language": "both",
+            "theme": "light",
+            "night_start": "21:00",
+            "night_end": "",
+        },
+    )
+    assert "夜の時間は始まりと終わりの両方を入れてください。" in errors_on(display)
+
+
+def test_icon_picker_offers_only_bundled_icons(ja):
+    page = text_of(ja.get(reverse("admin:schedule_member_add")))
+    assert 'class="hibi-icon-picker"' in page
+    assert '<option value="robot-vacuum">ロボット掃除機</option>' in page
+    response = ja.post(
+        reverse("admin:schedule_member_add"),
+        {"name_ja": "はる", "colour": "#e08a1e", "icon": "../../etc/passwd", "order": "0"},
+    )
+    assert "正しく選択してください" in errors_on(response)
+    assert not Member.objects.exists()
+
+
+def test_block_colour_left_automatic_is_stored_blank(ja):
+    data = plan_post([block_row("07:00", "07:30", "朝ごはん")])
+    data["blocks-0-colour"] = "#000000"
+    response = ja.post(reverse("admin:schedule_plan_add"), data)
+    assert response.status_code == 302
+    assert Block.objects.get().colour == ""
+    data["blocks-0-colour_automatic"] = ""
+    data["blocks-0-colour"] = "#cc3366"
+    data["name_ja"] = "別の予定表"
+    ja.post(reverse("admin:schedule_plan_add"), data)
+    assert Block.objects.get(plan__name_ja="別の予定表").colour == "#cc3366"
+
+
+# --- Plans: timeline, duplicate, preview ---------------------------------------------------
+
+
+def test_plan_page_draws_the_day_with_overlapping_blocks_side_by_side(ja, demo_display):
+    html = text_of(ja.get(reverse("admin:schedule_plan_change", args=[weekday_plan().pk])))
+    bars = re.findall(r'<div class="hibi-timeline-bar[^"]*" style="([^"]+)"', html)
+    assert len(bars) == weekday_plan().blocks.count() + 1  # sleep shows evening and morning
+    work = re.search(r'style="([^"]+)" title="08:30–12:00 お仕事', html).group(1)
+    school = re.search(r'style="([^"]+)" title="08:30–16:30 保育園・学校', html).group(1)
+    assert "width:50.000%" in work and "width:50.000%" in school
+    assert {"left:0.000%", "left:50.000%"} == {
+        part for part in (work + ";" + school).split(";") if part.startswith("left")
+    }
+    assert 'title="00:00' not in html
+    assert re.search(r'style="top:0\.000%;[^"]+" title="21:00–06:30 おやすみ', html)
+
+
+def test_duplicate_plan_copies_its_blocks_and_logs_it(ja, demo_display):
+    original = weekday_plan()
+    response = ja.post(
+        reverse("admin:schedule_plan_changelist"),
+        {"action": "duplicate", "_selected_action": [str(original.pk)]},
+    )
+    copy = Plan.objects.get(name_ja="平日（コピー）")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:schedule_plan_change", args=[copy.pk])
+    assert copy.name_en == "Weekday (copy)"
+    assert copy.weekdays == 0 and not copy.on_holidays  # changes nothing until days are chosen
+    assert sorted(copy.blocks.values_list("title_ja", "start", "end")) == sorted(
+        original.blocks.values_list("title_ja", "start", "end")
+    )
+    work = copy.blocks.get(title_ja="お仕事", start=time(8, 30))
+    assert sorted(work.members.values_list("name_ja", flat=True)) == ["パパ", "ママ"]
+    assert original.blocks.count() == 15
+    entry = LogEntry.objects.get(object_id=str(copy.pk))
+    assert entry.action_flag == ADDITION
+    assert entry.user.username == "parent"
+    assert "平日" in entry.get_change_message()
+
+
+def test_wall_preview_opens_the_wall_at_the_chosen_moment(ja, demo_display):
+    plan = weekday_plan()
+    url = reverse("admin:schedule_plan_preview", args=[plan.pk])
+    response = ja.get(url, {"display": demo_display.pk, "date": "2026-11-24", "time": "17:05"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/d/{demo_display.token}/?at=2026-11-24T17:05"
+
+
+def test_wall_preview_without_a_moment_opens_the_next_day_the_plan_is_used(
+    ja, demo_display, frozen
+):
+    response = ja.get(reverse("admin:schedule_plan_preview", args=[weekday_plan().pk]))
+    # Monday 23 November is a public holiday (day-off plan); Tuesday is a weekday.
+    assert response["Location"] == f"/d/{demo_display.token}/?at=2026-11-24T09:00"
+
+
+def test_wall_preview_with_a_bad_date_is_a_clear_400(ja, demo_display):
+    response = ja.get(
+        reverse("admin:schedule_plan_preview", args=[weekday_plan().pk]),
+        {"display": demo_display.pk, "date": "2026-13-40", "time": "25:99"},
+    )
+    assert response.status_code == 400
+    assert "プレビューを開けませんでした" in text_of(response)
+
+
+def test_wall_preview_of_an_unknown_plan_is_404(ja):
+    assert ja.get(reverse("admin:schedule_plan_preview", args=[999])).status_code == 404
+
+
+def test_plan_page_offers_the_preview_at_the_next_day_in_force(ja, demo_display, frozen):
+    html = text_of(ja.get(reverse("admin:schedule_plan_change", args=[weekday_plan().pk])))
+    assert 'name="date" value="2026-11-24"' in html
+    assert 'name="time" value="09:00"' in html
+
+
+# --- Chores: next dates -------------------------------------------------------------
+
+
+def listed_dates(html: str) -> list[date]:
+    return [date.fromisoformat(d) for d in re.findall(r'<time datetime="([\d-]+)">', html)]
+
+
+def test_chore_page_lists_the_next_8_dates_as_the_planner_sees_them(ja, demo_display, frozen):
+    chore = bottle_chore()  # 2nd and 4th Friday, skipped on a holiday
+    html = text_of(ja.get(reverse("admin:schedule_chore_change", args=[chore.pk])))
+    days = listed_dates(html)
+    assert len(days) == 8
+    household = load_household(MONDAY, TOKYO)
+    due = [
+        MONDAY + timedelta(days=n)
+        for n in range((days[-1] - MONDAY).days + 1)
+        if any(
+            v.chore.id == chore.pk for v in planner.chores_on(household, MONDAY + timedelta(days=n))
+        )
+    ]
+    assert days == due
+    assert all(day.weekday() == 4 for day in days)
+    assert "金曜日" in html
+
+
+def test_next_dates_name_the_holiday_and_whose_turn_it_is(ja, demo_display, frozen):
+    roomba = Chore.objects.get(title_ja="ルンバのスイッチ")  # daily, kids take turns
+    html = text_of(ja.get(reverse("admin:schedule_chore_change", args=[roomba.pk])))
+    first = re.search(r'<li class="is-holiday"><time datetime="2026-11-23">.*?</li>', html, re.S)
+    assert first and "勤労感謝の日" in first.group(0)
+    household = load_household(MONDAY, TOKYO)
+    for day in listed_dates(html):
+        (view,) = [v for v in planner.chores_on(household, day) if v.chore.id == roomba.pk]
+        (who,) = view.assignees
+        row = re.search(rf'<time datetime="{day}">.*?</li>', html, re.S).group(0)
+        assert f'<span class="hibi-who">{who.name_ja}</span>' in row
+
+
+def test_next_dates_show_a_chore_moved_off_a_holiday(ja, frozen):
+    chore = Chore.objects.create(
+        title_ja="燃やさないごみ", rrule="FREQ=WEEKLY;BYDAY=MO", holiday_policy="next"
+    )
+    html = text_of(ja.get(reverse("admin:schedule_chore_change", args=[chore.pk])))
+    assert listed_dates(html)[0] == date(2026, 11, 24)
+    assert "祝日からずらした日" in html
+
+
+def test_next_dates_preview_follows_the_fields_before_saving(ja, frozen):
+    response = ja.get(
+        reverse("admin:schedule_chore_next_dates"),
+        {
+            "repeat_mode": "weekly",
+            "weekdays": ["4"],
+            "week_interval": "2",
+            "start_date": "2026-11-27",
+            "holiday_policy": "keep",
+        },
+    )
+    assert response.status_code == 200
+    assert listed_dates(text_of(response))[:3] == [
+        date(2026, 11, 27),
+        date(2026, 12, 11),
+        date(2026, 12, 25),
+    ]
+    assert "まだ保存していません" in text_of(response)
+
+
+def test_next_dates_preview_of_nonsense_says_so(ja):
+    response = ja.get(
+        reverse("admin:schedule_chore_next_dates"), {"repeat_mode": "bogus", "start_date": "x"}
+    )
+    assert response.status_code == 200
+    assert "曜日や日付を入れると" in text_of(response)
+
+
+def test_next_dates_preview_needs_a_login():
+    response = Client().get(reverse("admin:schedule_chore_next_dates"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+# --- Displays: address, QR code, new token ---------------------------------------------
+
+
+def qr_matrix_from_svg(svg: str, border: int = 4) -> list[list[int]]:
+    """Rebuild the module matrix from segno's SVG path (M, m and h commands)."""
+    size = int(re.search(r'd="M0 0h(\d+)v', svg).group(1)) - 2 * border
+    path = re.search(r'class="qrline"[^>]* d="([^"]+)"', svg).group(1)
+    matrix = [[0] * size for _ in range(size)]
+    x = y = 0.0
+    for command, a, b in re.findall(r"([Mmh])(-?[\d.]+)(?: (-?[\d.]+))?", path):
+        if command == "M":
+            x, y = float(a), float(b)
+        elif command == "m":
+            x, y = x + float(a), y + float(b)
+        else:
+            for column in range(int(x), int(x) + int(a)):
+                matrix[int(y - 0.5) - border][column - border] = 1
+            x += float(a)
+    return matrix
+
+
+def test_qr_code_encodes_the_absolute_wall_address(ja, demo_display):
+    response = ja.get(reverse("admin:schedule_display_qr", args=[demo_display.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    url = f"http://testserver/d/{demo_display.token}/"
+    expected = [list(row) for row in segno.make_qr(url).matrix]
+    assert qr_matrix_from_svg(text_of(response)) == expected
+
+
+def test_display_page_shows_the_address_and_warns_about_localhost(ja, demo_display):
+    url = reverse("admin:schedule_display_change", args=[demo_display.pk])
+    html = text_of(ja.get(url))
+    assert f"http://testserver/d/{demo_display.token}/" in html
+    assert reverse("admin:schedule_display_qr", args=[demo_display.pk]) in html
+    assert "このパソコンの中でしか使えません" not in html
+    local = text_of(ja.get(url, HTTP_HOST="localhost:8000"))
+    assert "このパソコンの中でしか使えません" in local
+
+
+def test_new_token_stops_the_old_wall_address_at_once(ja, demo_display):
+    old = demo_display.get_absolute_url()
+    assert Client().get(old).status_code == 200
+    response = ja.post(reverse("admin:schedule_display_regenerate", args=[demo_display.pk]))
+    assert response.status_code == 302
+    demo_display.refresh_from_db()
+    assert demo_display.get_absolute_url() != old
+    assert Client().get(old).status_code == 404
+    assert Client().get(demo_display.get_absolute_url()).status_code == 200
+    entry = LogEntry.objects.get(object_id=str(demo_display.pk))
+    assert entry.action_flag == CHANGE and entry.user.username == "parent"
+    assert "古いアドレスは使えなくなりました" in entry.get_change_message()
+
+
+def test_new_token_needs_a_post(ja, demo_display):
+    token = demo_display.token
+    response = ja.get(reverse("admin:schedule_display_regenerate", args=[demo_display.pk]))
+    assert response.status_code == 405
+    demo_display.refresh_from_db()
+    assert demo_display.token == token
+
+
+def test_new_tokens_for_many_displays_from_the_list(ja, demo_display):
+    kitchen = Display.objects.create(name="台所")
+    tokens = {demo_display.token, kitchen.token}
+    ja.post(
+        reverse("admin:schedule_display_changelist"),
+        {"action": "regenerate_tokens", "_selected_action": [demo_display.pk, kitchen.pk]},
+    )
+    assert not tokens & set(Display.objects.values_list("token", flat=True))
+    assert LogEntry.objects.filter(action_flag=CHANGE).count() == 2
+
+
+def test_display_state_reads_online_stale_or_never(ja, demo_display, frozen):
+    kitchen = Display.objects.create(name="台所")
+    Display.objects.filter(pk=demo_display.pk).update(
+        last_seen_at=MORNING - timedelta(minutes=2), last_user_agent="Silk/90 Fire 7"
+    )
+    Display.objects.filter(pk=kitchen.pk).update(last_seen_at=MORNING - timedelta(hours=3))
+    html = text_of(ja.get(reverse("admin:schedule_display_changelist")))
+    assert html.count("hibi-state-online") == 1 and html.count("hibi-state-stale") == 1
+    page = text_of(ja.get(reverse("admin:schedule_display_change", args=[demo_display.pk])))
+    assert "Silk/90 Fire 7" in page and "接続中" in page
+
+
+def test_token_is_not_editable_in_the_form(ja, demo_display):
+    token = demo_display.token
+    data = {"name": "リビング", "language": "both", "theme": "dark", "token": "guessable"}
+    response = ja.post(reverse("admin:schedule_display_change", args=[demo_display.pk]), data)
+    assert response.status_code == 302
+    demo_display.refresh_from_db()
+    assert demo_display.token == token and demo_display.theme == "dark"
+
+
+# --- Today on the index ------------------------------------------------------------------
+
+
+def test_index_summarises_today(ja, demo_display, frozen):
+    html = text_of(ja.get(reverse("admin:index")))
+    summary = re.search(r'<section class="module hibi-today".*?</section>', html, re.S).group(0)
+    assert "勤労感謝の日" in summary
+    assert ">休日</a>" in summary  # the day-off plan is in force on a holiday
+    assert "燃やすごみ" in summary and "08:00 までに" in summary
+    assert "リビング / Living room" in summary and "未接続" in summary
+
+
+def test_index_says_when_no_plan_applies(ja, frozen):
+    html = text_of(ja.get(reverse("admin:index")))
+    assert "今日使う予定表がないため" in html
+
+
+# --- Login throttling ---------------------------------------------------------------------
+
+
+def log_in(client: Client, password: str):
+    return client.post(
+        reverse("admin:login") + "?next=/admin/", {"username": "parent", "password": password}
+    )
+
+
+def test_login_is_refused_after_too_many_wrong_passwords_until_the_cool_off(parent, settings):
+    client = client_in("ja")
+    with time_machine.travel(MORNING, tick=False) as traveller:
+        for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+            assert log_in(client, "wrong").status_code == 200  # the form again
+        refused = log_in(client, "wrong")
+        assert refused.status_code == 429
+        assert "ログインを" in text_of(refused) and "15分間止めています" in text_of(refused)
+        right_too_soon = log_in(client, PASSWORD)
+        assert right_too_soon.status_code == 429
+        assert "_auth_user_id" not in client.session
+        traveller.shift(timedelta(minutes=14))
+        assert log_in(client, PASSWORD).status_code == 429
+        # Every refused try starts the cool-off again, so keep away for its whole length.
+        traveller.shift(timedelta(minutes=16))
+        allowed = log_in(client, PASSWORD)
+        assert allowed.status_code == 302
+        assert allowed["Location"] == "/admin/"
+        assert client.get("/admin/").status_code == 200
+
+
+def test_admin_needs_a_login():
+    response = Client().get(reverse("admin:schedule_plan_changelist"))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
