@@ -47,7 +47,7 @@ from .models import (
 )
 
 NEXT_DATES_SHOWN = 8
-UNCOLOURED = "#8a8f98"
+UNCOLOURED = ("#7d8794", "#9aa3ae")
 
 
 def active_language() -> str:
@@ -107,10 +107,10 @@ def plan_timeline(plan: Plan, lang: str) -> dict:
     length = (planner.at(day + timedelta(days=1), time(0), tz) - midnight).total_seconds() / 60
     width = 100 / max(view.lane_count, 1)
     bars = []
-    for block in view.blocks:
+    for index, block in enumerate(view.blocks):
         top = max(0.0, (block.start - midnight).total_seconds() / 60)
         bottom = min(length, (block.end - midnight).total_seconds() / 60)
-        colour = block.colour or UNCOLOURED
+        colours = bar_colours(block, index)
         bars.append(
             {
                 "title": block.title(lang),
@@ -121,14 +121,37 @@ def plan_timeline(plan: Plan, lang: str) -> dict:
                 "height": _percent((bottom - top) / length * 100),
                 "left": _percent(block.lane * width),
                 "width": _percent(width),
-                "colour": colour,
-                "text_colour": text_colour_on(colour),
+                "background": bar_background(colours),
+                "text_colour": text_colour_on(colours[0]),
                 "short": bottom - top < 25,
             }
         )
     hours = [{"label": f"{hour:02d}:00", "top": _percent(hour * 60 / length * 100)}
              for hour in range(0, 24, 3)]  # fmt: skip
     return {"bars": bars, "hours": hours}
+
+
+def bar_colours(block: planner.BlockView, index: int) -> list[str]:
+    """A block's own colour; else its members' colours; else the family's greys.
+
+    Whole-family blocks alternate two greys so that neighbours stay apart.
+    """
+    if block.block.colour:
+        return [block.block.colour]
+    if block.members:
+        return [member.colour for member in block.members]
+    return [UNCOLOURED[index % 2]]
+
+
+def bar_background(colours: list[str]) -> str:
+    if len(colours) == 1:
+        return colours[0]
+    step = 100 / len(colours)
+    stops = ", ".join(
+        f"{colour} {_percent(i * step)}% {_percent((i + 1) * step)}%"
+        for i, colour in enumerate(colours)
+    )
+    return f"linear-gradient(90deg, {stops})"
 
 
 def _percent(value: float) -> str:
@@ -223,7 +246,7 @@ class PlanAdmin(admin.ModelAdmin):
             parts.append(str(_("public holidays")))
         return forms.list_separator().join(parts) or "—"
 
-    @admin.display(description=_("blocks"), ordering="block_total")
+    @admin.display(description=_("number of blocks"), ordering="block_total")
     def block_count(self, plan: Plan) -> int:
         return plan.block_total
 
@@ -371,6 +394,13 @@ class AssigneeInline(admin.TabularInline):
     formset = forms.AssigneeFormSet
     extra = 0
     ordering = ["order", "id"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        # Members are added on their own page; three small links per row crowd a phone.
+        widget = field.widget
+        widget.can_add_related = widget.can_change_related = widget.can_view_related = False
+        return field
 
 
 @admin.register(Chore)

@@ -334,6 +334,11 @@ class PlanForm(forms.ModelForm):
         model = Plan
         fields = ["name_ja", "name_en", "weekdays", "on_holidays", "valid_from", "valid_until"]
         fields += ["priority"]
+        widgets = {
+            "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "priority": forms.NumberInput(attrs={"class": "hibi-narrow"}),
+        }
 
 
 def _times(start, end) -> str:
