@@ -142,11 +142,30 @@
         button.appendChild(name);
     }
 
+    var raisedRow = null;
+
     function closePalette() {
         if (palette && palette.parentNode) {
             palette.parentNode.removeChild(palette);
         }
         palette = null;
+        if (raisedRow) {
+            raisedRow.style.position = "";
+            raisedRow.style.zIndex = "";
+            raisedRow.style.overflow = "";
+            raisedRow = null;
+        }
+    }
+
+    /* The admin clips its rows and paints later rows on top: while the grid
+       is open its row lets it hang out and stands above the others. */
+    function raiseRow(picker) {
+        raisedRow = closest(picker, "tr") || closest(picker, ".form-row");
+        if (raisedRow) {
+            raisedRow.style.position = "relative";
+            raisedRow.style.zIndex = "30";
+            raisedRow.style.overflow = "visible";
+        }
     }
 
     function openPalette(picker) {
@@ -171,6 +190,18 @@
             palette.appendChild(choice);
         });
         picker.appendChild(palette);
+        raiseRow(picker);
+        keepOnScreen(palette);
+    }
+
+    /* The grid hangs from the button; near the right edge of a phone it
+       would run off the screen, so slide it left (never past the left edge). */
+    function keepOnScreen(element) {
+        var box = element.getBoundingClientRect();
+        var limit = (document.documentElement.clientWidth || window.innerWidth) - 8;
+        if (box.right > limit) {
+            element.style.left = Math.max(8 - box.left, limit - box.right) + "px";
+        }
     }
 
     function chooseIcon(choice) {
