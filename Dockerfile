@@ -32,10 +32,12 @@ RUN uv sync --frozen --no-dev --no-install-project \
 
 COPY . .
 # Translations and static files are built once here, never at start-up. The
-# key and data folder exist only so that the settings load for these commands.
+# key and data folder exist only so that the settings load for these commands;
+# compilemessages refuses to run while there is no catalogue at all.
 RUN SECRET_KEY=build-only DATA_DIR=/tmp/build-data \
     && export SECRET_KEY DATA_DIR \
-    && .venv/bin/python manage.py compilemessages --ignore=.venv -v0 \
+    && if [ -n "$(find locale schedule -name '*.po' 2>/dev/null)" ]; then \
+        .venv/bin/python manage.py compilemessages --ignore=.venv -v0; fi \
     && .venv/bin/python manage.py collectstatic --no-input -v0 \
     && .venv/bin/python -m compileall -q config schedule docker \
     && rm -rf /tmp/build-data
