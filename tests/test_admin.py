@@ -47,7 +47,7 @@ def parent(db):
 
 
 def client_in(language: str, user=None) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client = Client(headers={"accept-language": language})
     if user is not None:
         client.force_login(user)
     return client
