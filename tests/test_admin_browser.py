@@ -7,10 +7,12 @@ Screenshots go to test-artifacts/ (ignored by git) for a person to look at.
 """
 
 import os
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.contrib.auth.models import User
 from playwright.sync_api import expect, sync_playwright
@@ -85,7 +87,28 @@ def phone_page(browser, live_server, language):
 
 
 def fits_the_screen(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+
+
+def can_be_tapped(page, selector: str) -> bool:
+    """On screen after scrolling to it, and nothing else drawn over its middle."""
+    target = page.locator(selector)
+    target.scroll_into_view_if_needed()
+    box = target.bounding_box()
+    if box is None or box["x"] < 0 or box["x"] + box["width"] > PHONE["width"]:
+        return False
+    return page.evaluate(
+        """([selector, x, y]) => {
+            var hit = document.elementFromPoint(x, y);
+            return hit === document.querySelector(selector);
+        }""",
+        [selector, box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+
+
+def top_and_bottom(page, selector: str) -> tuple[float, float]:
+    box = page.locator(selector).bounding_box()
+    return box["y"], box["y"] + box["height"]
 
 
 def screenshot(page, name: str) -> Path:
@@ -102,6 +125,10 @@ def test_plan_page_fits_a_phone_and_its_icon_grid_works(browser, live_server, fa
     page.goto(f"{live_server.url}/admin/schedule/plan/{plan.pk}/change/")
     expect(page.locator(".hibi-timeline-bar").first).to_be_visible()
     assert fits_the_screen(page)
+    assert can_be_tapped(page, "input[name=_save]")
+    # The wall preview comes after the form, not behind it: Django floats
+    # #content-main, so a box after it would start at the top of the page.
+    assert top_and_bottom(page, "#wall-preview")[0] >= top_and_bottom(page, ".submit-row")[1]
     assert screenshot(page, f"admin-plan-{language}-375.png").stat().st_size > 10_000
 
     bath = page.locator("tr.form-row", has=page.locator("input[value='お風呂']"))
@@ -132,6 +159,7 @@ def test_chore_page_fits_a_phone_and_previews_the_next_dates(
     expect(page.locator(".form-row.field-weekdays")).to_be_hidden()
     expect(page.locator(".form-row.field-month_weeks")).to_be_visible()
     assert fits_the_screen(page)
+    assert can_be_tapped(page, "input[name=_save]")
     assert screenshot(page, f"admin-chore-{language}-375.png").stat().st_size > 10_000
 
     page.check(".form-row.field-month_weeks input[value='1']")
@@ -155,13 +183,17 @@ def test_chore_page_fits_a_phone_and_previews_the_next_dates(
 
 
 def test_index_and_display_pages_fit_a_phone(browser, live_server, family):
-    page, problems = phone_page(browser, live_server, "ja")
-    expect(page.locator(".hibi-today")).to_contain_text("勤労感謝の日")
-    assert fits_the_screen(page)
-    screenshot(page, "admin-index-ja-375.png")
-    page.click(".hibi-today a[href*='/display/']")
-    expect(page.locator("img.hibi-qr")).to_be_visible()
-    assert page.evaluate("document.querySelector('img.hibi-qr').naturalWidth") > 100
-    assert fits_the_screen(page)
-    screenshot(page, "admin-display-ja-375.png")
+    # The summary is about today: make today the demo family's holiday Monday.
+    monday_morning = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+    with time_machine.travel(monday_morning, tick=True):
+        page, problems = phone_page(browser, live_server, "ja")
+        expect(page.locator(".hibi-today")).to_contain_text("勤労感謝の日")
+        assert fits_the_screen(page)
+        screenshot(page, "admin-index-ja-375.png")
+        page.click(".hibi-today a[href*='/display/']")
+        expect(page.locator("img.hibi-qr")).to_be_visible()
+        assert page.evaluate("document.querySelector('img.hibi-qr').naturalWidth") > 100
+        assert fits_the_screen(page)
+        assert can_be_tapped(page, "input[name=_save]")
+        screenshot(page, "admin-display-ja-375.png")
     assert problems == []
