@@ -112,6 +112,95 @@ def test_a_saved_chore_opens_with_its_friendly_fields(rule, repeat):
         assert form.initial["month_weekdays"] == list(repeat.weekdays)
 
 
+# What a parent types: the repeat, extra and exception dates, the holiday policy.
+WHOLE_CHORES = [
+    (
+        "FREQ=MONTHLY;BYDAY=2WE,4WE",  # 第2・第4水曜
+        Repeat(MONTHLY, weekdays=(WE,), month_weeks=(2, 4)),
+        {"exception_dates": "2026-12-23", "holiday_policy": "skip"},
+    ),
+    (
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR",  # every other Friday
+        Repeat(WEEKLY, weekdays=(FR,), week_interval=2),
+        {"extra_dates": "2026-12-29\n2027-01-05", "holiday_policy": "next"},
+    ),
+    (
+        "FREQ=WEEKLY;BYDAY=MO,TH",
+        Repeat(WEEKLY, weekdays=(MO, TH)),
+        {"extra_dates": "2026-12-30", "exception_dates": "2026-12-31\n2027-01-01"},
+    ),
+    ("FREQ=MONTHLY;BYDAY=-1FR", Repeat(MONTHLY, weekdays=(FR,), month_weeks=(LAST,)), {}),
+    (
+        "FREQ=MONTHLY;BYDAY=1MO,1TH,3MO,3TH",
+        Repeat(MONTHLY, weekdays=(MO, TH), month_weeks=(1, 3)),
+        {"holiday_policy": "next"},
+    ),
+    ("FREQ=DAILY", Repeat(INTERVAL, interval=1, unit=DAYS), {"holiday_policy": "skip"}),
+    (
+        "FREQ=DAILY;INTERVAL=3",
+        Repeat(INTERVAL, interval=3, unit=DAYS),
+        {"start_date": "2026-11-02", "exception_dates": "2026-11-05"},
+    ),
+    ("FREQ=WEEKLY;INTERVAL=2", Repeat(INTERVAL, interval=2, unit=WEEKS), {}),
+    ("", Repeat(DATES), {"extra_dates": "2026-12-05\n2027-03-06", "holiday_policy": "next"}),
+    ("FREQ=MONTHLY;BYMONTHDAY=15", Repeat(RAW, raw="FREQ=MONTHLY;BYMONTHDAY=15"), {}),
+]
+FRIENDLY = [
+    "repeat_mode",
+    "weekdays",
+    "week_interval",
+    "month_weeks",
+    "month_weekdays",
+    "interval",
+    "interval_unit",
+    "start_date",
+    "extra_dates",
+    "exception_dates",
+    "holiday_policy",
+]
+
+
+def as_posted(value):
+    """A field's value as the browser would send it back."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return [str(item) for item in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("rule", "repeat", "extra"), WHOLE_CHORES, ids=[rule or "dates" for rule, *_ in WHOLE_CHORES]
+)
+def test_a_chore_saved_from_the_fields_reopens_with_the_same_fields(rule, repeat, extra):
+    posted = form_data(repeat, title_ja="ごみ", time="08:00", time_kind="by", icon="", **extra)
+    form = ChoreForm(posted)
+    assert form.is_valid(), form.errors
+    chore = form.save()
+    chore.refresh_from_db()
+    assert chore.rrule == rule
+    assert chore.holiday_policy == posted["holiday_policy"]
+    assert chore.extra_dates == posted["extra_dates"].split()
+    assert chore.exception_dates == posted["exception_dates"].split()
+
+    reopened = ChoreForm(instance=chore)
+    shown = {name: as_posted(reopened[name].value()) for name in FRIENDLY}
+    # Fields of the other repeat modes are hidden, so only the chosen mode's must match.
+    hidden = set(forms.REPEAT_FIELDS) - {"repeat_mode", *forms.MODE_FIELDS[repeat.mode]}
+    assert {n: shown[n] for n in FRIENDLY if n not in hidden} == {
+        n: posted[n] for n in FRIENDLY if n not in hidden
+    }
+    # Sent back untouched, the reopened page changes nothing.
+    resent = {**posted, **shown, "rrule": reopened["rrule"].value()}
+    again = ChoreForm(resent, instance=chore)
+    assert again.is_valid(), again.errors
+    assert again.cleaned_data["rrule"] == rule
+    assert not set(again.changed_data) & {"rrule", *FRIENDLY}
+
+
 def test_the_2nd_and_4th_wednesday_has_its_own_friendly_form():
     assert rule_from_repeat(Repeat(MONTHLY, weekdays=(WE,), month_weeks=(4, 2))) == (
         "FREQ=MONTHLY;BYDAY=2WE,4WE"
@@ -217,6 +306,21 @@ def test_plan_form_opens_with_the_stored_weekdays_ticked():
     plan = Plan.objects.create(name_ja="休日", weekdays=Plan.weekdays_from_list([5, 6]))
     html = str(PlanForm(instance=plan)["weekdays"])
     assert re.findall(r'value="(\d)"[^>]*checked', html) == ["5", "6"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("ticked", "bitmask"),
+    [([0], 0b1), ([6], 0b1000000), ([5, 6], 0b1100000), (list(range(7)), 0b1111111)],
+)
+def test_weekday_checkboxes_and_the_bitmask_round_trip(ticked, bitmask):
+    data = {"name_ja": "予定", "weekdays": [str(d) for d in ticked], "priority": "0"}
+    form = PlanForm(data)
+    assert form.is_valid(), form.errors
+    plan = form.save()
+    plan.refresh_from_db()
+    assert plan.weekdays == bitmask
+    assert PlanForm(instance=plan)["weekdays"].value() == ticked
 
 
 @pytest.mark.django_db
