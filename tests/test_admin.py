@@ -680,6 +680,25 @@ def test_chore_page_lists_the_next_8_dates_as_the_planner_sees_them(ja, demo_dis
     assert "金曜日" in html
 
 
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"rrule": "FREQ=MONTHLY;BYDAY=2WE,4WE", "exception_dates": ["2026-12-23"]},
+        {"rrule": "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR", "start_date": date(2026, 11, 27)},
+        {"rrule": "FREQ=WEEKLY;BYDAY=MO", "holiday_policy": "next"},
+        {"rrule": "FREQ=WEEKLY;BYDAY=MO", "holiday_policy": "skip"},
+        {"rrule": "", "extra_dates": ["2027-03-01", "2026-12-30", "2026-11-23"]},
+    ],
+    ids=["2nd-4th-wednesday", "every-other-friday", "moved-off-holiday", "skip-holiday", "dates"],
+)
+def test_chore_page_lists_the_next_8_dates_of_its_recurrence(ja, frozen, fields):
+    chore = Chore.objects.create(title_ja="ごみ", **{"start_date": date(2026, 1, 1), **fields})
+    html = text_of(ja.get(reverse("admin:schedule_chore_change", args=[chore.pk])))
+    expected = chore.recurrence().next_occurrences(MONDAY, 8)
+    assert expected, "every case has dates to list"
+    assert listed_dates(html) == expected
+
+
 def test_next_dates_name_the_holiday_and_whose_turn_it_is(ja, demo_display, frozen):
     roomba = Chore.objects.get(title_ja="ルンバのスイッチ")  # daily, kids take turns
     html = text_of(ja.get(reverse("admin:schedule_chore_change", args=[roomba.pk])))
