@@ -99,7 +99,6 @@ test-postgres: install-dev
 
 pytest-postgres:
 	DATABASE_URL="$(TEST_DATABASE_URL)" $(VENV)/bin/pytest -m "not browser and not container" \
-		--deselect tests/test_settings.py::test_defaults_are_tokyo_japanese_and_sqlite_in_wal_mode \
 		$(PYTEST_ARGS)
 
 # The real image and docker-compose.yml, on the podman stand-in of ../shared.

@@ -1,5 +1,6 @@
 """The settings helpers refuse bad values loudly."""
 
+import json
 import subprocess
 import sys
 
@@ -43,13 +44,36 @@ def test_unknown_country_is_refused(monkeypatch):
         hibi.env_country("COUNTRY_TEST", "JP")
 
 
-def test_defaults_are_tokyo_japanese_and_sqlite_in_wal_mode():
+def test_defaults_are_tokyo_and_japanese():
     from django.conf import settings
 
     assert settings.TIME_ZONE == "Asia/Tokyo"
     assert settings.LANGUAGE_CODE == "ja"
     assert settings.HOLIDAY_COUNTRY == "JP"
-    options = hibi.DATABASES["default"]["OPTIONS"]
+
+
+def test_without_database_url_the_database_is_sqlite_in_wal_mode(tmp_path):
+    # A fresh process, so this holds even while the suite runs on PostgreSQL.
+    code = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default'], default=str))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "PATH": "/usr/bin:/bin",
+            "DATA_DIR": str(tmp_path),
+            "SECRET_KEY": "test-only",
+        },
+        check=True,
+    )
+    database = json.loads(result.stdout)
+    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert database["NAME"] == str(tmp_path / "db.sqlite3")
+    options = database["OPTIONS"]
     assert options["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in options["init_command"]
     assert "synchronous=NORMAL" in options["init_command"]
