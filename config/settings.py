@@ -77,10 +77,12 @@ def env_time_zone(name: str, default: str) -> str:
 
 
 def env_country(name: str, default: str) -> str:
-    import holidays
+    # The registry's table of codes is enough; list_supported_countries() imports
+    # every country's module (8 MB) even in a process that never asks for a holiday.
+    from holidays.registry import EntityLoader
 
     value = os.environ.get(name, default).upper()
-    if value not in holidays.list_supported_countries():
+    if value not in set(EntityLoader.get_country_codes()):
         raise ImproperlyConfigured(
             f"{name}={value!r} is not a country code the holidays package knows (e.g. JP)."
         )

@@ -104,8 +104,14 @@ WRITER = textwrap.dedent(
     member = Member.objects.first()
     deadline = time.monotonic() + 60
     n = 0
+    def report(done, started):
+        # Whole or not at all: the test reads this file while it is replaced.
+        (progress.parent / "progress.tmp").write_text(f"{done} {started}")
+        (progress.parent / "progress.tmp").replace(progress)
+
     while not stop.exists() and time.monotonic() < deadline:
         n += 1
+        report(n - 1, n)
         # One edit = a plan and its blocks, saved together, as the admin does.
         with transaction.atomic():
             plan = Plan.objects.create(name_en=f"writer-{n}", weekdays=0)
@@ -114,7 +120,7 @@ WRITER = textwrap.dedent(
                     plan=plan, start=f"0{hour}:00", end=f"0{hour}:30", title_en=f"w{n}-{hour}"
                 )
             block.members.add(member)
-        progress.write_text(str(n))
+        report(n, n)
         time.sleep(0.01)
     """
 )
@@ -134,11 +140,20 @@ class Writer:
             cwd=ROOT,
         )
 
-    def written(self) -> int:
+    def _progress(self) -> tuple[int, int]:
         try:
-            return int(self.progress.read_text() or 0)
-        except (FileNotFoundError, ValueError):
-            return 0
+            done, started = self.progress.read_text().split()
+        except FileNotFoundError:
+            return 0, 0
+        return int(done), int(started)
+
+    def written(self) -> int:
+        """Edits committed so far (the count a copy taken now has at least)."""
+        return self._progress()[0]
+
+    def started(self) -> int:
+        """Edits begun so far (the count a copy taken before now has at most)."""
+        return self._progress()[1]
 
     def wait_for(self, count: int) -> None:
         deadline = time.monotonic() + 60
@@ -189,7 +204,7 @@ def test_backup_while_the_family_is_edited_restores_exactly_what_was_there(scrat
     before_backup = writer.written()
     made = manage(env, "backup").stdout
     backup_file = Path(made.split("Backed up to ", 1)[1].strip())
-    at_backup = writer.written()
+    at_backup = writer.started()
     writer.wait_for(at_backup + 5)
     total = writer.stop()
 

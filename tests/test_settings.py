@@ -38,6 +38,12 @@ def test_unknown_time_zone_is_refused(monkeypatch):
         hibi.env_time_zone("TZ_TEST", "Asia/Tokyo")
 
 
+@pytest.mark.parametrize(("raw", "code"), [("JP", "JP"), ("jp", "JP"), ("US", "US"), ("UK", "UK")])
+def test_known_countries_and_their_aliases_are_accepted(monkeypatch, raw, code):
+    monkeypatch.setenv("COUNTRY_TEST", raw)
+    assert hibi.env_country("COUNTRY_TEST", "JP") == code
+
+
 def test_unknown_country_is_refused(monkeypatch):
     monkeypatch.setenv("COUNTRY_TEST", "XX")
     with pytest.raises(ImproperlyConfigured, match="country"):
