@@ -37,6 +37,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import planner
 from .icons import is_icon
@@ -72,9 +73,25 @@ LABELS = {
     "morning": _("Next morning"),
     "good_night": _("Good night"),
     "offline": _("Offline since %(time)s"),
-    "left": _("%(minutes)s min left"),
     "by": _("by %(time)s"),
 }
+
+# The countdown under the current block, in the forms a child reads best:
+# minutes under an hour, else hours and minutes. Japanese reads the counter 分
+# as ふん or ぷん by the number's last digit (5 ごふん, 10 じゅっぷん), which the
+# contexts let the catalogue spell; English has one form for both.
+COUNTDOWN = {
+    # Translators: keep a number and its word together with no-break spaces, so
+    # a narrow wall wraps the countdown only between the hours and the minutes.
+    "minutes": pgettext_lazy("countdown; 分 read ふん", "%(minutes)s min left"),
+    "minutes_p": pgettext_lazy("countdown; 分 read ぷん", "%(minutes)s min left"),
+    "hours": _("%(hours)s h left"),
+    "hours_minutes": pgettext_lazy("countdown; 分 read ふん", "%(hours)s h %(minutes)s min left"),
+    "hours_minutes_p": pgettext_lazy("countdown; 分 read ぷん", "%(hours)s h %(minutes)s min left"),
+}
+# Last digits after which 分 reads ぷん: いっぷん, さんぷん, よんぷん, ろっぷん,
+# はっぷん, じゅっぷん (and ふん after 2, 5, 7, 9: にふん, ごふん, ななふん, きゅうふん).
+PUN_DIGITS = frozenset("013468")
 
 
 def household_tz() -> ZoneInfo:
@@ -339,18 +356,18 @@ def languages(mode: str) -> tuple[str, ...]:
     return {Display.JA: ("ja",), Display.EN: ("en",)}.get(mode, ("ja", "en"))
 
 
-def label(key: str, mode: str, **params) -> tuple[Text, ...]:
+def label(key: str, mode: str, table: dict = LABELS, **params) -> tuple[Text, ...]:
     """A wall label in each language the display shows.
 
     A label not translated yet is English whatever the catalogue says, so it
     is marked `lang="en"` and shown once.
     """
     with translation.override("en"):
-        english = str(LABELS[key])
+        english = str(table[key])
     out: list[Text] = []
     for lang in languages(mode):
         with translation.override(lang):
-            text = str(LABELS[key])
+            text = str(table[key])
         if text == english:
             lang = "en"
         text = text % params if params else text
@@ -613,8 +630,29 @@ def _patterned(key: str, name: str, value: object, mode: str) -> tuple[Text, ...
     return tuple(Text(f.lang, f.text, p.text) for f, p in zip(filled, patterns, strict=True))
 
 
+def countdown_form(minutes: int) -> tuple[str, dict[str, int]]:
+    """Which COUNTDOWN text says `minutes`, and its values (kiosk.js mirrors this)."""
+    hours, rest = divmod(max(0, minutes), 60)
+    suffix = "_p" if str(rest)[-1] in PUN_DIGITS else ""
+    if not hours:
+        return "minutes" + suffix, {"minutes": rest}
+    if not rest:
+        return "hours", {"hours": hours}
+    return "hours_minutes" + suffix, {"hours": hours, "minutes": rest}
+
+
 def _left_texts(minutes: int, mode: str) -> tuple[Text, ...]:
-    return _patterned("left", "minutes", minutes, mode)
+    """The countdown in each language, with every form for the script to pick from
+    ("|"-separated in COUNTDOWN's order, "#h" and "#m" for the numbers)."""
+    key, values = countdown_form(minutes)
+    filled = label(key, mode, COUNTDOWN, **values)
+    forms = [label(k, mode, COUNTDOWN, hours="#h", minutes="#m") for k in COUNTDOWN]
+    if any(len(form) != len(filled) for form in forms):  # a form left untranslated
+        return filled
+    return tuple(
+        Text(text.lang, text.text, "|".join(form[i].text for form in forms))
+        for i, text in enumerate(filled)
+    )
 
 
 def _reload_at(moment: datetime) -> datetime:
@@ -684,7 +722,7 @@ def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> W
         day_end=ms(planner.at(tomorrow_day, time(0), tz)),
         utc_offset=int(offset.total_seconds() // 60),
         poll_url=poll_url,
-        labels={key: label(key, mode) for key in LABELS if key not in {"offline", "left", "by"}},
+        labels={key: label(key, mode) for key in LABELS if key not in {"offline", "by"}},
         offline_texts=_patterned("offline", "time", hh_mm(moment), mode),
         reload_at=ms(_reload_at(moment)),
         now_left=_now_left(window, moment),

@@ -561,3 +561,30 @@ def test_the_nightly_reload_is_always_ahead(client, demo_display, settings):
     expected = datetime(2026, 11, 25, 3, 0, tzinfo=TOKYO)
     assert reload_at == int(expected.timestamp() * 1000)
     assert expected - datetime(2026, 11, 24, 3, 0, tzinfo=TOKYO) == timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("minutes", "ja", "en"),
+    [
+        (1, "あと\u00a01\u00a0ぷん", "1 min left"),
+        (5, "あと\u00a05\u00a0ふん", "5 min left"),
+        (10, "あと\u00a010\u00a0ぷん", "10 min left"),
+        (15, "あと\u00a015\u00a0ふん", "15 min left"),
+        (20, "あと\u00a020\u00a0ぷん", "20 min left"),
+        (59, "あと\u00a059\u00a0ふん", "59 min left"),
+        (60, "あと\u00a01\u00a0じかん", "1 h left"),
+        (125, "あと\u00a02\u00a0じかん 5\u00a0ふん", "2 h 5 min left"),
+        (380, "あと\u00a06\u00a0じかん 20\u00a0ぷん", "6 h 20 min left"),
+    ],
+)
+def test_the_countdown_is_said_the_way_a_child_says_it(minutes, ja, en):
+    texts = wall._left_texts(minutes, "both")
+    assert [(t.lang, t.text) for t in texts] == [("ja", ja), ("en", en)]
+    # The script gets every form, in the order countdown_form() names them.
+    forms = texts[0].pattern.split("|")
+    key, values = wall.countdown_form(minutes)
+    chosen = forms[list(wall.COUNTDOWN).index(key)]
+    assert (
+        chosen.replace("#h", str(values.get("hours"))).replace("#m", str(values.get("minutes")))
+        == ja
+    )

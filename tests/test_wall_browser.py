@@ -216,6 +216,28 @@ def test_the_countdown_shrinks_as_time_passes(live_server, family, open_page, se
     assert after == pytest.approx(before * 30 / 45, abs=0.01)
 
 
+def test_the_countdown_says_hours_and_reads_fun_or_pun_as_the_server_does(
+    live_server, family, open_page, settings
+):
+    settings.WALL_POLL_SECONDS = 600
+    page = open_page(None)
+    page.clock.install(time=datetime(2026, 11, 24, 10, 10, tzinfo=TOKYO))
+    page.goto(wall_url(live_server, family, "2026-11-24T10:10"))  # work until 12:00
+    work = page.locator(".hero.is-current", has_text="お仕事")
+    left = work.locator(".js-left[lang=ja]")
+    expect(left).to_have_text("あと\u00a01\u00a0じかん 50\u00a0ぷん")  # rendered by the server
+    # Half a minute past each step, so no tick lands on a minute's edge.
+    for step_ms, spoken in [
+        (5 * 60_000 + 30_000, "あと\u00a01\u00a0じかん 45\u00a0ふん"),
+        (45 * 60_000, "あと\u00a01\u00a0じかん"),
+        (60_000, "あと\u00a059\u00a0ふん"),
+        (60_000, "あと\u00a058\u00a0ぷん"),
+    ]:
+        page.clock.run_for(step_ms)
+        expect(left).to_have_text(spoken)
+    expect(work.locator(".js-left[lang=en]")).to_have_text("58 min left")
+
+
 def test_the_wall_survives_the_server_going_away_and_coming_back(family, open_page, settings):
     settings.WALL_POLL_SECONDS = 2
     server = RestartableServer()

@@ -113,10 +113,32 @@
     if (pie) {
       pie.setAttribute("stroke-dasharray", (remaining * PIE).toFixed(3) + " " + PIE);
     }
-    var minutes = String(Math.max(0, Math.ceil((end - t) / 60000)));
+    var minutes = Math.max(0, Math.ceil((end - t) / 60000));
     each(hero.querySelectorAll(".js-left"), function (el) {
-      fill(el, minutes);
+      var forms = el.getAttribute("data-pattern");
+      if (forms) {
+        setText(el, countdownText(forms.split("|"), minutes));
+      }
     });
+  }
+
+  // The same choice as countdown_form() in schedule/wall.py: minutes under an
+  // hour, else hours and minutes; the "_p" forms where Japanese reads 分 as ぷん.
+  var PUN_DIGITS = "013468";
+
+  function countdownText(forms, minutes) {
+    var hours = Math.floor(minutes / 60);
+    var rest = minutes % 60;
+    var pun = PUN_DIGITS.indexOf(String(rest % 10)) >= 0 ? 1 : 0;
+    var form;
+    if (hours === 0) {
+      form = forms[pun];
+    } else if (rest === 0) {
+      form = forms[2];
+    } else {
+      form = forms[3 + pun];
+    }
+    return (form || "").replace("#h", String(hours)).replace("#m", String(rest));
   }
 
   function tickPanel(p, t) {
