@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.servers.basehttp import WSGIRequestHandler
 from django.test.testcases import LiveServerThread
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from schedule import wall
 from schedule.demo import load_demo_family
@@ -28,7 +28,6 @@ pytestmark = pytest.mark.browser
 # tests make between browser steps are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 VIEWPORTS = [(1024, 600), (600, 1024), (1024, 768)]
 WEEKDAY_MORNING = "2026-11-24T10:10"  # parents at work, kids at school
@@ -87,27 +86,6 @@ class RestartableServer:
         if self.thread is not None:
             self.thread.terminate()
             self.thread = None
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
