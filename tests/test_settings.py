@@ -58,24 +58,30 @@ def test_defaults_are_tokyo_and_japanese():
     assert settings.HOLIDAY_COUNTRY == "JP"
 
 
-def test_without_database_url_the_database_is_sqlite_in_wal_mode(tmp_path):
-    # A fresh process, so this holds even while the suite runs on PostgreSQL.
-    code = (
-        "import json; from django.conf import settings; "
-        "print(json.dumps(settings.DATABASES['default'], default=str))"
-    )
-    result = subprocess.run(
+def fresh_settings(code: str, data_dir, **env: str) -> subprocess.CompletedProcess:
+    """Run `code` in a new process with only the given environment (no DATABASE_URL)."""
+    return subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
         text=True,
         env={
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "PATH": "/usr/bin:/bin",
-            "DATA_DIR": str(tmp_path),
-            "SECRET_KEY": "test-only",
+            "DATA_DIR": str(data_dir),
+            **env,
         },
-        check=True,
+        check=False,
     )
+
+
+def test_without_database_url_the_database_is_sqlite_in_wal_mode(tmp_path):
+    # A fresh process, so this holds even while the suite runs on PostgreSQL.
+    code = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default'], default=str))"
+    )
+    result = fresh_settings(code, tmp_path, SECRET_KEY="test-only")
+    assert result.returncode == 0, result.stderr
     database = json.loads(result.stdout)
     assert database["ENGINE"] == "django.db.backends.sqlite3"
     assert database["NAME"] == str(tmp_path / "db.sqlite3")
@@ -86,16 +92,6 @@ def test_without_database_url_the_database_is_sqlite_in_wal_mode(tmp_path):
 
 
 def test_production_start_without_a_secret_key_fails_loudly(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; from django.conf import settings; settings.DEBUG"],
-        capture_output=True,
-        text=True,
-        env={
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "PATH": "/usr/bin:/bin",
-            "DATA_DIR": str(tmp_path),
-        },
-        check=False,
-    )
+    result = fresh_settings("from django.conf import settings; settings.DEBUG", tmp_path)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
