@@ -646,13 +646,21 @@ def _left_texts(minutes: int, mode: str) -> tuple[Text, ...]:
     ("|"-separated in COUNTDOWN's order, "#h" and "#m" for the numbers)."""
     key, values = countdown_form(minutes)
     filled = label(key, mode, COUNTDOWN, **values)
-    forms = [label(k, mode, COUNTDOWN, hours="#h", minutes="#m") for k in COUNTDOWN]
-    if any(len(form) != len(filled) for form in forms):  # a form left untranslated
+    patterns = _countdown_patterns(mode)
+    if len(patterns) != len(filled):  # a form left untranslated
         return filled
     return tuple(
-        Text(text.lang, text.text, "|".join(form[i].text for form in forms))
-        for i, text in enumerate(filled)
+        Text(text.lang, text.text, pattern) for text, pattern in zip(filled, patterns, strict=True)
     )
+
+
+@functools.cache
+def _countdown_patterns(mode: str) -> tuple[str, ...]:
+    """Per language, every COUNTDOWN form joined by "|": the same for every render."""
+    forms = [label(k, mode, COUNTDOWN, hours="#h", minutes="#m") for k in COUNTDOWN]
+    if any(len(form) != len(forms[0]) for form in forms):
+        return ()
+    return tuple("|".join(form[i].text for form in forms) for i in range(len(forms[0])))
 
 
 def _reload_at(moment: datetime) -> datetime:
