@@ -6,6 +6,7 @@ table is read once, and related rows are joined in Python.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
@@ -14,6 +15,8 @@ from django.conf import settings
 from django.db.models import Q
 
 from . import models, planner, recurrence
+
+log = logging.getLogger(__name__)
 
 
 def load_household(around: date, tz: ZoneInfo | None = None) -> planner.Household:
@@ -100,8 +103,11 @@ def load_household(around: date, tz: ZoneInfo | None = None) -> planner.Househol
                 policy,
                 settings.HOLIDAY_COUNTRY,
             )
-        except (recurrence.RecurrenceError, ValueError, TypeError):
-            continue  # an invalid row (saved around validation) must not take the wall down
+        except (recurrence.RecurrenceError, ValueError, TypeError) as exc:
+            # A row saved around validation (by hand, or by an older Hibi)
+            # must not take the wall down: the chore is left off, and said so.
+            log.warning("Chore %s is left off the wall: its repeat rule does not work: %s", pk, exc)
+            continue
         chores.append(
             planner.ChoreData(
                 id=pk,

@@ -40,6 +40,20 @@ WEEKDAY_NAMES = (
 ALL_WEEKDAYS = 0b1111111
 
 
+# A chore's dates stay in these years: a typo such as 1026 or 9999 would make
+# every wall walk centuries of the rule (see recurrence.FIRST_DAY).
+def in_chore_years(day: date) -> bool:
+    return recurrence.FIRST_DAY <= day <= recurrence.LAST_DAY
+
+
+def outside_chore_years() -> ValidationError:
+    return ValidationError(
+        _("Use dates between %(first)s and %(last)s; a year outside them is most likely a typo."),
+        code="year",
+        params={"first": recurrence.FIRST_DAY.year, "last": recurrence.LAST_DAY.year},
+    )
+
+
 def new_token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -356,9 +370,14 @@ class Chore(BilingualTitle):
                 errors[name] = ValidationError(_("Give a list of dates."))
                 continue
             try:
-                recurrence.dates_from_text(value)
+                days = recurrence.dates_from_text(value)
             except ValueError:
                 errors[name] = ValidationError(_("Write dates as YYYY-MM-DD."))
+                continue
+            if any(not in_chore_years(day) for day in days):
+                errors[name] = outside_chore_years()
+        if self.start_date and not in_chore_years(self.start_date):
+            errors["start_date"] = outside_chore_years()
         if not errors and self.start_date:
             errors.update(self.clean_recurrence())
         if self.rotate and self.pk and not self.assignees.exists():

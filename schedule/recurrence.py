@@ -3,14 +3,20 @@
 The rule itself is parsed and expanded by python-dateutil and the holidays come
 from the `holidays` package; this module only adds what neither knows about: a
 chore's holiday policy (keep the day, skip it, or move to the next working
-day), and the turn-taking index used for rotating assignees.
+day), the turn-taking index used for rotating assignees, and the limits that
+keep any rule a parent (or an imported file) can write from hanging a worker:
+dates only between FIRST_DAY and LAST_DAY, whole-day rules only, an interval
+of at least one, and every walk of a rule stopped at LAST_DAY.
 """
 
 from __future__ import annotations
 
 import bisect
+import datetime as datetime_module
 import functools
+import itertools
 import threading
+import types
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,6 +33,35 @@ HOLIDAY_POLICIES = (KEEP, SKIP, NEXT_DAY)
 # Frequencies that make sense for a household chore; hourly rules would be
 # expanded into dates anyway and only confuse the admin.
 ALLOWED_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
+# Parts that split a day into hours, minutes or seconds: a chore is due on a
+# day, and a rule with them makes thousands of occurrences per day to walk.
+SUB_DAILY_PARTS = {"BYHOUR", "BYMINUTE", "BYSECOND"}
+# Every date a chore can have lies in these years. A typo'd year (1026, 9999)
+# would otherwise make dateutil walk centuries of a daily rule on every poll.
+FIRST_DAY = date(1970, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+# Large enough for any real rule ("every 52 weeks", "COUNT=520"), small
+# enough that counting to it stays cheap.
+MAX_INTERVAL = 1000
+MAX_COUNT = 10_000
+
+
+def _stop_dateutil_after(year: int) -> None:
+    """Make dateutil give up on a rule once its walk passes `year`.
+
+    dateutil ends a walk when an occurrence passes UNTIL or when the year
+    passes datetime.MAXYEAR. A rule whose parts never meet ("every February
+    30th") has no occurrence to pass UNTIL, so it walked day by day to 9999:
+    21 s of a worker for a daily rule. Its module alone sees a `datetime`
+    whose MAXYEAR is the last year a chore can have, plus one.
+    """
+    bounded = types.ModuleType("datetime")
+    bounded.__dict__.update(vars(datetime_module))
+    bounded.MAXYEAR = year
+    rrule.datetime = bounded  # type: ignore[attr-defined]
+
+
+_stop_dateutil_after(LAST_DAY.year + 1)
 
 # How far back to look for an occurrence that a holiday run pushed forward.
 # The longest run of Japanese holidays (Golden Week) is five days.
@@ -91,8 +126,31 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time())
 
 
+def check_day(day: date, what: str = "A date") -> date:
+    """`day`, if it lies in the years a chore can have; RecurrenceError otherwise."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise RecurrenceError(
+            f"{what} {day.isoformat()} is outside {FIRST_DAY.year}–{LAST_DAY.year}."
+        )
+    return day
+
+
+def _whole_number(parts: dict[str, str], name: str, largest: int) -> None:
+    if name not in parts:
+        return
+    value = parts[name]
+    if not value.isdigit() or not 1 <= int(value) <= largest:
+        raise RecurrenceError(f"{name} must be a whole number from 1 to {largest}.")
+
+
 def parse_rule(text: str, start: date) -> rrule.rrule:
-    """Parse an RRULE body such as ``FREQ=WEEKLY;BYDAY=MO,TH``."""
+    """Parse an RRULE body such as ``FREQ=WEEKLY;BYDAY=MO,TH``, bounded to LAST_DAY.
+
+    The rule that comes back never walks past LAST_DAY, whatever it says: a
+    rule that can never happen ("every February 30th") stops there instead of
+    running to the year 9999, and COUNT is turned into the day it ends on.
+    """
+    check_day(start, "The start date")
     body = text.strip()
     if body.upper().startswith("RRULE:"):
         body = body[len("RRULE:") :]
@@ -103,13 +161,35 @@ def parse_rule(text: str, start: date) -> rrule.rrule:
         raise RecurrenceError("Put the start date in its own field, not in the rule.")
     if parts.get("FREQ") not in ALLOWED_FREQUENCIES:
         raise RecurrenceError("The rule needs FREQ=DAILY, WEEKLY, MONTHLY or YEARLY.")
+    if found := SUB_DAILY_PARTS & set(parts):
+        raise RecurrenceError(f"A chore is due on days, not at hours: remove {sorted(found)}.")
+    _whole_number(parts, "INTERVAL", MAX_INTERVAL)
+    _whole_number(parts, "COUNT", MAX_COUNT)
     try:
         parsed = rrule.rrulestr(body, dtstart=_midnight(start))
-    except (ValueError, TypeError, KeyError, IndexError) as exc:
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
         raise RecurrenceError(f"The rule could not be read: {exc}") from None
     if not isinstance(parsed, rrule.rrule):  # pragma: no cover - rrulestr on one RRULE
         raise RecurrenceError("Give exactly one rule.")
-    return parsed
+    return _bounded(parsed)
+
+
+def _bounded(parsed: rrule.rrule) -> rrule.rrule:
+    last = _midnight(LAST_DAY)
+    until = parsed._until  # dateutil keeps UNTIL only here
+    until = last if until is None else min(until.replace(tzinfo=None), last)
+    # dateutil warns when COUNT and UNTIL are both set, so COUNT becomes the
+    # date of its last occurrence, found on the already bounded rule.
+    count = parsed._count
+    try:
+        bounded = parsed.replace(count=None, until=until)
+        if count is not None:
+            nth = next(itertools.islice(bounded, count - 1, None), None)
+            if nth is not None:
+                bounded = bounded.replace(until=nth)
+    except (ValueError, OverflowError) as exc:
+        raise RecurrenceError(f"The rule could not be read: {exc}") from None
+    return bounded
 
 
 @dataclass(frozen=True)
@@ -128,10 +208,15 @@ class Recurrence:
             raise RecurrenceError(f"Unknown holiday policy {self.holiday_policy!r}.")
         if not self.rule.strip() and not self.extra_dates:
             raise RecurrenceError("Give a rule or at least one date.")
+        check_day(self.start, "The start date")
+        for day in (*self.extra_dates, *self.exception_dates):
+            check_day(day)
 
     @functools.cached_property
     def _ruleset(self) -> rrule.rruleset:
-        rules = rrule.rruleset(cache=True)
+        # No dateutil cache: the due days are kept per year (see _year), 4 bytes
+        # a day instead of a datetime object per occurrence.
+        rules = rrule.rruleset()
         if self.rule.strip():
             rules.rrule(parse_rule(self.rule, self.start))
         for day in self.extra_dates:
@@ -143,7 +228,8 @@ class Recurrence:
     def validate(self) -> None:
         """Raise RecurrenceError unless the rule parses and occurs at least once."""
         self._ruleset  # noqa: B018 - parsing is the check
-        if not self.occurrences(self.start, self.start + OCCURRENCE_HORIZON, limit=1):
+        last = min(self.start + OCCURRENCE_HORIZON, LAST_DAY)
+        if not self.occurrences(self.start, last, limit=1):
             raise RecurrenceError("This rule never happens.")
 
     def _moved(self, day: date) -> date | None:
@@ -160,32 +246,45 @@ class Recurrence:
     def _by_year(self) -> dict[int, array]:
         return {}
 
+    @functools.cached_property
+    def _first_year(self) -> int:
+        return min([self.start, *self.extra_dates]).year
+
     def _year(self, year: int) -> array:
         """Ordinals of the due days in `year`, computed once and kept.
 
-        dateutil walks a rule from its start date on every query; a year at
-        a time, cached, keeps a wall poll from re-walking years of a daily rule.
+        dateutil walks a rule from its start date on every query, so the years
+        not yet known up to `year` are found in one walk and kept; at most
+        FIRST_DAY–LAST_DAY of a daily rule, 4 bytes a day.
         """
         found = self._by_year.get(year)
         if found is not None:
             return found
-        first, last = date(year, 1, 1), date(year, 12, 31)
+        if not self._first_year <= year <= LAST_DAY.year:
+            return array("i")
+        missing = [y for y in range(self._first_year, year + 1) if y not in self._by_year]
+        first, last = date(missing[0], 1, 1), date(year, 12, 31)
         lookback = _NEXT_DAY_LOOKBACK if self.holiday_policy == NEXT_DAY else timedelta(0)
-        begin = max(first - lookback, date.min + lookback)
-        days = array("l")
-        if last >= self.start or self.extra_dates:
-            for moment in self._ruleset.between(_midnight(begin), _midnight(last), inc=True):
-                day = self._moved(moment.date())
-                if day is not None and first <= day <= last:
-                    ordinal = day.toordinal()
-                    if not days or days[-1] < ordinal:
-                        days.append(ordinal)
-        self._by_year[year] = days
-        return days
+        found_years: dict[int, array] = {y: array("i") for y in missing}
+        for moment in self._ruleset.between(_midnight(first - lookback), _midnight(last), inc=True):
+            day = self._moved(moment.date())
+            if day is None or not first <= day <= last:
+                continue
+            days = found_years.get(day.year)
+            ordinal = day.toordinal()
+            if days is not None and (not days or days[-1] < ordinal):
+                days.append(ordinal)
+        # Each year is stored whole in one step: threads that fill the same
+        # years at once compute the same arrays, and readers never see half of one.
+        for y, days in found_years.items():
+            self._by_year[y] = days
+        return found_years[year]
 
     def occurrences(self, first: date, last: date, limit: int | None = None) -> list[date]:
         """The days in [first, last] on which the chore is due, in order."""
         out: list[date] = []
+        # The last year first: one walk of the rule finds every year before it.
+        self._year(min(last.year, LAST_DAY.year))
         for year in range(first.year, last.year + 1):
             days = self._year(year)
             lo = bisect.bisect_left(days, first.toordinal())
@@ -214,6 +313,7 @@ class Recurrence:
         """How many times the chore was due before `day`: the rotation index."""
         if day <= self.start:
             return 0
+        self._year(min(day.year, LAST_DAY.year))
         earlier = sum(len(self._year(year)) for year in range(self.start.year, day.year))
         return earlier + bisect.bisect_left(self._year(day.year), day.toordinal())
 
@@ -223,7 +323,10 @@ def dates_from_text(values: Iterable[str]) -> tuple[date, ...]:
     return tuple(sorted({date.fromisoformat(value) for value in values}))
 
 
-@functools.lru_cache(maxsize=4096)
+# A family has tens of chores; the bound is for a process that sees many
+# edited versions of them. One entry holds at most ~200 KB (a daily rule's
+# every day from FIRST_DAY to LAST_DAY).
+@functools.lru_cache(maxsize=256)
 def shared(
     rule: str,
     start: date,

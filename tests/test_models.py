@@ -166,3 +166,31 @@ def test_every_change_bumps_the_revision(plan):
     after_m2m = Revision.current()
     block.delete()
     assert before < after_create < after_m2m < Revision.current()
+
+
+@pytest.mark.parametrize("year", [1026, 1, 9998, 9999])
+def test_a_chore_starting_in_a_typod_year_is_refused_with_a_reason(db, year):
+    chore = Chore(title_ja="ごみ", rrule="FREQ=DAILY", start_date=date(year, 1, 1))
+    with pytest.raises(ValidationError) as caught:
+        chore.full_clean()
+    assert "1970" in str(caught.value.message_dict["start_date"])
+
+
+def test_extra_dates_in_a_typod_year_are_refused(db):
+    chore = Chore(
+        title_ja="ごみ", rrule="", start_date=date(2026, 1, 1), extra_dates=["0001-01-01"]
+    )
+    with pytest.raises(ValidationError) as caught:
+        chore.full_clean()
+    assert "extra_dates" in caught.value.message_dict
+
+
+def test_the_year_message_is_in_japanese(db):
+    from django.utils import translation
+
+    chore = Chore(title_ja="ごみ", rrule="FREQ=DAILY", start_date=date(9999, 1, 1))
+    with translation.override("ja"), pytest.raises(ValidationError) as caught:
+        chore.full_clean()
+    message = caught.value.message_dict["start_date"][0]
+    assert "1970" in message and "2100" in message
+    assert any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in message)

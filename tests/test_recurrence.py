@@ -148,3 +148,113 @@ def test_a_rule_that_never_happens_is_refused():
 def test_a_rule_with_nothing_at_all_is_refused():
     with pytest.raises(RecurrenceError):
         Recurrence("", START)
+
+
+# --- Limits: nothing a parent or an imported file writes can hang a worker ---------
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "FREQ=DAILY;INTERVAL=0",
+        "FREQ=WEEKLY;INTERVAL=0;BYDAY=MO",
+        "FREQ=MONTHLY;INTERVAL=-1",
+        "FREQ=DAILY;INTERVAL=abc",
+        "FREQ=DAILY;INTERVAL=1001",
+        "FREQ=DAILY;COUNT=0",
+        "FREQ=DAILY;COUNT=10001",
+        "FREQ=DAILY;BYHOUR=0,1,2",
+        "FREQ=DAILY;BYHOUR=0,1;BYMINUTE=0,30;BYSECOND=0,7",
+        "FREQ=WEEKLY;BYDAY=MO;BYMINUTE=5",
+        "FREQ=MINUTELY",
+        "FREQ=SECONDLY;INTERVAL=1",
+    ],
+)
+def test_rules_that_would_spin_or_swell_are_refused_before_any_walk(bad):
+    with pytest.raises(RecurrenceError):
+        Recurrence(bad, START).validate()
+
+
+@pytest.mark.parametrize(
+    "start", [date(1026, 1, 1), date(1, 1, 1), date(9998, 1, 1), date(9999, 12, 31)]
+)
+def test_a_start_date_outside_1970_to_2100_is_refused(start):
+    with pytest.raises(RecurrenceError, match="1970–2100"):
+        Recurrence("FREQ=DAILY", start)
+
+
+def test_extra_and_exception_dates_outside_the_years_are_refused():
+    with pytest.raises(RecurrenceError):
+        Recurrence("FREQ=DAILY", START, extra_dates=(date(9999, 1, 1),))
+    with pytest.raises(RecurrenceError):
+        Recurrence("FREQ=DAILY", START, exception_dates=(date(1, 1, 1),))
+
+
+@pytest.mark.parametrize(
+    "never",
+    [
+        "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",
+        "FREQ=WEEKLY;BYMONTH=2;BYMONTHDAY=31",
+        "FREQ=DAILY;COUNT=5;BYMONTH=4;BYMONTHDAY=31",
+        "FREQ=DAILY;INTERVAL=7;BYDAY=MO",  # every 7th day from a Thursday
+    ],
+)
+def test_a_rule_whose_parts_never_meet_ends_its_walk_at_2100(never):
+    # Without the bound dateutil walks a daily rule day by day to 9999 (21 s).
+    rule = Recurrence(never, START)
+    with pytest.raises(RecurrenceError, match="never"):
+        rule.validate()
+    assert rule.occurrences(date(2026, 1, 1), date(2100, 12, 31)) == []
+    assert rule.next_occurrences(date(2026, 11, 1), 8) == []
+
+
+def test_dateutil_gives_up_after_the_last_year_a_chore_can_have():
+    from dateutil import rrule as dateutil_rrule
+
+    assert dateutil_rrule.datetime.MAXYEAR == 2101
+    assert dateutil_rrule.datetime.datetime is __import__("datetime").datetime
+
+
+def test_no_date_after_2100_is_ever_due():
+    rule = Recurrence("FREQ=DAILY", date(2100, 12, 30))
+    assert rule.occurrences(date(2100, 12, 1), date(2101, 1, 10)) == [
+        date(2100, 12, 30),
+        date(2100, 12, 31),
+    ]
+    assert not rule.is_due_on(date(2101, 1, 1))
+
+
+def test_count_ends_the_rule_on_its_last_occurrence():
+    rule = Recurrence("FREQ=WEEKLY;BYDAY=MO;COUNT=3", date(2026, 11, 1))
+    assert rule.occurrences(date(2026, 11, 1), date(2027, 1, 31)) == [
+        date(2026, 11, 2),
+        date(2026, 11, 9),
+        date(2026, 11, 16),
+    ]
+
+
+def test_count_counts_the_rule_before_exception_dates_as_rfc_5545_says():
+    rule = Recurrence(
+        "FREQ=WEEKLY;BYDAY=MO;COUNT=3",
+        date(2026, 11, 1),
+        exception_dates=(date(2026, 11, 9),),
+    )
+    assert rule.occurrences(date(2026, 11, 1), date(2027, 1, 31)) == [
+        date(2026, 11, 2),
+        date(2026, 11, 16),
+    ]
+
+
+def test_a_daily_turn_from_1970_is_counted_in_one_walk():
+    rule = Recurrence("FREQ=DAILY", date(1970, 1, 1))
+    assert rule.turn(date(2026, 11, 26)) == (date(2026, 11, 26) - date(1970, 1, 1)).days
+    # Every year from the start up to the one asked for is kept, 4 bytes a day.
+    assert sum(len(days) * days.itemsize for days in rule._by_year.values()) < 100_000
+
+
+def test_a_daily_rule_keeps_due_days_compactly_for_every_year():
+    rule = Recurrence("FREQ=DAILY", date(1970, 1, 1))
+    rule.occurrences(date(2100, 1, 1), date(2100, 12, 31))
+    kept = sum(len(days) * days.itemsize for days in rule._by_year.values())
+    assert len(rule._by_year) == 131
+    assert kept == (date(2101, 1, 1) - date(1970, 1, 1)).days * 4
