@@ -145,6 +145,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Refuses writes into a SQLite file deleted or replaced under the server.
+    "schedule.middleware.WriteGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -192,7 +194,11 @@ DATABASES = {
         "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
-            "timeout": env_int("SQLITE_TIMEOUT", 20, minimum=1),
+            # How long a write waits for another writer: a few seconds, then a
+            # clear 503 the wall rides out, instead of a request hanging for long.
+            "timeout": env_int(
+                "DB_WRITE_TIMEOUT", env_int("SQLITE_TIMEOUT", 5, minimum=1), minimum=1
+            ),
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         },
     }
@@ -205,6 +211,12 @@ if database_url := os.environ.get("DATABASE_URL"):
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A server that is down or a lock that is held: give up in seconds, as on SQLite.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5, minimum=1))
+    if "lock_timeout" not in _options.get("options", ""):
+        _wait = env_int("DB_WRITE_TIMEOUT", 5, minimum=1)
+        _options["options"] = f"{_options.get('options', '')} -c lock_timeout={_wait}s".strip()
 
 
 AUTHENTICATION_BACKENDS = [
@@ -248,6 +260,9 @@ STORAGES = {
         )
     },
 }
+
+# /healthz fails when DATA_DIR has less free space than this (megabytes).
+HEALTH_MIN_FREE_MB = env_int("HEALTH_MIN_FREE_MB", 50, minimum=0)
 
 # The wall: how often it asks for changes and when it reloads itself.
 WALL_POLL_SECONDS = env_int("WALL_POLL_SECONDS", 30, minimum=2)

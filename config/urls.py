@@ -17,3 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# A database that fails answers 503 (the walls wait it out), anything else a
+# friendly page in both languages; the traceback goes to the log either way.
+handler500 = "schedule.views.server_error"

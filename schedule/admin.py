@@ -31,7 +31,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import forms, planner, recurrence
+from . import forms, icons, planner, recurrence
 from .loading import load_household
 from .models import (
     WEEKDAY_NAMES,
@@ -62,6 +62,17 @@ def text_colour_on(background: str) -> str:
     """Black or white, whichever reads better on a #rrggbb background."""
     red, green, blue = (int(background[i : i + 2], 16) for i in (1, 3, 5))
     return "#1b1b1b" if 0.299 * red + 0.587 * green + 0.114 * blue > 150 else "#ffffff"
+
+
+class VersionedAdmin(admin.ModelAdmin):
+    """Puts the row's version on its change page, for forms.VersionedForm's check."""
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], "loaded_version"]}), *rest]
 
 
 # --- Plans -----------------------------------------------------------------------
@@ -216,7 +227,7 @@ class OverrideInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(VersionedAdmin):
     form = forms.PlanForm
     inlines = [BlockInline, OverrideInline]
     list_display = ["__str__", "days", "priority", "block_count"]
@@ -404,7 +415,7 @@ class AssigneeInline(admin.TabularInline):
 
 
 @admin.register(Chore)
-class ChoreAdmin(admin.ModelAdmin):
+class ChoreAdmin(VersionedAdmin):
     form = forms.ChoreForm
     inlines = [AssigneeInline]
     list_display = ["__str__", "when", "time", "holiday_policy", "next_date"]
@@ -523,7 +534,7 @@ def is_local_only(host: str) -> bool:
 
 
 @admin.register(Display)
-class DisplayAdmin(admin.ModelAdmin):
+class DisplayAdmin(VersionedAdmin):
     form = forms.DisplayForm
     list_display = ["name", "state_badge", "last_seen_at", "language"]
     actions = ["regenerate_tokens"]
@@ -631,7 +642,7 @@ def _regenerate_view(request, model_admin: DisplayAdmin, object_id):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(VersionedAdmin):
     form = forms.MemberForm
     list_display = ["__str__", "picture", "order"]
     list_editable = ["order"]
@@ -640,12 +651,17 @@ class MemberAdmin(admin.ModelAdmin):
     def picture(self, member: Member) -> str:
         return render_to_string(
             "admin/hibi/member_picture.html",
-            {"colour": member.colour, "icon": member.icon, "name": member.name},
+            # A name that is no longer bundled (an older Hibi's) has no picture to draw.
+            {
+                "colour": member.colour,
+                "icon": member.icon if icons.is_icon(member.icon) else "",
+                "name": member.name,
+            },
         )
 
 
 @admin.register(Note)
-class NoteAdmin(admin.ModelAdmin):
+class NoteAdmin(VersionedAdmin):
     form = forms.NoteForm
     list_display = ["__str__", "start_date", "end_date"]
     date_hierarchy = "start_date"

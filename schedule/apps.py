@@ -7,6 +7,7 @@ class ScheduleConfig(AppConfig):
     verbose_name = _("Family schedule")
 
     def ready(self) -> None:
-        from . import signals
+        from . import health, signals
 
         signals.connect()
+        health.watch_the_database_file()

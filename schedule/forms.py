@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from . import icons, recurrence
+from . import icons, recurrence, validation
 from .models import Block, Chore, Display, Member, Note, Plan, PlanOverride, pick_language
 
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -322,10 +322,55 @@ class DateListField(forms.CharField):
         return [day.isoformat() for day in sorted(days)]
 
 
+# --- Two parents at once --------------------------------------------------------------
+
+
+class VersionedForm(forms.ModelForm):
+    """Refuses to save over a change made since the form was opened.
+
+    The page carries the row's `version`; on save the row is read again (and
+    locked, on PostgreSQL; SQLite's write transaction already is) and a newer
+    version means another parent saved in between. Their change stays; this
+    parent is told to look at it and make theirs again.
+    """
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        loaded = data.get("loaded_version")
+        if self.instance.pk is None or loaded is None:
+            return data
+        saved = (
+            type(self.instance)
+            .objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if saved is not None and saved != loaded:
+            raise ValidationError(
+                _(
+                    "Someone else saved this while you were editing it, so your changes "
+                    "were not saved. Open it again to see their change, then make yours."
+                ),
+                code="stale",
+            )
+        return data
+
+    def save(self, commit=True):
+        self.instance.version = (self.instance.version or 0) + 1
+        return super().save(commit)
+
+
 # --- Plans -----------------------------------------------------------------------
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(VersionedForm):
     weekdays = WeekdaysField(
         label=_("weekdays"), help_text=_("The days of the week this plan is for.")
     )
@@ -343,23 +388,6 @@ class PlanForm(forms.ModelForm):
 
 def _times(start, end) -> str:
     return f"{start:%H:%M}–{end:%H:%M}"
-
-
-def _minute_spans(start, end) -> list[tuple[int, int]]:
-    """A block on the 24-hour clock; one running past midnight wraps to the morning."""
-    first = start.hour * 60 + start.minute
-    last = end.hour * 60 + end.minute
-    if last > first:
-        return [(first, last)]
-    return [(first, 24 * 60), (0, last)]
-
-
-def blocks_overlap(a_start, a_end, b_start, b_end) -> bool:
-    return any(
-        a_first < b_last and b_first < a_last
-        for a_first, a_last in _minute_spans(a_start, a_end)
-        for b_first, b_last in _minute_spans(b_start, b_end)
-    )
 
 
 class BlockForm(forms.ModelForm):
@@ -389,12 +417,7 @@ class BlockForm(forms.ModelForm):
 
 
 class BlockFormSet(forms.BaseInlineFormSet):
-    """Refuses two blocks of the same person at the same time.
-
-    A block with nobody chosen is the whole family's, so it clashes with
-    every other block; blocks of different people may overlap (the wall
-    shows them side by side).
-    """
+    """Refuses two blocks of the same person at the same time (validation.overlaps)."""
 
     def clean(self) -> None:
         super().clean()
@@ -404,36 +427,32 @@ class BlockFormSet(forms.BaseInlineFormSet):
             if not data or self._should_delete_form(form):
                 continue
             start, end = data.get("start"), data.get("end")
-            if start is None or end is None or start == end:
+            if start is None or end is None:
                 continue
-            people = frozenset(member.pk for member in data.get("members") or ())
+            members = data.get("members") or ()
+            span = validation.BlockSpan(start, end, frozenset(member.pk for member in members))
             title = pick_language(data.get("title_ja", ""), data.get("title_en", ""))
-            rows.append((form, start, end, people, title, data.get("members") or ()))
-        for index, (form, start, end, people, title, members) in enumerate(rows):
-            for _other_form, o_start, o_end, o_people, o_title, o_members in rows[:index]:
-                shared = people & o_people if people and o_people else people or o_people
-                if not blocks_overlap(start, end, o_start, o_end):
-                    continue
-                if people and o_people and not shared:
-                    continue
-                form.add_error(
-                    None,
-                    ValidationError(
-                        _(
-                            "“%(this)s” (%(this_time)s) overlaps “%(other)s” "
-                            "(%(other_time)s) for %(who)s."
-                        ),
-                        params={
-                            "this": title,
-                            "this_time": _times(start, end),
-                            "other": o_title,
-                            "other_time": _times(o_start, o_end),
-                            "who": _who(shared, [*members, *o_members]),
-                        },
-                        code="overlap",
+            rows.append((form, span, title, members))
+        for index, earlier, shared in validation.overlaps([row[1] for row in rows]):
+            form, span, title, members = rows[index]
+            _form, other, other_title, other_members = rows[earlier]
+            form.add_error(
+                None,
+                ValidationError(
+                    _(
+                        "“%(this)s” (%(this_time)s) overlaps “%(other)s” "
+                        "(%(other_time)s) for %(who)s."
                     ),
-                )
-                break
+                    params={
+                        "this": title,
+                        "this_time": _times(span.start, span.end),
+                        "other": other_title,
+                        "other_time": _times(other.start, other.end),
+                        "who": _who(shared, [*members, *other_members]),
+                    },
+                    code="overlap",
+                ),
+            )
 
 
 def list_separator() -> str:
@@ -626,7 +645,7 @@ def _country() -> str:
     return settings.HOLIDAY_COUNTRY
 
 
-class ChoreForm(RepeatForm, forms.ModelForm):
+class ChoreForm(RepeatForm, VersionedForm):
     icon = icon_field()
 
     class Meta:
@@ -654,13 +673,11 @@ class ChoreForm(RepeatForm, forms.ModelForm):
         self.fields["repeat_mode"].widget.attrs["data-hibi-mode-fields"] = _mode_fields_json()
 
     def _update_errors(self, errors):
-        # Chore.clean() checks turn-taking against the assignees already in the
-        # database; the assignee inline checks the ones being submitted, so the
-        # model's stale answer would block adding the first assignees.
+        # The model speaks of its stored rule; unless the parent typed a raw
+        # rule, the message belongs beside the friendly fields that made it.
         if hasattr(errors, "error_dict"):
             kept = {}
             for field, messages in errors.error_dict.items():
-                messages = [m for m in messages if m.code != "rotation"]
                 if field == "rrule" and self.cleaned_data.get("repeat_mode") != RAW:
                     field = "repeat_mode"
                 if messages:
@@ -689,7 +706,7 @@ class AssigneeFormSet(forms.BaseInlineFormSet):
             and form.cleaned_data.get("member")
             and not self._should_delete_form(form)
         ]
-        if self.instance.rotate and not chosen:
+        if not validation.turns_have_people(self.instance.rotate, len(chosen)):
             raise ValidationError(
                 _("Choose who takes turns here, or untick “take turns”."), code="rotation"
             )
@@ -698,7 +715,7 @@ class AssigneeFormSet(forms.BaseInlineFormSet):
 # --- Members and notes -------------------------------------------------------------
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(VersionedForm):
     icon = icon_field(required=True)
 
     class Meta:
@@ -711,7 +728,7 @@ class MemberForm(forms.ModelForm):
         keep_unknown_icon(self)
 
 
-class NoteForm(forms.ModelForm):
+class NoteForm(VersionedForm):
     icon = icon_field()
 
     class Meta:
@@ -727,7 +744,7 @@ class NoteForm(forms.ModelForm):
         keep_unknown_icon(self)
 
 
-class DisplayForm(forms.ModelForm):
+class DisplayForm(VersionedForm):
     class Meta:
         model = Display
         fields = [

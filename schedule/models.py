@@ -19,13 +19,17 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import recurrence
+from . import icons, recurrence
 
 COLOUR_VALIDATOR = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("Enter a colour such as #3366cc."), code="colour"
 )
-ICON_VALIDATOR = RegexValidator(
-    r"^[a-z0-9][a-z0-9-]{0,47}$", _("Choose an icon from the list."), code="icon"
+# A wall's address is its secret: long enough not to be guessed, and only
+# characters that need no escaping in a URL path.
+TOKEN_VALIDATOR = RegexValidator(
+    r"^[A-Za-z0-9_-]{16,64}$",
+    _("A wall's secret token is 16 to 64 letters, digits, “-” or “_”."),
+    code="token",
 )
 
 WEEKDAY_NAMES = (
@@ -63,6 +67,20 @@ def pick_language(ja: str, en: str, lang: str | None = None) -> str:
     lang = (lang or get_language() or settings.LANGUAGE_CODE)[:2]
     first, second = (en, ja) if lang == "en" else (ja, en)
     return first or second
+
+
+class Versioned(models.Model):
+    """A row a parent edits in the admin: `version` counts its saves there.
+
+    The admin's form remembers the version it was opened with and refuses to
+    save over a newer one (forms.VersionedForm), so one parent's save never
+    silently undoes another's.
+    """
+
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+
+    class Meta:
+        abstract = True
 
 
 class BilingualTitle(models.Model):
@@ -119,13 +137,39 @@ class Revision(models.Model):
         return cls.objects.filter(pk=1).values_list("value", flat=True).first() or 0
 
 
-class Member(models.Model):
+class Heartbeat(models.Model):
+    """When something last proved it works: `/healthz`'s write probe, the worker.
+
+    Not part of the family's data: it is never exported, and a change here
+    does not make the walls redraw.
+    """
+
+    name = models.CharField(_("name"), max_length=40, unique=True)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"
+
+    @classmethod
+    def beat(cls, name: str, at: datetime | None = None) -> None:
+        at = at or timezone.now()
+        if not cls.objects.filter(name=name).update(at=at):
+            cls.objects.update_or_create(name=name, defaults={"at": at})
+
+
+class Member(Versioned):
     name_ja = models.CharField(_("name (Japanese)"), max_length=40, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=40, blank=True)
     colour = models.CharField(
         _("colour"), max_length=7, default="#3366cc", validators=[COLOUR_VALIDATOR]
     )
-    icon = models.CharField(_("icon"), max_length=48, default="person", validators=[ICON_VALIDATOR])
+    icon = models.CharField(
+        _("icon"), max_length=48, default="person", validators=[icons.validate_icon]
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -150,7 +194,7 @@ class Member(models.Model):
             raise ValidationError({"name_ja": _("Give a name in Japanese or English.")})
 
 
-class Plan(models.Model):
+class Plan(Versioned):
     """A routine ("平日 / Weekday") and the rule for the days it applies to.
 
     On a given date: a one-off override wins; then, on a public holiday, the
@@ -253,7 +297,7 @@ class Block(BilingualTitle):
     )
     start = models.TimeField(_("start"))
     end = models.TimeField(_("end"), help_text=_("Earlier than the start: ends the next day."))
-    icon = models.CharField(_("icon"), max_length=48, blank=True, validators=[ICON_VALIDATOR])
+    icon = models.CharField(_("icon"), max_length=48, blank=True, validators=[icons.validate_icon])
     colour = models.CharField(_("colour"), max_length=7, blank=True, validators=[COLOUR_VALIDATOR])
     members = models.ManyToManyField(
         Member,
@@ -291,7 +335,7 @@ class Block(BilingualTitle):
             raise ValidationError(errors)
 
 
-class Chore(BilingualTitle):
+class Chore(Versioned, BilingualTitle):
     """Something to do on certain days: take out the burnable trash, start the Roomba."""
 
     AT = "at"
@@ -303,7 +347,7 @@ class Chore(BilingualTitle):
         (recurrence.NEXT_DAY, _("move to the next day")),
     ]
 
-    icon = models.CharField(_("icon"), max_length=48, blank=True, validators=[ICON_VALIDATOR])
+    icon = models.CharField(_("icon"), max_length=48, blank=True, validators=[icons.validate_icon])
     time = models.TimeField(_("time"), null=True, blank=True)
     time_kind = models.CharField(_("at or by"), max_length=2, choices=TIME_KINDS, default=BY)
     assignees = models.ManyToManyField(
@@ -380,8 +424,6 @@ class Chore(BilingualTitle):
             errors["start_date"] = outside_chore_years()
         if not errors and self.start_date:
             errors.update(self.clean_recurrence())
-        if self.rotate and self.pk and not self.assignees.exists():
-            errors["rotate"] = ValidationError(_("Choose who takes turns."), code="rotation")
         if errors:
             raise ValidationError(errors)
 
@@ -460,12 +502,12 @@ class ChoreDone(models.Model):
         return f"{self.chore} {self.date:%Y-%m-%d}"
 
 
-class Note(models.Model):
+class Note(Versioned):
     """A short message for the wall over a few days ("おばあちゃんが来る")."""
 
     text_ja = models.CharField(_("text (Japanese)"), max_length=200, blank=True)
     text_en = models.CharField(_("text (English)"), max_length=200, blank=True)
-    icon = models.CharField(_("icon"), max_length=48, blank=True, validators=[ICON_VALIDATOR])
+    icon = models.CharField(_("icon"), max_length=48, blank=True, validators=[icons.validate_icon])
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until"))
 
@@ -497,7 +539,7 @@ class Note(models.Model):
             raise ValidationError(errors)
 
 
-class Display(models.Model):
+class Display(Versioned):
     """One tablet on the wall, reached by its secret URL."""
 
     JA = "ja"
@@ -511,7 +553,13 @@ class Display(models.Model):
     STALE_AFTER = timedelta(minutes=10)
 
     name = models.CharField(_("name"), max_length=60)
-    token = models.CharField(_("secret token"), max_length=64, unique=True, default=new_token)
+    token = models.CharField(
+        _("secret token"),
+        max_length=64,
+        unique=True,
+        default=new_token,
+        validators=[TOKEN_VALIDATOR],
+    )
     language = models.CharField(_("language"), max_length=4, choices=LANGUAGE_MODES, default=BOTH)
     members = models.ManyToManyField(
         Member,

@@ -22,6 +22,7 @@ from django.db import DatabaseError, IntegrityError, connection, models, transac
 from django.utils import timezone
 
 from . import models as family
+from . import validation
 
 FORMAT = "hibi-family"
 VERSION = 1
@@ -98,9 +99,17 @@ def has_family() -> bool:
 
 
 def import_family(document: Any, replace: bool = False) -> dict[str, int]:
-    """Load an exported document; refuse rather than half-load. Returns rows per kind."""
+    """Load an exported document; refuse rather than half-load. Returns rows per kind.
+
+    Every row passes the same checks as a parent's save in the admin: its
+    model's full validation (the repeat rule, icons, the wall's token, dates in
+    order), no NUL characters, and the rules across rows (validation.py),
+    before the first row is written. A refusal names the row, as in
+    "chores[3].rrule".
+    """
     document = _upgrade(document)
     rows = {key: _rows(document, key, fields) for key, _model, fields in TABLES}
+    _check_across_rows(rows)
     counts = {}
     try:
         with transaction.atomic():
@@ -112,6 +121,8 @@ def import_family(document: Any, replace: bool = False) -> dict[str, int]:
                     )
                 for _key, model, _fields in reversed(TABLES):
                     model.objects.all().delete()
+            # Table by table, parents first: a row's links are checked against
+            # the rows already written in this transaction.
             for key, model, fields in TABLES:
                 objects = [_object(model, fields, row, key, n) for n, row in enumerate(rows[key])]
                 model.objects.bulk_create(objects)
@@ -122,6 +133,39 @@ def import_family(document: Any, replace: bool = False) -> dict[str, int]:
     except (IntegrityError, DatabaseError) as exc:
         raise ImportRefused(f"The document does not fit together: {exc}") from None
     return counts
+
+
+def _check_across_rows(rows: dict[str, list[dict[str, Any]]]) -> None:
+    """The rules that need several rows, on the document before anything is written."""
+    assignees: dict[Any, int] = {}
+    for row in rows["chore_assignees"]:
+        assignees[row.get("chore")] = assignees.get(row.get("chore"), 0) + 1
+    for n, chore in enumerate(rows["chores"]):
+        if not validation.turns_have_people(
+            bool(chore.get("rotate")), assignees.get(chore["id"], 0)
+        ):
+            raise ImportRefused(f"chores[{n}] takes turns, but nobody is assigned to it.")
+
+    members: dict[Any, set[int]] = {}
+    for row in rows["block_members"]:
+        members.setdefault(row.get("block"), set()).add(row.get("member"))
+    by_plan: dict[Any, list[tuple[int, validation.BlockSpan]]] = {}
+    for n, block in enumerate(rows["blocks"]):
+        try:
+            start = family.Block._meta.get_field("start").to_python(block.get("start"))
+            end = family.Block._meta.get_field("end").to_python(block.get("end"))
+        except ValidationError:
+            continue  # the row's own check names the bad time
+        if start is None or end is None:
+            continue
+        span = validation.BlockSpan(start, end, frozenset(members.get(block["id"], ())))
+        by_plan.setdefault(block.get("plan"), []).append((n, span))
+    for spans in by_plan.values():
+        for later, earlier, _shared in validation.overlaps([span for _n, span in spans]):
+            raise ImportRefused(
+                f"blocks[{spans[later][0]}] overlaps blocks[{spans[earlier][0]}] "
+                "for the same family member in the same plan."
+            )
 
 
 def _upgrade(document: Any) -> dict[str, Any]:
@@ -166,15 +210,20 @@ def _row(obj: models.Model, model: type[models.Model], fields: tuple[str, ...]) 
     return row
 
 
+# Ids are 64-bit integers in both databases; a larger one fails at the insert.
+BIGGEST_ID = 2**63 - 1
+
+
 def _object(model, fields, row, key, n) -> models.Model:
     values = {}
     for name in fields:
         if name not in row:
             continue  # a field left out takes the model's default
         field = model._meta.get_field(name)
+        _refuse_nul(row[name], f"{key}[{n}].{name}")
         try:
-            if field.is_relation:
-                values[field.attname] = None if row[name] is None else int(row[name])
+            if field.is_relation or name == "id":
+                values[field.attname] = _id(row[name], nullable=field.null)
             else:
                 values[name] = field.to_python(row[name])
         except (ValidationError, TypeError, ValueError) as exc:
@@ -182,12 +231,31 @@ def _object(model, fields, row, key, n) -> models.Model:
             raise ImportRefused(f"{key}[{n}].{name}: {detail}") from None
     obj = model(**values)
     try:
-        # Field checks only: rules across rows (a rotating chore needs its
-        # assignees) cannot hold until all rows are in; constraints still apply.
-        obj.clean_fields()
+        # What the admin checks on save: every field, then the model's own
+        # rules. Uniqueness is left to the database, inside the transaction.
+        obj.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
-        raise ImportRefused(f"{key}[{n}]: {exc.message_dict}") from None
+        problems = "; ".join(
+            f"{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items()
+        )
+        raise ImportRefused(f"{key}[{n}]: {problems}") from None
     return obj
+
+
+def _id(value: Any, nullable: bool) -> int | None:
+    if value is None and nullable:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= BIGGEST_ID:
+        raise ValueError(f"{value!r} is not an id (a whole number from 1 to {BIGGEST_ID})")
+    return value
+
+
+def _refuse_nul(value: Any, where: str) -> None:
+    """No NUL characters: SQLite keeps them, PostgreSQL refuses them, so an export
+    that has one could never move to PostgreSQL (the admin's forms refuse them too)."""
+    texts = value if isinstance(value, list) else [value]
+    if any(isinstance(text, str) and "\x00" in text for text in texts):
+        raise ImportRefused(f"{where}: contains a NUL character.")
 
 
 def _reset_sequences() -> None:

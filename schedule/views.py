@@ -5,11 +5,14 @@ Each view decides who may do what; `wall.py` finds the display, computes the
 poll version and builds what the template prints.
 """
 
+import errno
+import logging
+import sys
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, IntegrityError
 from django.http import (
     Http404,
     HttpRequest,
@@ -19,6 +22,8 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -26,9 +31,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST
 
-from . import planner, wall
+from . import health, planner, services, wall
 from .loading import load_household
-from .models import Chore, ChoreDone, Display
+from .models import Chore, Display
+
+log = logging.getLogger(__name__)
 
 # SQLite integers are 64-bit; a larger id in the URL would overflow the query.
 BIGGEST_ID = 2**63 - 1
@@ -145,10 +152,10 @@ def toggle_chore(request: HttpRequest, token: str, chore_id: int, day: str) -> H
     chore = Chore.objects.filter(pk=chore_id).first() if chore_id <= BIGGEST_ID else None
     if chore is None or not wall.shows_chore(display, chore, date):
         raise Http404("This chore is not on this wall that day.")
-    if done == "1":
-        ChoreDone.objects.get_or_create(chore=chore, date=date, defaults={"display": display})
-    else:
-        ChoreDone.objects.filter(chore=chore, date=date).delete()
+    try:
+        services.tick_chore(chore, date, done == "1", display)
+    except IntegrityError:  # the chore was deleted by a parent in the same instant
+        raise Http404("This chore is not on this wall that day.") from None
     at = request.GET.get("at", "")
     try:
         moment = wall.moment_from(at)
@@ -176,10 +183,98 @@ def now_json(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
+    """200 only when a wall and a parent would be served: read, write, disk, the file itself."""
+    today = datetime.now(ZoneInfo(settings.TIME_ZONE)).date()
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "database unavailable"}, status=503)
+        found = health.problems(today)
+    except DatabaseError as exc:  # a probe's own clean-up failed
+        found = [health.Problem("database", str(exc))]
+    if found:
+        for problem in found:
+            log.warning("Health check failed (%s): %s", problem.check, problem.reason)
+        response = JsonResponse(
+            {
+                "status": "unavailable",
+                "problems": {problem.check: problem.reason for problem in found},
+            },
+            status=503,
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return JsonResponse({"status": "ok"})
+
+
+# --- When something goes wrong ---------------------------------------------------
+
+RETRY_AFTER_SECONDS = 30
+
+
+def _database_trouble(exc: BaseException | None) -> bool:
+    """A database that is locked, gone, read-only, full or damaged: wait, don't panic."""
+    if isinstance(exc, DatabaseError):
+        return True
+    return isinstance(exc, OSError) and exc.errno in {
+        errno.ENOSPC,
+        errno.EROFS,
+        errno.EACCES,
+        errno.EDQUOT,
+    }
+
+
+def _page_languages(request: HttpRequest) -> list[str]:
+    first = getattr(request, "LANGUAGE_CODE", None) or settings.LANGUAGE_CODE
+    return [first[:2], *(code for code, _name in settings.LANGUAGES if code != first[:2])]
+
+
+def _error_page(request: HttpRequest, template: str, status: int, json_error: str) -> HttpResponse:
+    """A short page in both languages, the reader's first; built without the
+    database, the session or a context processor, since any of them may be what failed."""
+    response: HttpResponse
+    if request.path.endswith(("/now.json", "/healthz")):
+        response = JsonResponse({"error": json_error, "status": status}, status=status)
+    else:
+        texts = []
+        for lang in _page_languages(request):
+            with translation.override(lang):
+                texts.append({"lang": lang, **ERROR_TEXTS[template]()})
+        page = render_to_string("schedule/error.html", {"texts": texts, "status": status})
+        response = HttpResponse(page, status=status)
+    if status == 503:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    patch_cache_control(response, no_store=True)
+    return response
+
+
+ERROR_TEXTS = {
+    "503": lambda: {
+        "title": _("Hibi cannot reach its data right now"),
+        "body": _(
+            "The database is busy, or cannot be read or written. Hibi tries again by "
+            "itself, and the wall keeps showing the day in the meantime."
+        ),
+        "hint": _(
+            "If this lasts, look at the server: free disk space, the log "
+            "(docker compose logs hibi), or restore a backup (manage.py restore)."
+        ),
+    },
+    "500": lambda: {
+        "title": _("Something went wrong"),
+        "body": _("Hibi could not finish this. What was saved before is not lost."),
+        "hint": _(
+            "Go back and try again. If it happens again, the server's log "
+            "(docker compose logs hibi) says what went wrong."
+        ),
+    },
+}
+
+
+def unavailable(request: HttpRequest) -> HttpResponse:
+    return _error_page(request, "503", 503, "The database is unavailable; try again soon.")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's handler500. The traceback is already in the log (django.request);
+    a database that failed is a 503 the walls and parents can wait out."""
+    if _database_trouble(sys.exc_info()[1]):
+        return unavailable(request)
+    return _error_page(request, "500", 500, "Something went wrong; the server log says what.")

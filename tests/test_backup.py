@@ -389,6 +389,15 @@ def test_import_replace_gives_back_the_same_family_and_tokens(demo_display):
     assert models.Revision.current() > revision
 
 
+def _overlap_two_blocks(document: dict) -> None:
+    """Give a whole-family block the time of another block of the same plan."""
+    blocks = document["blocks"]
+    family_ids = {row["block"] for row in document["block_members"]}
+    first = next(b for b in blocks if b["id"] not in family_ids)
+    other = next(b for b in blocks if b["plan"] == first["plan"] and b["id"] != first["id"])
+    other.update(start=first["start"], end=first["end"])
+
+
 @pytestmark_db
 @pytest.mark.parametrize(
     ("change", "message"),
@@ -400,6 +409,23 @@ def test_import_replace_gives_back_the_same_family_and_tokens(demo_display):
         (lambda d: d["members"][0].update(colour="red"), r"members\[0\]"),
         (lambda d: d["blocks"][0].update(plan=999999), "does not fit together|blocks"),
         (lambda d: d.update(plans="oops"), "should be a list"),
+        # What the admin refuses, the import refuses too, naming the row.
+        (lambda d: d["chores"][0].update(rrule="FREQ=SOMETIMES"), r"chores\[0\]: rrule"),
+        (lambda d: d["chores"][0].update(rrule="FREQ=DAILY;INTERVAL=0"), r"chores\[0\]: rrule"),
+        (lambda d: d["chores"][0].update(rrule="FREQ=DAILY;BYHOUR=1,2"), r"chores\[0\]: rrule"),
+        (lambda d: d["chores"][0].update(start_date="1026-01-01"), r"chores\[0\]: start_date"),
+        (lambda d: d["chores"][0].update(extra_dates=[1]), r"chores\[0\]: extra_dates"),
+        (lambda d: d["chores"][0].update(extra_dates="2026-12-01"), r"chores\[0\]: extra_dates"),
+        (lambda d: d["members"][0].update(icon="no-such-icon"), r"members\[0\]: icon"),
+        (lambda d: d["blocks"][0].update(icon="../../x"), r"blocks\[0\]: icon"),
+        (lambda d: d["displays"][0].update(token="a/b/c/d/e/f/g/h/i"), r"displays\[0\]: token"),
+        (lambda d: d["members"][0].update(name_ja="は\x00る"), r"members\[0\]\.name_ja: .*NUL"),
+        (lambda d: d["members"][0].update(id=2**63), r"members\[0\]\.id"),
+        (lambda d: d["blocks"][0].update(plan="1"), r"blocks\[0\]\.plan"),
+        (lambda d: d["blocks"][0].update(end=d["blocks"][0]["start"]), r"blocks\[0\]: end"),
+        (lambda d: d["displays"][0].update(night_end=None), r"displays\[0\]: night_end"),
+        (lambda d: d.update(chore_assignees=[]), r"chores\[\d+\] takes turns"),
+        (_overlap_two_blocks, r"blocks\[\d+\] overlaps blocks\[\d+\]"),
     ],
 )
 def test_import_refuses_a_broken_document_and_writes_nothing(demo_display, change, message):

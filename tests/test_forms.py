@@ -20,12 +20,12 @@ from schedule.forms import (
     PlanForm,
     Repeat,
     RepeatForm,
-    blocks_overlap,
     describe_repeat,
     repeat_from_rule,
     rule_from_repeat,
 )
 from schedule.models import Chore, Plan
+from schedule.validation import blocks_overlap
 
 MO, TU, WE, TH, FR, SA, SU = range(7)
 

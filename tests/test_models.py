@@ -10,7 +10,6 @@ from django.utils import translation
 from schedule.models import (
     Block,
     Chore,
-    ChoreAssignee,
     ChoreDone,
     Display,
     Member,
@@ -88,11 +87,25 @@ def test_chore_with_bad_extra_dates_is_refused():
 
 
 def test_rotation_with_no_assignees_is_refused():
-    chore = Chore.objects.create(title_en="Roomba", rrule="FREQ=DAILY", rotate=True)
-    assert "takes turns" in errors_of(chore)["rotate"][0]
-    kid = Member.objects.create(name_en="Haru")
-    ChoreAssignee.objects.create(chore=chore, member=kid)
-    chore.full_clean()
+    # A rule across rows (the chore and its assignees): see test_validation.py
+    # and the import and admin tests that apply it.
+    from schedule.validation import turns_have_people
+
+    assert not turns_have_people(rotate=True, assignees=0)
+    assert turns_have_people(rotate=True, assignees=1)
+    assert turns_have_people(rotate=False, assignees=0)
+
+
+def test_an_icon_that_is_not_bundled_is_refused():
+    member = Member(name_en="Haru", icon="../../etc/passwd")
+    assert "icon" in errors_of(member)
+    assert "icon" in errors_of(Block(title_en="Nap", start=time(13), end=time(14), icon="nope"))
+
+
+def test_a_display_token_must_be_url_safe_and_long():
+    for token in ("a/b/c/d/e/f/g/h/i", "short", "x" * 65, "tab\there-and-there-0"):
+        assert "token" in errors_of(Display(name="Wall", token=token))
+    Display(name="Wall", token="kept-across-upgrades").full_clean()
 
 
 def test_chore_without_any_title_is_refused():

@@ -10,8 +10,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from schedule import views, wall
-from schedule.models import Block, Chore, ChoreDone, Display, Member, Plan, Revision
+from schedule import wall
+from schedule.models import Block, Chore, ChoreDone, Display, Heartbeat, Member, Plan, Revision
 from tests.conftest import TOKYO
 
 MONDAY = date(2026, 11, 23)  # 勤労感謝の日: the day-off plan
@@ -466,10 +466,33 @@ def test_healthz_is_503_when_the_database_is_gone(client, db, monkeypatch):
         raise OperationalError("unable to open database file")
 
     with monkeypatch.context() as patch:
-        patch.setattr(views.connection, "cursor", unreachable)
+        patch.setattr(connection, "cursor", unreachable)
         response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "database unavailable"}
+    assert response.json()["status"] == "unavailable"
+    assert "unable to open database file" in response.json()["problems"]["read"]
+    assert response["Retry-After"] == "30"
+
+
+def test_healthz_writes_a_heartbeat_but_does_not_redraw_the_walls(client, db):
+    revision = Revision.current()
+    assert client.get("/healthz").status_code == 200
+    assert Heartbeat.objects.get(name="healthz").at is not None
+    assert Revision.current() == revision
+
+
+def test_healthz_is_503_when_the_data_dir_is_short_of_space(client, db, settings):
+    settings.HEALTH_MIN_FREE_MB = 10**12
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert "MB free" in response.json()["problems"]["disk"]
+
+
+def test_healthz_is_503_when_the_data_dir_takes_no_file(client, db, settings, tmp_path):
+    settings.DATA_DIR = tmp_path / "missing"
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert "not writable" in response.json()["problems"]["data_dir"]
 
 
 # Methods and bad input -----------------------------------------------------------------

@@ -1,0 +1,82 @@
+"""The family's rules that need more than one row to check.
+
+A single row's rules live on its model (`clean()` and field validators). These
+need several rows at once: two blocks of the same person at the same time,
+turns taken by nobody. The admin's inline formsets ask them about the rows a
+parent is submitting, and the import about every row of a file before
+anything is written, so both refuse the same things.
+
+Plain values in, plain answers out: no ORM and no request, so the callers
+decide how to word the refusal for their reader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import time
+
+MINUTES_A_DAY = 24 * 60
+
+
+@dataclass(frozen=True)
+class BlockSpan:
+    """A block as the overlap rule sees it; no members means the whole family."""
+
+    start: time
+    end: time
+    members: frozenset[int] = frozenset()
+
+
+def minute_spans(start: time, end: time) -> list[tuple[int, int]]:
+    """A block on the 24-hour clock; one running past midnight wraps to the morning."""
+    first = start.hour * 60 + start.minute
+    last = end.hour * 60 + end.minute
+    if last > first:
+        return [(first, last)]
+    return [(first, MINUTES_A_DAY), (0, last)]
+
+
+def blocks_overlap(a_start: time, a_end: time, b_start: time, b_end: time) -> bool:
+    return any(
+        a_first < b_last and b_first < a_last
+        for a_first, a_last in minute_spans(a_start, a_end)
+        for b_first, b_last in minute_spans(b_start, b_end)
+    )
+
+
+def shared_members(a: BlockSpan, b: BlockSpan) -> frozenset[int] | None:
+    """Who would be in both blocks: None if nobody, an empty set if the whole family.
+
+    A block with nobody chosen is the whole family's, so it shares everyone
+    with any other block; blocks of different people may overlap (the wall
+    shows them side by side).
+    """
+    if a.members and b.members:
+        return (a.members & b.members) or None
+    return a.members or b.members
+
+
+def overlaps(blocks: Sequence[BlockSpan]) -> list[tuple[int, int, frozenset[int]]]:
+    """(later, earlier, shared members) for each block that clashes with an earlier one.
+
+    Each block is reported once, against the first earlier block it clashes
+    with, so a parent sees one message per row to fix.
+    """
+    found = []
+    for index, block in enumerate(blocks):
+        for earlier_index, earlier in enumerate(blocks[:index]):
+            if block.start == block.end or earlier.start == earlier.end:
+                continue
+            if not blocks_overlap(block.start, block.end, earlier.start, earlier.end):
+                continue
+            shared = shared_members(block, earlier)
+            if shared is not None:
+                found.append((index, earlier_index, shared))
+                break
+    return found
+
+
+def turns_have_people(rotate: bool, assignees: int) -> bool:
+    """Taking turns needs somebody to take them."""
+    return not rotate or assignees > 0
