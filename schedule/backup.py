@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.migrations.loader import MigrationLoader
 
 SQLITE_SUFFIX = ".sqlite3"
@@ -59,10 +59,16 @@ def backup_dir() -> Path:
     return Path(settings.BACKUP_DIR)
 
 
+# A `.partial` file older than this was left by a backup that was killed
+# half-way (a younger one may belong to a backup running right now).
+STALE_PARTIAL_AGE = timedelta(minutes=10)
+
+
 def create(directory: Path | None = None, keep: int | None = None, label: str = "") -> Path:
     """Write a checked, timestamped copy of the database and prune old ones."""
     directory = directory or backup_dir()
     directory.mkdir(parents=True, exist_ok=True)
+    remove_stale_partials(directory)
     suffix = SQLITE_SUFFIX if uses_sqlite() else POSTGRES_SUFFIX
     target = _free_name(directory, label, suffix)
     partial = target.with_name(f".{target.name}.partial")
@@ -86,6 +92,17 @@ def create(directory: Path | None = None, keep: int | None = None, label: str = 
     if keep is not None:
         prune(directory, keep)
     return target
+
+
+def remove_stale_partials(directory: Path) -> list[Path]:
+    """Delete the hidden half-copies that a killed backup or restore left behind."""
+    removed = []
+    for path in directory.glob(".*.partial"):
+        with contextlib.suppress(OSError):
+            if not is_recent(path, STALE_PARTIAL_AGE):
+                path.unlink()
+                removed.append(path)
+    return removed
 
 
 def prune(directory: Path, keep: int) -> list[Path]:
@@ -142,20 +159,39 @@ def check_restorable(path: Path) -> Contents:
     return contents
 
 
-def restore(path: Path) -> tuple[Path, Contents]:
+@dataclass(frozen=True)
+class Restored:
+    """What restore() did: where the old database went, and whether it was whole."""
+
+    aside: Path
+    contents: Contents
+    damaged: bool = False
+
+
+def restore(path: Path) -> Restored:
     """Replace the database with the copy at `path`, after keeping the current one aside.
 
-    Returns where the current database was kept and what was restored. The
-    caller runs migrate afterwards, for a copy made by an older Hibi.
+    The current database is copied and checked like any backup. When it cannot
+    be (damaged, missing, not a database at all: the bad day restore exists
+    for), its SQLite files are kept aside as they are, `damaged-*.sqlite3`,
+    and the copy takes the file's place; a server still running on the old
+    file must then be restarted, which /healthz says. The caller runs migrate
+    afterwards, for a copy made by an older Hibi.
     """
     contents = check_restorable(path)
-    aside = create(backup_dir(), label="before-restore")
     if uses_sqlite():
+        try:
+            aside = create(backup_dir(), label="before-restore")
+        except (BackupError, sqlite3.Error, DatabaseError, OSError):
+            aside = keep_damaged_aside()
+            _sqlite_replace_file(path)
+            return Restored(aside, contents, damaged=True)
         _sqlite_restore(path)
-    else:
-        connection.close()
-        _pg_restore(path)
-    return aside, contents
+        return Restored(aside, contents)
+    aside = create(backup_dir(), label="before-restore")
+    connection.close()
+    _pg_restore(path)
+    return Restored(aside, contents)
 
 
 def refuse_unknown_migrations(contents: Contents) -> None:
@@ -257,6 +293,49 @@ def _check_sqlite(path: Path) -> Contents:
         except sqlite3.DatabaseError as exc:
             raise BackupError(f"{path.name} cannot be read as a database: {exc}") from None
     return Contents(migrations=migrations, counts=counts)
+
+
+def live_database() -> Path:
+    return Path(settings.DATABASES["default"]["NAME"])
+
+
+def keep_damaged_aside() -> Path:
+    """Copy the database's files byte for byte, unchecked, into the backups folder."""
+    connection.close()
+    live = live_database()
+    directory = backup_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    target = _free_name(directory, "damaged", SQLITE_SUFFIX)
+    for suffix in ("", "-wal", "-shm"):
+        source = live.with_name(live.name + suffix)
+        if source.exists():
+            shutil.copy2(source, target.with_name(target.name + suffix))
+    return target
+
+
+def _sqlite_replace_file(source: Path) -> None:
+    """Put a checked copy in place of the database file, side files and all.
+
+    Written next to the database first and renamed over it, so a crash leaves
+    either the old file or the whole copy. Used only when the old file cannot
+    be opened as a database, so nothing can be copied into it page by page.
+    """
+    connection.close()
+    live = live_database()
+    live.parent.mkdir(parents=True, exist_ok=True)
+    staged = live.with_name(f".{live.name}.restore.partial")
+    staged.unlink(missing_ok=True)
+    try:
+        with _sqlite(source) as copy, _sqlite(staged) as target:
+            copy.backup(target, pages=-1)
+            target.execute("PRAGMA journal_mode=DELETE")
+        _fsync(staged)
+        for suffix in ("-wal", "-shm"):
+            live.with_name(live.name + suffix).unlink(missing_ok=True)
+        os.replace(staged, live)
+        _fsync(live.parent)
+    finally:
+        staged.unlink(missing_ok=True)
 
 
 def _sqlite_restore(source: Path) -> None:

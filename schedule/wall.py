@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
+import logging
 import re
 import threading
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import IntegerField, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
@@ -44,6 +45,8 @@ from .icons import is_icon
 from .loading import load_household
 from .models import Chore, Display, Revision
 from .recurrence import RecurrenceError
+
+log = logging.getLogger(__name__)
 
 # From this time on the wall shows tomorrow's chores: the trash goes out
 # early in the morning, so the family gets it ready the evening before.
@@ -193,7 +196,13 @@ def note_seen(display: Display, request: HttpRequest, now: datetime | None = Non
     if last is not None and timedelta(0) <= now - last < Display.HEARTBEAT_EVERY:
         return False
     agent = request.headers.get("User-Agent", "")[:300]
-    Display.objects.filter(pk=display.pk).update(last_seen_at=now, last_user_agent=agent)
+    try:
+        Display.objects.filter(pk=display.pk).update(last_seen_at=now, last_user_agent=agent)
+    except DatabaseError as exc:
+        # Best effort: a held write lock or a full disk must not cost the
+        # tablet its answer, which needs only reads.
+        log.warning("Display %s: could not note that it was seen: %s", display.pk, exc)
+        return False
     display.last_seen_at, display.last_user_agent = now, agent
     return True
 

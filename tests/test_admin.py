@@ -10,9 +10,11 @@ import segno
 import time_machine
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth.models import User
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
+from schedule import admin as admin_module
 from schedule import planner
 from schedule.loading import load_household
 from schedule.models import (
@@ -900,3 +902,73 @@ def test_admin_needs_a_login():
     response = Client().get(reverse("admin:schedule_plan_changelist"))
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+# --- Two parents at once ---------------------------------------------------------------
+
+
+def test_a_form_older_than_the_chore_is_refused_and_the_newer_change_kept(ja, en):
+    url_add = reverse("admin:schedule_chore_add")
+    assert ja.post(url_add, chore_post(title_ja="プール")).status_code == 302
+    chore = Chore.objects.get(title_ja="プール")
+    url = reverse("admin:schedule_chore_change", args=[chore.pk])
+    # Both parents open the chore; the first saves a change.
+    loaded = ja.get(url).context["adminform"].form["loaded_version"].value()
+    assert en.get(url).status_code == 200
+    saved = en.post(url, chore_post(title_ja="プール", time="16:00", loaded_version=loaded))
+    assert saved.status_code == 302
+    # The second parent's form still carries the version it was opened with.
+    stale = ja.post(url, chore_post(title_ja="プールに行く", loaded_version=loaded))
+    assert "ほかの人がこれを保存しました" in errors_on(stale)
+    chore.refresh_from_db()
+    assert (chore.title_ja, chore.time) == ("プール", time(16, 0))
+    # Opened again, the form carries the new version and saves.
+    fresh = ja.get(url).context["adminform"].form["loaded_version"].value()
+    assert fresh != loaded
+    assert (
+        ja.post(url, chore_post(title_ja="プールに行く", loaded_version=fresh)).status_code == 302
+    )
+
+
+def test_a_plan_form_older_than_a_block_edit_is_refused(ja, demo_display):
+    plan = weekday_plan()
+    url = reverse("admin:schedule_plan_change", args=[plan.pk])
+    loaded = ja.get(url).context["adminform"].form["loaded_version"].value()
+    first = ja.post(
+        url, plan_post([block_row("06:30", "07:00", "おはよう")], loaded_version=loaded)
+    )
+    assert first.status_code == 302
+    second = ja.post(url, plan_post([block_row("06:00", "07:00", "あさ")], loaded_version=loaded))
+    assert "ほかの人がこれを保存しました" in errors_on(second)
+    assert plan.blocks.filter(title_ja="おはよう").exists()
+    assert not plan.blocks.filter(title_ja="あさ").exists()
+
+
+# --- When something goes wrong ----------------------------------------------------------
+
+
+def test_an_unexpected_error_is_a_friendly_page_in_both_languages(ja, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(admin_module.PlanAdmin, "get_queryset", broken)
+    ja.raise_request_exception = False
+    response = ja.get(reverse("admin:schedule_plan_changelist"))
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert 'lang="ja"' in page and 'lang="en"' in page
+    assert page.index("うまくいきませんでした") < page.index("Something went wrong")
+    assert "a bug" not in page  # the log has the traceback, not the page
+
+
+def test_a_database_error_is_a_503_page_that_says_to_wait(en, monkeypatch):
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(admin_module.PlanAdmin, "get_queryset", locked)
+    en.raise_request_exception = False
+    response = en.get(reverse("admin:schedule_plan_changelist"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    page = response.content.decode()
+    assert page.index("Hibi cannot reach its data right now") < page.index("データを読み書き")

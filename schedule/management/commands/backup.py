@@ -5,17 +5,19 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import DatabaseError
 
 from schedule import backup
+from schedule.management.base import FamilyDataCommand
 
 
-class Command(BaseCommand):
+class Command(FamilyDataCommand):
     help = (
         "Copy the database consistently while Hibi runs, check the copy, "
         "and keep only the newest BACKUP_KEEP copies."
     )
+    failure_prefix = "Not backed up"
 
     def add_arguments(self, parser):
         parser.add_argument(

@@ -3,14 +3,16 @@
 import os
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import DatabaseError
 
 from schedule import portable
+from schedule.management.base import FamilyDataCommand
 
 
-class Command(BaseCommand):
+class Command(FamilyDataCommand):
     help = "Export members, plans, blocks, chores, notes and displays as portable JSON."
+    failure_prefix = "Not exported"
 
     def add_arguments(self, parser):
         parser.add_argument("--output", "-o", type=Path, help="File to write (default: stdout).")
@@ -24,6 +26,9 @@ class Command(BaseCommand):
             self.stdout.write(text, ending="")
             return
         partial = output.with_name(f".{output.name}.partial")
-        partial.write_text(text, encoding="utf-8")
-        os.replace(partial, output)
+        try:
+            partial.write_text(text, encoding="utf-8")
+            os.replace(partial, output)
+        finally:
+            partial.unlink(missing_ok=True)
         self.stderr.write(f"Exported to {output}")

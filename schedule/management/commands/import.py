@@ -4,16 +4,18 @@ import json
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from schedule import backup, portable
+from schedule.management.base import FamilyDataCommand
 
 
-class Command(BaseCommand):
+class Command(FamilyDataCommand):
     help = (
         "Import an export into an empty database, or replace the family on purpose with "
         "--replace (the current database is backed up first)."
     )
+    failure_prefix = "Not imported"
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="The export to read; - reads stdin.")

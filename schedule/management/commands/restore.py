@@ -4,18 +4,24 @@ import sqlite3
 from pathlib import Path
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import DatabaseError
 
 from schedule import backup
+from schedule.management.base import FamilyDataCommand
 from schedule.models import Revision
 
 
-class Command(BaseCommand):
+class Command(FamilyDataCommand):
     help = (
         "Replace the database with a backup made by `manage.py backup`. The file is checked "
-        "first; the current database is copied into the backups folder before anything changes."
+        "first; the current database is copied into the backups folder before anything changes "
+        "(kept as it is, unchecked, when it is damaged)."
     )
+    failure_prefix = "Not restored"
+    # Restore is for the day the database is damaged or gone: nothing may need
+    # to open it before the command has had its chance to replace it.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path, help="The backup file to put back.")
@@ -36,12 +42,21 @@ class Command(BaseCommand):
                 answer = ""
             if answer.strip().lower() != "yes":
                 raise CommandError("Not restored: not confirmed (--no-input skips the question).")
-        before = Revision.current()
         try:
-            aside, _ = backup.restore(file)
+            before = Revision.current()
+        except DatabaseError:
+            before = 0  # the database being replaced cannot be read
+        try:
+            restored = backup.restore(file)
         except (backup.BackupError, OSError, sqlite3.Error, DatabaseError) as exc:
             raise CommandError(f"Not restored: {exc}") from None
-        self.stdout.write(f"The database as it was is kept in {aside}")
+        if restored.damaged:
+            self.stdout.write(
+                f"The database could not be read; its files are kept as they were in "
+                f"{restored.aside}. Restart Hibi after this, so it opens the restored file."
+            )
+        else:
+            self.stdout.write(f"The database as it was is kept in {restored.aside}")
         # A copy from an older Hibi is brought up to date; a current one is left as it is.
         call_command("migrate", interactive=False, verbosity=0)
         # Every wall must redraw, even one showing a revision number the copy also has.
