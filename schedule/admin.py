@@ -31,7 +31,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import forms, icons, planner, recurrence
+from . import forms, icons, planner, recurrence, repeat
 from .loading import load_household
 from .models import (
     WEEKDAY_NAMES,
@@ -252,10 +252,10 @@ class PlanAdmin(VersionedAdmin):
 
     @admin.display(description=_("applies on"))
     def days(self, plan: Plan) -> str:
-        parts = [str(forms.SHORT_WEEKDAY_NAMES[day]) for day in plan.weekday_list]
+        parts = [str(repeat.SHORT_WEEKDAY_NAMES[day]) for day in plan.weekday_list]
         if plan.on_holidays:
             parts.append(str(_("public holidays")))
-        return forms.list_separator().join(parts) or "—"
+        return repeat.list_separator().join(parts) or "—"
 
     @admin.display(description=_("number of blocks"), ordering="block_total")
     def block_count(self, plan: Plan) -> int:
@@ -447,7 +447,7 @@ class ChoreAdmin(VersionedAdmin):
 
     @admin.display(description=_("repeats"))
     def when(self, chore: Chore) -> str:
-        return forms.describe_repeat(chore.rrule)
+        return repeat.describe_repeat(chore.rrule)
 
     @admin.display(description=_("next"))
     def next_date(self, chore: Chore) -> str:
@@ -457,7 +457,7 @@ class ChoreAdmin(VersionedAdmin):
             return "—"
         if not days:
             return "—"
-        return f"{days[0]:%m/%d} ({forms.SHORT_WEEKDAY_NAMES[days[0].weekday()]})"
+        return f"{days[0]:%m/%d} ({repeat.SHORT_WEEKDAY_NAMES[days[0].weekday()]})"
 
     @admin.display(description=_("next dates"))
     def next_dates(self, chore: Chore | None) -> str:

@@ -1,182 +1,48 @@
 """The admin's forms: friendly fields in, the models' stored shapes out.
 
 A parent ticks weekdays and the plan stores a bitmask; a parent says "on the
-2nd and 4th Wednesday" and the chore stores ``FREQ=MONTHLY;BYDAY=2WE,4WE``.
-`repeat_from_rule()` and `rule_from_repeat()` translate between the two, and
-a stored rule the friendly fields cannot say falls back to the raw RRULE
-field instead of being lost. The checks that need more than one row (blocks
-that overlap, a plan for no day, turns without anyone) live in the inline
-formsets, which see every submitted row before anything is saved.
+2nd and 4th Wednesday" and the chore stores ``FREQ=MONTHLY;BYDAY=2WE,4WE``
+(the translation is `repeat.py`'s). The checks that need more than one row
+(blocks that overlap, turns without anyone) are `validation.py`'s, asked by
+the inline formsets, which see every submitted row before anything is saved;
+a plan for no day is refused here, since a plan's copy may be saved for none.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext_lazy
 
 from . import icons, recurrence, validation
 from .models import Block, Chore, Display, Member, Note, Plan, PlanOverride, pick_language
-
-WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-SHORT_WEEKDAY_NAMES = (
-    pgettext_lazy("short weekday", "Mon"),
-    pgettext_lazy("short weekday", "Tue"),
-    pgettext_lazy("short weekday", "Wed"),
-    pgettext_lazy("short weekday", "Thu"),
-    pgettext_lazy("short weekday", "Fri"),
-    pgettext_lazy("short weekday", "Sat"),
-    pgettext_lazy("short weekday", "Sun"),
+from .repeat import (
+    MONTH_WEEKS,
+    SHORT_WEEKDAY_NAMES,
+    WEEK_INTERVALS,
+    Mode,
+    Repeat,
+    Unit,
+    list_separator,
+    repeat_from_rule,
+    rule_from_repeat,
 )
-WEEKDAY_CHOICES = list(enumerate(SHORT_WEEKDAY_NAMES))
 
-WEEKLY = "weekly"
-MONTHLY = "monthly"
-INTERVAL = "interval"
-DATES = "dates"
-RAW = "raw"
-REPEAT_MODES = [
-    (WEEKLY, _("Every week on certain days")),
-    (MONTHLY, _("On certain weeks of the month (such as the 2nd and 4th Wednesday)")),
-    (INTERVAL, _("Every few days or weeks from the start date")),
-    (DATES, _("Only on the dates I list")),
-    (RAW, _("Advanced: a repeat rule (RRULE)")),
-]
+WEEKDAY_CHOICES = list(enumerate(SHORT_WEEKDAY_NAMES))
 # Which friendly fields each mode uses; the admin's script hides the others.
 MODE_FIELDS = {
-    WEEKLY: ["weekdays", "week_interval"],
-    MONTHLY: ["month_weeks", "month_weekdays"],
-    INTERVAL: ["interval", "interval_unit"],
-    DATES: [],
-    RAW: ["rrule"],
+    Mode.WEEKLY: ["weekdays", "week_interval"],
+    Mode.MONTHLY: ["month_weeks", "month_weekdays"],
+    Mode.INTERVAL: ["interval", "interval_unit"],
+    Mode.DATES: [],
+    Mode.RAW: ["rrule"],
 }
-
 REPEAT_FIELDS = ["repeat_mode", *(name for names in MODE_FIELDS.values() for name in names)]
-
-WEEK_INTERVALS = [
-    (1, _("every week")),
-    (2, _("every other week")),
-    (3, _("every third week")),
-    (4, _("every fourth week")),
-]
-LAST = -1
-MONTH_WEEKS = [
-    (1, _("1st")),
-    (2, _("2nd")),
-    (3, _("3rd")),
-    (4, _("4th")),
-    (5, _("5th")),
-    (LAST, _("last")),
-]
-DAYS = "days"
-WEEKS = "weeks"
-INTERVAL_UNITS = [(DAYS, _("days")), (WEEKS, _("weeks"))]
-
 MAX_LISTED_DATES = 366
-
-
-# --- Repeat rules <-> friendly fields ------------------------------------------
-
-
-@dataclass(frozen=True)
-class Repeat:
-    """What the friendly fields say, before it becomes an RRULE."""
-
-    mode: str
-    weekdays: tuple[int, ...] = ()  # 0 = Monday; weekly and monthly modes
-    week_interval: int = 1
-    month_weeks: tuple[int, ...] = ()  # 1..5, or LAST
-    interval: int = 1
-    unit: str = DAYS
-    raw: str = ""
-
-
-def _month_week_order(week: int) -> int:
-    return 6 if week == LAST else week
-
-
-def rule_from_repeat(repeat: Repeat) -> str:
-    """The RRULE body the friendly fields describe, in one canonical spelling."""
-    days = [WEEKDAY_CODES[day] for day in sorted(set(repeat.weekdays))]
-    if repeat.mode == WEEKLY:
-        interval = f";INTERVAL={repeat.week_interval}" if repeat.week_interval > 1 else ""
-        return f"FREQ=WEEKLY{interval};BYDAY={','.join(days)}"
-    if repeat.mode == MONTHLY:
-        weeks = sorted(set(repeat.month_weeks), key=_month_week_order)
-        return "FREQ=MONTHLY;BYDAY=" + ",".join(f"{week}{day}" for week in weeks for day in days)
-    if repeat.mode == INTERVAL:
-        freq = "DAILY" if repeat.unit == DAYS else "WEEKLY"
-        return f"FREQ={freq}" + (f";INTERVAL={repeat.interval}" if repeat.interval > 1 else "")
-    if repeat.mode == DATES:
-        return ""
-    return repeat.raw.strip()
-
-
-def _rule_parts(rule: str) -> dict[str, str] | None:
-    body = rule.strip().upper()
-    if body.startswith("RRULE:"):
-        body = body[len("RRULE:") :]
-    parts: dict[str, str] = {}
-    for part in body.split(";"):
-        name, equals, value = part.partition("=")
-        if not equals or name in parts:
-            return None
-        parts[name] = value
-    return parts
-
-
-_NUMBERED_DAY = re.compile(r"^([+-]?\d)(MO|TU|WE|TH|FR|SA|SU)$")
-
-
-def repeat_from_rule(rule: str) -> Repeat:
-    """The friendly fields for a stored rule; RAW when they cannot say it exactly."""
-    if not rule.strip():
-        return Repeat(DATES)
-    raw = Repeat(RAW, raw=rule.strip())
-    parts = _rule_parts(rule)
-    if parts is None or not set(parts) <= {"FREQ", "INTERVAL", "BYDAY"}:
-        return raw
-    interval_text = parts.get("INTERVAL", "1")
-    if not interval_text.isdigit() or int(interval_text) < 1:
-        return raw
-    interval = int(interval_text)
-    freq = parts.get("FREQ")
-    byday = [day for day in parts.get("BYDAY", "").split(",") if day] if "BYDAY" in parts else []
-    if "BYDAY" in parts and not byday:
-        return raw
-
-    if freq in ("DAILY", "WEEKLY") and not byday:
-        return Repeat(INTERVAL, interval=interval, unit=DAYS if freq == "DAILY" else WEEKS)
-    if freq == "WEEKLY" and all(day in WEEKDAY_CODES for day in byday):
-        if interval > len(WEEK_INTERVALS):
-            return raw
-        weekdays = tuple(sorted({WEEKDAY_CODES.index(day) for day in byday}))
-        return Repeat(WEEKLY, weekdays=weekdays, week_interval=interval)
-    if freq == "MONTHLY" and interval == 1:
-        pairs = set()
-        for day in byday:
-            match = _NUMBERED_DAY.match(day)
-            if not match or int(match[1]) not in (1, 2, 3, 4, 5, LAST):
-                return raw
-            pairs.add((int(match[1]), WEEKDAY_CODES.index(match[2])))
-        weeks = {week for week, _day in pairs}
-        weekdays = {day for _week, day in pairs}
-        # "2nd and 4th Monday and Thursday" is every week with every day; a
-        # rule that picks pairs unevenly (1st Monday, 3rd Friday) is not.
-        if len(pairs) != len(weeks) * len(weekdays):
-            return raw
-        return Repeat(
-            MONTHLY,
-            weekdays=tuple(sorted(weekdays)),
-            month_weeks=tuple(sorted(weeks, key=_month_week_order)),
-        )
-    return raw
 
 
 # --- Small fields and widgets ------------------------------------------------------
@@ -455,11 +321,6 @@ class BlockFormSet(forms.BaseInlineFormSet):
             )
 
 
-def list_separator() -> str:
-    """How names and days are joined in a line: ", " in English, "・" in Japanese."""
-    return str(pgettext_lazy("list separator", ", "))
-
-
 def _who(people: frozenset[int], members) -> str:
     if not people:
         return str(_("the whole family"))
@@ -505,8 +366,8 @@ class RepeatForm(forms.Form):
 
     repeat_mode = forms.ChoiceField(
         label=_("repeats"),
-        choices=REPEAT_MODES,
-        initial=WEEKLY,
+        choices=Mode.choices,
+        initial=Mode.WEEKLY,
         widget=forms.RadioSelect(attrs={"class": "hibi-repeat-mode"}),
     )
     weekdays = forms.TypedMultipleChoiceField(
@@ -538,7 +399,7 @@ class RepeatForm(forms.Form):
         widget=forms.NumberInput(attrs={"size": 4, "class": "hibi-narrow"}),
     )
     interval_unit = forms.ChoiceField(
-        label=_("unit"), choices=INTERVAL_UNITS, initial=DAYS, required=False
+        label=_("unit"), choices=Unit.choices, initial=Unit.DAYS, required=False
     )
     start_date = forms.DateField(
         label=_("starting"),
@@ -567,11 +428,11 @@ class RepeatForm(forms.Form):
         repeat = repeat_from_rule(rule)
         return {
             "repeat_mode": repeat.mode,
-            "weekdays": list(repeat.weekdays) if repeat.mode == WEEKLY else [],
+            "weekdays": list(repeat.weekdays) if repeat.mode == Mode.WEEKLY else [],
             "week_interval": repeat.week_interval,
             "month_weeks": list(repeat.month_weeks),
-            "month_weekdays": list(repeat.weekdays) if repeat.mode == MONTHLY else [],
-            "interval": repeat.interval if repeat.mode == INTERVAL else 2,
+            "month_weekdays": list(repeat.weekdays) if repeat.mode == Mode.MONTHLY else [],
+            "interval": repeat.interval if repeat.mode == Mode.INTERVAL else 2,
             "interval_unit": repeat.unit,
             "rrule": rule,
         }
@@ -579,43 +440,51 @@ class RepeatForm(forms.Form):
     def repeat(self) -> Repeat:
         data = self.cleaned_data
         mode = data.get("repeat_mode")
-        if mode == WEEKLY:
+        if mode == Mode.WEEKLY:
             return Repeat(
-                WEEKLY,
+                Mode.WEEKLY,
                 weekdays=tuple(data.get("weekdays") or ()),
                 week_interval=data.get("week_interval") or 1,
             )
-        if mode == MONTHLY:
+        if mode == Mode.MONTHLY:
             return Repeat(
-                MONTHLY,
+                Mode.MONTHLY,
                 weekdays=tuple(data.get("month_weekdays") or ()),
                 month_weeks=tuple(data.get("month_weeks") or ()),
             )
-        if mode == INTERVAL:
+        if mode == Mode.INTERVAL:
             return Repeat(
-                INTERVAL, interval=data.get("interval") or 1, unit=data.get("interval_unit") or DAYS
+                Mode.INTERVAL,
+                interval=data.get("interval") or 1,
+                unit=data.get("interval_unit") or Unit.DAYS,
             )
-        if mode == DATES:
-            return Repeat(DATES)
-        return Repeat(RAW, raw=data.get("rrule") or "")
+        if mode == Mode.DATES:
+            return Repeat(Mode.DATES)
+        return Repeat(Mode.RAW, raw=data.get("rrule") or "")
 
     def clean(self):
         data = super().clean()
         mode = data.get("repeat_mode")
-        if mode == WEEKLY and not data.get("weekdays"):
+        if mode == Mode.WEEKLY and not data.get("weekdays"):
             self.add_error("weekdays", _("Tick at least one day of the week."))
-        elif mode == MONTHLY:
+        elif mode == Mode.MONTHLY:
             if not data.get("month_weeks"):
                 self.add_error("month_weeks", _("Tick at least one week of the month."))
             if not data.get("month_weekdays"):
                 self.add_error("month_weekdays", _("Tick the day of the week."))
-        elif mode == INTERVAL and not data.get("interval"):
+        elif mode == Mode.INTERVAL and not data.get("interval"):
             self.add_error("interval", _("Say how many days or weeks apart."))
-        elif mode == DATES and not data.get("extra_dates") and "extra_dates" not in self.errors:
+        elif (
+            mode == Mode.DATES and not data.get("extra_dates") and "extra_dates" not in self.errors
+        ):
             self.add_error(
                 "extra_dates", _("List at least one date, or choose another way to repeat.")
             )
-        elif mode == RAW and not (data.get("rrule") or "").strip() and "rrule" not in self.errors:
+        elif (
+            mode == Mode.RAW
+            and not (data.get("rrule") or "").strip()
+            and "rrule" not in self.errors
+        ):
             self.add_error("rrule", _("Write a repeat rule, or choose another way to repeat."))
         if mode and not any(name in self.errors for name in REPEAT_FIELDS):
             data["rrule"] = rule_from_repeat(self.repeat())
@@ -678,7 +547,7 @@ class ChoreForm(RepeatForm, VersionedForm):
         if hasattr(errors, "error_dict"):
             kept = {}
             for field, messages in errors.error_dict.items():
-                if field == "rrule" and self.cleaned_data.get("repeat_mode") != RAW:
+                if field == "rrule" and self.cleaned_data.get("repeat_mode") != Mode.RAW:
                     field = "repeat_mode"
                 if messages:
                     kept.setdefault(field, []).extend(messages)
@@ -786,26 +655,3 @@ class WallPreviewForm(forms.Form):
         return (
             f"{data['display'].get_absolute_url()}?at={data['date']:%Y-%m-%d}T{data['time']:%H:%M}"
         )
-
-
-def describe_repeat(rule: str) -> str:
-    """A one-line summary of a stored rule for lists: "every week: Mon, Thu"."""
-    repeat = repeat_from_rule(rule)
-    separator = list_separator()
-    days = separator.join(str(SHORT_WEEKDAY_NAMES[day]) for day in repeat.weekdays)
-    if repeat.mode == WEEKLY:
-        return f"{dict(WEEK_INTERVALS)[repeat.week_interval]}: {days}"
-    if repeat.mode == MONTHLY:
-        weeks = separator.join(str(dict(MONTH_WEEKS)[week]) for week in repeat.month_weeks)
-        return str(_("monthly, %(weeks)s %(days)s") % {"weeks": weeks, "days": days})
-    if repeat.mode == INTERVAL:
-        if repeat.interval == 1:
-            return str(_("every day") if repeat.unit == DAYS else _("every week"))
-        if repeat.unit == DAYS:
-            text = ngettext("every %(count)d day", "every %(count)d days", repeat.interval)
-        else:
-            text = ngettext("every %(count)d week", "every %(count)d weeks", repeat.interval)
-        return text % {"count": repeat.interval}
-    if repeat.mode == DATES:
-        return str(_("on the listed dates"))
-    return repeat.raw

@@ -126,6 +126,21 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time())
 
 
+def rule_parts(text: str) -> dict[str, str] | None:
+    """``FREQ=WEEKLY;BYDAY=MO`` as {"FREQ": "WEEKLY", "BYDAY": "MO"}, upper-cased;
+    None if a part has no "=" or a name comes twice."""
+    body = text.strip().upper()
+    if body.startswith("RRULE:"):
+        body = body[len("RRULE:") :]
+    parts: dict[str, str] = {}
+    for part in filter(None, body.split(";")):
+        name, equals, value = part.partition("=")
+        if not equals or name in parts:
+            return None
+        parts[name] = value
+    return parts
+
+
 def check_day(day: date, what: str = "A date") -> date:
     """`day`, if it lies in the years a chore can have; RecurrenceError otherwise."""
     if not FIRST_DAY <= day <= LAST_DAY:
@@ -154,9 +169,9 @@ def parse_rule(text: str, start: date) -> rrule.rrule:
     body = text.strip()
     if body.upper().startswith("RRULE:"):
         body = body[len("RRULE:") :]
-    parts = dict(
-        part.split("=", 1) if "=" in part else (part, "") for part in body.upper().split(";")
-    )
+    parts = rule_parts(body)
+    if parts is None:
+        raise RecurrenceError("Write the rule as NAME=VALUE parts separated by ';', each once.")
     if "DTSTART" in parts:
         raise RecurrenceError("Put the start date in its own field, not in the rule.")
     if parts.get("FREQ") not in ALLOWED_FREQUENCIES:
