@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import io
 from datetime import date, time, timedelta
-from zoneinfo import ZoneInfo
 
 import segno
 from django.conf import settings
@@ -27,12 +26,11 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from . import forms, icons, planner, recurrence, repeat
-from .loading import load_household
+from . import forms, household, icons, loading, planner, recurrence, repeat, services
 from .models import (
     WEEKDAY_NAMES,
     Block,
@@ -48,14 +46,6 @@ from .models import (
 
 NEXT_DATES_SHOWN = 8
 UNCOLOURED = ("#7d8794", "#9aa3ae")
-
-
-def active_language() -> str:
-    return (get_language() or settings.LANGUAGE_CODE)[:2]
-
-
-def household_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
 
 
 def text_colour_on(background: str) -> str:
@@ -84,37 +74,18 @@ def plan_timeline(plan: Plan, lang: str) -> dict:
     The plan is asked to apply every day, so a block that runs past midnight
     shows both as the evening it starts and as the morning it ends.
     """
-    tz = household_zone()
-    day = timezone.localdate()
-    blocks = [
-        planner.BlockData(
-            id=block.pk,
-            start=block.start,
-            end=block.end,
-            title_ja=block.title_ja,
-            title_en=block.title_en,
-            icon=block.icon,
-            colour=block.colour,
-            member_ids=tuple(sorted(member.pk for member in block.members.all())),
-        )
-        for block in plan.blocks.prefetch_related("members")
-    ]
-    every_day = planner.PlanData(
-        id=plan.pk, name_ja=plan.name_ja, name_en=plan.name_en,
-        weekdays=frozenset(range(7)), on_holidays=True, blocks=tuple(blocks),
-    )  # fmt: skip
-    members = tuple(
-        planner.MemberData(id=m.pk, name_ja=m.name_ja, name_en=m.name_en, colour=m.colour)
-        for m in Member.objects.all()
-    )
-    household = planner.Household(
+    tz = household.zone()
+    day = household.today()
+    (loaded,) = loading.load_plans(Plan.objects.filter(pk=plan.pk))
+    every_day = dataclasses.replace(loaded, weekdays=frozenset(range(7)), on_holidays=True)
+    family = planner.Household(
         tz=tz,
         calendar=recurrence.holiday_calendar(settings.HOLIDAY_COUNTRY),
         plans=(every_day,),
-        members=members,
+        members=loading.load_members(),
     )
     midnight = planner.at(day, time(0), tz)
-    view = planner.day_view(household, day, midnight)
+    view = planner.day_view(family, day, midnight)
     length = (planner.at(day + timedelta(days=1), time(0), tz) - midnight).total_seconds() / 60
     width = 100 / max(view.lane_count, 1)
     bars = []
@@ -168,46 +139,6 @@ def bar_background(colours: list[str]) -> str:
 def _percent(value: float) -> str:
     # Formatted here: the template would localise a float's decimal separator.
     return f"{value:.3f}"
-
-
-def next_day_in_force(plan: Plan, today: date, horizon: int = 60) -> date:
-    """The first day from `today` on which the wall would show `plan`."""
-    household = load_household(today, household_zone())
-    household = dataclasses.replace(
-        household,
-        overrides=dict(
-            PlanOverride.objects.filter(
-                date__range=(today, today + timedelta(days=horizon))
-            ).values_list("date", "plan_id")
-        ),
-    )
-    for offset in range(horizon + 1):
-        day = today + timedelta(days=offset)
-        in_force = planner.plan_for(household, day)
-        if in_force is not None and in_force.id == plan.pk:
-            return day
-    return today
-
-
-def copy_plan(plan: Plan) -> Plan:
-    """A copy of `plan` and its blocks that applies to no day until a parent says so."""
-    copy = Plan.objects.create(
-        name_ja=f"{plan.name_ja}（コピー）"[:60] if plan.name_ja else "",
-        name_en=f"{plan.name_en} (copy)"[:60] if plan.name_en else "",
-        weekdays=0,
-        on_holidays=False,
-        valid_from=plan.valid_from,
-        valid_until=plan.valid_until,
-        priority=plan.priority,
-    )
-    for block in plan.blocks.prefetch_related("members"):
-        members = list(block.members.all())
-        block.pk = None
-        block._state.adding = True
-        block.plan = copy
-        block.save()
-        block.members.set(members)
-    return copy
 
 
 class BlockInline(admin.TabularInline):
@@ -264,7 +195,7 @@ class PlanAdmin(VersionedAdmin):
     @admin.display(description=_("day at a glance"))
     def timeline(self, plan: Plan) -> str:
         return render_to_string(
-            "admin/schedule/plan/timeline.html", plan_timeline(plan, active_language())
+            "admin/schedule/plan/timeline.html", plan_timeline(plan, household.language())
         )
 
     @admin.action(description=_("Duplicate the selected plans"), permissions=["add"])
@@ -272,7 +203,7 @@ class PlanAdmin(VersionedAdmin):
         with transaction.atomic():
             copies = []
             for plan in queryset:
-                copy = copy_plan(plan)
+                copy = services.copy_plan(plan)
                 self.log_addition(request, copy, str(_("Copied from “%(plan)s”.") % {"plan": plan}))
                 copies.append(copy)
         if len(copies) == 1:
@@ -371,30 +302,24 @@ def _wall_preview(request, plan: Plan):
 def upcoming_rows(rule: recurrence.Recurrence, today: date, lang: str) -> list[dict]:
     """The next due days with their weekday and any public holiday around them."""
     calendar = recurrence.holiday_calendar(settings.HOLIDAY_COUNTRY)
-    unmoved = dataclasses.replace(rule, holiday_policy=recurrence.KEEP)
-    rows = []
-    for day in rule.next_occurrences(today, NEXT_DATES_SHOWN):
-        moved_from = day - timedelta(days=1)
-        rows.append(
-            {
-                "date": day,
-                "weekday": WEEKDAY_NAMES[day.weekday()],
-                "holiday": calendar.name(day, lang) or "",
-                "moved": rule.holiday_policy == recurrence.NEXT_DAY
-                and not unmoved.is_due_on(day)
-                and calendar.is_holiday(moved_from),
-                "who": "",
-            }
-        )
-    return rows
+    return [
+        {
+            "date": day,
+            "weekday": WEEKDAY_NAMES[day.weekday()],
+            "holiday": calendar.name(day, lang) or "",
+            "moved": rule.moved_off_a_holiday(day),
+            "who": "",
+        }
+        for day in rule.next_occurrences(today, NEXT_DATES_SHOWN)
+    ]
 
 
 def chore_upcoming(chore: Chore, today: date, lang: str) -> list[dict]:
     """`upcoming_rows` for a saved chore, with whose turn it is, as the wall will show."""
     rows = upcoming_rows(chore.recurrence(), today, lang)
-    household = load_household(today, household_zone())
+    family = loading.load_household(today, household.zone())
     for row in rows:
-        for view in planner.chores_on(household, row["date"]):
+        for view in planner.chores_on(family, row["date"]):
             if view.chore.id == chore.pk:
                 row["who"] = ", ".join(member.name(lang) for member in view.assignees)
     return rows
@@ -464,7 +389,7 @@ class ChoreAdmin(VersionedAdmin):
         rows, problem = [], ""
         if chore is not None and chore.pk is not None:
             try:
-                rows = chore_upcoming(chore, timezone.localdate(), active_language())
+                rows = chore_upcoming(chore, timezone.localdate(), household.language())
             except (recurrence.RecurrenceError, ValueError):
                 problem = _("The saved repeat rule does not work; fix it above.")
         return render_to_string(
@@ -503,7 +428,7 @@ def _next_dates_fragment(request):
         problem = _("Fill in the days to see the next dates.")
     else:
         try:
-            rows = upcoming_rows(rule, timezone.localdate(), active_language())
+            rows = upcoming_rows(rule, timezone.localdate(), household.language())
         except recurrence.RecurrenceError:
             problem = _("This repeat rule cannot be read.")
         if not rows and not problem:
@@ -694,3 +619,11 @@ def locked_out(request, original_response=None, credentials=None) -> HttpRespons
         {"minutes": minutes, "title": _("Signing in is paused")},
         status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429),
     )
+
+
+def next_day_in_force(plan: Plan, today: date, horizon: int = 60) -> date:
+    """The first day from `today` on which the wall would show `plan` (else today)."""
+    family = loading.load_household(
+        today, household.zone(), through=today + timedelta(days=horizon)
+    )
+    return planner.next_day_in_force(family, plan.pk, today, horizon) or today

@@ -18,8 +18,8 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from . import icons, recurrence, validation
-from .models import Block, Chore, Display, Member, Note, Plan, PlanOverride, pick_language
+from . import household, icons, recurrence, validation
+from .models import Block, Chore, Display, Member, Note, Plan, PlanOverride
 from .repeat import (
     MONTH_WEEKS,
     SHORT_WEEKDAY_NAMES,
@@ -297,7 +297,7 @@ class BlockFormSet(forms.BaseInlineFormSet):
                 continue
             members = data.get("members") or ()
             span = validation.BlockSpan(start, end, frozenset(member.pk for member in members))
-            title = pick_language(data.get("title_ja", ""), data.get("title_en", ""))
+            title = household.pick(data.get("title_ja", ""), data.get("title_en", ""))
             rows.append((form, span, title, members))
         for index, earlier, shared in validation.overlaps([row[1] for row in rows]):
             form, span, title, members = rows[index]

@@ -16,10 +16,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import icons, recurrence
+from . import household, icons, recurrence
 
 COLOUR_VALIDATOR = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("Enter a colour such as #3366cc."), code="colour"
@@ -62,13 +61,6 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def pick_language(ja: str, en: str, lang: str | None = None) -> str:
-    """The text in `lang` (default: the active language), else the other one."""
-    lang = (lang or get_language() or settings.LANGUAGE_CODE)[:2]
-    first, second = (en, ja) if lang == "en" else (ja, en)
-    return first or second
-
-
 class Versioned(models.Model):
     """A row a parent edits in the admin: `version` counts its saves there.
 
@@ -97,7 +89,7 @@ class BilingualTitle(models.Model):
 
     @property
     def title(self) -> str:
-        return pick_language(self.title_ja, self.title_en)
+        return household.pick(self.title_ja, self.title_en)
 
     def clean_titles(self) -> dict[str, ValidationError]:
         if not self.title_ja.strip() and not self.title_en.strip():
@@ -187,7 +179,7 @@ class Member(Versioned):
 
     @property
     def name(self) -> str:
-        return pick_language(self.name_ja, self.name_en)
+        return household.pick(self.name_ja, self.name_en)
 
     def clean(self) -> None:
         if not self.name_ja.strip() and not self.name_en.strip():
@@ -247,7 +239,7 @@ class Plan(Versioned):
 
     @property
     def name(self) -> str:
-        return pick_language(self.name_ja, self.name_en)
+        return household.pick(self.name_ja, self.name_en)
 
     @property
     def weekday_list(self) -> list[int]:
@@ -283,10 +275,6 @@ class PlanOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} → {self.plan}"
-
-    @property
-    def is_past(self) -> bool:
-        return self.date < timezone.localdate()
 
 
 class Block(BilingualTitle):
@@ -527,7 +515,7 @@ class Note(Versioned):
 
     @property
     def text(self) -> str:
-        return pick_language(self.text_ja, self.text_en)
+        return household.pick(self.text_ja, self.text_en)
 
     def clean(self) -> None:
         errors = {}

@@ -223,6 +223,18 @@ def plan_for(household: Household, day: date) -> PlanData | None:
     return None
 
 
+def next_day_in_force(
+    household: Household, plan_id: int, today: date, horizon: int = 60
+) -> date | None:
+    """The first day from `today` (within `horizon` days) that follows plan `plan_id`."""
+    for offset in range(horizon + 1):
+        day = today + timedelta(days=offset)
+        in_force = plan_for(household, day)
+        if in_force is not None and in_force.id == plan_id:
+            return day
+    return None
+
+
 def _shown(member_ids: tuple[int, ...], only: frozenset[int] | None) -> bool:
     return only is None or not member_ids or bool(set(member_ids) & only)
 

@@ -12,6 +12,7 @@ of at least one, and every walk of a rule stopped at LAST_DAY.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as datetime_module
 import functools
 import itertools
@@ -323,6 +324,13 @@ class Recurrence:
             out.extend(self.occurrences(first, last, limit=count - len(out)))
             first = last + timedelta(days=1)
         return out
+
+    def moved_off_a_holiday(self, day: date) -> bool:
+        """Is `day` due only because the holiday policy moved a holiday's turn here?"""
+        if self.holiday_policy != NEXT_DAY or not self.is_due_on(day):
+            return False
+        unmoved = dataclasses.replace(self, holiday_policy=KEEP)
+        return not unmoved.is_due_on(day) and self.calendar.is_holiday(day - timedelta(days=1))
 
     def turn(self, day: date) -> int:
         """How many times the chore was due before `day`: the rotation index."""

@@ -9,12 +9,9 @@ imported inside methods.
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,14 +30,12 @@ class HibiAdminConfig(AdminConfig):
 
 def today_summary(now: datetime | None = None) -> dict:
     """What a parent checks first: the plan in force, chores due, each tablet's state."""
-    from . import planner
-    from .loading import load_household
+    from . import household, loading
     from .models import Display
 
-    tz = ZoneInfo(settings.TIME_ZONE)
-    now = (now or datetime.now(tz)).astimezone(tz)
-    lang = (get_language() or settings.LANGUAGE_CODE)[:2]
-    view = planner.day_view(load_household(now.date(), tz), now.date(), now)
+    now = (now or household.now()).astimezone(household.zone())
+    lang = household.language()
+    view = loading.day_at(now)
     return {
         "day": view,
         "lang": lang,

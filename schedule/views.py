@@ -9,7 +9,6 @@ import errno
 import logging
 import sys
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError
@@ -25,14 +24,12 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_cache_control
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST
 
-from . import health, planner, services, wall
-from .loading import load_household
+from . import health, household, loading, serialise, services, wall
 from .models import Chore, Display
 
 log = logging.getLogger(__name__)
@@ -41,16 +38,11 @@ log = logging.getLogger(__name__)
 BIGGEST_ID = 2**63 - 1
 
 
-def _today(request: HttpRequest) -> dict:
-    tz = ZoneInfo(settings.TIME_ZONE)
-    now = datetime.now(tz)
-    view = planner.day_view(load_household(now.date(), tz), now.date(), now)
-    return {"day": view, "lang": (get_language() or settings.LANGUAGE_CODE)[:2]}
-
-
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "schedule/index.html", _today(request))
+    return render(
+        request, "schedule/index.html", {"day": loading.day_at(), "lang": household.language()}
+    )
 
 
 def _display_or_404(token: str) -> Display:
@@ -174,7 +166,14 @@ def now_json(request: HttpRequest, token: str) -> HttpResponse:
         moment = wall.moment_from(request.GET.get("at", ""))
     except ValueError:
         return JsonResponse({"error": "Give the moment as ?at=YYYY-MM-DDTHH:MM."}, status=400)
-    summary = wall.now_summary(display, moment, wall.load(display, moment.date()))
+    loaded = wall.load(display, moment.date())
+    view = loaded.day(moment.date(), moment)
+    summary = serialise.day_json(
+        view,
+        loaded.household.members,
+        display=display.name,
+        version=wall.version(display, moment, view),
+    )
     response = JsonResponse(summary, json_dumps_params={"ensure_ascii": False})
     patch_cache_control(response, no_store=True)
     return response
@@ -184,9 +183,8 @@ def now_json(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
     """200 only when a wall and a parent would be served: read, write, disk, the file itself."""
-    today = datetime.now(ZoneInfo(settings.TIME_ZONE)).date()
     try:
-        found = health.problems(today)
+        found = health.problems(household.today())
     except DatabaseError as exc:  # a probe's own clean-up failed
         found = [health.Problem("database", str(exc))]
     if found:

@@ -2,12 +2,11 @@
 
 import json
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from schedule import planner
+from schedule import household, planner, serialise
 from schedule.loading import load_household
 
 
@@ -27,47 +26,11 @@ def _parse_time(value: str) -> time:
     return parsed.time()
 
 
-def chore_json(view: planner.ChoreView) -> dict:
-    return {
-        "id": view.chore.id,
-        "title_ja": view.chore.title_ja,
-        "title_en": view.chore.title_en,
-        "due": view.due.isoformat() if view.due else None,
-        "time_kind": view.chore.time_kind,
-        "assignee": [m.name_ja or m.name_en for m in view.assignees] or None,
-        "done": view.done,
-    }
-
-
-def as_json(day: planner.DayView, lang: str) -> dict:
-    return {
-        "date": day.date.isoformat(),
-        "at": day.moment.isoformat(),
-        "plan": day.plan.name(lang) if day.plan else None,
-        "holiday": day.holiday.name(lang) if day.holiday else None,
-        "blocks": [
-            {
-                "id": b.block.id,
-                "start": b.start.isoformat(),
-                "end": b.end.isoformat(),
-                "title_ja": b.block.title_ja,
-                "title_en": b.block.title_en,
-                "members": [m.name(lang) for m in b.members],
-                "lane": b.lane,
-                "current": b.current,
-                "progress": round(b.progress, 3),
-                "minutes_left": b.minutes_left,
-            }
-            for b in day.blocks
-        ],
-        "chores": [chore_json(c) for c in day.chores],
-        "tomorrow_chores": [chore_json(c) for c in day.tomorrow_chores],
-        "notes": [{"text_ja": n.text_ja, "text_en": n.text_en} for n in day.notes],
-    }
-
-
 class Command(BaseCommand):
-    help = "Show the day as the wall would: plan, blocks, chores and notes."
+    help = (
+        "Show the day as the wall would: plan, blocks, chores and notes "
+        "(--json: the same document as a wall's now.json)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="YYYY-MM-DD (default: today)")
@@ -76,8 +39,8 @@ class Command(BaseCommand):
         parser.add_argument("--lang", choices=["ja", "en"], default=None)
 
     def handle(self, *args, **options):
-        tz = ZoneInfo(settings.TIME_ZONE)
-        now = datetime.now(tz)
+        tz = household.zone()
+        now = household.now()
         day = _parse_date(options["date"]) if options["date"] else now.date()
         if options["at"]:
             moment = planner.at(day, _parse_time(options["at"]), tz)
@@ -86,9 +49,11 @@ class Command(BaseCommand):
         else:
             moment = planner.at(day, time(12), tz)
         lang = options["lang"] or settings.LANGUAGE_CODE
-        view = planner.day_view(load_household(day, tz), day, moment)
+        family = load_household(day, tz)
+        view = planner.day_view(family, day, moment)
         if options["json"]:
-            self.stdout.write(json.dumps(as_json(view, lang), ensure_ascii=False, indent=2))
+            document = serialise.day_json(view, family.members)
+            self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
             return
         self.stdout.write(self.table(view, lang))
 
