@@ -1,15 +1,19 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
-from schedule import views
+from schedule import converters, views
+
+register_converter(converters.TokenConverter, "token")
+register_converter(converters.DayConverter, "day")
+register_converter(converters.IdConverter, "id")
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("d/<str:token>/", views.wall_page, name="wall"),
-    path("d/<str:token>/panel", views.wall_panel, name="wall-panel"),
-    path("d/<str:token>/now.json", views.now_json, name="wall-now"),
+    path("d/<token:token>/", views.wall_page, name="wall"),
+    path("d/<token:token>/panel", views.wall_panel, name="wall-panel"),
+    path("d/<token:token>/now.json", views.now_json, name="wall-now"),
     path(
-        "d/<str:token>/chores/<int:chore_id>/<str:day>/done",
+        "d/<token:token>/chores/<id:chore_id>/<day:day>/done",
         views.toggle_chore,
         name="wall-chore",
     ),

@@ -41,11 +41,11 @@ def browser():
 @pytest.fixture(autouse=True)
 def _fresh_wall_caches():
     """Each test has its own database, so no test may see another's cached wall."""
-    from schedule import wall
+    from schedule.wall import polling
 
-    wall.forget_times()
+    polling.forget_times()
     yield
-    wall.forget_times()
+    polling.forget_times()
 
 
 @pytest.fixture

@@ -1,70 +1,37 @@
-"""The wall's side of a request: the poll version, the heartbeat, and the view model.
+"""What the kiosk template prints: plain values, formatted, nothing decided.
 
-Views find the Display here (with the family's revision, in one query), ask
-for the version of what the wall would show at a moment, and get a `Wall`:
-plain values the kiosk template prints without deciding anything — texts with
-their `lang`, instants in milliseconds for the ticking script, the timeline's
-geometry. What is happening at a moment is still the planner's business.
-
-The poll version is "revision.date.k", k being how many of the day's
-boundaries (a block starts or ends, the night starts or ends, the evening
-switch to tomorrow's chores) have passed. Everything else the wall shows
-changes only with the data (the revision) or the date, and the ticking
-script moves the clock, the countdown and the highlight in between. The
-boundaries of a day are kept per process, so an unchanged poll loads nothing.
+`build()` turns the planner's answers for a display at a moment into a
+`Wall`: texts with their `lang` for the display's language mode, instants in
+milliseconds for the ticking script, the countdown in the words a child
+reads, the timeline's geometry. What happens at a moment is the planner's
+business; this module only says it.
 """
 
 from __future__ import annotations
 
-import bisect
 import functools
-import hashlib
-import logging
-import re
-import threading
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
-from django.contrib.staticfiles.storage import staticfiles_storage
-from django.db import DatabaseError, connection
-from django.db.models import IntegerField, Subquery, Value
-from django.db.models.functions import Coalesce
-from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from . import planner
-from .icons import is_icon
-from .loading import load_household
-from .models import Chore, Display, Revision
-from .recurrence import RecurrenceError
+from .. import planner
+from ..icons import is_icon
+from ..models import Display
+from .polling import Loaded, nights, version
 
-log = logging.getLogger(__name__)
-
-# From this time on the wall shows tomorrow's chores: the trash goes out
-# early in the morning, so the family gets it ready the evening before.
-TOMORROW_FROM = time(17, 0)
-TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
-AT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}")
-# `?at=` outside these years is a typo, and near date.min/max the day ± 1
-# arithmetic of the loader would overflow.
-YEARS = range(2000, 2101)
-HOW_MANY_NEXT = 3
-MORNING_BLOCKS = 3
 # A pleasant colour for blocks that name none and have no single member.
 PALETTE = ("#4f86c6", "#e0a030", "#5aa469", "#c0607a", "#8a6fc0", "#3aa0a8", "#d0703a")
 # The countdown is a circle of radius 10 drawn with a 20-wide stroke: a disc
 # whose visible arc (stroke-dasharray) shrinks as the block runs out.
 PIE_CIRCUMFERENCE = 62.832
 DATE_FORMATS = {"ja": "n月j日 (D)", "en": "l, j F"}
-ASSETS = ("kiosk/kiosk.css", "kiosk/kiosk.js", "vendor/htmx-1.9.12.es5.js", "icons/sprite.svg")
 
 LABELS = {
     "next": _("Next"),
@@ -97,252 +64,12 @@ COUNTDOWN = {
 PUN_DIGITS = frozenset("013468")
 
 
-def household_tz() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
 def ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
 def hh_mm(moment: datetime) -> str:
     return f"{moment.hour}:{moment.minute:02d}"
-
-
-# Finding the display and the moment --------------------------------------------------
-
-
-def displays():
-    """Displays with the family's revision attached, so one query answers a poll."""
-    revision = Revision.objects.filter(pk=1).values("value")[:1]
-    return Display.objects.annotate(
-        revision=Coalesce(Subquery(revision), Value(0), output_field=IntegerField())
-    )
-
-
-# The same question as `displays().filter(token=...)`, asked in plain SQL and
-# turned into a Display by hand: on the unchanged poll, building the ORM query
-# and the raw queryset cost more than running the query (72 µs against 25 µs),
-# and that poll is most of what the server ever does.
-_FIELDS = Display._meta.concrete_fields
-
-
-@functools.cache
-def _find_display_sql(vendor: str) -> tuple[str, list]:
-    quote = connection.ops.quote_name
-    columns = ", ".join(f"d.{quote(field.column)}" for field in _FIELDS)
-    sql = (
-        f"SELECT {columns}, COALESCE((SELECT r.value FROM {quote(Revision._meta.db_table)} r"
-        f" WHERE r.id = 1), 0) FROM {quote(Display._meta.db_table)} d WHERE d.token = %s"
-    )
-    converters = []
-    for field in _FIELDS:
-        column = field.get_col(Display._meta.db_table)
-        functions = connection.ops.get_db_converters(column)
-        converters.append((column, functions + column.get_db_converters(connection)))
-    return sql, converters
-
-
-def find_display(token: str) -> Display | None:
-    """The display with this token, or None; a malformed token never reaches the database."""
-    if not TOKEN.fullmatch(token):
-        return None
-    sql, converters = _find_display_sql(connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [token])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    values = list(row[:-1])
-    for index, (column, functions) in enumerate(converters):
-        for convert in functions:
-            values[index] = convert(values[index], column, connection)
-    display = Display.from_db(connection.alias, [f.attname for f in _FIELDS], values)
-    display.revision = row[-1]
-    return display
-
-
-def moment_from(raw: str | None, tz: ZoneInfo | None = None) -> datetime:
-    """Now, or the moment `?at=YYYY-MM-DDTHH:MM` asks for; ValueError if malformed."""
-    tz = tz or household_tz()
-    if not raw:
-        return timezone.now().astimezone(tz)
-    if not AT.fullmatch(raw):
-        raise ValueError(f"not YYYY-MM-DDTHH:MM: {raw!r}")
-    naive = datetime.strptime(raw, "%Y-%m-%dT%H:%M")
-    if naive.year not in YEARS:
-        raise ValueError(f"year out of range: {raw!r}")
-    return planner.at(naive.date(), naive.time(), tz)
-
-
-def day_from(raw: str) -> date:
-    """A YYYY-MM-DD date in the years the wall knows; ValueError otherwise."""
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw):
-        raise ValueError(f"not YYYY-MM-DD: {raw!r}")
-    day = date.fromisoformat(raw)
-    if day.year not in YEARS:
-        raise ValueError(f"year out of range: {raw!r}")
-    return day
-
-
-def note_seen(display: Display, request: HttpRequest, now: datetime | None = None) -> bool:
-    """Record that this display asked, at most once a minute; True if it wrote.
-
-    A queryset update, so the heartbeat neither bumps the revision nor runs
-    the model's signals.
-    """
-    now = now or timezone.now()
-    last = display.last_seen_at
-    if last is not None and timedelta(0) <= now - last < Display.HEARTBEAT_EVERY:
-        return False
-    agent = request.headers.get("User-Agent", "")[:300]
-    try:
-        Display.objects.filter(pk=display.pk).update(last_seen_at=now, last_user_agent=agent)
-    except DatabaseError as exc:
-        # Best effort: a held write lock or a full disk must not cost the
-        # tablet its answer, which needs only reads.
-        log.warning("Display %s: could not note that it was seen: %s", display.pk, exc)
-        return False
-    display.last_seen_at, display.last_user_agent = now, agent
-    return True
-
-
-def shows_chore(display: Display, chore: Chore, day: date) -> bool:
-    """Is `chore` due on `day` and on this display (its members filter)?"""
-    try:
-        if not chore.is_due_on(day):
-            return False
-    except (RecurrenceError, ValueError):
-        return False  # a row saved around validation is on no wall
-    shown = set(display.members.values_list("pk", flat=True))
-    if not shown:
-        return True
-    assignees = set(chore.assignees.values_list("pk", flat=True))
-    return not assignees or bool(assignees & shown)
-
-
-# Loading and the poll version ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """One display's data for a day: enough for today's and tomorrow's views."""
-
-    household: planner.Household
-    members: frozenset[int] | None
-
-    def day(self, day: date, moment: datetime) -> planner.DayView:
-        return planner.day_view(self.household, day, moment, self.members)
-
-
-def load(display: Display, day: date) -> Loaded:
-    """A fixed number of queries, whatever the size of the family's plans."""
-    ids = frozenset(display.members.values_list("pk", flat=True))
-    return Loaded(load_household(day, household_tz()), ids or None)
-
-
-def nights(display: Display, day: date, tz: ZoneInfo) -> list[tuple[datetime, datetime]]:
-    """The display's night hours that touch `day`, as (start, end) instants."""
-    start, end = display.night_start, display.night_end
-    if start is None or end is None or start == end:
-        return []
-    before, after = day - timedelta(days=1), day + timedelta(days=1)
-    if start > end:  # 21:30–06:00: last night's end and tonight
-        return [
-            (planner.at(before, start, tz), planner.at(day, end, tz)),
-            (planner.at(day, start, tz), planner.at(after, end, tz)),
-        ]
-    return [(planner.at(day, start, tz), planner.at(day, end, tz))]
-
-
-def boundaries(display: Display, view: planner.DayView) -> tuple[datetime, ...]:
-    """Every instant of the day at which the server would render the wall differently."""
-    tz = view.moment.tzinfo
-    assert isinstance(tz, ZoneInfo)
-    instants = set(view.boundaries)
-    for start, end in nights(display, view.date, tz):
-        instants |= {start, end}
-    instants.add(planner.at(view.date, TOMORROW_FROM, tz))
-    return tuple(sorted(instants))
-
-
-_times: dict[tuple[int, int, date], tuple[datetime, ...]] = {}
-_times_lock = threading.Lock()
-_TIMES_KEPT = 256
-
-
-def _remember(key: tuple[int, int, date], times: tuple[datetime, ...]) -> None:
-    with _times_lock:
-        if len(_times) >= _TIMES_KEPT:
-            _times.clear()  # old revisions and days; rebuilt on the next poll
-        _times[key] = times
-
-
-def forget_times() -> None:
-    """Drop the per-process boundaries and panels (tests; a restored database)."""
-    with _times_lock:
-        _times.clear()
-        _panels.clear()
-
-
-# Rendered panels by (display, version, minute). A changed poll usually asks
-# for what another poll (a second tablet, a reconnect) was just given; the
-# version holds everything that changes the panel except the countdowns, and
-# the minute bounds those to what the ticking script corrects on arrival.
-_panels: dict[tuple[int, str, str], bytes] = {}
-_PANELS_KEPT = 32
-
-
-def cached_panel(display: Display, current: str, moment: datetime) -> bytes | None:
-    return _panels.get((display.pk, current, f"{moment:%H%M}"))
-
-
-def remember_panel(display: Display, current: str, moment: datetime, content: bytes) -> None:
-    with _times_lock:
-        if len(_panels) >= _PANELS_KEPT:
-            _panels.clear()
-        _panels[(display.pk, current, f"{moment:%H%M}")] = content
-
-
-def knows_day(display: Display, moment: datetime) -> bool:
-    """Has this process the boundaries of this display's day at this revision?"""
-    return (display.pk, display.revision, moment.date()) in _times
-
-
-def version(display: Display, moment: datetime, view: planner.DayView | None = None) -> str:
-    """What the wall shows at `moment`, as a short string that changes when it changes.
-
-    Needs `display.revision` (see `displays()`). Loads the day only when this
-    process has not seen this display, revision and date yet, or uses `view`.
-    """
-    day = moment.date()
-    key = (display.pk, display.revision, day)
-    times = _times.get(key)
-    if times is None:
-        if view is None or view.date != day:
-            view = load(display, day).day(day, moment)
-        times = boundaries(display, view)
-        _remember(key, times)
-    passed = bisect.bisect_right(times, moment)
-    return f"{display.revision}.{day:%Y%m%d}.{passed}"
-
-
-@functools.cache
-def asset_version() -> str:
-    """Changes when the wall's script, style, icons or template change (an upgrade)."""
-    digest = hashlib.sha256()
-    for name in ASSETS:
-        digest.update(staticfiles_storage.url(name).encode())
-        found = finders.find(name)
-        if isinstance(found, str):
-            digest.update(Path(found).read_bytes())
-    template = Path(settings.BASE_DIR) / "templates" / "schedule" / "kiosk.html"
-    if template.exists():
-        digest.update(template.read_bytes())
-    return digest.hexdigest()[:12]
-
-
-# The view model ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -615,23 +342,6 @@ def _chore_cards(
     return tuple(cards)
 
 
-def _morning(
-    loaded: Loaded, moment: datetime, spans: list[tuple[datetime, datetime]]
-) -> planner.DayView | None:
-    """The morning after the night the wall is in or heading for."""
-    for _start, end in spans:
-        if moment < end:
-            return loaded.day(end.date(), end)
-    return None
-
-
-def _before_noon(
-    chores: tuple[planner.ChoreView, ...], tz: ZoneInfo
-) -> tuple[planner.ChoreView, ...]:
-    """The chores to get ready for the evening before: the morning's, and those with no time."""
-    return tuple(c for c in chores if c.due is None or c.due < planner.at(c.date, time(12), tz))
-
-
 def _patterned(key: str, name: str, value: object, mode: str) -> tuple[Text, ...]:
     """A label with its value filled in, and with "#" for the script to fill in later."""
     filled = label(key, mode, **{name: value})
@@ -692,24 +402,21 @@ def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> W
     today = moment.date()
     view = loaded.day(today, moment)
     window = _window(view)
-    spans = nights(display, today, tz)
-    night = any(start <= moment < end for start, end in spans)
-    morning = _morning(loaded, moment, spans)
+    spans = nights(display, today)
+    morning = planner.morning_after(loaded.household, moment, spans, loaded.members)
     morning_blocks: tuple[BlockCard, ...] = ()
     morning_chores: tuple[ChoreCard, ...] = ()
     if morning is not None:
-        first = tuple(b for b in morning.blocks if not b.from_yesterday)
-        morning_blocks = _block_cards(first[:MORNING_BLOCKS], mode)
-        morning_chores = _chore_cards(_before_noon(morning.chores, tz), mode, display, at)
+        morning_blocks = _block_cards(morning.blocks, mode)
+        morning_chores = _chore_cards(morning.chores, mode, display, at)
     tomorrow_day = today + timedelta(days=1)
-    evening = planner.at(today, TOMORROW_FROM, tz)
     query = {"at": at} if at else {}
     poll_url = reverse("wall-panel", args=[display.token])
     if query:
         poll_url += "?" + urlencode(query)
     holiday = texts(view.holiday.name_ja, view.holiday.name_en, mode) if view.holiday else ()
     lanes = max(view.lane_count, 1)
-    blocks = _block_cards(view.blocks, mode, window, lanes, view.next_blocks[:HOW_MANY_NEXT])
+    blocks = _block_cards(view.blocks, mode, window, lanes, view.next_blocks)
     offset = moment.utcoffset() or timedelta(0)
     return Wall(
         display=display,
@@ -722,8 +429,8 @@ def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> W
         blocks=blocks,
         current_count=sum(b.current for b in blocks),
         chores=_chore_cards(view.chores, mode, display, at),
-        tomorrow=_chore_cards(_before_noon(view.tomorrow_chores, tz), mode, display, at),
-        show_tomorrow=moment >= evening,
+        tomorrow=_chore_cards(view.get_ready, mode, display, at),
+        show_tomorrow=view.show_tomorrow,
         notes=tuple(
             NoteCard(texts(n.text_ja, n.text_en, mode), _icon(n.icon, "star")) for n in view.notes
         ),
@@ -731,11 +438,11 @@ def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> W
         ticks=_ticks(window),
         timeline_from=ms(window[0]) if window else 0,
         timeline_to=ms(window[1]) if window else 0,
-        night=night,
+        night=planner.is_night(spans, moment),
         night_spans=" ".join(f"{ms(s)} {ms(e)}" for s, e in spans),
         morning=morning_blocks,
         morning_chores=morning_chores,
-        evening=ms(evening),
+        evening=ms(view.evening),
         day_end=ms(planner.at(tomorrow_day, time(0), tz)),
         utc_offset=int(offset.total_seconds() // 60),
         poll_url=poll_url,
