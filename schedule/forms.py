@@ -421,7 +421,9 @@ class RepeatForm(forms.Form):
         help_text=_("One date per line when the chore does not happen, such as New Year."),
     )
     holiday_policy = forms.ChoiceField(
-        label=_("on a public holiday"), choices=Chore.HOLIDAY_POLICIES, initial=recurrence.KEEP
+        label=_("on a public holiday"),
+        choices=Chore.HolidayPolicy.choices,
+        initial=Chore.HolidayPolicy.KEEP,
     )
 
     def initial_from_rule(self, rule: str) -> dict:

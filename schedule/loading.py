@@ -19,6 +19,8 @@ from django.db.models import Q, QuerySet
 from . import household, models, planner, recurrence
 
 log = logging.getLogger(__name__)
+# The bad chore rows already logged, as (id, row): a changed row is logged again.
+_reported: set[tuple[int, str]] = set()
 
 
 def day_at(
@@ -72,8 +74,13 @@ def load_household(
             )
         except (recurrence.RecurrenceError, ValueError, TypeError) as exc:
             # A row saved around validation (by hand, or by an older Hibi)
-            # must not take the wall down: the chore is left off, and said so.
-            log.warning("Chore %s is left off the wall: its repeat rule does not work: %s", pk, exc)
+            # must not take the wall down: the chore is left off, and said so
+            # once per process, not on every poll.
+            if (pk, repr(row)) not in _reported:
+                _reported.add((pk, repr(row)))
+                log.warning(
+                    "Chore %s is left off the wall: its repeat rule does not work: %s", pk, exc
+                )
             continue
         chores.append(
             planner.ChoreData(

@@ -45,6 +45,44 @@ ALL_WEEKDAYS = 0b1111111
 
 # A chore's dates stay in these years: a typo such as 1026 or 9999 would make
 # every wall walk centuries of the rule (see recurrence.FIRST_DAY).
+class TimeKind(models.TextChoices):
+    """A chore's time: done at it (the Roomba at 17:20), or by it (trash out by 8:00)."""
+
+    AT = "at", _("at")
+    BY = "by", _("by")
+
+
+class HolidayPolicy(models.TextChoices):
+    """What a chore does on a public holiday (recurrence.py applies it)."""
+
+    KEEP = recurrence.KEEP, _("keep the day")
+    SKIP = recurrence.SKIP, _("skip it")
+    NEXT_DAY = recurrence.NEXT_DAY, _("move to the next day")
+
+
+class DisplayLanguage(models.TextChoices):
+    JA = "ja", _("Japanese")
+    EN = "en", _("English")
+    BOTH = "both", _("Japanese and English")
+
+
+class Theme(models.TextChoices):
+    LIGHT = "light", _("light")
+    DARK = "dark", _("dark")
+
+
+def in_one_language(instance: models.Model, field: str, message: str) -> dict[str, ValidationError]:
+    """Hibi's one rule for every bilingual text: Japanese, English or both, never neither.
+
+    `field` is the text's name without its _ja/_en ending; the message goes
+    beside the Japanese one, the first a parent sees.
+    """
+    ja, en = (str(getattr(instance, f"{field}_{lang}") or "") for lang in ("ja", "en"))
+    if ja.strip() or en.strip():
+        return {}
+    return {f"{field}_ja": ValidationError(message, code="no_language")}
+
+
 def in_chore_years(day: date) -> bool:
     return recurrence.FIRST_DAY <= day <= recurrence.LAST_DAY
 
@@ -92,9 +130,7 @@ class BilingualTitle(models.Model):
         return household.pick(self.title_ja, self.title_en)
 
     def clean_titles(self) -> dict[str, ValidationError]:
-        if not self.title_ja.strip() and not self.title_en.strip():
-            return {"title_ja": ValidationError(_("Give a title in Japanese or English."))}
-        return {}
+        return in_one_language(self, "title", _("Give a title in Japanese or English."))
 
 
 def has_a_title(prefix: str) -> models.CheckConstraint:
@@ -182,8 +218,8 @@ class Member(Versioned):
         return household.pick(self.name_ja, self.name_en)
 
     def clean(self) -> None:
-        if not self.name_ja.strip() and not self.name_en.strip():
-            raise ValidationError({"name_ja": _("Give a name in Japanese or English.")})
+        if errors := in_one_language(self, "name", _("Give a name in Japanese or English.")):
+            raise ValidationError(errors)
 
 
 class Plan(Versioned):
@@ -250,9 +286,7 @@ class Plan(Versioned):
         return sum(1 << int(day) for day in set(days))
 
     def clean(self) -> None:
-        errors = {}
-        if not self.name_ja.strip() and not self.name_en.strip():
-            errors["name_ja"] = ValidationError(_("Give a name in Japanese or English."))
+        errors = in_one_language(self, "name", _("Give a name in Japanese or English."))
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             errors["valid_until"] = ValidationError(_("The end date is before the start date."))
         if errors:
@@ -326,18 +360,14 @@ class Block(BilingualTitle):
 class Chore(Versioned, BilingualTitle):
     """Something to do on certain days: take out the burnable trash, start the Roomba."""
 
-    AT = "at"
-    BY = "by"
-    TIME_KINDS = [(AT, _("at")), (BY, _("by"))]
-    HOLIDAY_POLICIES = [
-        (recurrence.KEEP, _("keep the day")),
-        (recurrence.SKIP, _("skip it")),
-        (recurrence.NEXT_DAY, _("move to the next day")),
-    ]
+    TimeKind = TimeKind
+    HolidayPolicy = HolidayPolicy
 
     icon = models.CharField(_("icon"), max_length=48, blank=True, validators=[icons.validate_icon])
     time = models.TimeField(_("time"), null=True, blank=True)
-    time_kind = models.CharField(_("at or by"), max_length=2, choices=TIME_KINDS, default=BY)
+    time_kind = models.CharField(
+        _("at or by"), max_length=2, choices=TimeKind.choices, default=TimeKind.BY
+    )
     assignees = models.ManyToManyField(
         Member,
         blank=True,
@@ -362,8 +392,8 @@ class Chore(Versioned, BilingualTitle):
     holiday_policy = models.CharField(
         _("on a public holiday"),
         max_length=4,
-        choices=HOLIDAY_POLICIES,
-        default=recurrence.KEEP,
+        choices=HolidayPolicy.choices,
+        default=HolidayPolicy.KEEP,
     )
 
     class Meta:
@@ -373,11 +403,11 @@ class Chore(Versioned, BilingualTitle):
         constraints = [
             has_a_title("chore"),
             models.CheckConstraint(
-                condition=Q(holiday_policy__in=recurrence.HOLIDAY_POLICIES),
+                condition=Q(holiday_policy__in=HolidayPolicy.values),
                 name="chore_holiday_policy_is_known",
             ),
             models.CheckConstraint(
-                condition=Q(time_kind__in=["at", "by"]), name="chore_time_kind_is_known"
+                condition=Q(time_kind__in=TimeKind.values), name="chore_time_kind_is_known"
             ),
         ]
 
@@ -518,9 +548,7 @@ class Note(Versioned):
         return household.pick(self.text_ja, self.text_en)
 
     def clean(self) -> None:
-        errors = {}
-        if not self.text_ja.strip() and not self.text_en.strip():
-            errors["text_ja"] = ValidationError(_("Write the note in Japanese or English."))
+        errors = in_one_language(self, "text", _("Write the note in Japanese or English."))
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = ValidationError(_("The end date is before the start date."))
         if errors:
@@ -530,13 +558,9 @@ class Note(Versioned):
 class Display(Versioned):
     """One tablet on the wall, reached by its secret URL."""
 
-    JA = "ja"
-    EN = "en"
-    BOTH = "both"
-    LANGUAGE_MODES = [(JA, _("Japanese")), (EN, _("English")), (BOTH, _("Japanese and English"))]
-    LIGHT = "light"
-    DARK = "dark"
-    THEMES = [(LIGHT, _("light")), (DARK, _("dark"))]
+    Language = DisplayLanguage
+    Theme = Theme
+
     HEARTBEAT_EVERY = timedelta(minutes=1)
     STALE_AFTER = timedelta(minutes=10)
 
@@ -548,7 +572,9 @@ class Display(Versioned):
         default=new_token,
         validators=[TOKEN_VALIDATOR],
     )
-    language = models.CharField(_("language"), max_length=4, choices=LANGUAGE_MODES, default=BOTH)
+    language = models.CharField(
+        _("language"), max_length=4, choices=Language.choices, default=Language.BOTH
+    )
     members = models.ManyToManyField(
         Member,
         blank=True,
@@ -556,7 +582,7 @@ class Display(Versioned):
         verbose_name=_("members shown"),
         help_text=_("Nobody chosen means the whole family."),
     )
-    theme = models.CharField(_("theme"), max_length=5, choices=THEMES, default=LIGHT)
+    theme = models.CharField(_("theme"), max_length=5, choices=Theme.choices, default=Theme.LIGHT)
     night_start = models.TimeField(_("night starts"), null=True, blank=True, default=time(21, 30))
     night_end = models.TimeField(_("night ends"), null=True, blank=True, default=time(6, 0))
     may_complete_chores = models.BooleanField(_("may tick chores done"), default=True)
@@ -569,7 +595,7 @@ class Display(Versioned):
         verbose_name_plural = _("displays")
         constraints = [
             models.CheckConstraint(
-                condition=Q(language__in=["ja", "en", "both"]), name="display_language_is_known"
+                condition=Q(language__in=DisplayLanguage.values), name="display_language_is_known"
             ),
         ]
 

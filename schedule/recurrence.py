@@ -358,8 +358,12 @@ def shared(
     holiday_policy: str,
     country: str,
 ) -> Recurrence:
-    """One Recurrence per distinct rule, so dateutil's expansion cache is reused."""
-    return Recurrence(
+    """One Recurrence per distinct rule, so its due days are computed once per process.
+
+    The rule is parsed here, so a rule that cannot be read fails where the
+    caller can leave its chore out, not later in the middle of a wall.
+    """
+    found = Recurrence(
         rule=rule,
         start=start,
         extra_dates=extra_dates,
@@ -367,3 +371,5 @@ def shared(
         holiday_policy=holiday_policy,
         calendar=holiday_calendar(country),
     )
+    found._ruleset  # noqa: B018 - parsing is the check
+    return found

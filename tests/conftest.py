@@ -40,7 +40,9 @@ def browser():
 
 @pytest.fixture(autouse=True)
 def _fresh_wall_caches():
-    """Each test has its own database, so no test may see another's cached wall."""
+    """Each test has its own database, so no test may see another's cached wall:
+    the per-process caches are keyed by display id and revision, which repeat
+    from test to test as each test's data is rolled back."""
     from schedule.wall import polling
 
     polling.forget_times()

@@ -19,7 +19,6 @@ from playwright.sync_api import expect
 
 from schedule.demo import load_demo_family
 from schedule.models import Block, ChoreDone
-from schedule.wall import polling
 from tests.conftest import TOKYO
 
 pytestmark = pytest.mark.browser
@@ -90,10 +89,7 @@ class RestartableServer:
 
 @pytest.fixture
 def family(transactional_db):
-    polling.forget_times()
-    display = load_demo_family(date(2026, 11, 23))
-    yield display
-    polling.forget_times()
+    return load_demo_family(date(2026, 11, 23))
 
 
 @pytest.fixture

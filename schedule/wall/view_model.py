@@ -23,7 +23,7 @@ from django.utils.translation import pgettext_lazy
 
 from .. import planner
 from ..icons import is_icon
-from ..models import Display
+from ..models import Chore, Display
 from .polling import Loaded, nights, version
 
 # A pleasant colour for blocks that name none and have no single member.
@@ -82,14 +82,14 @@ class Text:
 def texts(ja: str, en: str, mode: str) -> tuple[Text, ...]:
     """The texts a display in `mode` shows, each with the language it is really in."""
     both = (Text("ja", ja), Text("en", en))
-    if mode == Display.BOTH:
+    if mode == Display.Language.BOTH:
         return tuple(t for t in both if t.text) or (Text("ja", ""),)
-    first, second = (both[1], both[0]) if mode == Display.EN else both
+    first, second = (both[1], both[0]) if mode == Display.Language.EN else both
     return (first if first.text else second,)
 
 
 def languages(mode: str) -> tuple[str, ...]:
-    return {Display.JA: ("ja",), Display.EN: ("en",)}.get(mode, ("ja", "en"))
+    return {Display.Language.JA: ("ja",), Display.Language.EN: ("en",)}.get(mode, ("ja", "en"))
 
 
 def label(key: str, mode: str, table: dict = LABELS, **params) -> tuple[Text, ...]:
@@ -323,7 +323,7 @@ def _chore_cards(
             # One language is enough next to a clock time.
             due_labels = (
                 label("by", mode, time=clock)[:1]
-                if c.chore.time_kind == "by"
+                if c.chore.time_kind == Chore.TimeKind.BY
                 else (Text("", clock),)
             )
         url = reverse("wall-chore", args=[display.token, c.chore.id, c.date.isoformat()])
