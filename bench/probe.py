@@ -23,7 +23,10 @@ from schedule.wall import moments, polling  # noqa: E402
 
 
 def urls() -> dict:
-    display = displays.displays().get(name__startswith="リビング")
+    from schedule.models import Display
+
+    display = displays.find_display(Display.objects.get(name__startswith="リビング").token)
+    assert display is not None
     moment = moments.moment_from(None)
     token = display.token
     today = polling.load(display, moment.date()).day(moment.date(), moment)

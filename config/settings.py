@@ -11,6 +11,7 @@ import secrets
 import sys
 import zoneinfo
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
@@ -207,16 +208,17 @@ if database_url := os.environ.get("DATABASE_URL"):
     import dj_database_url
 
     try:
-        DATABASES["default"] = dj_database_url.parse(database_url, conn_max_age=60)
+        _postgres: dict[str, Any] = dict(dj_database_url.parse(database_url, conn_max_age=60))
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    _postgres["CONN_HEALTH_CHECKS"] = True
     # A server that is down or a lock that is held: give up in seconds, as on SQLite.
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options: dict[str, Any] = _postgres.setdefault("OPTIONS", {})
     _options.setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5, minimum=1))
     if "lock_timeout" not in _options.get("options", ""):
         _wait = env_int("DB_WRITE_TIMEOUT", 5, minimum=1)
         _options["options"] = f"{_options.get('options', '')} -c lock_timeout={_wait}s".strip()
+    DATABASES["default"] = _postgres
 
 
 AUTHENTICATION_BACKENDS = [

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import io
 from datetime import date, time, timedelta
+from typing import TYPE_CHECKING, Any
 
 import segno
 from django.conf import settings
@@ -43,6 +44,9 @@ from .models import (
     Plan,
     PlanOverride,
 )
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 NEXT_DATES_SHOWN = 8
 UNCOLOURED = ("#7d8794", "#9aa3ae")
@@ -190,7 +194,7 @@ class PlanAdmin(VersionedAdmin):
 
     @admin.display(description=_("number of blocks"), ordering="block_total")
     def block_count(self, plan: Plan) -> int:
-        return plan.block_total
+        return int(getattr(plan, "block_total", 0))  # counted by get_queryset
 
     @admin.display(description=_("day at a glance"))
     def timeline(self, plan: Plan) -> str:
@@ -293,7 +297,9 @@ def _wall_preview(request, plan: Plan):
         return redirect(form.wall_url())
     now = timezone.localtime()
     day = next_day_in_force(plan, now.date())
-    return redirect(f"{displays.first().get_absolute_url()}?at={day:%Y-%m-%d}T{now:%H:%M}")
+    first = displays.first()
+    assert first is not None  # checked above
+    return redirect(f"{first.get_absolute_url()}?at={day:%Y-%m-%d}T{now:%H:%M}")
 
 
 # --- Chores ----------------------------------------------------------------------
@@ -333,6 +339,7 @@ class AssigneeInline(admin.TabularInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        assert field is not None
         # Members are added on their own page; three small links per row crowd a phone.
         widget = field.widget
         widget.can_add_related = widget.can_change_related = widget.can_view_related = False
@@ -386,7 +393,8 @@ class ChoreAdmin(VersionedAdmin):
 
     @admin.display(description=_("next dates"))
     def next_dates(self, chore: Chore | None) -> str:
-        rows, problem = [], ""
+        rows: list[dict[str, Any]] = []
+        problem: str | _StrPromise = ""
         if chore is not None and chore.pk is not None:
             try:
                 rows = chore_upcoming(chore, timezone.localdate(), household.language())
@@ -423,7 +431,8 @@ class ChoreAdmin(VersionedAdmin):
 def _next_dates_fragment(request):
     form = forms.RepeatForm(request.GET)
     rule = form.recurrence()
-    rows, problem = [], ""
+    rows: list[dict[str, Any]] = []
+    problem: str | _StrPromise = ""
     if rule is None:
         problem = _("Fill in the days to see the next dates.")
     else:

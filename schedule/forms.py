@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import household, icons, recurrence, validation
@@ -48,15 +51,23 @@ MAX_LISTED_DATES = 366
 # --- Small fields and widgets ------------------------------------------------------
 
 
-class ProjectTemplateWidgetMixin:
+class ProjectTemplateWidgetMixin(forms.Widget):
     """Render with the project's templates/ directory.
 
     Django's default form renderer only looks in app template directories,
     and the admin's widget templates live with the other admin overrides.
     """
 
-    def render(self, name, value, attrs=None, renderer=None):
-        return render_to_string(self.template_name, self.get_context(name, value, attrs))
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
+        assert self.template_name is not None
+        context = self.get_context(name, value, attrs)
+        return mark_safe(render_to_string(self.template_name, context))
 
 
 class IconPicker(ProjectTemplateWidgetMixin, forms.Select):
@@ -84,8 +95,10 @@ def keep_unknown_icon(form: forms.ModelForm, name: str = "icon") -> None:
     """A stored icon that is no longer bundled stays selectable, so saving keeps it."""
     current = form.initial.get(name)
     field = form.fields[name]
-    if current and current not in dict(field.choices):
-        field.choices = [*field.choices, (current, current)]
+    assert isinstance(field, forms.ChoiceField)
+    choices = cast(list[tuple[str, Any]], field.choices)
+    if current and current not in dict(choices):
+        field.choices = [*choices, (current, current)]
 
 
 class ColourInput(forms.TextInput):
@@ -143,7 +156,7 @@ def _parse_listed_date(text: str) -> date:
     return date.fromisoformat(text.replace("/", "-"))
 
 
-class DateListField(forms.CharField):
+class DateListField(forms.Field):
     """Dates typed one per line (or separated by commas), stored as ISO strings."""
 
     widget = forms.Textarea(attrs={"rows": 3, "cols": 24, "placeholder": "2026-12-31"})
@@ -163,10 +176,10 @@ class DateListField(forms.CharField):
         except ValidationError:
             return True
 
-    def to_python(self, value) -> list[str]:
+    def to_python(self, value: Any) -> list[str]:
         if isinstance(value, list | tuple):
             return sorted(set(value))
-        text = super().to_python(value)
+        text = str(value or "").strip()
         days = set()
         for token in re.split(r"[\s,、]+", text):
             if not token:
@@ -188,6 +201,11 @@ class DateListField(forms.CharField):
         return [day.isoformat() for day in sorted(days)]
 
 
+def _deleted(form: forms.BaseForm) -> bool:
+    """An inline row the parent ticked for deletion (its checks no longer apply)."""
+    return bool(getattr(form, "cleaned_data", {}).get("DELETE"))
+
+
 # --- Two parents at once --------------------------------------------------------------
 
 
@@ -206,8 +224,9 @@ class VersionedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["loaded_version"].initial = self.instance.version
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         loaded = data.get("loaded_version")
         if self.instance.pk is None or loaded is None:
             return data
@@ -290,7 +309,7 @@ class BlockFormSet(forms.BaseInlineFormSet):
         rows = []
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)
-            if not data or self._should_delete_form(form):
+            if not data or _deleted(form):
                 continue
             start, end = data.get("start"), data.get("end")
             if start is None or end is None:
@@ -346,7 +365,7 @@ class OverrideFormSet(forms.BaseInlineFormSet):
             for form in self.forms
             if getattr(form, "cleaned_data", None)
             and form.cleaned_data.get("date")
-            and not self._should_delete_form(form)
+            and not _deleted(form)
         ]
         if not plan.weekdays and not plan.on_holidays and not dates:
             raise ValidationError(
@@ -464,8 +483,9 @@ class RepeatForm(forms.Form):
             return Repeat(Mode.DATES)
         return Repeat(Mode.RAW, raw=data.get("rrule") or "")
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         mode = data.get("repeat_mode")
         if mode == Mode.WEEKLY and not data.get("weekdays"):
             self.add_error("weekdays", _("Tick at least one day of the week."))
@@ -547,7 +567,7 @@ class ChoreForm(RepeatForm, VersionedForm):
         # The model speaks of its stored rule; unless the parent typed a raw
         # rule, the message belongs beside the friendly fields that made it.
         if hasattr(errors, "error_dict"):
-            kept = {}
+            kept: dict[str, list[ValidationError]] = {}
             for field, messages in errors.error_dict.items():
                 if field == "rrule" and self.cleaned_data.get("repeat_mode") != Mode.RAW:
                     field = "repeat_mode"
@@ -556,7 +576,8 @@ class ChoreForm(RepeatForm, VersionedForm):
             if not kept:
                 return
             errors = ValidationError(kept)
-        super()._update_errors(errors)
+        # A ModelForm's method: ChoreForm is one through VersionedForm.
+        super()._update_errors(errors)  # type: ignore[misc]
 
 
 def _mode_fields_json() -> str:
@@ -575,7 +596,7 @@ class AssigneeFormSet(forms.BaseInlineFormSet):
             for form in self.forms
             if getattr(form, "cleaned_data", None)
             and form.cleaned_data.get("member")
-            and not self._should_delete_form(form)
+            and not _deleted(form)
         ]
         if not validation.turns_have_people(self.instance.rotate, len(chosen)):
             raise ValidationError(
@@ -640,7 +661,9 @@ class DisplayForm(VersionedForm):
 class WallPreviewForm(forms.Form):
     """Which tablet, which day and time to open the wall at (the wall's ?at=)."""
 
-    display = forms.ModelChoiceField(label=_("display"), queryset=None, empty_label=None)
+    display = forms.ModelChoiceField(
+        label=_("display"), queryset=Display.objects.none(), empty_label=None
+    )
     date = forms.DateField(
         label=_("date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -648,9 +671,11 @@ class WallPreviewForm(forms.Form):
         label=_("time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
 
-    def __init__(self, *args, displays, **kwargs):
+    def __init__(self, *args: Any, displays: QuerySet[Display], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["display"].queryset = displays
+        field = self.fields["display"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = displays
 
     def wall_url(self) -> str:
         data = self.cleaned_data

@@ -8,7 +8,9 @@ that asks "what happens at this moment" belongs to `planner.py`, not here.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import household, icons, recurrence
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 COLOUR_VALIDATOR = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("Enter a colour such as #3366cc."), code="colour"
@@ -71,7 +76,9 @@ class Theme(models.TextChoices):
     DARK = "dark", _("dark")
 
 
-def in_one_language(instance: models.Model, field: str, message: str) -> dict[str, ValidationError]:
+def in_one_language(
+    instance: models.Model, field: str, message: str | _StrPromise
+) -> dict[str, ValidationError]:
     """Hibi's one rule for every bilingual text: Japanese, English or both, never neither.
 
     `field` is the text's name without its _ja/_en ending; the message goes
@@ -282,7 +289,7 @@ class Plan(Versioned):
         return [day for day in range(7) if self.weekdays & (1 << day)]
 
     @staticmethod
-    def weekdays_from_list(days: list[int] | list[str]) -> int:
+    def weekdays_from_list(days: Iterable[int | str]) -> int:
         return sum(1 << int(day) for day in set(days))
 
     def clean(self) -> None:
@@ -365,9 +372,7 @@ class Chore(Versioned, BilingualTitle):
 
     icon = models.CharField(_("icon"), max_length=48, blank=True, validators=[icons.validate_icon])
     time = models.TimeField(_("time"), null=True, blank=True)
-    time_kind = models.CharField(
-        _("at or by"), max_length=2, choices=TimeKind.choices, default=TimeKind.BY
-    )
+    time_kind = models.CharField(_("at or by"), max_length=2, choices=TimeKind, default=TimeKind.BY)
     assignees = models.ManyToManyField(
         Member,
         blank=True,
@@ -392,7 +397,7 @@ class Chore(Versioned, BilingualTitle):
     holiday_policy = models.CharField(
         _("on a public holiday"),
         max_length=4,
-        choices=HolidayPolicy.choices,
+        choices=HolidayPolicy,
         default=HolidayPolicy.KEEP,
     )
 
@@ -582,10 +587,13 @@ class Display(Versioned):
         verbose_name=_("members shown"),
         help_text=_("Nobody chosen means the whole family."),
     )
-    theme = models.CharField(_("theme"), max_length=5, choices=Theme.choices, default=Theme.LIGHT)
+    theme = models.CharField(_("theme"), max_length=5, choices=Theme, default=Theme.LIGHT)
     night_start = models.TimeField(_("night starts"), null=True, blank=True, default=time(21, 30))
     night_end = models.TimeField(_("night ends"), null=True, blank=True, default=time(6, 0))
     may_complete_chores = models.BooleanField(_("may tick chores done"), default=True)
+    # The family's Revision, brought by the wall's lookup (wall/display.py) in
+    # the same query as the row; not a column.
+    revision: int
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True, editable=False)
     last_user_agent = models.CharField(_("browser"), max_length=300, blank=True, editable=False)
 

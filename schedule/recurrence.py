@@ -58,8 +58,8 @@ def _stop_dateutil_after(year: int) -> None:
     """
     bounded = types.ModuleType("datetime")
     bounded.__dict__.update(vars(datetime_module))
-    bounded.MAXYEAR = year
-    rrule.datetime = bounded  # type: ignore[attr-defined]
+    setattr(bounded, "MAXYEAR", year)  # noqa: B010 - a module's constant, made on purpose
+    rrule.datetime = bounded
 
 
 _stop_dateutil_after(LAST_DAY.year + 1)
@@ -259,14 +259,14 @@ class Recurrence:
         return day
 
     @functools.cached_property
-    def _by_year(self) -> dict[int, array]:
+    def _by_year(self) -> dict[int, array[int]]:
         return {}
 
     @functools.cached_property
     def _first_year(self) -> int:
         return min([self.start, *self.extra_dates]).year
 
-    def _year(self, year: int) -> array:
+    def _year(self, year: int) -> array[int]:
         """Ordinals of the due days in `year`, computed once and kept.
 
         dateutil walks a rule from its start date on every query, so the years
@@ -281,7 +281,7 @@ class Recurrence:
         missing = [y for y in range(self._first_year, year + 1) if y not in self._by_year]
         first, last = date(missing[0], 1, 1), date(year, 12, 31)
         lookback = _NEXT_DAY_LOOKBACK if self.holiday_policy == NEXT_DAY else timedelta(0)
-        found_years: dict[int, array] = {y: array("i") for y in missing}
+        found_years: dict[int, array[int]] = {y: array("i") for y in missing}
         for moment in self._ruleset.between(_midnight(first - lookback), _midnight(last), inc=True):
             day = self._moved(moment.date())
             if day is None or not first <= day <= last:

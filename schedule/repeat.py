@@ -127,21 +127,21 @@ def repeat_from_rule(rule: str) -> Repeat:
         weekdays = tuple(sorted({WEEKDAY_CODES.index(day) for day in byday}))
         return Repeat(Mode.WEEKLY, weekdays=weekdays, week_interval=interval)
     if freq == "MONTHLY" and interval == 1:
-        pairs = set()
+        pairs: set[tuple[int, int]] = set()
         for day in byday:
             match = _NUMBERED_DAY.match(day)
             if not match or int(match[1]) not in (1, 2, 3, 4, 5, LAST):
                 return raw
             pairs.add((int(match[1]), WEEKDAY_CODES.index(match[2])))
         weeks = {week for week, _day in pairs}
-        weekdays = {day for _week, day in pairs}
+        days_of_week = {day for _week, day in pairs}
         # "2nd and 4th Monday and Thursday" is every week with every day; a
         # rule that picks pairs unevenly (1st Monday, 3rd Friday) is not.
-        if len(pairs) != len(weeks) * len(weekdays):
+        if len(pairs) != len(weeks) * len(days_of_week):
             return raw
         return Repeat(
             Mode.MONTHLY,
-            weekdays=tuple(sorted(weekdays)),
+            weekdays=tuple(sorted(days_of_week)),
             month_weeks=tuple(sorted(weeks, key=_month_week_order)),
         )
     return raw

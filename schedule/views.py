@@ -30,6 +30,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csp import csp_override
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.middleware import HtmxDetails
 
 from . import health, household, loading, planner, serialise, services
 from .models import Chore, Display
@@ -37,6 +38,12 @@ from .wall import display as displays
 from .wall import moments, polling, view_model
 
 log = logging.getLogger(__name__)
+
+
+class HtmxRequest(HttpRequest):
+    """A request seen through django-htmx's middleware (request.htmx)."""
+
+    htmx: HtmxDetails
 
 
 @require_GET
@@ -86,7 +93,7 @@ def _render_wall(
 # full page with every asset stays well under the 60 KB budget.
 @gzip_page
 @require_GET
-def wall_page(request: HttpRequest, token: str) -> HttpResponse:
+def wall_page(request: HtmxRequest, token: str) -> HttpResponse:
     display = _display_or_404(token)
     try:
         at, moment = moments.requested(request)
@@ -131,7 +138,7 @@ def wall_panel(request: HttpRequest, token: str) -> HttpResponse:
 @csp_override({})
 @gzip_page
 @require_POST
-def toggle_chore(request: HttpRequest, token: str, chore_id: int, day: date) -> HttpResponse:
+def toggle_chore(request: HtmxRequest, token: str, chore_id: int, day: date) -> HttpResponse:
     """Mark a chore done or not done on a day; the form says which, so a double tap is safe."""
     display = _display_or_404(token)
     if not display.may_complete_chores:

@@ -14,6 +14,14 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 CHROMIUM = "/usr/bin/chromium"
 
 
+def pytest_collection_modifyitems(items):
+    """A test that runs the real commands against a database of its own (the
+    `scratch` fixture of test_backup.py) is slow: `make check` leaves it out."""
+    for item in items:
+        if "scratch" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Debian's chromium, headless, one per test module (never a downloaded browser)."""

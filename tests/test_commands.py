@@ -56,6 +56,7 @@ def test_show_day_table_in_english(demo_display):
     assert "> 17:20-17:30 [0] Roomba" in out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+# Each test starts processes of its own (make check leaves them out).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 DOCKERFILE = (ROOT / "Dockerfile").read_text(encoding="utf-8")

@@ -97,7 +97,7 @@ def knows_day(display: Display, moment: datetime) -> bool:
 def version(display: Display, moment: datetime, view: planner.DayView | None = None) -> str:
     """What the wall shows at `moment`, as a short string that changes when it changes.
 
-    Needs `display.revision` (see display.displays()). Loads the day only when this
+    Needs `display.revision` (see display.find_display()). Loads the day only when this
     process has not seen this display, revision and date yet, or uses `view`.
     """
     day = moment.date()

@@ -10,8 +10,10 @@ business; this module only says it.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -24,6 +26,9 @@ from django.utils.translation import pgettext_lazy
 from .. import planner
 from ..icons import is_icon
 from ..models import Chore, Display
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 from .polling import Loaded, nights, version
 
 # A pleasant colour for blocks that name none and have no single member.
@@ -33,7 +38,7 @@ PALETTE = ("#4f86c6", "#e0a030", "#5aa469", "#c0607a", "#8a6fc0", "#3aa0a8", "#d
 PIE_CIRCUMFERENCE = 62.832
 DATE_FORMATS = {"ja": "n月j日 (D)", "en": "l, j F"}
 
-LABELS = {
+LABELS: dict[str, str | _StrPromise] = {
     "next": _("Next"),
     "chores": _("Chores"),
     "tomorrow": _("Tomorrow"),
@@ -50,7 +55,7 @@ LABELS = {
 # minutes under an hour, else hours and minutes. Japanese reads the counter 分
 # as ふん or ぷん by the number's last digit (5 ごふん, 10 じゅっぷん), which the
 # contexts let the catalogue spell; English has one form for both.
-COUNTDOWN = {
+COUNTDOWN: dict[str, str | _StrPromise] = {
     # Translators: keep a number and its word together with no-break spaces, so
     # a narrow wall wraps the countdown only between the hours and the minutes.
     "minutes": pgettext_lazy("countdown; 分 read ふん", "%(minutes)s min left"),
@@ -89,10 +94,16 @@ def texts(ja: str, en: str, mode: str) -> tuple[Text, ...]:
 
 
 def languages(mode: str) -> tuple[str, ...]:
-    return {Display.Language.JA: ("ja",), Display.Language.EN: ("en",)}.get(mode, ("ja", "en"))
+    if mode == Display.Language.JA:
+        return ("ja",)
+    if mode == Display.Language.EN:
+        return ("en",)
+    return ("ja", "en")
 
 
-def label(key: str, mode: str, table: dict = LABELS, **params) -> tuple[Text, ...]:
+def label(
+    key: str, mode: str, table: Mapping[str, str | _StrPromise] = LABELS, /, **params: object
+) -> tuple[Text, ...]:
     """A wall label in each language the display shows.
 
     A label not translated yet is English whatever the catalogue says, so it
