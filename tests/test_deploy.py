@@ -211,6 +211,7 @@ def variables_read_by_the_code() -> set[str]:
     sources = [
         ROOT / "config" / "settings.py",
         ROOT / "config" / "gunicorn.conf.py",
+        ROOT / "config" / "workers.py",
         ROOT / "docker" / "entrypoint.py",
         ROOT / "docker" / "healthcheck.py",
     ]
@@ -247,7 +248,9 @@ def test_gunicorn_defaults_are_two_threaded_workers_that_stop_before_docker_kill
     monkeypatch,
 ):
     conf = gunicorn_settings(monkeypatch)
-    assert (conf["worker_class"], conf["workers"], conf["threads"]) == ("gthread", 2, 4)
+    assert (conf["workers"], conf["threads"]) == (2, 4)
+    # gthread, with headers read before a thread is taken (tests/test_workers.py)
+    assert conf["worker_class"] == "config.workers.HeadersFirstWorker"
     assert conf["worker_tmp_dir"] == "/dev/shm"
     assert conf["control_socket_disable"] is True
     assert conf["graceful_timeout"] < 10  # docker stop's default grace period
