@@ -22,12 +22,12 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -199,20 +199,48 @@ def copy_plan(plan: Plan) -> Plan:
     return copy
 
 
-class BlockInline(admin.TabularInline):
+class CappedInline(admin.TabularInline):
+    """An inline that builds at most `max_num` forms, whatever the page posts.
+
+    Django builds one form per row the management form claims, up to 2,000 by
+    default: a forged TOTAL_FORMS made one request take seconds. More rows
+    than `max_num` are refused with `too_many`, before any form is built.
+    """
+
+    too_many = ngettext_lazy("At most %(num)d row.", "At most %(num)d rows.", "num")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("validate_max", True)
+        kwargs.setdefault("absolute_max", self.max_num)
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.default_error_messages = {"too_many_forms": self.too_many}
+        return formset
+
+
+class BlockInline(CappedInline):
     model = Block
     form = forms.BlockForm
     formset = forms.BlockFormSet
     template = "admin/hibi/edit_inline/compact.html"
     extra = 0
     ordering = ["start", "end", "id"]
+    max_num = forms.MAX_BLOCKS_PER_PLAN
+    too_many = ngettext_lazy(
+        "A plan holds at most %(num)d block.", "A plan holds at most %(num)d blocks.", "num"
+    )
 
 
-class OverrideInline(admin.TabularInline):
+class OverrideInline(CappedInline):
     model = PlanOverride
     form = forms.OverrideForm
     formset = forms.OverrideFormSet
     extra = 0
+    max_num = forms.MAX_OVERRIDES_PER_PLAN
+    too_many = ngettext_lazy(
+        "A plan takes at most %(num)d date override.",
+        "A plan takes at most %(num)d date overrides.",
+        "num",
+    )
 
 
 @admin.register(Plan)
@@ -389,11 +417,17 @@ def chore_upcoming(chore: Chore, today: date, lang: str) -> list[dict]:
     return rows
 
 
-class AssigneeInline(admin.TabularInline):
+class AssigneeInline(CappedInline):
     model = ChoreAssignee
     formset = forms.AssigneeFormSet
     extra = 0
     ordering = ["order", "id"]
+    max_num = forms.MAX_TURN_TAKERS
+    too_many = ngettext_lazy(
+        "At most %(num)d person takes turns on a chore.",
+        "At most %(num)d people take turns on a chore.",
+        "num",
+    )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -508,13 +542,25 @@ def _next_dates_fragment(request):
 
 
 def wall_qr_svg(url: str) -> bytes:
-    """The wall's address as a QR code (never Micro QR, which tablets rarely read)."""
+    """The wall's address as a QR code (never Micro QR, which tablets rarely read).
+
+    Raises segno.DataOverflowError for an address longer than a QR code holds
+    (about 2,900 characters: only a forged Host header makes one that long).
+    """
     out = io.BytesIO()
     segno.make_qr(url).save(
         out, kind="svg", scale=6, border=4, dark="#000", light="#fff", xmldecl=False,
         title=url,
     )  # fmt: skip
     return out.getvalue()
+
+
+def fits_a_qr_code(url: str) -> bool:
+    try:
+        segno.make_qr(url)
+    except segno.DataOverflowError:
+        return False
+    return True
 
 
 def is_local_only(host: str) -> bool:
@@ -545,7 +591,8 @@ class DisplayAdmin(admin.ModelAdmin):
         if display is not None:
             context["wall_url"] = request.build_absolute_uri(display.get_absolute_url())
             context["local_only"] = is_local_only(request.get_host())
-            context["qr_src"] = reverse("admin:schedule_display_qr", args=[display.pk])
+            if fits_a_qr_code(context["wall_url"]):
+                context["qr_src"] = reverse("admin:schedule_display_qr", args=[display.pk])
         return super().change_view(request, object_id, form_url, context)
 
     @admin.display(description=_("state"))
@@ -602,7 +649,14 @@ class DisplayAdmin(admin.ModelAdmin):
         display = self._display_or_404(request, object_id)
         if not self.has_view_permission(request, display):
             raise PermissionDenied
-        svg = wall_qr_svg(request.build_absolute_uri(display.get_absolute_url()))
+        try:
+            svg = wall_qr_svg(request.build_absolute_uri(display.get_absolute_url()))
+        except segno.DataOverflowError:
+            # A relative address would fit, but a tablet cannot open one it scans.
+            return HttpResponseBadRequest(
+                _("The wall's address is too long for a QR code."),
+                content_type="text/plain; charset=utf-8",
+            )
         response = HttpResponse(svg, content_type="image/svg+xml")
         response["Cache-Control"] = "private, no-store"
         return response

@@ -79,6 +79,13 @@ WEEKS = "weeks"
 INTERVAL_UNITS = [(DAYS, _("days")), (WEEKS, _("weeks"))]
 
 MAX_LISTED_DATES = 366
+# Rows a plan's or a chore's page takes at most. A day in 15-minute steps is 96
+# blocks; a hundred dates of one plan is two a week for a year; twenty people
+# taking turns is a big family. The caps keep a forged form cheap (see
+# admin.CappedInline), and settings.DATA_UPLOAD_MAX_NUMBER_FIELDS fits them.
+MAX_BLOCKS_PER_PLAN = 100
+MAX_OVERRIDES_PER_PLAN = 100
+MAX_TURN_TAKERS = 20
 
 
 # --- Repeat rules <-> friendly fields ------------------------------------------
