@@ -199,22 +199,46 @@ def copy_plan(plan: Plan) -> Plan:
     return copy
 
 
+class RowsAsPosted:
+    """A bound formset that builds forms only for the rows a page really sent.
+
+    Django believes the management form's TOTAL_FORMS (up to `absolute_max`);
+    a forged count alone then builds and redraws that many empty forms. Here
+    it builds none more than were posted, and is still refused as too many.
+    """
+
+    def total_form_count(self) -> int:
+        total = super().total_form_count()
+        if not self.is_bound:
+            return total
+        marker = f"{self.prefix}-"
+        last = -1
+        for key in self.data:
+            index, dash, _name = key.removeprefix(marker).partition("-")
+            if key.startswith(marker) and dash and index.isascii() and index.isdigit():
+                last = max(last, int(index))
+        return min(total, last + 1)
+
+
 class CappedInline(admin.TabularInline):
-    """An inline that builds at most `max_num` forms, whatever the page posts.
+    """An inline of at most `max_num` rows, whatever the page posts.
 
     Django builds one form per row the management form claims, up to 2,000 by
-    default: a forged TOTAL_FORMS made one request take seconds. More rows
-    than `max_num` are refused with `too_many`, before any form is built.
+    default: a forged TOTAL_FORMS=999999999 made one request take seconds.
+    More rows than `max_num` are refused with `too_many`, and no form is built
+    for a row that was not posted.
     """
 
     too_many = ngettext_lazy("At most %(num)d row.", "At most %(num)d rows.", "num")
 
     def get_formset(self, request, obj=None, **kwargs):
-        kwargs.setdefault("validate_max", True)
-        kwargs.setdefault("absolute_max", self.max_num)
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.default_error_messages = {"too_many_forms": self.too_many}
-        return formset
+        capped = type(
+            self.formset.__name__,
+            (RowsAsPosted, self.formset),
+            {"default_error_messages": {"too_many_forms": self.too_many}},
+        )
+        kwargs = {"formset": capped, "validate_max": True, "absolute_max": self.max_num, **kwargs}
+        return super().get_formset(request, obj, **kwargs)
 
 
 class BlockInline(CappedInline):
