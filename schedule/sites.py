@@ -10,7 +10,7 @@ imported inside methods.
 from __future__ import annotations
 
 import functools
-from datetime import date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -19,6 +19,7 @@ from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -64,22 +65,26 @@ class HibiAdminSite(admin.AdminSite):
 def unreadable_drilldown(field: str | None, query) -> tuple[str, str] | None:
     """Why a `?<field>__year=&__month=&__day=` drill-down cannot be listed, if it cannot.
 
-    Django turns it into a range from that day, month or year to the next
-    one, and a year, month or day it cannot count (past 9999, or not a
-    number) raises where it does not expect it.
+    Django turns it into a range of times from that day, month or year to
+    the next one, and a date it cannot count that way (past 9999, before the
+    first day of year 1 in UTC, or not a number) raises where it does not
+    expect it.
     """
     if not field or f"{field}__year" not in query:
         return None
     parts = [query.get(f"{field}__{part}") for part in ("year", "month", "day")]
     try:
         year, month, day = (int(part) if part is not None else None for part in parts)
-        first = date(year, 1 if month is None else month, 1 if day is None else day)
+        first = datetime(year, 1 if month is None else month, 1 if day is None else day)
         if day is not None:
-            first + timedelta(days=1)
+            after = first + timedelta(days=1)
         elif month is not None:
-            first + timedelta(days=32)
+            after = (first + timedelta(days=32)).replace(day=1)
         else:
-            first.replace(year=first.year + 1)
+            after = first.replace(year=first.year + 1)
+        if settings.USE_TZ:  # a date-time column compares them in UTC
+            for moment in (first, after):
+                timezone.make_aware(moment).astimezone(UTC)
     except (ValueError, OverflowError):
         shown = "-".join(part[:12] for part in parts if part is not None)
         return (

@@ -923,10 +923,17 @@ def test_a_note_list_drilled_down_to_a_date_it_cannot_count_is_a_clear_400(ja, q
 
 
 @pytest.mark.parametrize(
-    "query", ["date__year=9999", "date__year=9999&date__month=12&date__day=31"]
+    ("list_name", "query"),
+    [
+        ("schedule_choredone", "date__year=9999"),
+        ("schedule_choredone", "date__year=9999&date__month=12&date__day=31"),
+        # A date-time column: year 1 in Tokyo starts before year 1 in UTC.
+        ("axes_accesslog", "attempt_time__year=1"),
+        ("axes_accessattempt", "attempt_time__year=1&attempt_time__month=1&attempt_time__day=1"),
+    ],
 )
-def test_the_chores_done_list_past_year_9999_is_a_clear_400(ja, query):
-    response = ja.get(reverse("admin:schedule_choredone_changelist") + "?" + query)
+def test_other_lists_drilled_down_past_the_calendar_are_a_clear_400(ja, list_name, query):
+    response = ja.get(reverse(f"admin:{list_name}_changelist") + "?" + query)
     assert response.status_code == 400
     assert "この日付では一覧を表示できません" in text_of(response)
 

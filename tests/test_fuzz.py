@@ -80,7 +80,8 @@ huge_text = st.builds(
 text = st.one_of(st.sampled_from(NASTY_WORDS), st.text(max_size=40), huge_text)
 numbers = st.one_of(
     st.integers(-(2**70), 2**70).map(str),
-    st.sampled_from(["-1", "0", "1", "32767", "32768", "65536", str(2**31), str(2**63 - 1)]),
+    st.sampled_from(["-1", "0", "1", "2", "12", "13", "31", "32", "9998", "9999", "10000"]),
+    st.sampled_from(["32767", "32768", "65536", str(2**31), str(2**63 - 1)]),
 )
 dates = st.one_of(
     st.dates().map(date.isoformat),
