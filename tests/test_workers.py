@@ -51,9 +51,9 @@ def server(tmp_path_factory):
     migrate = [sys.executable, "manage.py", "migrate", "--no-input", "-v0"]
     subprocess.run(migrate, env=env, cwd=ROOT, check=True, capture_output=True)
     command = [str(GUNICORN), "--config", "config/gunicorn.conf.py", "config.wsgi"]
-    process = subprocess.Popen(
-        command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    log = data / "gunicorn.log"  # a file, not a pipe nobody reads while the tests run
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=output, stderr=output)
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -63,7 +63,7 @@ def server(tmp_path_factory):
             except OSError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("gunicorn did not start: " + process.stderr.read().decode()[-2000:])
+                pytest.fail("gunicorn did not start: " + log.read_text()[-2000:])
             time.sleep(0.2)
         yield port
     finally:
