@@ -100,6 +100,8 @@ test: install-dev lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 	@if [ -f test-artifacts/container.json ]; then \
 		echo "Image and container, as last measured:"; cat test-artifacts/container.json; fi
+	@if [ -f test-artifacts/fuzz.json ]; then \
+		echo "Fuzz (tests/test_fuzz.py), requests sent:"; cat test-artifacts/fuzz.json; fi
 	@if [ -n "$(TEST_DATABASE_URL)" ]; then $(MAKE) --no-print-directory pytest-postgres; fi
 
 # The suite on PostgreSQL: Debian's server, started for the run if no

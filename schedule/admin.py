@@ -22,13 +22,14 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.forms.models import BaseInlineFormSet
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from . import forms, household, icons, loading, planner, recurrence, repeat, services
@@ -145,20 +146,72 @@ def _percent(value: float) -> str:
     return f"{value:.3f}"
 
 
-class BlockInline(admin.TabularInline):
+class RowsAsPosted(BaseInlineFormSet):
+    """A bound formset that builds forms only for the rows a page really sent.
+
+    Django believes the management form's TOTAL_FORMS (up to `absolute_max`);
+    a forged count alone then builds and redraws that many empty forms. Here
+    it builds none more than were posted, and is still refused as too many.
+    """
+
+    def total_form_count(self) -> int:
+        total = super().total_form_count()
+        if not self.is_bound:
+            return total
+        marker = f"{self.prefix}-"
+        last = -1
+        for key in self.data:
+            index, dash, _name = key.removeprefix(marker).partition("-")
+            if key.startswith(marker) and dash and index.isascii() and index.isdigit():
+                last = max(last, int(index))
+        return min(total, last + 1)
+
+
+class CappedInline(admin.TabularInline):
+    """An inline of at most `max_num` rows, whatever the page posts.
+
+    Django builds one form per row the management form claims, up to 2,000 by
+    default: a forged TOTAL_FORMS=999999999 made one request take seconds.
+    More rows than `max_num` are refused with `too_many`, and no form is built
+    for a row that was not posted.
+    """
+
+    too_many = ngettext_lazy("At most %(num)d row.", "At most %(num)d rows.", "num")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        capped = type(
+            self.formset.__name__,
+            (RowsAsPosted, self.formset),
+            {"default_error_messages": {"too_many_forms": self.too_many}},
+        )
+        kwargs = {"formset": capped, "validate_max": True, "absolute_max": self.max_num, **kwargs}
+        return super().get_formset(request, obj, **kwargs)
+
+
+class BlockInline(CappedInline):
     model = Block
     form = forms.BlockForm
     formset = forms.BlockFormSet
     template = "admin/hibi/edit_inline/compact.html"
     extra = 0
     ordering = ["start", "end", "id"]
+    max_num = forms.MAX_BLOCKS_PER_PLAN
+    too_many = ngettext_lazy(
+        "A plan holds at most %(num)d block.", "A plan holds at most %(num)d blocks.", "num"
+    )
 
 
-class OverrideInline(admin.TabularInline):
+class OverrideInline(CappedInline):
     model = PlanOverride
     form = forms.OverrideForm
     formset = forms.OverrideFormSet
     extra = 0
+    max_num = forms.MAX_OVERRIDES_PER_PLAN
+    too_many = ngettext_lazy(
+        "A plan takes at most %(num)d date override.",
+        "A plan takes at most %(num)d date overrides.",
+        "num",
+    )
 
 
 @admin.register(Plan)
@@ -331,11 +384,17 @@ def chore_upcoming(chore: Chore, today: date, lang: str) -> list[dict]:
     return rows
 
 
-class AssigneeInline(admin.TabularInline):
+class AssigneeInline(CappedInline):
     model = ChoreAssignee
     formset = forms.AssigneeFormSet
     extra = 0
     ordering = ["order", "id"]
+    max_num = forms.MAX_TURN_TAKERS
+    too_many = ngettext_lazy(
+        "At most %(num)d person takes turns on a chore.",
+        "At most %(num)d people take turns on a chore.",
+        "num",
+    )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -453,13 +512,25 @@ def _next_dates_fragment(request):
 
 
 def wall_qr_svg(url: str) -> bytes:
-    """The wall's address as a QR code (never Micro QR, which tablets rarely read)."""
+    """The wall's address as a QR code (never Micro QR, which tablets rarely read).
+
+    Raises segno.DataOverflowError for an address longer than a QR code holds
+    (about 2,900 characters: only a forged Host header makes one that long).
+    """
     out = io.BytesIO()
     segno.make_qr(url).save(
         out, kind="svg", scale=6, border=4, dark="#000", light="#fff", xmldecl=False,
         title=url,
     )  # fmt: skip
     return out.getvalue()
+
+
+def fits_a_qr_code(url: str) -> bool:
+    try:
+        segno.make_qr(url)
+    except segno.DataOverflowError:
+        return False
+    return True
 
 
 def is_local_only(host: str) -> bool:
@@ -490,7 +561,8 @@ class DisplayAdmin(VersionedAdmin):
         if display is not None:
             context["wall_url"] = request.build_absolute_uri(display.get_absolute_url())
             context["local_only"] = is_local_only(request.get_host())
-            context["qr_src"] = reverse("admin:schedule_display_qr", args=[display.pk])
+            if fits_a_qr_code(context["wall_url"]):
+                context["qr_src"] = reverse("admin:schedule_display_qr", args=[display.pk])
         return super().change_view(request, object_id, form_url, context)
 
     @admin.display(description=_("state"))
@@ -547,7 +619,14 @@ class DisplayAdmin(VersionedAdmin):
         display = self._display_or_404(request, object_id)
         if not self.has_view_permission(request, display):
             raise PermissionDenied
-        svg = wall_qr_svg(request.build_absolute_uri(display.get_absolute_url()))
+        try:
+            svg = wall_qr_svg(request.build_absolute_uri(display.get_absolute_url()))
+        except segno.DataOverflowError:
+            # A relative address would fit, but a tablet cannot open one it scans.
+            return HttpResponseBadRequest(
+                _("The wall's address is too long for a QR code."),
+                content_type="text/plain; charset=utf-8",
+            )
         response = HttpResponse(svg, content_type="image/svg+xml")
         response["Cache-Control"] = "private, no-store"
         return response

@@ -46,6 +46,11 @@ MODE_FIELDS = {
 }
 REPEAT_FIELDS = ["repeat_mode", *(name for names in MODE_FIELDS.values() for name in names)]
 MAX_LISTED_DATES = 366
+# The caps of a plan's and a chore's rows (validation.py) keep a forged form
+# cheap (see admin.CappedInline); settings.DATA_UPLOAD_MAX_NUMBER_FIELDS fits them.
+MAX_BLOCKS_PER_PLAN = validation.MAX_BLOCKS_PER_PLAN
+MAX_OVERRIDES_PER_PLAN = validation.MAX_OVERRIDES_PER_PLAN
+MAX_TURN_TAKERS = validation.MAX_TURN_TAKERS
 
 
 # --- Small fields and widgets ------------------------------------------------------

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -137,8 +138,20 @@ def import_family(document: Any, replace: bool = False) -> dict[str, int]:
     return counts
 
 
+def _check_caps(rows: list[dict[str, Any]], parent: str, what: str, cap: int) -> None:
+    counts = Counter(row.get(parent) for row in rows)
+    for parent_id, count in counts.items():
+        if count > cap:
+            raise ImportRefused(
+                f"The {parent} with id {parent_id} has {count} {what}; at most {cap}."
+            )
+
+
 def _check_across_rows(rows: dict[str, list[dict[str, Any]]]) -> None:
     """The rules that need several rows, on the document before anything is written."""
+    _check_caps(rows["blocks"], "plan", "blocks", validation.MAX_BLOCKS_PER_PLAN)
+    _check_caps(rows["plan_overrides"], "plan", "date overrides", validation.MAX_OVERRIDES_PER_PLAN)
+    _check_caps(rows["chore_assignees"], "chore", "people taking turns", validation.MAX_TURN_TAKERS)
     assignees: dict[Any, int] = {}
     for row in rows["chore_assignees"]:
         assignees[row.get("chore")] = assignees.get(row.get("chore"), 0) + 1
