@@ -28,6 +28,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -40,6 +41,7 @@ from .models import (
     ChoreAssignee,
     ChoreDone,
     Display,
+    IconColour,
     Member,
     Note,
     Plan,
@@ -50,7 +52,6 @@ if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 
 NEXT_DATES_SHOWN = 8
-UNCOLOURED = ("#7d8794", "#9aa3ae")
 
 
 def text_colour_on(background: str) -> str:
@@ -94,10 +95,10 @@ def plan_timeline(plan: Plan, lang: str) -> dict:
     length = (planner.at(day + timedelta(days=1), time(0), tz) - midnight).total_seconds() / 60
     width = 100 / max(view.lane_count, 1)
     bars = []
-    for index, block in enumerate(view.blocks):
+    for block in view.blocks:
         top = max(0.0, (block.start - midnight).total_seconds() / 60)
         bottom = min(length, (block.end - midnight).total_seconds() / 60)
-        colours = bar_colours(block, index)
+        colours = [block.colour]
         bars.append(
             {
                 "title": block.title(lang),
@@ -116,18 +117,6 @@ def plan_timeline(plan: Plan, lang: str) -> dict:
     hours = [{"label": f"{hour:02d}:00", "top": _percent(hour * 60 / length * 100)}
              for hour in range(0, 24, 3)]  # fmt: skip
     return {"bars": bars, "hours": hours}
-
-
-def bar_colours(block: planner.BlockView, index: int) -> list[str]:
-    """A block's own colour; else its members' colours; else the family's greys.
-
-    Whole-family blocks alternate two greys so that neighbours stay apart.
-    """
-    if block.block.colour:
-        return [block.block.colour]
-    if block.members:
-        return [member.colour for member in block.members]
-    return [UNCOLOURED[index % 2]]
 
 
 def bar_background(colours: list[str]) -> str:
@@ -671,6 +660,24 @@ class MemberAdmin(VersionedAdmin):
                 "name": member.name,
             },
         )
+
+
+@admin.register(IconColour)
+class IconColourAdmin(VersionedAdmin):
+    form = forms.IconColourForm
+    list_display = ["picture", "colour"]
+
+    @admin.display(description=_("activity"))
+    def picture(self, chosen: IconColour) -> str:
+        picture = render_to_string(
+            "admin/hibi/member_picture.html",
+            {
+                "colour": chosen.colour,
+                "icon": chosen.icon if icons.is_icon(chosen.icon) else "",
+                "name": icons.label(chosen.icon),
+            },
+        )
+        return format_html("{} {}", picture, icons.label(chosen.icon))
 
 
 @admin.register(Note)

@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import household, icons, recurrence, validation
-from .models import Block, Chore, Display, Member, Note, Plan, PlanOverride
+from .models import Block, Chore, Display, IconColour, Member, Note, Plan, PlanOverride
 from .repeat import (
     MONTH_WEEKS,
     SHORT_WEEKDAY_NAMES,
@@ -623,6 +623,18 @@ class MemberForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         keep_unknown_icon(self)
+
+
+class IconColourForm(VersionedForm):
+    icon = icon_field(required=True)
+
+    class Meta:
+        model = IconColour
+        fields = ["icon", "colour"]
+        widgets = {"colour": ColourInput}
+        help_texts = {
+            "colour": _("Every block with this icon takes this colour, on every wall."),
+        }
 
 
 class NoteForm(VersionedForm):

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from . import household, models, planner, recurrence
+from . import household, icons, models, planner, recurrence
 
 log = logging.getLogger(__name__)
 # The bad chore rows already logged, as (id, row): a changed row is logged again.
@@ -132,7 +132,7 @@ def load_members() -> tuple[planner.MemberData, ...]:
 
 
 def load_plans(rows: QuerySet[models.Plan]) -> tuple[planner.PlanData, ...]:
-    """These plans with their blocks, in three queries whatever their number."""
+    """These plans with their blocks, in four queries whatever their number."""
     plan_rows = list(rows)
     plan_ids = [plan.pk for plan in plan_rows]
 
@@ -142,6 +142,7 @@ def load_plans(rows: QuerySet[models.Plan]) -> tuple[planner.PlanData, ...]:
     ).values_list("block_id", "member_id"):
         block_members[block_id].append(member_id)
 
+    chosen = dict(models.IconColour.objects.values_list("icon", "colour"))
     blocks_by_plan: dict[int, list[planner.BlockData]] = defaultdict(list)
     for pk, plan_id, start, end, title_ja, title_en, icon, colour in (
         models.Block.objects.filter(plan_id__in=plan_ids)
@@ -158,6 +159,7 @@ def load_plans(rows: QuerySet[models.Plan]) -> tuple[planner.PlanData, ...]:
                 icon=icon,
                 colour=colour,
                 member_ids=tuple(sorted(block_members[pk])),
+                activity_colour=chosen.get(icon) or icons.activity_colour(icon),
             )
         )
 

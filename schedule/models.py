@@ -196,6 +196,25 @@ class Heartbeat(models.Model):
             cls.objects.update_or_create(name=name, defaults={"at": at})
 
 
+class IconColour(Versioned):
+    """A parent's colour for one activity (every block with this icon), on every wall.
+
+    Without a row an icon has its built-in colour (icons.activity_colour); a
+    block's own colour still wins over both.
+    """
+
+    icon = models.CharField(_("icon"), max_length=48, unique=True, validators=[icons.validate_icon])
+    colour = models.CharField(_("colour"), max_length=7, validators=[COLOUR_VALIDATOR])
+
+    class Meta:
+        ordering = ["icon"]
+        verbose_name = _("activity colour")
+        verbose_name_plural = _("activity colours")
+
+    def __str__(self) -> str:
+        return f"{icons.label(self.icon)} {self.colour}"
+
+
 class Member(Versioned):
     name_ja = models.CharField(_("name (Japanese)"), max_length=40, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=40, blank=True)

@@ -59,8 +59,9 @@ class BlockData:
     title_ja: str
     title_en: str = ""
     icon: str = ""
-    colour: str = ""
+    colour: str = ""  # the block's own, else ""
     member_ids: tuple[int, ...] = ()  # empty: the whole family
+    activity_colour: str = "#5d6b80"  # its icon's, the same on every wall
 
     def title(self, lang: str) -> str:
         return pick(self.title_ja, self.title_en, lang)
@@ -167,11 +168,8 @@ class BlockView:
 
     @property
     def colour(self) -> str:
-        if self.block.colour:
-            return self.block.colour
-        if len(self.members) == 1:
-            return self.members[0].colour
-        return ""
+        """The block's own colour, else its activity's: never its position or its day."""
+        return self.block.colour or self.block.activity_colour
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ VERSION = 1
 # fmt: off
 TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
     ("members", family.Member, ("id", "name_ja", "name_en", "colour", "icon", "order")),
+    ("icon_colours", family.IconColour, ("id", "icon", "colour")),
     (
         "plans",
         family.Plan,

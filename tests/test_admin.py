@@ -23,6 +23,7 @@ from schedule.models import (
     ChoreAssignee,
     ChoreDone,
     Display,
+    IconColour,
     Member,
     Note,
     Plan,
@@ -185,7 +186,7 @@ def test_every_registered_model_has_a_page_in_the_list():
     registered = {
         model.__name__ for model in admin.site._registry if model._meta.app_label == "schedule"
     }
-    listed = {"Plan", "Chore", "Member", "Note", "Display", "ChoreDone"}
+    listed = {"Plan", "Chore", "Member", "Note", "Display", "ChoreDone", "IconColour"}
     assert registered == listed
 
 
@@ -213,6 +214,7 @@ def one_of_each(parent) -> dict:
         "schedule.Member": Member.objects.create(name_ja="はる", name_en="Haru"),
         "schedule.Note": Note.objects.create(text_ja="遠足", start_date=MONDAY, end_date=MONDAY),
         "schedule.ChoreDone": ChoreDone.objects.create(chore=chore, date=MONDAY),
+        "schedule.IconColour": IconColour.objects.create(icon="tidy", colour="#228844"),
     }
 
 
