@@ -130,6 +130,43 @@ def bar_background(colours: list[str]) -> str:
     return f"linear-gradient(90deg, {stops})"
 
 
+def midnight_warnings(plan: Plan, most: int = 4) -> list[str]:
+    """Where this plan's nights meet the mornings of the plans that can follow it
+    (and its morning the nights before it), leave a stretch empty or cut a night."""
+    plans = {p.id: p for p in loading.load_plans(Plan.objects.all())}
+    saved = plans.get(plan.pk)
+    if saved is None:
+        return []
+    tz, calendar = household.zone(), recurrence.holiday_calendar(settings.HOLIDAY_COUNTRY)
+    pairs = [(saved, other) for other in plans.values()]
+    pairs += [(other, saved) for other in plans.values() if other.id != saved.id]
+    found = []
+    for before, after in pairs:
+        if not (before.weekdays or before.on_holidays) or not (after.weekdays or after.on_holidays):
+            continue
+        if not planner.may_follow(before, after):
+            continue
+        for seam in planner.midnight_seams(before, after, tz, calendar):
+            names = {
+                "before": household.pick(before.name_ja, before.name_en),
+                "after": household.pick(after.name_ja, after.name_en),
+                "start": f"{seam.start:%H:%M}",
+                "end": f"{seam.end:%H:%M}",
+            }
+            if seam.kind == "gap":
+                text = _(
+                    "After a day of “%(before)s”, a day of “%(after)s” has nothing planned "
+                    "from %(start)s to %(end)s: the wall shows free time then."
+                )
+            else:
+                text = _(
+                    "After a day of “%(before)s”, “%(after)s” starts at %(start)s, before the "
+                    "night ends at %(end)s: the wall ends the night at %(start)s."
+                )
+            found.append(str(text % names))
+    return found[:most]
+
+
 def _percent(value: float) -> str:
     # Formatted here: the template would localise a float's decimal separator.
     return f"{value:.3f}"
@@ -284,6 +321,11 @@ class PlanAdmin(VersionedAdmin):
                     % {"date": override.date.isoformat()},
                     messages.WARNING,
                 )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for message in midnight_warnings(form.instance):
+            self.message_user(request, message, messages.WARNING)
 
     def get_urls(self):
         return [

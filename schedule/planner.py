@@ -18,7 +18,7 @@ night the clocks go forward lasts one hour, not two.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -62,6 +62,8 @@ class BlockData:
     colour: str = ""  # the block's own, else ""
     member_ids: tuple[int, ...] = ()  # empty: the whole family
     activity_colour: str = "#5d6b80"  # its icon's, the same on every wall
+    free: bool = False  # the stretch between two blocks, made by the planner
+    leads_to: BlockData | None = None  # a free stretch: the block that ends it
 
     def title(self, lang: str) -> str:
         return pick(self.title_ja, self.title_en, lang)
@@ -167,6 +169,10 @@ class BlockView:
         return self.block.title(lang)
 
     @property
+    def free(self) -> bool:
+        return self.block.free
+
+    @property
     def colour(self) -> str:
         """The block's own colour, else its activity's: never its position or its day."""
         return self.block.colour or self.block.activity_colour
@@ -258,27 +264,73 @@ def _shown(member_ids: tuple[int, ...], only: frozenset[int] | None) -> bool:
     return only is None or not member_ids or bool(set(member_ids) & only)
 
 
-def _placed_blocks(
-    household: Household, day: date, only: frozenset[int] | None
-) -> list[tuple[BlockData, datetime, datetime, bool]]:
+Placed = tuple["BlockData", datetime, datetime, bool]  # block, start, end, from yesterday
+
+
+def _takes_over(today: tuple[int, ...], carried: tuple[int, ...]) -> bool:
+    """Does a block of today's take over everyone of a block carried from yesterday?
+
+    A block of nobody in particular is everyone's: the family's wake-up ends
+    everybody's night, but a parent's early shift does not end the kids'.
+    """
+    return not today or (bool(carried) and set(carried) <= set(today))
+
+
+def _placed_blocks(household: Household, day: date, only: frozenset[int] | None) -> list[Placed]:
+    """Yesterday's blocks that run into today, then today's, on the day's clock.
+
+    A block carried over from yesterday ends where today's first block for
+    the same people begins: the night before a day off ends at 07:00, but a
+    weekday's 06:30 wake-up ends it at 06:30 on Monday, so the wall never
+    shows the night and the morning at once.
+    """
     tz = household.tz
-    placed = []
-    yesterday = day - timedelta(days=1)
-    previous = plan_for(household, yesterday)
-    if previous is not None:
-        for block in previous.blocks:
-            if block.crosses_midnight and _shown(block.member_ids, only):
-                start = at(yesterday, block.start, tz)
-                placed.append((block, start, at(day, block.end, tz), True))
+    today: list[Placed] = []
     plan = plan_for(household, day)
     if plan is not None:
         for block in plan.blocks:
             if not _shown(block.member_ids, only):
                 continue
             end_day = day + timedelta(days=1) if block.crosses_midnight else day
-            placed.append((block, at(day, block.start, tz), at(end_day, block.end, tz), False))
+            today.append((block, at(day, block.start, tz), at(end_day, block.end, tz), False))
+    carried: list[Placed] = []
+    yesterday = day - timedelta(days=1)
+    previous = plan_for(household, yesterday)
+    if previous is not None:
+        for block in previous.blocks:
+            if not block.crosses_midnight or not _shown(block.member_ids, only):
+                continue
+            start, end = at(yesterday, block.start, tz), at(day, block.end, tz)
+            for other, other_start, _end, _carried in today:
+                if start < other_start < end and _takes_over(other.member_ids, block.member_ids):
+                    end = other_start
+            carried.append((block, start, end, True))
+    placed = carried + today
     placed.sort(key=lambda item: (item[1], item[2], item[0].id))
     return placed
+
+
+# The stretch between blocks is a block of its own: the wall never shows
+# nothing, and its countdown leads to what comes next.
+FREE_ICON = "hourglass"
+FREE_COLOUR = "#5d6b80"
+
+
+def _free_stretches(placed: list[Placed]) -> list[Placed]:
+    """Blocks for the stretches between the first start and the last end where
+    nothing is on: free time, led by the block that follows it."""
+    free: list[Placed] = []
+    covered_until: datetime | None = None
+    for _block, start, end, _carried in placed:
+        if covered_until is not None and start > covered_until:
+            number = len(free) + 1
+            gap = BlockData(
+                id=-number, start=covered_until.time(), end=start.time(), title_ja="",
+                icon=FREE_ICON, activity_colour=FREE_COLOUR, free=True,
+            )  # fmt: skip
+            free.append((gap, covered_until, start, False))
+        covered_until = end if covered_until is None else max(covered_until, end)
+    return free
 
 
 def _lanes(intervals: list[tuple[datetime, datetime]]) -> list[int]:
@@ -351,10 +403,16 @@ def day_view(
     if moment.tzinfo is None:
         raise ValueError("moment must be timezone-aware")
     placed = _placed_blocks(household, day, members)
+    placed = sorted(
+        placed + _free_stretches(placed), key=lambda item: (item[1], item[2], item[0].id)
+    )
     lanes = _lanes([(start, end) for _, start, end, _ in placed])
     blocks = []
     for (block, start, end, carried), lane in zip(placed, lanes, strict=True):
         progress, minutes_left = _progress(start, end, moment)
+        if block.free:
+            following = next((b for b, s, _e, _c in placed if s == end and not b.free), None)
+            block = replace(block, leads_to=following)
         blocks.append(
             BlockView(
                 block=block,
@@ -384,7 +442,7 @@ def day_view(
         blocks=tuple(blocks),
         lane_count=max(lanes, default=-1) + 1,
         current=tuple(b for b in blocks if b.current),
-        next_blocks=tuple(b for b in blocks if b.start > moment)[:HOW_MANY_NEXT],
+        next_blocks=tuple(b for b in blocks if b.start > moment and not b.free)[:HOW_MANY_NEXT],
         chores=chores_on(household, day, members),
         tomorrow_chores=chores_on(household, day + timedelta(days=1), members),
         notes=tuple(n for n in household.notes if n.start <= day <= n.end),
@@ -446,3 +504,52 @@ def changes(view: DayView, spans: tuple[Span, ...]) -> tuple[datetime, ...]:
     for start, end in spans:
         instants |= {start, end}
     return tuple(sorted(instants))
+
+
+# Where one plan's night meets the next day's plan ------------------------------------
+
+
+@dataclass(frozen=True)
+class Seam:
+    """What happens at the morning after a day of `before` when `after` follows.
+
+    "gap": nothing is on from `start` to `end` (the wall shows free time);
+    "cut": the night block runs past `start`, the next plan's first block, and
+    is cut there (the wall shows the next block from `start`; `end` is where the
+    night would have ended).
+    """
+
+    kind: str
+    start: time
+    end: time
+
+
+def may_follow(before: PlanData, after: PlanData) -> bool:
+    """Can a day of `after` come right after a day of `before`?"""
+    if before.on_holidays or after.on_holidays:
+        return True
+    return any((day + 1) % 7 in after.weekdays for day in before.weekdays)
+
+
+def midnight_seams(
+    before: PlanData, after: PlanData, tz: ZoneInfo, calendar: HolidayCalendar
+) -> list[Seam]:
+    """The gaps and cuts of the morning after a day of `before` followed by one of `after`."""
+    first, second = date(2001, 1, 1), date(2001, 1, 2)  # any two days: the plans are forced
+    family = Household(
+        tz=tz,
+        calendar=calendar,
+        plans=(before, after) if before.id != after.id else (before,),
+        overrides={first: before.id, second: after.id},
+    )
+    view = day_view(family, second, at(second, time(0), tz))
+    morning = [b for b in view.blocks if not b.from_yesterday]
+    seams = []
+    for carried in (b for b in view.blocks if b.from_yesterday):
+        planned = at(second, carried.block.end, tz)
+        if carried.end < planned:
+            seams.append(Seam("cut", carried.end.time(), planned.time()))
+    for free in (b for b in morning if b.free):
+        if any(c.from_yesterday and c.end == free.start for c in view.blocks):
+            seams.append(Seam("gap", free.start.time(), free.end.time()))
+    return seams

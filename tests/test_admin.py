@@ -1125,3 +1125,19 @@ def test_qr_code_for_an_absurdly_long_host_is_a_clear_400_not_a_500(
         assert "QRコードにするには長すぎます" in text_of(qr)
         assert 'class="hibi-qr"' not in text_of(page)
         assert "QRコードにするには長すぎます" in text_of(page)
+
+
+def test_saving_a_plan_warns_of_an_empty_or_cut_morning_but_saves(ja, demo_display):
+    plan = weekday_plan()
+    url = reverse("admin:schedule_plan_change", args=[plan.pk])
+    form = ja.get(url).context["adminform"].form
+    data = plan_post(
+        [block_row(f"{b.start:%H:%M}", f"{b.end:%H:%M}", b.title_ja, b.members.all())
+         for b in plan.blocks.order_by("start")],
+        name_ja="平日", loaded_version=form["loaded_version"].value(),
+    )  # fmt: skip
+    response = ja.post(url, data, follow=True)
+    assert response.status_code == 200
+    warnings = [str(m) for m in response.context["messages"]]
+    assert any("06:30" in m and "07:00" in m and "何も" in m for m in warnings), warnings
+    assert any("06:30" in m and "07:00" in m and "夜" in m for m in warnings), warnings

@@ -297,7 +297,9 @@ def _block_cards(
         cards.append(
             BlockCard(
                 id=b.block.id,
-                titles=texts(b.block.title_ja, b.block.title_en, mode),
+                titles=label("free", mode)
+                if b.free
+                else texts(b.block.title_ja, b.block.title_en, mode),
                 icon=_icon(b.block.icon, "clock"),
                 colour=b.colour,
                 start=ms(b.start),
