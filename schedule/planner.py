@@ -164,6 +164,9 @@ class BlockView:
     past: bool
     progress: float  # 0 before, 1 after, in between while current
     minutes_left: int  # whole minutes until the end, rounded up; 0 once over
+    # Today's chores that are this block's job (same picture, due in it): the
+    # Roomba block shows whose turn it is to start the Roomba.
+    jobs: tuple[ChoreView, ...] = ()
 
     def title(self, lang: str) -> str:
         return self.block.title(lang)
@@ -407,6 +410,7 @@ def day_view(
         placed + _free_stretches(placed), key=lambda item: (item[1], item[2], item[0].id)
     )
     lanes = _lanes([(start, end) for _, start, end, _ in placed])
+    chores = chores_on(household, day, members)
     blocks = []
     for (block, start, end, carried), lane in zip(placed, lanes, strict=True):
         progress, minutes_left = _progress(start, end, moment)
@@ -427,6 +431,7 @@ def day_view(
                 past=end <= moment,
                 progress=progress,
                 minutes_left=minutes_left,
+                jobs=_jobs(block, start, end, chores),
             )
         )
     holiday = None
@@ -443,10 +448,20 @@ def day_view(
         lane_count=max(lanes, default=-1) + 1,
         current=tuple(b for b in blocks if b.current),
         next_blocks=tuple(b for b in blocks if b.start > moment and not b.free)[:HOW_MANY_NEXT],
-        chores=chores_on(household, day, members),
+        chores=chores,
         tomorrow_chores=chores_on(household, day + timedelta(days=1), members),
         notes=tuple(n for n in household.notes if n.start <= day <= n.end),
         evening=at(day, EVENING, household.tz),
+    )
+
+
+def _jobs(
+    block: BlockData, start: datetime, end: datetime, chores: tuple[ChoreView, ...]
+) -> tuple[ChoreView, ...]:
+    if not block.icon or block.free:
+        return ()
+    return tuple(
+        c for c in chores if c.chore.icon == block.icon and (c.due is None or start <= c.due < end)
     )
 
 

@@ -447,3 +447,13 @@ def test_the_seams_between_the_demo_plans_are_a_cut_and_a_gap(demo_display):
         planner.Seam("gap", time(6, 30), time(7, 0))
     ]
     assert planner.midnight_seams(weekday, weekday, TOKYO, family.calendar) == []
+
+
+def test_the_roomba_block_knows_whose_turn_it_is_to_start_the_roomba(demo_display):
+    view = demo_view(WEEKDAY, "17:25")
+    (roomba,) = view.current
+    (job,) = roomba.jobs
+    assert job.chore.title_en == "Start the Roomba"
+    assert len(job.assignees) == 1  # they take turns
+    clean_up = next(b for b in view.blocks if b.title("en") == "Clean-up")
+    assert clean_up.jobs == ()
