@@ -443,7 +443,10 @@ class ChoreAdmin(VersionedAdmin):
     list_display = ["__str__", "when", "time", "holiday_policy", "next_date"]
     readonly_fields = ["next_dates"]
     fieldsets = [
-        (None, {"fields": ["title_ja", "title_en", "icon", ("time", "time_kind")]}),
+        (
+            None,
+            {"fields": ["title_ja", "title_reading", "title_en", "icon", ("time", "time_kind")]},
+        ),
         (
             _("When"),
             {
@@ -579,7 +582,19 @@ class DisplayAdmin(VersionedAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
-            (None, {"fields": ["name", "language", "theme", "members", "may_complete_chores"]}),
+            (
+                None,
+                {
+                    "fields": [
+                        "name",
+                        "language",
+                        "show_readings",
+                        "theme",
+                        "members",
+                        "may_complete_chores",
+                    ]
+                },
+            ),
             (_("Night hours"), {"fields": [("night_start", "night_end")]}),
         ]
         if obj is not None:

@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from . import household, icons, recurrence, validation
+from . import household, icons, readings, recurrence, validation
 from .models import Block, Chore, Display, IconColour, Member, Note, Plan, PlanOverride
 from .repeat import (
     MONTH_WEEKS,
@@ -292,11 +292,21 @@ class BlockForm(forms.ModelForm):
 
     class Meta:
         model = Block
-        fields = ["start", "end", "title_ja", "title_en", "icon", "colour", "members"]
+        fields = [
+            "start",
+            "end",
+            "title_ja",
+            "title_reading",
+            "title_en",
+            "icon",
+            "colour",
+            "members",
+        ]
         widgets = {
             "start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "title_ja": forms.TextInput(attrs={"size": 12}),
+            "title_reading": forms.TextInput(attrs={"size": 12}),
             "title_en": forms.TextInput(attrs={"size": 12}),
             "colour": OptionalColourInput,
         }
@@ -323,6 +333,7 @@ class BlockFormSet(forms.BaseInlineFormSet):
             span = validation.BlockSpan(start, end, frozenset(member.pk for member in members))
             title = household.pick(data.get("title_ja", ""), data.get("title_en", ""))
             rows.append((form, span, title, members))
+        readings.fill_missing([row[0] for row in rows if row[0].has_changed()])
         for index, earlier, shared in validation.overlaps([row[1] for row in rows]):
             form, span, title, members = rows[index]
             _form, other, other_title, other_members = rows[earlier]
@@ -548,6 +559,7 @@ class ChoreForm(RepeatForm, VersionedForm):
         model = Chore
         fields = [
             "title_ja",
+            "title_reading",
             "title_en",
             "icon",
             "time",
@@ -567,6 +579,11 @@ class ChoreForm(RepeatForm, VersionedForm):
             self.initial.update(self.initial_from_rule(self.instance.rrule))
         keep_unknown_icon(self)
         self.fields["repeat_mode"].widget.attrs["data-hibi-mode-fields"] = _mode_fields_json()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        readings.fill_missing([self])
+        return data
 
     def _update_errors(self, errors):
         # The model speaks of its stored rule; unless the parent typed a raw
@@ -662,6 +679,7 @@ class DisplayForm(VersionedForm):
             "theme",
             "members",
             "may_complete_chores",
+            "show_readings",
             "night_start",
             "night_end",
         ]

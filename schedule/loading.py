@@ -58,10 +58,10 @@ def load_household(
         assignees[chore_id].append(member_id)
 
     chores = []
-    fields = ("pk", "title_ja", "title_en", "icon", "time", "time_kind", "rotate")
+    fields = ("pk", "title_ja", "title_en", "title_reading", "icon", "time", "time_kind", "rotate")
     rule_fields = ("rrule", "start_date", "extra_dates", "exception_dates", "holiday_policy")
     for row in models.Chore.objects.values_list(*fields, *rule_fields):
-        pk, title_ja, title_en, icon, at, time_kind, rotate = row[: len(fields)]
+        pk, title_ja, title_en, reading, icon, at, time_kind, rotate = row[: len(fields)]
         rule, start, extra, exceptions, policy = row[len(fields) :]
         try:
             rule = recurrence.shared(
@@ -87,6 +87,7 @@ def load_household(
                 id=pk,
                 title_ja=title_ja,
                 title_en=title_en,
+                reading=reading,
                 recurrence=rule,
                 icon=icon,
                 time=at,
@@ -144,11 +145,14 @@ def load_plans(rows: QuerySet[models.Plan]) -> tuple[planner.PlanData, ...]:
 
     chosen = dict(models.IconColour.objects.values_list("icon", "colour"))
     blocks_by_plan: dict[int, list[planner.BlockData]] = defaultdict(list)
-    for pk, plan_id, start, end, title_ja, title_en, icon, colour in (
+    for pk, plan_id, start, end, title_ja, title_en, reading, icon, colour in (
         models.Block.objects.filter(plan_id__in=plan_ids)
         .order_by("start", "id")
-        .values_list("pk", "plan_id", "start", "end", "title_ja", "title_en", "icon", "colour")
-    ):
+        .values_list(
+            "pk", "plan_id", "start", "end", "title_ja", "title_en", "title_reading", "icon",
+            "colour",
+        )
+    ):  # fmt: skip
         blocks_by_plan[plan_id].append(
             planner.BlockData(
                 id=pk,
@@ -156,6 +160,7 @@ def load_plans(rows: QuerySet[models.Plan]) -> tuple[planner.PlanData, ...]:
                 end=end,
                 title_ja=title_ja,
                 title_en=title_en,
+                reading=reading,
                 icon=icon,
                 colour=colour,
                 member_ids=tuple(sorted(block_members[pk])),

@@ -125,6 +125,15 @@ class BilingualTitle(models.Model):
 
     title_ja = models.CharField(_("title (Japanese)"), max_length=80, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=80, blank=True)
+    title_reading = models.CharField(
+        _("reading (kana)"),
+        max_length=160,
+        blank=True,
+        help_text=_(
+            "How the Japanese title reads, in hiragana, for children who read kana. "
+            "Left empty, Hibi proposes one; correct it if it reads wrong."
+        ),
+    )
 
     class Meta:
         abstract = True
@@ -610,6 +619,11 @@ class Display(Versioned):
     night_start = models.TimeField(_("night starts"), null=True, blank=True, default=time(21, 30))
     night_end = models.TimeField(_("night ends"), null=True, blank=True, default=time(6, 0))
     may_complete_chores = models.BooleanField(_("may tick chores done"), default=True)
+    show_readings = models.BooleanField(
+        _("show readings"),
+        default=False,
+        help_text=_("Small kana above the kanji of Japanese titles (furigana), for young readers."),
+    )
     # The family's Revision, brought by the wall's lookup (wall/display.py) in
     # the same query as the row; not a column.
     revision: int

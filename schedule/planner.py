@@ -60,6 +60,7 @@ class BlockData:
     title_en: str = ""
     icon: str = ""
     colour: str = ""  # the block's own, else ""
+    reading: str = ""  # of the Japanese title, in kana
     member_ids: tuple[int, ...] = ()  # empty: the whole family
     activity_colour: str = "#5d6b80"  # its icon's, the same on every wall
     free: bool = False  # the stretch between two blocks, made by the planner
@@ -100,6 +101,7 @@ class ChoreData:
     title_ja: str
     title_en: str
     recurrence: Recurrence
+    reading: str = ""  # of the Japanese title, in kana
     icon: str = ""
     time: time | None = None
     time_kind: str = "by"

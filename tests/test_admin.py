@@ -1141,3 +1141,15 @@ def test_saving_a_plan_warns_of_an_empty_or_cut_morning_but_saves(ja, demo_displ
     warnings = [str(m) for m in response.context["messages"]]
     assert any("06:30" in m and "07:00" in m and "何も" in m for m in warnings), warnings
     assert any("06:30" in m and "07:00" in m and "夜" in m for m in warnings), warnings
+
+
+def test_a_chore_with_kanji_gets_a_proposed_reading_and_keeps_a_typed_one(ja, monkeypatch):
+    from schedule import readings
+
+    monkeypatch.setattr(readings, "propose", lambda titles: ["しょくぶつにみずやり"] * len(titles))
+    # (the suite's autouse fixture proposes nothing; this test proposes one)
+    add = reverse("admin:schedule_chore_add")
+    assert ja.post(add, chore_post(title_ja="植物に水やり", title_reading="")).status_code == 302
+    assert Chore.objects.get(title_ja="植物に水やり").title_reading == "しょくぶつにみずやり"
+    assert ja.post(add, chore_post(title_ja="水やり", title_reading="みずまき")).status_code == 302
+    assert Chore.objects.get(title_ja="水やり").title_reading == "みずまき"
