@@ -595,6 +595,7 @@ class DisplayAdmin(VersionedAdmin):
                     ]
                 },
             ),
+            (_("Changes"), {"fields": ["cue_minutes", "chime"]}),
             (_("Night hours"), {"fields": [("night_start", "night_end")]}),
         ]
         if obj is not None:

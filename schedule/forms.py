@@ -680,6 +680,8 @@ class DisplayForm(VersionedForm):
             "members",
             "may_complete_chores",
             "show_readings",
+            "cue_minutes",
+            "chime",
             "night_start",
             "night_end",
         ]
