@@ -91,3 +91,14 @@ def test_the_whole_page_is_unchanged(client, demo_display, at):
     assert response.status_code == 200
     html = _normalised(response.content.decode(), demo_display)
     _compare(f"page-both-{at.replace(':', '')}", html)
+
+
+def test_texts_with_markup_characters_are_escaped_as_before(client, demo_display):
+    from schedule.models import Block, Note
+
+    nasty = "<b>\"Tom\" & 'Jerry'</b>"
+    Member.objects.filter(name_en="Haru").update(name_en=nasty, name_ja="<はる>")
+    Block.objects.filter(title_en="Bath").update(title_en=nasty, title_ja="お風呂 & <歯>")
+    Chore.objects.filter(pk=Chore.objects.order_by("pk")[0].pk).update(title_en=nasty)
+    Note.objects.update(text_en=nasty, text_ja="'&'")
+    _compare("panel-escaped-20261123T1705", _panel(client, demo_display, "2026-11-23T17:05"))
