@@ -6,7 +6,10 @@ moment, which no per-process cache answers, through the whole Django stack
 (middleware, the view, the template, gzip as a tablet asks for it), timed in
 the thread's own CPU time so that the other core's work does not count.
 
-    python bench/render.py [--renders N] [--profile]
+With --new-data the family's revision changes before each render, as after a
+parent's edit or a chore ticked, so nothing loaded for an earlier render helps.
+
+    python bench/render.py [--renders N] [--new-data] [--profile]
 """
 
 import argparse
@@ -25,7 +28,7 @@ django.setup()
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from schedule.models import Display  # noqa: E402
+from schedule.models import Display, Revision  # noqa: E402
 
 # A Tuesday: the plan in force has its blocks, and the chores are due.
 DAY = date(2026, 11, 24)
@@ -43,6 +46,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--renders", type=int, default=30)
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions")
+    parser.add_argument(
+        "--new-data", action="store_true", help="the family's data changes before each render"
+    )
     args = parser.parse_args()
     display = Display.objects.get(name__startswith="リビング")
     panel = reverse("wall-panel", args=[display.token])
@@ -54,6 +60,8 @@ def main() -> None:
     times, sizes = [], []
     profiler = cProfile.Profile() if args.profile else None
     for at in moments(args.renders):
+        if args.new_data:
+            Revision.bump()  # as a parent's save does: nothing loaded before is valid
         if profiler:
             profiler.enable()
         began = time.thread_time()

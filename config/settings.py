@@ -78,12 +78,12 @@ def env_time_zone(name: str, default: str) -> str:
 
 
 def env_country(name: str, default: str) -> str:
-    # The registry's table of codes is enough; list_supported_countries() imports
-    # every country's module (8 MB) even in a process that never asks for a holiday.
-    from holidays.registry import EntityLoader
+    # The package's table of codes, read as text: importing any part of the
+    # holidays package costs every process ~20 MB (see schedule/holiday_table.py).
+    from schedule.holiday_table import country_codes
 
     value = os.environ.get(name, default).upper()
-    if value not in set(EntityLoader.get_country_codes()):
+    if value not in country_codes():
         raise ImproperlyConfigured(
             f"{name}={value!r} is not a country code the holidays package knows (e.g. JP)."
         )
