@@ -172,7 +172,7 @@ def gunicorn(env: dict[str, str], churn: bool = False, extra_env: dict[str, str]
     log_path = Path(env["DATA_DIR"]) / f"gunicorn-{port}.log"
     with open(log_path, "w") as log_file:
         process = subprocess.Popen(
-            [str(Path(PYTHON).parent / "gunicorn"), "--config", "config/gunicorn.conf.py",
+            [str(Path(PYTHON).parent / "gunicorn"), "--config", os.environ.get("BENCH_GCONF", "config/gunicorn.conf.py"),
              "--bind", f"127.0.0.1:{port}", "config.wsgi"],
             cwd=ROOT, env=run_env, stdout=log_file, stderr=log_file, start_new_session=True,
         )  # fmt: skip
@@ -474,7 +474,7 @@ def first_request(env: dict[str, str]) -> dict:
         log_path = Path(env["DATA_DIR"]) / f"first-{port}.log"
         with open(log_path, "w") as log_file:
             process = subprocess.Popen(
-                [str(Path(PYTHON).parent / "gunicorn"), "--config", "config/gunicorn.conf.py",
+                [str(Path(PYTHON).parent / "gunicorn"), "--config", os.environ.get("BENCH_GCONF", "config/gunicorn.conf.py"),
                  "--bind", f"127.0.0.1:{port}", "config.wsgi"],
                 cwd=ROOT, env=env, stdout=log_file, stderr=log_file, start_new_session=True,
             )  # fmt: skip
