@@ -172,7 +172,7 @@ def gunicorn(env: dict[str, str], churn: bool = False, extra_env: dict[str, str]
     log_path = Path(env["DATA_DIR"]) / f"gunicorn-{port}.log"
     with open(log_path, "w") as log_file:
         process = subprocess.Popen(
-            [str(Path(PYTHON).parent / "gunicorn"), "--config", os.environ.get("BENCH_GCONF", "config/gunicorn.conf.py"),
+            [str(Path(PYTHON).parent / "gunicorn"), "--config", "config/gunicorn.conf.py",
              "--bind", f"127.0.0.1:{port}", "config.wsgi"],
             cwd=ROOT, env=run_env, stdout=log_file, stderr=log_file, start_new_session=True,
         )  # fmt: skip
@@ -296,6 +296,35 @@ def drive(server: Server, spec: dict, seconds: float, connections: int = 16) -> 
     return stats
 
 
+def settle(server: Server, quiet_ms: float = 20) -> None:
+    """Wait until the server has finished what the last slice left queued: its
+    CPU time stops growing (at most 30 s)."""
+    deadline = time.monotonic() + 30
+    last = server.cpu_seconds()
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        now = server.cpu_seconds()
+        if (now - last) * 1000 < quiet_ms:
+            return
+        last = now
+
+
+VERSION = re.compile(r'data-version="([^"]+)"')
+
+
+def unchanged_poll(server: Server, info: dict) -> str:
+    """The poll of a wall that shows what it was last given: the version is
+    asked now, since every tick of a chore changes it."""
+    page = info["page"].rstrip("/") + "/panel"
+    status, _, body = raw_get(server.base, page, {"HX-Request": "true"})
+    assert status == 200, status
+    match = VERSION.search(body.decode())
+    assert match, "the panel carries its version"
+    path = f"{page}?v={match.group(1)}"
+    assert raw_get(server.base, path, {"HX-Request": "true"})[0] == 204
+    return path
+
+
 def spread(values: list[float]) -> dict:
     return {
         "median": round(statistics.median(values), 3),
@@ -324,15 +353,17 @@ def server_throughput(env: dict[str, str], seconds: float, rounds: int) -> dict:
     per_round: dict[str, list[dict]] = {name: [] for name in ("hello", *specs)}
     ratios: dict[str, list[float]] = {name: [] for name in specs}
     with gunicorn(env) as server:
-        for spec in (hello, *specs.values()):  # warm every path once
-            drive(server, spec, 1)
+        for spec in (hello, *specs.values()):  # every path once, at a gentle pace
+            drive(server, spec, 1, connections=2)
+            settle(server)
         toggles_before = revision(env)
         for _ in range(rounds):
-            time.sleep(0.3)  # let requests wrk left behind finish first
+            specs["poll_unchanged"]["path"] = unchanged_poll(server, info)
+            settle(server)  # let requests wrk left behind finish first
             base = drive(server, hello, seconds)
             per_round["hello"].append(base)
             for name, spec in specs.items():
-                time.sleep(0.3)
+                settle(server)
                 stats = drive(server, spec, seconds)
                 per_round[name].append(stats)
                 ratios[name].append(stats["rps"] / (base["rps"] or 1))
@@ -424,7 +455,7 @@ def transfer_bytes(env: dict[str, str]) -> dict:
                 "assets": per_asset,
             }
         htmx = {"HX-Request": "true", **TABLET_HEADERS}
-        status, head, body = raw_get(server.base, info["poll_unchanged"], htmx)
+        status, head, body = raw_get(server.base, unchanged_poll(server, info), htmx)
         sizes["poll_204"] = {"status": status, "bytes": len(head) + len(body)}
         status, head, body = raw_get(server.base, info["poll_changed"], htmx)
         sizes["poll_200"] = {"status": status, "bytes": len(head) + len(body)}
@@ -447,12 +478,15 @@ def rss_mib(pid: int) -> float:
 
 def memory(env: dict[str, str], requests: int = 10_000) -> dict:
     """The whole server's PSS (master and workers) after a wall's mix of requests."""
-    specs = endpoints(probe(env))
+    info = probe(env)
+    specs = endpoints(info)
     # A wall's day: mostly unchanged polls, some changes, a few loads and ticks.
     mix = [("poll_unchanged", 0.6), ("poll_cached", 0.1), ("poll_render", 0.1),
            ("wall_page", 0.1), ("now_json", 0.05), ("chore_toggle", 0.05)]  # fmt: skip
     with gunicorn(env) as server:
         for name, share in mix:
+            if name == "poll_unchanged":
+                specs[name]["path"] = unchanged_poll(server, info)
             sent = 0
             while sent < requests * share:
                 sent += drive(server, specs[name], 1, connections=8)["requests"]
@@ -474,7 +508,7 @@ def first_request(env: dict[str, str]) -> dict:
         log_path = Path(env["DATA_DIR"]) / f"first-{port}.log"
         with open(log_path, "w") as log_file:
             process = subprocess.Popen(
-                [str(Path(PYTHON).parent / "gunicorn"), "--config", os.environ.get("BENCH_GCONF", "config/gunicorn.conf.py"),
+                [str(Path(PYTHON).parent / "gunicorn"), "--config", "config/gunicorn.conf.py",
                  "--bind", f"127.0.0.1:{port}", "config.wsgi"],
                 cwd=ROOT, env=env, stdout=log_file, stderr=log_file, start_new_session=True,
             )  # fmt: skip
@@ -512,9 +546,9 @@ def tablets(env: dict[str, str], count: int, seconds: float) -> dict:
     """`count` tablets polling every 15 s, paced as they would be, with an
     unchanged version (almost every poll of a day): the worker's CPU share."""
     info = probe(env)
-    path = info["poll_unchanged"]
     rate = count / TABLET_POLL_SECONDS
     with gunicorn(env) as server:
+        path = unchanged_poll(server, info)
         host, port = server.base.removeprefix("http://").split(":")
         request = (f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n"
                    "HX-Request: true\r\nAccept-Encoding: gzip, deflate\r\n"
@@ -568,8 +602,8 @@ def tablets(env: dict[str, str], count: int, seconds: float) -> dict:
 def access_log_lines(env: dict[str, str]) -> dict:
     """What the production access log writes for a wall's unchanged polls."""
     info = probe(env)
-    spec = {"path": info["poll_unchanged"], "headers": {"HX-Request": "true"}}
     with gunicorn(env) as server:
+        spec = {"path": unchanged_poll(server, info), "headers": {"HX-Request": "true"}}
         before = len(server.access_log.read_text().splitlines())
         stats = drive(server, spec, 2, connections=4)
         time.sleep(0.5)

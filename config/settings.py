@@ -289,6 +289,9 @@ HEALTH_MIN_FREE_MB = env_int("HEALTH_MIN_FREE_MB", 50, minimum=0)
 # The wall: how often it asks for changes and when it reloads itself.
 WALL_POLL_SECONDS = env_int("WALL_POLL_SECONDS", 30, minimum=2)
 WALL_RELOAD_HOUR = env_int("WALL_RELOAD_HOUR", 3, minimum=0)
+# What each server process may keep of rendered, compressed panels, in KB: a
+# changed wall is rendered once and sent to every tablet that asks that minute.
+WALL_PANEL_CACHE_KB = env_int("WALL_PANEL_CACHE_KB", 1024, minimum=0)
 
 # Behind a reverse proxy that terminates HTTPS.
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
