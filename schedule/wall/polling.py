@@ -45,10 +45,29 @@ class Loaded:
         return planner.day_view(self.household, day, moment, self.members)
 
 
+# The last few loads, by (display, revision, day): a wall that changes because
+# time passed (a block ends, the evening comes) shows the same data, so its
+# render needs no query beyond the display's. Every save the walls show bumps
+# the revision, which leaves these behind.
+_loads: dict[tuple[int, int, date, str], Loaded] = {}
+_LOADS_KEPT = 4
+
+
 def load(display: Display, day: date) -> Loaded:
     """A fixed number of queries, whatever the size of the family's plans."""
+    revision = getattr(display, "revision", None)
+    zone = household.zone()
+    key = (display.pk, revision, day, zone.key) if revision is not None else None
+    if key is not None and (kept := _loads.get(key)) is not None:
+        return kept
     ids = frozenset(display.members.values_list("pk", flat=True))
-    return Loaded(load_household(day, household.zone()), ids or None)
+    loaded = Loaded(load_household(day, zone), ids or None)
+    if key is not None:
+        with _times_lock:
+            if len(_loads) >= _LOADS_KEPT:
+                _loads.clear()
+            _loads[key] = loaded
+    return loaded
 
 
 def nights(display: Display, day: date) -> tuple[planner.Span, ...]:
@@ -72,6 +91,7 @@ def forget_times() -> None:
     global _panel_bytes
     with _times_lock:
         _times.clear()
+        _loads.clear()
         _panels.clear()
         _panel_bytes = 0
 
