@@ -78,12 +78,12 @@ def env_time_zone(name: str, default: str) -> str:
 
 
 def env_country(name: str, default: str) -> str:
-    # The registry's table of codes is enough; list_supported_countries() imports
-    # every country's module (8 MB) even in a process that never asks for a holiday.
-    from holidays.registry import EntityLoader
+    # The package's table of codes, read as text: importing any part of the
+    # holidays package costs every process ~20 MB (see schedule/holiday_table.py).
+    from schedule.holiday_table import country_codes
 
     value = os.environ.get(name, default).upper()
-    if value not in set(EntityLoader.get_country_codes()):
+    if value not in country_codes():
         raise ImproperlyConfigured(
             f"{name}={value!r} is not a country code the holidays package knows (e.g. JP)."
         )
@@ -289,6 +289,9 @@ HEALTH_MIN_FREE_MB = env_int("HEALTH_MIN_FREE_MB", 50, minimum=0)
 # The wall: how often it asks for changes and when it reloads itself.
 WALL_POLL_SECONDS = env_int("WALL_POLL_SECONDS", 30, minimum=2)
 WALL_RELOAD_HOUR = env_int("WALL_RELOAD_HOUR", 3, minimum=0)
+# What each server process may keep of rendered, compressed panels, in KB: a
+# changed wall is rendered once and sent to every tablet that asks that minute.
+WALL_PANEL_CACHE_KB = env_int("WALL_PANEL_CACHE_KB", 1024, minimum=0)
 
 # Behind a reverse proxy that terminates HTTPS.
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)

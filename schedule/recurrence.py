@@ -1,12 +1,13 @@
 """When a chore is due: RFC 5545 recurrence rules plus public holidays.
 
 The rule itself is parsed and expanded by python-dateutil and the holidays come
-from the `holidays` package; this module only adds what neither knows about: a
-chore's holiday policy (keep the day, skip it, or move to the next working
-day), the turn-taking index used for rotating assignees, and the limits that
-keep any rule a parent (or an imported file) can write from hanging a worker:
-dates only between FIRST_DAY and LAST_DAY, whole-day rules only, an interval
-of at least one, and every walk of a rule stopped at LAST_DAY.
+from the `holidays` package (as a table: holiday_table.py); this module only
+adds what neither knows about: a chore's holiday policy (keep the day, skip
+it, or move to the next working day), the turn-taking index used for rotating
+assignees, and the limits that keep any rule a parent (or an imported file)
+can write from hanging a worker: dates only between FIRST_DAY and LAST_DAY,
+whole-day rules only, an interval of at least one, and every walk of a rule
+stopped at LAST_DAY.
 """
 
 from __future__ import annotations
@@ -16,15 +17,16 @@ import dataclasses
 import datetime as datetime_module
 import functools
 import itertools
-import threading
 import types
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
-import holidays
 from dateutil import rrule
+
+from . import holiday_table
 
 KEEP = "keep"
 SKIP = "skip"
@@ -76,36 +78,27 @@ class RecurrenceError(ValueError):
     """A rule that cannot be parsed or that makes no sense for a chore."""
 
 
-def _language_code(country_holidays: holidays.HolidayBase, lang: str) -> str | None:
-    supported = getattr(country_holidays, "supported_languages", ()) or ()
-    wanted = ("ja",) if lang == "ja" else ("en_US", "en_GB", "en")
-    for code in wanted:
-        if code in supported:
-            return code
-    return None
-
-
 class HolidayCalendar:
-    """Public holiday names of one country, in Japanese and in English."""
+    """Public holiday names of one country, in Japanese and in English.
+
+    A plain table read once per process (see holiday_table.py: the holidays
+    package itself stays out of the server). Read-only after __init__, so
+    gunicorn's threads share it without a lock.
+    """
 
     def __init__(self, country: str = "JP") -> None:
         self.country = country
-        base = holidays.country_holidays(country)
-        self._by_lang = {
-            lang: holidays.country_holidays(country, language=_language_code(base, lang))
-            for lang in ("ja", "en")
-        }
-        # The holidays package fills in a year on first lookup; gunicorn's
-        # threads share one calendar, so lookups take turns.
-        self._lock = threading.Lock()
+        self._names = holiday_table.load(country, _data_dir())
 
     def name(self, day: date, lang: str = "ja") -> str | None:
-        with self._lock:
-            return self._by_lang["en" if lang == "en" else "ja"].get(day)
+        names = self._names.get(day)
+        if names is None:
+            return None
+        ja, en = names
+        return (en or ja) if lang == "en" else (ja or en)
 
     def is_holiday(self, day: date) -> bool:
-        with self._lock:
-            return day in self._by_lang["ja"]
+        return day in self._names
 
     def between(self, first: date, last: date) -> list[tuple[date, str, str]]:
         """Holidays in [first, last] as (date, Japanese name, English name)."""
@@ -116,6 +109,13 @@ class HolidayCalendar:
                 out.append((day, self.name(day, "ja") or "", self.name(day, "en") or ""))
             day += timedelta(days=1)
         return out
+
+
+def _data_dir() -> Path | None:
+    """Where the holiday table is kept between starts: DATA_DIR, when Django is set up."""
+    from django.conf import settings
+
+    return Path(settings.DATA_DIR) if settings.configured else None
 
 
 @functools.cache

@@ -8,6 +8,7 @@ converters (converters.py) have already refused a malformed token, day or id.
 
 import errno
 import logging
+import re
 import sys
 from datetime import date, datetime
 
@@ -24,7 +25,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csp import csp_override
@@ -128,10 +129,31 @@ def wall_panel(request: HttpRequest, token: str) -> HttpResponse:
         del response["Content-Type"]
         return response
     if not at and (panel := polling.cached_panel(display, current, moment)) is not None:
-        return _no_store(HttpResponse(panel))
+        return _no_store(_compressed(request, panel))
     response = _render_wall(request, display, moment, at, fragment=True, loaded=loaded)
     if not at:
-        polling.remember_panel(display, current, moment, response.content)
+        return _no_store(
+            _compressed(request, polling.remember_panel(display, current, moment, response.content))
+        )
+    return response
+
+
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+ACCEPTS_BR = re.compile(r"\bbr\b")
+
+
+def _compressed(request: HttpRequest, panel: polling.Panel) -> HttpResponse:
+    """A kept panel in the encoding the client takes, compressed once when it was kept."""
+    accepted = request.headers.get("Accept-Encoding", "")
+    if ACCEPTS_BR.search(accepted):
+        response, encoding = HttpResponse(panel.br()), "br"
+    elif ACCEPTS_GZIP.search(accepted):
+        response, encoding = HttpResponse(panel.gzip), "gzip"
+    else:
+        return HttpResponse(panel.html())
+    response["Content-Encoding"] = encoding
+    patch_vary_headers(response, ("Accept-Encoding",))
+    response["Content-Length"] = str(len(response.content))
     return response
 
 

@@ -10,7 +10,7 @@ business; this module only says it.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -62,6 +62,7 @@ COUNTDOWN: dict[str, str | _StrPromise] = {
     "hours_minutes": pgettext_lazy("countdown; 分 read ふん", "%(hours)s h %(minutes)s min left"),
     "hours_minutes_p": pgettext_lazy("countdown; 分 read ぷん", "%(hours)s h %(minutes)s min left"),
 }
+TABLES = {"labels": LABELS, "countdown": COUNTDOWN}
 # Last digits after which 分 reads ぷん: いっぷん, さんぷん, よんぷん, ろっぷん,
 # はっぷん, じゅっぷん (and ふん after 2, 5, 7, 9: にふん, ごふん, ななふん, きゅうふん).
 PUN_DIGITS = frozenset("013468")
@@ -107,18 +108,35 @@ def label(
     A label not translated yet is English whatever the catalogue says, so it
     is marked `lang="en"` and shown once.
     """
-    with translation.override("en"):
-        english = str(table[key])
+    name = next((n for n, t in TABLES.items() if t is table), None)
+    forms = _forms(key, mode, name) if name else _forms_of(key, mode, table)
     out: list[Text] = []
-    for lang in languages(mode):
-        with translation.override(lang):
-            text = str(table[key])
-        if text == english:
-            lang = "en"
+    for lang, text in forms:
         text = text % params if params else text
         if all(t.text != text for t in out):
             out.append(Text(lang, text))
     return tuple(out)
+
+
+def _forms_of(
+    key: str, mode: str, table: Mapping[str, str | _StrPromise]
+) -> tuple[tuple[str, str], ...]:
+    with translation.override("en"):
+        english = str(table[key])
+    out = []
+    for lang in languages(mode):
+        with translation.override(lang):
+            text = str(table[key])
+        out.append(("en" if text == english else lang, text))
+    return tuple(out)
+
+
+@functools.cache
+def _forms(key: str, mode: str, table: str) -> tuple[tuple[str, str], ...]:
+    """(lang, text) of a label before its values are filled in: they depend only
+    on the catalogues, so each is looked up once per process, not per render
+    (each lookup activates a language twice)."""
+    return _forms_of(key, mode, TABLES[table])
 
 
 def formatted_date(day: date, mode: str) -> tuple[Text, ...]:
@@ -323,10 +341,20 @@ def _block_cards(
     return tuple(cards)
 
 
+def _chore_urls(display: Display) -> Callable[[int, date], str]:
+    """The tick address of a chore on a day, resolved once per render: reverse()
+    for each of a big family's chores cost more than drawing them."""
+    head, tail = reverse("wall-chore", args=[display.token, 1, "2000-01-01"]).split(
+        "/1/2000-01-01/"
+    )
+    return lambda chore_id, day: f"{head}/{chore_id}/{day.isoformat()}/{tail}"
+
+
 def _chore_cards(
     chores: tuple[planner.ChoreView, ...], mode: str, display: Display, at: str
 ) -> tuple[ChoreCard, ...]:
     cards = []
+    chore_url = _chore_urls(display)
     for c in chores:
         due_labels: tuple[Text, ...] = ()
         if c.due is not None:
@@ -337,7 +365,7 @@ def _chore_cards(
                 if c.chore.time_kind == Chore.TimeKind.BY
                 else (Text("", clock),)
             )
-        url = reverse("wall-chore", args=[display.token, c.chore.id, c.date.isoformat()])
+        url = chore_url(c.chore.id, c.date)
         cards.append(
             ChoreCard(
                 id=c.chore.id,
