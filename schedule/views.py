@@ -26,7 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST
 
-from . import planner, wall
+from . import icons, planner, wall
 from .loading import load_household
 from .models import Chore, ChoreDone, Display
 
@@ -76,6 +76,8 @@ def _render_wall(
         "timeout_ms": int(max(1, min(settings.WALL_POLL_SECONDS / 2, 20)) * 1000),
         "reload_hour": settings.WALL_RELOAD_HOUR,
         "assets": wall.asset_version(),
+        # Once per page, outside the polled panel; see icons.inline_sprite().
+        "icon_sprite": "" if fragment else icons.inline_sprite(),
     }
     template = "schedule/kiosk.html#panel" if fragment else "schedule/kiosk.html"
     return _no_store(render(request, template, context))

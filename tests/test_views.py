@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from schedule import views, wall
+from schedule.icons import icon_names
 from schedule.models import Block, Chore, ChoreDone, Display, Member, Plan, Revision
 from tests.conftest import TOKYO
 
@@ -92,6 +93,20 @@ def test_the_page_loads_its_scripts_from_static_files_only(client, demo_display)
         '<script src="/static/kiosk/kiosk.js">',
     ]
     assert "X-CSRFToken" in re.search(r"<body[^>]*>", html).group(0)
+
+
+def test_the_page_carries_every_icon_once_and_the_panel_draws_from_it(client, demo_display):
+    html = client.get(page_url(demo_display, "2026-11-23T17:05")).content.decode()
+    symbols = re.findall(r'<symbol id="i-([a-z0-9-]+)"', html)
+    assert sorted(symbols) == sorted(icon_names())
+    panel = client.get(
+        panel_url(demo_display, "2026-11-23T17:05"), headers={"HX-Request": "true"}
+    ).content.decode()
+    used = set(re.findall(r'<use xlink:href="#i-([a-z0-9-]+)"', panel))
+    assert {"bath", "family", "trash-burnable"} <= used <= set(symbols)
+    # Every icon is a reference into the page: nothing for an old engine to fetch.
+    assert len(used) and panel.count("<use ") == panel.count('<use xlink:href="#i-')
+    assert "<symbol" not in panel
 
 
 def test_without_javascript_the_page_refreshes_itself(client, demo_display, settings):
