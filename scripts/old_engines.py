@@ -77,7 +77,8 @@ class Engine:
 
     @property
     def phantomjs(self) -> Path:
-        found = sorted(self.home.glob("lib/python3*/site-packages/phantomjs_bin/bin/linux/phantomjs"))
+        pattern = "lib/python3*/site-packages/phantomjs_bin/bin/linux/phantomjs"
+        found = sorted(self.home.glob(pattern))
         return found[0] if found else self.home / "phantomjs-missing"
 
     def installed(self) -> bool:

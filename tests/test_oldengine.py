@@ -18,6 +18,7 @@ installs it (`make old-engines`; `make test` runs it first).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import sqlite3
@@ -257,7 +258,8 @@ def a_tapped_chore_is_saved_with_csrf_and_a_second_tap_undoes_it(s: Session) -> 
     assert s.done_rows("プラスチック", "2026-11-24") == 1
     s.shot("chore-done")
     s.page('chore("プラスチック").querySelector("button").click(); return true;')
-    assert s.wait_for('!has(chore("プラスチック"), "is-done")', SLACK), "the second tap did not show"
+    undone = s.wait_for('!has(chore("プラスチック"), "is-done")', SLACK)
+    assert undone, "the second tap did not show"
     assert s.done_rows("プラスチック", "2026-11-24") == 0
     assert s.faults() == []
 
@@ -378,10 +380,12 @@ def layout_fits(s: Session, width: int, height: int) -> None:
         s.open(at, width, height)
         time.sleep(0.5)
         boxes = s.page(
-            'var out = {heroes: [], pies: [], clock: rect(document.querySelector(".day .js-clock"))};'
-            'var list = document.querySelectorAll("#panel .hero.is-current");'
+            "var out = {heroes: [], pies: [],"
+            '  clock: rect(document.querySelector(".day .js-clock"))},'
+            '  list = document.querySelectorAll("#panel .hero.is-current");'
             "for (var i = 0; i < list.length; i++) {"
-            "  out.heroes.push(rect(list[i])); out.pies.push(rect(list[i].querySelector('.pie'))); }"
+            "  out.heroes.push(rect(list[i]));"
+            "  out.pies.push(rect(list[i].querySelector('.pie'))); }"
             "window.scrollTo(300, 300);"
             "out.scrolled = [window.pageXOffset, window.pageYOffset];"
             "out.viewport = [window.innerWidth, window.innerHeight];"
@@ -493,10 +497,8 @@ class EngineRun:
         finally:
             for part in (browser, screen, server):
                 if part is not None:
-                    try:
-                        part.close() if not isinstance(part, WallServer) else part.stop()
-                    except Exception:
-                        pass
+                    with contextlib.suppress(Exception):
+                        part.close()
             log = self.workdir / "engine.log"
             if log.exists():
                 ARTIFACTS.mkdir(exist_ok=True)
@@ -546,4 +548,4 @@ def test_the_readme_lists_every_tested_engine():
     for engine in ENGINES:
         row = next((r for r in rows if f"| {engine.engine} |" in r), None)
         assert row is not None, f"README's table has no row for {engine.engine}"
-        assert engine.devices in row, f"README's row for {engine.engine} should say {engine.devices}"
+        assert engine.devices in row, f"the row for {engine.engine} should say: {engine.devices}"

@@ -18,7 +18,7 @@ the page's scripts, every document gets PRELUDE: it records uncaught errors and
 htmx's error events, and lets the other side move the page's clock forward
 (see prelude.js).
 
-Written for Python 3.11 and PyQt5 5.7 to 5.15: no newer syntax.
+Written for Python 3.11 and PyQt5 5.7 to 5.15.
 """
 
 import json
@@ -29,7 +29,8 @@ import time
 from PyQt5.QtCore import QEventLoop, QSocketNotifier, Qt, QTimer, QUrl
 from PyQt5.QtWidgets import QApplication
 
-PRELUDE = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "prelude.js")).read()
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "prelude.js")) as source:
+    PRELUDE = source.read()
 
 
 def out(message):
@@ -153,9 +154,9 @@ class WebEngine(Engine):
             if not entry.isdigit():
                 continue
             try:
-                with open("/proc/%s/stat" % entry) as stat:
+                with open(f"/proc/{entry}/stat") as stat:
                     fields = stat.read().rsplit(")", 1)[1].split()
-                with open("/proc/%s/cmdline" % entry, "rb") as cmdline:
+                with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
                     args = cmdline.read().split(b"\0")
             except OSError:
                 continue
@@ -222,7 +223,7 @@ def main():
         try:
             answer = engine.run(command)
         except Exception as error:  # the test reports it; the engine stays usable
-            answer = {"error": "%s: %s" % (type(error).__name__, error)}
+            answer = {"error": f"{type(error).__name__}: {error}"}
         busy.pop()
         out(answer)
 

@@ -13,6 +13,7 @@ Used by tests/test_oldengine.py and bench/tablet.py; nothing here asserts.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -148,6 +149,8 @@ class WallServer:
         if self.process is not None:
             stop_group(self.process)
             self.process = None
+
+    close = stop
 
     def access(self) -> list[Access]:
         if not self.log.exists():
@@ -300,13 +303,9 @@ class Browser:
         return self.send(do="pid")["value"]
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError, RuntimeError, TimeoutError):
             self.send(do="quit", timeout=5)
-        except (OSError, RuntimeError, TimeoutError):
-            pass
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
         stop_group(self.process)
         self.log.close()
