@@ -61,7 +61,13 @@ PALETTE = ("#4f86c6", "#e0a030", "#5aa469", "#c0607a", "#8a6fc0", "#3aa0a8", "#d
 # whose visible arc (stroke-dasharray) shrinks as the block runs out.
 PIE_CIRCUMFERENCE = 62.832
 DATE_FORMATS = {"ja": "n月j日 (D)", "en": "l, j F"}
-ASSETS = ("kiosk/kiosk.css", "kiosk/kiosk.js", "vendor/htmx-1.9.12.es5.js", "icons/sprite.svg")
+ASSETS = (
+    "kiosk/kiosk.css",
+    "kiosk/kiosk.js",
+    "kiosk/domparser.js",
+    "vendor/htmx-1.9.12.es5.js",
+    "icons/sprite.svg",
+)
 
 LABELS = {
     "next": _("Next"),
@@ -72,6 +78,8 @@ LABELS = {
     "no_chores": _("No chores today"),
     "morning": _("Next morning"),
     "good_night": _("Good night"),
+    # On a chore whose tap never reached the server (the wall was offline).
+    "not_saved": _("Not saved – tap again"),
     "offline": _("Offline since %(time)s"),
     "by": _("by %(time)s"),
 }

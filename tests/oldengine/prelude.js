@@ -6,7 +6,10 @@
  *   tell a swapError or a refused request from a quiet page;
  * - Date.now() runs window.__hibiShift ms ahead once a test moves the clock:
  *   the wall's script reads time only through Date.now(), so a jump crosses a
- *   block's end or midnight at once, as the minutes passing would.
+ *   block's end or midnight at once, as the minutes passing would;
+ * - with "#emulate=safari9" in the address, the page gets what Safari 9.0
+ *   lacks: DOMParser answers "text/html" with null and there is no URL
+ *   constructor, so any engine can show what such an iPad would do.
  *
  * ES5 only: PhantomJS 2.1 runs it too.
  */
@@ -18,6 +21,14 @@
   var record = { errors: [], events: [] };
   window.__hibi = record;
   window.__hibiShift = 0;
+  if (/[#&]emulate=safari9(&|$)/.test(location.hash)) {
+    var ownParse = DOMParser.prototype.parseFromString;
+    DOMParser.prototype.parseFromString = function (markup, type) {
+      return /html/i.test(type) ? null : ownParse.apply(this, arguments);
+    };
+    window.URL = undefined;
+    record.emulated = "safari9";
+  }
   Date.now = function () {
     return realNow.call(Date) + window.__hibiShift;
   };
