@@ -114,8 +114,9 @@ test-container: install-dev
 	eval "$$(../shared/tools/container-env up)" \
 		&& HIBI_CONTAINER_TESTS=1 $(VENV)/bin/pytest tests/test_container.py $(PYTEST_ARGS)
 
-# Benchmarks need wrk (load) and Debian's chromium (tablet soak).
-bench: install-dev
+# Benchmarks need wrk (load), Debian's chromium (tablet soak) and the old
+# engines (Chromium 49's heap, DOM and CPU: bench/tablet.py).
+bench: install-dev old-engines
 	@command -v wrk >/dev/null && test -x /usr/bin/chromium || { \
 		apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk chromium; }
 	$(PY) bench/run.py $(BENCH_ARGS)

@@ -44,6 +44,8 @@ BUDGETS = {
     "worker_rss_mb": 80,
     "soak_heap_growth_mb": 1.0,
     "soak_dom_drift_pct": 2.0,
+    "old_tablet_heap_growth_mb": 1.0,
+    "old_tablet_dom_drift_pct": 2.0,
 }
 
 
@@ -456,6 +458,20 @@ def soak(env: dict[str, str], polls: int) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def old_tablet(polls: int, idle_seconds: int) -> dict:
+    """The wall on Chromium 49 (a Fire tablet's WebView): bench/tablet.py."""
+    out = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "tablet.py"), "--polls", str(polls),
+         "--idle-seconds", str(idle_seconds)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    if out.returncode != 0:
+        return {"error": (out.stderr or out.stdout)[-2000:]}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def check_budgets(results: dict) -> list[str]:
     missed = []
     for family in ("demo", "big"):
@@ -499,6 +515,15 @@ def check_budgets(results: dict) -> list[str]:
                 missed.append(f"soak heap grew {soak_result['heap_growth_mb']} MB")
             if abs(soak_result["dom_drift_pct"]) > BUDGETS["soak_dom_drift_pct"]:
                 missed.append(f"soak DOM nodes drifted {soak_result['dom_drift_pct']} %")
+    tablet = results.get("old_tablet")
+    if tablet:
+        if "error" in tablet:
+            missed.append("Chromium 49 tablet failed to run")
+        else:
+            if tablet["churn"]["heap_growth_mb"] >= BUDGETS["old_tablet_heap_growth_mb"]:
+                missed.append(f"Chromium 49 heap grew {tablet['churn']['heap_growth_mb']} MB")
+            if abs(tablet["churn"]["dom_drift_pct"]) > BUDGETS["old_tablet_dom_drift_pct"]:
+                missed.append(f"Chromium 49 DOM nodes drifted {tablet['churn']['dom_drift_pct']} %")
     return missed
 
 
@@ -549,6 +574,19 @@ def table(results: dict) -> str:
                 f"{s['heap_start_mb']} → {s['heap_end_mb']} MB (growth after poll 300: "
                 f"{s['heap_growth_mb']} MB), DOM nodes {s['dom_start']} → {s['dom_end']} "
                 f"({s['dom_drift_pct']} %), median swap-to-paint {s['median_swap_ms']} ms"
+            )
+    if "old_tablet" in results:
+        t = results["old_tablet"]
+        if "error" in t:
+            lines.append(f"\nChromium 49 tablet: failed: {t['error'][-300:]}")
+        else:
+            c, i = t["churn"], t["idle"]
+            lines.append(
+                f"\n{t['engine']}: {c['polls']} changed polls: heap {c['heap_start_mb']} → "
+                f"{c['heap_end_mb']} MB (growth after poll 100: {c['heap_growth_mb']} MB), "
+                f"DOM nodes {c['dom_start']} → {c['dom_end']} ({c['dom_drift_pct']} %); "
+                f"idle, polling every {i['poll_seconds']} s: page {i['renderer_cpu_s_per_min']} "
+                f"CPU s/min, all its processes {i['all_processes_cpu_s_per_min']} CPU s/min"
             )
     missed = results.get("missed", [])
     lines.append("\nBudgets: " + ("all met" if not missed else "MISSED: " + "; ".join(missed)))
@@ -604,9 +642,16 @@ def main() -> int:
         if want("soak") and not args.skip_soak:
             log("tablet soak")
             results["soak"] = soak(demo_env, 300 if args.quick else 3000)
+        if want("old_tablet") and not args.skip_soak:
+            log("Chromium 49 tablet (make old-engines)")
+            results["old_tablet"] = old_tablet(
+                300 if args.quick else 1000, 20 if args.quick else 60
+            )
     results["missed"] = check_budgets(results)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    if "old_tablet" in results:
+        (RESULTS / "old-tablet.json").write_text(json.dumps(results["old_tablet"], indent=2))
     print(table(results))
     return 1 if results["missed"] else 0
 

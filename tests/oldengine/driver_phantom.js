@@ -66,8 +66,6 @@ function run(command, response) {
     answer(response, { value: consoleLog });
   } else if (what === "wait") {
     setTimeout(function () { answer(response, { ok: true }); }, command.seconds * 1000);
-  } else if (what === "pid") {
-    answer(response, { value: system.pid });
   } else if (what === "quit") {
     answer(response, { ok: true });
     setTimeout(function () { phantom.exit(0); }, 50);

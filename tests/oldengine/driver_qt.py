@@ -93,12 +93,7 @@ class Engine:
         if what == "wait":
             self.wait(lambda: False, command["seconds"])
             return {"ok": True}
-        if what == "pid":
-            return {"value": self.renderer_pid()}
         raise ValueError("unknown command " + what)
-
-    def renderer_pid(self):
-        return os.getpid()
 
 
 class WebEngine(Engine):
@@ -147,23 +142,6 @@ class WebEngine(Engine):
         self.wait(lambda: "value" in state, 15)
         return state.get("value")
 
-    def renderer_pid(self):
-        # QtWebEngine renders in a child process; its CPU is the page's CPU.
-        me = str(os.getpid())
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry}/stat") as stat:
-                    fields = stat.read().rsplit(")", 1)[1].split()
-                with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
-                    args = cmdline.read().split(b"\0")
-            except OSError:
-                continue
-            if fields[1] == me and b"--type=renderer" in args:
-                return int(entry)
-        return None
-
 
 class WebKit(Engine):
     def __init__(self, app):
@@ -203,7 +181,9 @@ def main():
     kind = sys.argv[1]
     if kind == "webengine":
         import PyQt5.QtWebEngineWidgets  # noqa: F401  (before the application, as Qt requires)
-    app = QApplication([sys.argv[0]])
+    # Chromium reads its switches from the arguments too; some (precise memory
+    # figures) only reach the page process from there.
+    app = QApplication([sys.argv[0], *os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()])
     engine = WebEngine(app) if kind == "webengine" else WebKit(app)
     busy = []
 

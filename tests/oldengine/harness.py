@@ -192,9 +192,16 @@ class Screen:
 class Browser:
     """One old engine, driven through its driver's JSON commands."""
 
-    def __init__(self, engine: Engine, screen: Screen, log: Path, chromium_flags: str = ""):
+    def __init__(
+        self,
+        engine: Engine,
+        screen: Screen,
+        log: Path,
+        chromium_flags: str = "",
+        env: dict[str, str] | None = None,
+    ):
         self.engine = engine
-        env = dict(os.environ, DISPLAY=screen.display, PYTHONDONTWRITEBYTECODE="1")
+        env = dict(os.environ, DISPLAY=screen.display, PYTHONDONTWRITEBYTECODE="1", **(env or {}))
         for key in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME"):
             env.pop(key, None)
         self.log = log.open("w")
@@ -298,9 +305,6 @@ class Browser:
 
     def console(self) -> list[dict]:
         return self.send(do="console")["value"]
-
-    def page_pid(self) -> int | None:
-        return self.send(do="pid")["value"]
 
     def close(self) -> None:
         with contextlib.suppress(OSError, RuntimeError, TimeoutError):

@@ -7,6 +7,8 @@
  * - Date.now() runs window.__hibiShift ms ahead once a test moves the clock:
  *   the wall's script reads time only through Date.now(), so a jump crosses a
  *   block's end or midnight at once, as the minutes passing would;
+ * - with "#bench" in the address, events are only counted (swaps), so a long
+ *   soak measures the wall's memory, not this record's;
  * - with "#emulate=safari9" in the address, the page gets what Safari 9.0
  *   lacks: DOMParser answers "text/html" with null and there is no URL
  *   constructor, so any engine can show what such an iPad would do.
@@ -18,7 +20,8 @@
     return;
   }
   var realNow = Date.now;
-  var record = { errors: [], events: [] };
+  var record = { errors: [], events: [], swaps: 0 };
+  var quiet = /[#&]bench(&|$)/.test(location.hash);
   window.__hibi = record;
   window.__hibiShift = 0;
   if (/[#&]emulate=safari9(&|$)/.test(location.hash)) {
@@ -41,6 +44,12 @@
     "htmx:badResponseUrl", "htmx:syntax:error", "htmx:beforeSend", "htmx:afterSwap"
   ];
   function note(evt) {
+    if (evt.type === "htmx:afterSwap") {
+      record.swaps += 1;
+    }
+    if (quiet) {
+      return;
+    }
     var target = evt.target || {};
     var detail = evt.detail || {};
     var config = detail.requestConfig || {};
