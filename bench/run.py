@@ -583,7 +583,7 @@ def table(results: dict) -> str:
             c, i = t["churn"], t["idle"]
             lines.append(
                 f"\n{t['engine']}: {c['polls']} changed polls: heap {c['heap_start_mb']} → "
-                f"{c['heap_end_mb']} MB (growth after poll 100: {c['heap_growth_mb']} MB), "
+                f"{c['heap_end_mb']} MB (growth after poll 300: {c['heap_growth_mb']} MB), "
                 f"DOM nodes {c['dom_start']} → {c['dom_end']} ({c['dom_drift_pct']} %); "
                 f"idle, polling every {i['poll_seconds']} s: page {i['renderer_cpu_s_per_min']} "
                 f"CPU s/min, all its processes {i['all_processes_cpu_s_per_min']} CPU s/min"
