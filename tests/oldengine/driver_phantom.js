@@ -24,9 +24,11 @@ page.onInitialized = function () {
 page.onConsoleMessage = function (message, line) {
   consoleLog.push({ level: 2, text: message, line: line || 0 });
 };
+/* PhantomJS reports console.error() here too, not only uncaught errors (htmx
+ * logs its error events' names that way), so both land on the console list as
+ * errors; uncaught ones are also in the prelude's window.__hibi.errors. */
 page.onError = function (message, trace) {
-  var where = trace && trace.length ? " (" + trace[0].file + ":" + trace[0].line + ")" : "";
-  consoleLog.push({ level: 2, text: "Uncaught " + message + where, line: 0 });
+  consoleLog.push({ level: 2, text: message, line: trace && trace.length ? trace[0].line : 0 });
 };
 
 function answer(response, body) {
