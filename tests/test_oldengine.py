@@ -19,6 +19,7 @@ installs it (`make old-engines`; `make test` runs it first).
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import shutil
 import sqlite3
@@ -27,7 +28,7 @@ import threading
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pytest
@@ -470,8 +471,9 @@ class Outcome:
 class EngineRun:
     """One engine through every check, in order, in a thread of its own."""
 
-    def __init__(self, engine: Engine, workdir: Path, checks: set[str]):
+    def __init__(self, engine: Engine, workdir: Path, checks: set[str], prepared: WallServer):
         self.engine = engine
+        self.prepared = prepared
         self.workdir = workdir / engine.name
         self.checks = {name: fn for name, fn in CHECKS.items() if name in checks}
         self.outcomes: dict[str, Outcome] = {}
@@ -497,8 +499,7 @@ class EngineRun:
             return
         server = screen = browser = None
         try:
-            server = WallServer(self.workdir / "data", poll_seconds=POLL)
-            server.prepare()
+            server = self.prepared.copy_of(self.workdir / "data")
             server.start()
             screen = Screen()
             browser = Browser(self.engine, screen, self.workdir / "engine.log")
@@ -547,7 +548,9 @@ def runs(request):
     engines = {params["engine"].name for params in selected}
     workdir = Path(tempfile.mkdtemp(prefix="hibi-oldengine-"))
     ARTIFACTS.mkdir(exist_ok=True)
-    found = {e.name: EngineRun(e, workdir, checks) for e in ENGINES if e.name in engines}
+    prepared = WallServer(workdir / "prepared", POLL, HIBI_STATIC_ROOT=str(workdir / "static"))
+    prepared.prepare()  # once; each engine's server gets a copy of its database
+    found = {e.name: EngineRun(e, workdir, checks, prepared) for e in ENGINES if e.name in engines}
     pool = ThreadPoolExecutor(max_workers=len(found), thread_name_prefix="oldengine")
     futures = [pool.submit(run.run) for run in found.values()]
     yield found
@@ -555,6 +558,12 @@ def runs(request):
         future.result()
     pool.shutdown()
     shutil.rmtree(workdir, ignore_errors=True)
+    # The table engine × check, with each failure's reason and each check's time.
+    table = {
+        name: {check: asdict(outcome) for check, outcome in run.outcomes.items()}
+        for name, run in found.items()
+    }
+    (ARTIFACTS / "oldengine-results.json").write_text(json.dumps(table, indent=1))
 
 
 @pytest.mark.parametrize("engine", ENGINES, ids=lambda engine: engine.name)

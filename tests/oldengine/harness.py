@@ -18,6 +18,7 @@ import json
 import os
 import queue
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -110,11 +111,23 @@ class WallServer:
         return self.manage("shell", "--no-imports", "-c", code)
 
     def prepare(self) -> None:
+        """Migrate, collect the static files (HIBI_STATIC_ROOT if set), load the demo family."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.manage("migrate", "--no-input", "-v0")
         self.manage("collectstatic", "--no-input", "-v0")
         shown = self.manage("demo_family")
         self.token = re.search(r"/d/([\w-]+)/", shown).group(1)
+
+    def copy_of(self, data_dir: Path) -> WallServer:
+        """A server of its own on a copy of this one's prepared database: one
+        prepare() for many servers, as Django's start-up and whitenoise's
+        compression of every static file are the slow part of it."""
+        data_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copy(self.data_dir / "db.sqlite3", data_dir / "db.sqlite3")
+        twin = WallServer(data_dir, poll_seconds=int(self.env["WALL_POLL_SECONDS"]))
+        twin.env.update({k: v for k, v in self.env.items() if k != "DATA_DIR"})
+        twin.token = self.token
+        return twin
 
     def start(self) -> None:
         with self.errors.open("a") as errors:
