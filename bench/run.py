@@ -63,6 +63,9 @@ BUDGETS = {
     "tablets_per_worker": 1000,
     "soak_heap_growth_mb": 1.0,
     "soak_dom_drift_pct": 2.0,
+    # The wall on Chromium 49 (make old-engines), 1,000 changed polls.
+    "old_tablet_heap_growth_mb": 1.0,
+    "old_tablet_dom_drift_pct": 2.0,
 }
 TABLET_POLL_SECONDS = 15
 # Tablets send this over plain http (brotli only over https).
@@ -911,6 +914,57 @@ def missed_soak(s: dict) -> list[str]:
     return missed
 
 
+def old_tablet(polls: int, idle_seconds: int) -> dict:
+    """The wall on Chromium 49 (a Fire tablet's WebView): bench/tablet.py."""
+    out = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "tablet.py"), "--polls", str(polls),
+         "--idle-seconds", str(idle_seconds)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    if out.returncode != 0:
+        return {"error": (out.stderr or out.stdout)[-2000:]}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run_old_tablet(run: Run) -> dict:
+    if run.skip_soak:
+        return {}
+    result = old_tablet(300 if run.quick else 1000, 20 if run.quick else 60)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "old-tablet.json").write_text(json.dumps(result, indent=2))
+    return result
+
+
+def lines_old_tablet(t: dict) -> list[str]:
+    if not t:
+        return []
+    if "error" in t:
+        return [f"\nChromium 49 tablet: failed: {t['error'][-300:]}"]
+    c, i = t["churn"], t["idle"]
+    return [
+        f"\n{t['engine']}: {c['polls']} changed polls: heap {c['heap_start_mb']} → "
+        f"{c['heap_end_mb']} MB (growth after poll 300: {c['heap_growth_mb']} MB), "
+        f"DOM nodes {c['dom_start']} → {c['dom_end']} ({c['dom_drift_pct']} %); "
+        f"idle, polling every {i['poll_seconds']} s: page {i['renderer_cpu_s_per_min']} "
+        f"CPU s/min, all its processes {i['all_processes_cpu_s_per_min']} CPU s/min"
+    ]
+
+
+def missed_old_tablet(t: dict) -> list[str]:
+    if not t:
+        return []
+    if "error" in t:
+        return ["Chromium 49 tablet failed to run"]
+    missed = []
+    if t["churn"]["heap_growth_mb"] >= BUDGETS["old_tablet_heap_growth_mb"]:
+        missed.append(f"Chromium 49 heap grew {t['churn']['heap_growth_mb']} MB")
+    if abs(t["churn"]["dom_drift_pct"]) > BUDGETS["old_tablet_dom_drift_pct"]:
+        missed.append(f"Chromium 49 DOM nodes drifted {t['churn']['dom_drift_pct']} %")
+    return missed
+
+
 @dataclass(frozen=True)
 class Step:
     name: str
@@ -931,6 +985,7 @@ STEPS = [
     Step("bytes", lambda run: transfer_bytes(run.demo), lines_bytes, missed_bytes),  # type: ignore[arg-type]
     Step("memory", run_memory, lines_memory, missed_memory),  # type: ignore[arg-type]
     Step("soak", run_soak, lines_soak, missed_soak),  # type: ignore[arg-type]
+    Step("old_tablet", run_old_tablet, lines_old_tablet, missed_old_tablet),  # type: ignore[arg-type]
 ]
 
 

@@ -307,7 +307,10 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
-SECURE_REFERRER_POLICY = "same-origin"
+# Browsers take the last value they know: Chromium before 61 (the Fire tablets'
+# WebView) does not know same-origin and would log an error and send full URLs,
+# secret display token included; "origin" before it sends no path either.
+SECURE_REFERRER_POLICY = ["origin", "same-origin"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Fields one form may post. A plan at its caps (schedule.forms: 100 blocks of

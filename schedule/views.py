@@ -33,7 +33,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
-from . import health, household, loading, planner, serialise, services
+from . import health, household, icons, loading, planner, serialise, services
 from .models import Chore, Display
 from .wall import display as displays
 from .wall import moments, polling, view_model
@@ -85,6 +85,8 @@ def _render_wall(
         "reload_hour": settings.WALL_RELOAD_HOUR,
         "assets": polling.asset_version(),
         "next_count": planner.HOW_MANY_NEXT,
+        # Once per page, outside the polled panel; see icons.inline_sprite().
+        "icon_sprite": "" if fragment else icons.inline_sprite(),
     }
     template = "schedule/kiosk.html#panel" if fragment else "schedule/kiosk.html"
     return _no_store(render(request, template, context))

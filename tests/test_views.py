@@ -10,6 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from schedule.icons import icon_names
 from schedule.models import Block, Chore, ChoreDone, Display, Member, Plan, Revision
 from schedule.wall import polling
 from tests.conftest import TOKYO
@@ -79,10 +80,25 @@ def test_the_page_loads_its_scripts_from_static_files_only(client, demo_display)
     html = client.get(page_url(demo_display, "2026-11-23T17:05")).content.decode()
     scripts = re.findall(r"<script[^>]*>", html)
     assert scripts == [
+        '<script src="/static/kiosk/domparser.js">',
         '<script src="/static/vendor/htmx-1.9.12.es5.js">',
         '<script src="/static/kiosk/kiosk.js">',
     ]
     assert "X-CSRFToken" in re.search(r"<body[^>]*>", html).group(0)
+
+
+def test_the_page_carries_every_icon_once_and_the_panel_draws_from_it(client, demo_display):
+    html = client.get(page_url(demo_display, "2026-11-23T17:05")).content.decode()
+    symbols = re.findall(r'<symbol id="i-([a-z0-9-]+)"', html)
+    assert sorted(symbols) == sorted(icon_names())
+    panel = client.get(
+        panel_url(demo_display, "2026-11-23T17:05"), headers={"HX-Request": "true"}
+    ).content.decode()
+    used = set(re.findall(r'<use xlink:href="#i-([a-z0-9-]+)"', panel))
+    assert {"bath", "family", "trash-burnable"} <= used <= set(symbols)
+    # Every icon is a reference into the page: nothing for an old engine to fetch.
+    assert len(used) and panel.count("<use ") == panel.count('<use xlink:href="#i-')
+    assert "<symbol" not in panel
 
 
 def test_without_javascript_the_page_refreshes_itself(client, demo_display, settings):

@@ -31,7 +31,13 @@ from .. import household, planner
 from ..loading import load_household
 from ..models import Display
 
-ASSETS = ("kiosk/kiosk.css", "kiosk/kiosk.js", "vendor/htmx-1.9.12.es5.js", "icons/sprite.svg")
+ASSETS = (
+    "kiosk/kiosk.css",
+    "kiosk/kiosk.js",
+    "kiosk/domparser.js",
+    "vendor/htmx-1.9.12.es5.js",
+    "icons/sprite.svg",
+)
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,8 @@ LABELS: dict[str, str | _StrPromise] = {
     "no_chores": _("No chores today"),
     "morning": _("Next morning"),
     "good_night": _("Good night"),
+    # On a chore whose tap never reached the server (the wall was offline).
+    "not_saved": _("Not saved – tap again"),
     "offline": _("Offline since %(time)s"),
     "by": _("by %(time)s"),
 }
