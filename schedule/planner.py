@@ -110,6 +110,46 @@ class NoteData:
 
 
 @dataclass(frozen=True)
+class EventData:
+    """An event of a subscribed calendar: timed (`start`/`end` instants) or
+    all-day (`first_day` to `last_day`, both included).
+
+    Its text is the calendar's own, in one language: `title_ja` or `title_en`
+    by its script (see calendars.guess_lang), so the wall marks it rightly.
+    """
+
+    id: int
+    title_ja: str
+    title_en: str
+    start: datetime | None = None
+    end: datetime | None = None
+    first_day: date | None = None
+    last_day: date | None = None
+    member_id: int | None = None  # None: the whole family's calendar
+
+    @property
+    def all_day(self) -> bool:
+        return self.start is None
+
+    def title(self, lang: str) -> str:
+        return pick(self.title_ja, self.title_en, lang)
+
+    def as_block(self) -> BlockData:
+        """The event as a block, so the wall lays it out and counts it down like one.
+        Negative ids keep it apart from the plan's blocks."""
+        assert self.start is not None and self.end is not None
+        return BlockData(
+            id=-self.id,
+            start=self.start.timetz().replace(tzinfo=None),
+            end=self.end.timetz().replace(tzinfo=None),
+            title_ja=self.title_ja,
+            title_en=self.title_en,
+            icon="calendar",
+            member_ids=(self.member_id,) if self.member_id is not None else (),
+        )
+
+
+@dataclass(frozen=True)
 class Household:
     """Everything the planner needs, loaded once."""
 
@@ -121,6 +161,7 @@ class Household:
     chores: tuple[ChoreData, ...] = ()
     done: frozenset[tuple[int, date]] = frozenset()  # (chore id, date)
     notes: tuple[NoteData, ...] = ()
+    events: tuple[EventData, ...] = ()
 
     def member(self, member_id: int) -> MemberData | None:
         for member in self.members:
@@ -150,6 +191,7 @@ class BlockView:
     past: bool
     progress: float  # 0 before, 1 after, in between while current
     minutes_left: int  # whole minutes until the end, rounded up; 0 once over
+    event: EventData | None = None  # a subscribed calendar's event, not the plan's
 
     def title(self, lang: str) -> str:
         return self.block.title(lang)
@@ -188,6 +230,7 @@ class DayView:
     chores: tuple[ChoreView, ...]
     tomorrow_chores: tuple[ChoreView, ...]
     notes: tuple[NoteData, ...]
+    all_day: tuple[EventData, ...] = ()
 
     @property
     def boundaries(self) -> tuple[datetime, ...]:
@@ -248,6 +291,37 @@ def _placed_blocks(
             placed.append((block, at(day, block.start, tz), at(end_day, block.end, tz), False))
     placed.sort(key=lambda item: (item[1], item[2], item[0].id))
     return placed
+
+
+def _placed_events(
+    household: Household, day: date, only: frozenset[int] | None
+) -> list[tuple[BlockData, datetime, datetime, bool]]:
+    """Timed events that overlap the day, placed like blocks beside the plan's."""
+    tz = household.tz
+    day_start, day_end = at(day, time(0), tz), at(day + timedelta(days=1), time(0), tz)
+    placed = []
+    for event in household.events:
+        if event.all_day or not _shown(event.as_block().member_ids, only):
+            continue
+        assert event.start is not None and event.end is not None
+        start, end = event.start.astimezone(tz), event.end.astimezone(tz)
+        if start < day_end and end > day_start and end > start:
+            placed.append((event.as_block(), start, end, start < day_start))
+    return placed
+
+
+def all_day_events(
+    household: Household, day: date, only: frozenset[int] | None = None
+) -> tuple[EventData, ...]:
+    return tuple(
+        e
+        for e in household.events
+        if e.all_day
+        and e.first_day is not None
+        and e.last_day is not None
+        and e.first_day <= day <= e.last_day
+        and _shown((e.member_id,) if e.member_id is not None else (), only)
+    )
 
 
 def _lanes(intervals: list[tuple[datetime, datetime]]) -> list[int]:
@@ -319,7 +393,9 @@ def day_view(
     """
     if moment.tzinfo is None:
         raise ValueError("moment must be timezone-aware")
-    placed = _placed_blocks(household, day, members)
+    placed = _placed_blocks(household, day, members) + _placed_events(household, day, members)
+    placed.sort(key=lambda item: (item[1], item[2], item[0].id))
+    events = {-e.id: e for e in household.events}
     lanes = _lanes([(start, end) for _, start, end, _ in placed])
     blocks = []
     for (block, start, end, carried), lane in zip(placed, lanes, strict=True):
@@ -338,6 +414,7 @@ def day_view(
                 past=end <= moment,
                 progress=progress,
                 minutes_left=minutes_left,
+                event=events.get(block.id) if block.id < 0 else None,
             )
         )
     holiday = None
@@ -357,4 +434,5 @@ def day_view(
         chores=chores_on(household, day, members),
         tomorrow_chores=chores_on(household, day + timedelta(days=1), members),
         notes=tuple(n for n in household.notes if n.start <= day <= n.end),
+        all_day=all_day_events(household, day, members),
     )

@@ -1,0 +1,46 @@
+"""Run Hibi's background worker: the periodic loop and django-tasks-db's db_worker.
+
+python manage.py hibi_worker           # until Ctrl-C or SIGTERM
+python manage.py hibi_worker --check   # the container's health check
+"""
+
+import threading
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from schedule import worker
+
+
+class Command(BaseCommand):
+    help = "Run the background worker: calendar syncs, nudges to phones, webhooks."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="Exit 0 if the worker ran lately, 1 if not (a health check).",
+        )
+
+    def handle(self, *args, **options):
+        if options["check"]:
+            status, at = worker.state()
+            if status != "ok":
+                raise CommandError(f"worker {status}: last ran {at or 'never'}")
+            self.stdout.write(f"ok: last ran {at.isoformat()}")
+            return
+        stop = threading.Event()
+        # A daemon thread: db_worker owns the signals and ends the process on
+        # Ctrl-C or SIGTERM (after the task it is running, if any).
+        thread = threading.Thread(target=worker.loop, args=(stop,), name="hibi-loop", daemon=True)
+        thread.start()
+        try:
+            call_command(
+                "db_worker",
+                interval=1,
+                startup_delay=False,
+                reload=False,
+                verbosity=options["verbosity"],
+            )
+        finally:
+            stop.set()
