@@ -443,6 +443,7 @@ class ChoreAdmin(VersionedAdmin):
             },
         ),
         (_("Who"), {"fields": ["rotate"]}),
+        (_("Phones"), {"fields": ["nudge_when_overdue"]}),
     ]
 
     @admin.display(description=_("repeats"))
@@ -694,3 +695,7 @@ def locked_out(request, original_response=None, credentials=None) -> HttpRespons
         {"minutes": minutes, "title": _("Signing in is paused")},
         status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429),
     )
+
+
+# The pages for calendars in and out, phones and webhooks live in their own module.
+from . import outside_admin  # noqa: E402, F401

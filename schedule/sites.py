@@ -33,7 +33,7 @@ class HibiAdminConfig(AdminConfig):
 
 def today_summary(now: datetime | None = None) -> dict:
     """What a parent checks first: the plan in force, chores due, each tablet's state."""
-    from . import planner
+    from . import planner, worker
     from .loading import load_household
     from .models import Display
 
@@ -53,4 +53,5 @@ def today_summary(now: datetime | None = None) -> dict:
             for chore in view.chores
         ],
         "displays": [(display, display.state(now)) for display in Display.objects.all()],
+        "worker": worker.state(now),
     }

@@ -422,6 +422,7 @@ class BlockCard:
     top: float
     height: float
     on_timeline: bool
+    event: bool = False  # a subscribed calendar's event, drawn apart from the plan's blocks
 
     @property
     def pie(self) -> float:
@@ -485,6 +486,7 @@ class Wall:
     reload_at: int
     now_left: float
     may_complete: bool
+    all_day: tuple[tuple[Text, ...], ...] = ()  # subscribed calendars' all-day events
 
     @property
     def now(self) -> int:
@@ -580,6 +582,7 @@ def _block_cards(
                 top=round(b.lane / lanes * 100, 3),
                 height=round(100 / lanes, 3),
                 on_timeline=on_timeline,
+                event=b.event is not None,
             )
         )
     return tuple(cards)
@@ -744,6 +747,7 @@ def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> W
         reload_at=ms(_reload_at(moment)),
         now_left=_now_left(window, moment),
         may_complete=display.may_complete_chores,
+        all_day=tuple(texts(e.title_ja, e.title_en, mode) for e in view.all_day),
     )
 
 
