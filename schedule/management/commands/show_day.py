@@ -1,7 +1,7 @@
 """Print what the wall would show for a date and time, as a table or JSON."""
 
 import json
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -57,12 +57,75 @@ def as_json(day: planner.DayView, lang: str) -> dict:
                 "current": b.current,
                 "progress": round(b.progress, 3),
                 "minutes_left": b.minutes_left,
+                "event": b.event is not None,
             }
             for b in day.blocks
+        ],
+        "all_day": [
+            {
+                "title": e.title(lang),
+                "first_day": e.first_day.isoformat() if e.first_day else None,
+                "last_day": e.last_day.isoformat() if e.last_day else None,
+            }
+            for e in day.all_day
         ],
         "chores": [chore_json(c) for c in day.chores],
         "tomorrow_chores": [chore_json(c) for c in day.tomorrow_chores],
         "notes": [{"text_ja": n.text_ja, "text_en": n.text_en} for n in day.notes],
+    }
+
+
+def beyond_the_wall(day: date, tz: ZoneInfo) -> dict:
+    """Subscribed calendars, feeds, phones for nudges, and what was sent that day."""
+    from schedule.models import CalendarFeed, CalendarSubscription, Delivery, NudgeTarget
+
+    def member(row) -> int | None:
+        return row.member_id
+
+    start = planner.at(day, time(0), tz)
+    end = planner.at(day + timedelta(days=1), time(0), tz)
+    return {
+        "subscriptions": [
+            {
+                "id": s.pk,
+                "name": s.name,
+                "member": member(s),
+                "enabled": s.enabled,
+                "last_sync_at": s.last_sync_at.isoformat() if s.last_sync_at else None,
+                "events": s.event_count,
+                "problem": s.last_error or None,
+            }
+            for s in CalendarSubscription.objects.all()
+        ],
+        "feeds": [
+            {"id": f.pk, "name": f.name, "member": member(f), "path": f.get_absolute_url()}
+            for f in CalendarFeed.objects.all()
+        ],
+        "nudge_targets": [
+            {
+                "id": t.pk,
+                "name": t.name,
+                "member": member(t),
+                "enabled": t.enabled,
+                "evening_chores": t.evening_chores,
+                "block_starts": t.block_starts,
+                "overdue_chores": t.overdue_chores,
+            }
+            for t in NudgeTarget.objects.all()
+        ],
+        "sent": [
+            {
+                "kind": d.kind,
+                "to": d.channel,
+                "occurrence": d.occurrence,
+                "title": d.title,
+                "due_at": d.due_at.isoformat(),
+                "status": d.status,
+                "attempts": d.attempts,
+                "problem": d.problem or None,
+            }
+            for d in Delivery.objects.filter(due_at__gte=start, due_at__lt=end).order_by("due_at")
+        ],
     }
 
 
@@ -88,7 +151,8 @@ class Command(BaseCommand):
         lang = options["lang"] or settings.LANGUAGE_CODE
         view = planner.day_view(load_household(day, tz), day, moment)
         if options["json"]:
-            self.stdout.write(json.dumps(as_json(view, lang), ensure_ascii=False, indent=2))
+            document = {**as_json(view, lang), **beyond_the_wall(day, tz)}
+            self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
             return
         self.stdout.write(self.table(view, lang))
 
