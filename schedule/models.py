@@ -718,7 +718,7 @@ class CalendarSubscription(models.Model):
         verbose_name=_("whose"),
         help_text=_("Empty: the whole family's."),
     )
-    enabled = models.BooleanField(_("on"), default=True)
+    enabled = models.BooleanField(_("in use"), default=True)
     etag = models.CharField(max_length=300, blank=True, editable=False)
     last_modified = models.CharField(max_length=100, blank=True, editable=False)
     last_sync_at = models.DateTimeField(_("last fetched"), null=True, blank=True, editable=False)
@@ -846,7 +846,7 @@ class NudgeTarget(models.Model):
             "mailto://…, json://… (see the Apprise documentation)."
         ),
     )
-    enabled = models.BooleanField(_("on"), default=True)
+    enabled = models.BooleanField(_("in use"), default=True)
     language = models.CharField(
         _("language"), max_length=4, choices=LANGUAGE_MODES, default=Display.JA
     )
