@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from . import planner
 from .loading import load_household
-from .models import CalendarFeed, Note, PlanOverride, pick_language
+from .models import CalendarFeed, Note, PlanOverride, Revision, pick_language
 
 PRODID = "-//Hibi//Family schedule//EN"
 # A chore with a time is shown as a short event at that time.
@@ -59,6 +59,24 @@ def chore_days(
             ):
                 views.append(view)
     return views
+
+
+# Built feeds by what they depend on: a year of chores takes a second or two
+# to write out, and a family's phones ask for the same feed again and again.
+_built: dict[tuple, bytes] = {}
+KEEP_BUILT = 16
+
+
+def cached(feed: CalendarFeed, now: datetime | None = None) -> bytes:
+    """`build()`, kept until the family's data (the revision) or the date changes."""
+    now = (now or timezone.now()).astimezone(ZoneInfo(settings.TIME_ZONE))
+    key = (feed.pk, feed.token, feed.member_id, feed.name, Revision.current(), now.date(),
+           settings.TIME_ZONE, settings.FEED_DAYS_AHEAD)  # fmt: skip
+    if key not in _built:
+        while len(_built) >= KEEP_BUILT:
+            _built.pop(next(iter(_built)))
+        _built[key] = build(feed, now)
+    return _built[key]
 
 
 def build(feed: CalendarFeed, now: datetime | None = None) -> bytes:

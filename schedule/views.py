@@ -188,7 +188,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     )
     if found is None:
         raise Http404("No such calendar.")
-    response = HttpResponse(feeds.build(found), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(feeds.cached(found), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="hibi.ics"'
     # Calendar apps poll on their own schedule; a shared cache must never keep it.
     patch_cache_control(response, private=True, max_age=300)
