@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from schedule import planner
 from schedule.loading import load_household
@@ -151,7 +152,8 @@ class Command(BaseCommand):
         lang = options["lang"] or settings.LANGUAGE_CODE
         view = planner.day_view(load_household(day, tz), day, moment)
         if options["json"]:
-            document = {**as_json(view, lang), **beyond_the_wall(day, tz)}
+            with translation.override(lang):  # the problems, in the asked language
+                document = {**as_json(view, lang), **beyond_the_wall(day, tz)}
             self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
             return
         self.stdout.write(self.table(view, lang))
