@@ -98,13 +98,13 @@ class Stack:
             check=check,
         )
 
-    def container(self) -> str:
-        return self.compose("ps", "-q", "hibi").strip()
+    def container(self, service: str = "hibi") -> str:
+        return self.compose("ps", "-q", service).strip()
 
-    def wait_healthy(self, timeout: float = 120) -> float:
-        """Seconds until Docker calls the container healthy."""
+    def wait_healthy(self, timeout: float = 120, service: str = "hibi") -> float:
+        """Seconds until Docker calls the service's container healthy."""
         started = time.monotonic()
-        container = self.container()
+        container = self.container(service)
         # Podman without systemd runs health checks only when asked to.
         podman = shutil.which("podman") if "podman" in os.environ.get("DOCKER_HOST", "") else None
         while time.monotonic() - started < timeout:
@@ -121,7 +121,7 @@ class Stack:
             if status == "healthy":
                 return time.monotonic() - started
             time.sleep(0.5)
-        logs = self.compose("logs", "hibi", check=False)
+        logs = self.compose("logs", service, check=False)
         pytest.fail(f"not healthy after {timeout} s (last status {status!r}):\n{logs[-3000:]}")
 
 
@@ -189,7 +189,9 @@ def admin_page_is_open(browser, stack: Stack) -> bool:
 def test_health_endpoint_answers_ok_and_measures_the_image(stack):
     with get(opener(), f"{stack.base}/healthz") as response:
         assert response.status == 200
-        assert json.load(response) == {"status": "ok"}
+        health = json.load(response)
+        assert health["status"] == "ok"
+        assert set(health["worker"]) == {"state", "last_run"}  # information, never a failure
     size = subprocess.run(
         ["docker", "image", "inspect", "--format", "{{.Size}}", "hibi:test"],
         capture_output=True,
@@ -273,6 +275,52 @@ def idle_memory(stack: Stack) -> dict[str, float]:
         .strip()
     )
     return {"idle_rss_sum_mb": round(sum(kilobytes) / 1024, 1), "idle_cgroup_memory": usage}
+
+
+# The worker reaches the test's server on 127.0.0.1: the podman stand-in runs
+# containers in the host's network.
+WORKER_SETUP = """
+import datetime as dt
+from django.utils import timezone
+from schedule import tasks
+from schedule.models import *
+chore = Chore.objects.create(title_ja="カン・ビン", title_en="Cans", time=dt.time(8),
+    rrule="FREQ=DAILY", start_date=dt.date(2026, 1, 1))
+NudgeTarget.objects.create(name="phone", apprise_url="json://127.0.0.1:{port}/phone",
+    evening_time=timezone.localtime().time().replace(second=0, microsecond=0),
+    quiet_start=None, quiet_end=None)
+calendar = CalendarSubscription.objects.create(name="club", url="{base}/club.ics")
+tasks.sync_calendar.enqueue(calendar.pk)
+"""
+
+CLUB = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Club//EN\r\nBEGIN:VEVENT\r\n"
+    "UID:practice@club\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:{day}T070000Z\r\n"
+    "DTEND:{day}T080000Z\r\nSUMMARY:Club practice\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
+def test_the_worker_service_fetches_a_calendar_and_sends_a_nudge(stack, local_server):
+    METRICS["worker_up_to_healthy_seconds"] = round(stack.wait_healthy(service="worker"), 1)
+    today = time.strftime("%Y%m%d", time.gmtime())
+    local_server.answers["/club.ics"] = [(200, {}, CLUB.format(day=today).encode())]
+    local_server.answers["/phone"] = [(200, {}, b"{}")]
+    port = local_server.httpd.server_address[1]
+    stack.exec("python", "manage.py", "shell", "-c",
+               WORKER_SETUP.format(port=port, base=local_server.url))  # fmt: skip
+    deadline = time.monotonic() + 120  # a hang guard
+    while not local_server.posts("/phone") and time.monotonic() < deadline:
+        time.sleep(1)
+    [nudge] = [json.loads(body) for body in local_server.posts("/phone")]
+    assert "カン・ビン" in nudge["message"]
+    shown = stack.exec(
+        "python", "manage.py", "shell", "-c",
+        "from schedule.models import *; s = CalendarSubscription.objects.get(); "
+        "print(s.event_count, repr(s.error_code), Delivery.objects.get().status)",
+    ).stdout.split()  # fmt: skip
+    assert shown == ["1", "''", "sent"]
+    with get(opener(), f"{stack.base}/healthz") as response:
+        assert json.load(response)["worker"]["state"] == "ok"
 
 
 def test_down_removes_the_volume(stack):

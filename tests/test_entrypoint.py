@@ -147,7 +147,9 @@ def test_the_worker_migrates_but_leaves_the_admin_and_demo_to_the_web_server(tmp
     assert users(tmp_path) == []
     with sqlite3.connect(tmp_path / "db.sqlite3") as db:
         assert db.execute("SELECT COUNT(*) FROM schedule_member").fetchone()[0] == 0
-        assert db.execute("SELECT COUNT(*) FROM django_tasks_database_dbtaskresult").fetchone()[0] == 0
+        assert (
+            db.execute("SELECT COUNT(*) FROM django_tasks_database_dbtaskresult").fetchone()[0] == 0
+        )
 
 
 def test_an_existing_admin_is_never_overwritten(tmp_path):
