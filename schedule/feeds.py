@@ -14,7 +14,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import icalendar
 from django.conf import settings
 from django.utils import timezone
 
@@ -80,6 +79,10 @@ def cached(feed: CalendarFeed, now: datetime | None = None) -> bytes:
 
 
 def build(feed: CalendarFeed, now: datetime | None = None) -> bytes:
+    # Imported here, as in calendars.py: a web worker that never serves a
+    # feed should not carry the library.
+    import icalendar
+
     tz = ZoneInfo(settings.TIME_ZONE)
     now = (now or timezone.now()).astimezone(tz)
     today = now.date()
