@@ -212,10 +212,9 @@ def _send_test(request, model_admin: NudgeTargetAdmin, object_id):
 class DeliveryAdmin(admin.ModelAdmin):
     """The log: what was sent where, or why not. Written by the worker only."""
 
-    list_display = ["due_at", "kind", "title", "to", "status", "attempts", "problem", "sent_at"]
+    list_display = ["due_at", "kind", "title", "to", "status", "problem"]
     list_filter = ["status", "kind"]
     list_select_related = ["target", "block"]
-    date_hierarchy = "due_at"
     fields = [
         "kind",
         "to",

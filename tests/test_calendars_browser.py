@@ -65,3 +65,45 @@ def test_the_swimming_lesson_is_in_its_own_lane_and_counts_down(live_server, swi
     page.screenshot(path=str(ARTIFACTS / "wall-calendar-events-1024x600.png"))
     assert errors == []
     context.close()
+
+
+def test_the_log_of_nudges_and_webhooks_in_the_admin(live_server, browser, transactional_db):
+    """What a parent sees after an evening: sent, retried, skipped in quiet hours."""
+    from django.contrib.auth.models import User
+    from django.test import Client
+    from django.utils import timezone
+
+    from schedule.models import Block, Delivery, NudgeTarget, Plan
+
+    phone = NudgeTarget.objects.create(name="パパのスマホ", apprise_url="ntfy://ntfy.sh/hibi-test")
+    plan = Plan.objects.create(name_ja="平日", weekdays=0b11111)
+    roomba = Block.objects.create(
+        plan=plan, start="17:20", end="17:40", title_ja="ルンバ", webhook_url="http://ha:8123/x"
+    )
+    now = timezone.now()
+    rows = [
+        ("nudge", "evening:1", phone, None, "あしたの あさ", "sent", 1, ""),
+        ("webhook", "2026-11-24T17:20", None, roomba, "ルンバ", "retry", 1, "http"),
+        ("nudge", "evening:2", phone, None, "あしたの あさ", "skipped", 0, "quiet"),
+    ]
+    for n, (kind, occurrence, target, block, title, status, attempts, code) in enumerate(rows):
+        Delivery.objects.create(
+            kind=kind, channel=f"c{n}", occurrence=occurrence, target=target, block=block,
+            title=title, status=status, attempts=attempts, error_code=code,
+            error_detail="500" if code == "http" else "", due_at=now, sent_at=now,
+        )  # fmt: skip
+    parent = User.objects.create_superuser("parent", password="x-long-password-42")
+    client = Client()
+    client.force_login(parent)
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="ja-JP")
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/admin/schedule/delivery/")
+    page.click("#toggle-nav-sidebar")
+    expect(page.locator("#result_list")).to_contain_text("エラーが返ってきました（HTTP 500）")
+    expect(page.locator("#result_list")).to_contain_text("静かにする時間")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "admin-nudges-and-webhooks.png"), full_page=True)
+    context.close()

@@ -177,3 +177,20 @@ def test_a_new_address_needs_a_post(admin_client, db):
     token = feed.token
     feed.refresh_from_db()
     assert feed.token == token
+
+
+def test_hibi_itself_can_subscribe_to_its_feed_over_http(live_server, transactional_db):
+    """A real subscriber over a real connection: Hibi's own calendar client."""
+    from schedule import calendars
+
+    with time_machine.travel(datetime(2026, 11, 23, 9, 0, tzinfo=TOKYO), tick=False):
+        load_demo_family(TODAY)
+        feed = CalendarFeed.objects.create(name="Family")
+        subscription = CalendarSubscription.objects.create(
+            name="Ourselves", url=f"{live_server.url}{feed.get_absolute_url()}"
+        )
+        calendars.sync(subscription)
+    subscription.refresh_from_db()
+    assert subscription.error_code == ""
+    titles = set(subscription.events.values_list("title", flat=True))
+    assert "燃やすごみ / Burnable trash" in titles
