@@ -297,3 +297,24 @@ class socket_port:
 
     def __exit__(self, *exc):
         self.socket.close()
+
+
+def test_a_failed_task_is_logged_with_its_traceback_though_the_queue_is_quiet(caplog):
+    from types import SimpleNamespace
+
+    from django.tasks.base import TaskResultStatus
+
+    from schedule.management.commands.hibi_worker import _log_failure
+
+    failed = SimpleNamespace(
+        status=TaskResultStatus.FAILED,
+        task=tasks.sync_calendars,
+        errors=[SimpleNamespace(traceback="Traceback ... OperationalError: disk I/O error")],
+    )
+    fine = SimpleNamespace(status=TaskResultStatus.SUCCESSFUL, task=tasks.send_due, errors=[])
+    with caplog.at_level("ERROR", logger="schedule.worker"):
+        _log_failure(None, task_result=fine)
+        _log_failure(None, task_result=failed)
+    assert [r.getMessage() for r in caplog.records] == [
+        "Task sync_calendars failed:\nTraceback ... OperationalError: disk I/O error"
+    ]

@@ -4,12 +4,23 @@ python manage.py hibi_worker           # until Ctrl-C or SIGTERM
 python manage.py hibi_worker --check   # the container's health check
 """
 
+import logging
 import threading
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.tasks.base import TaskResultStatus
+from django.tasks.signals import task_finished
 
 from schedule import worker
+
+log = logging.getLogger("schedule.worker")
+
+
+def _log_failure(sender, task_result, **kwargs) -> None:
+    if task_result.status == TaskResultStatus.FAILED:
+        detail = task_result.errors[-1].traceback if task_result.errors else ""
+        log.error("Task %s failed:\n%s", task_result.task.name, detail)
 
 
 class Command(BaseCommand):
@@ -34,13 +45,18 @@ class Command(BaseCommand):
         # Ctrl-C or SIGTERM (after the task it is running, if any).
         thread = threading.Thread(target=worker.loop, args=(stop,), name="hibi-loop", daemon=True)
         thread.start()
+        # db_worker logs every task at verbosity 1: four lines every few
+        # seconds for the periodic tasks. Quiet by default; failures are
+        # logged here, and what the tasks find wrong they log themselves.
+        task_finished.connect(_log_failure, dispatch_uid="hibi-worker-failures")
+        self.stdout.write("hibi: worker started (calendars, nudges, webhooks)")
         try:
             call_command(
                 "db_worker",
                 interval=1,
                 startup_delay=False,
                 reload=False,
-                verbosity=options["verbosity"],
+                verbosity=max(0, options["verbosity"] - 1),
             )
         finally:
             stop.set()
