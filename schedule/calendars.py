@@ -24,7 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from . import planner
@@ -63,13 +63,19 @@ def fetch_url(url: str) -> str:
     return urlunsplit((scheme, parts.netloc, parts.path, parts.query, ""))
 
 
+def printable(text: str) -> str:
+    """Text from outside with control characters (NUL among them, which
+    PostgreSQL refuses) turned into spaces."""
+    return "".join(char if char.isprintable() else " " for char in text)
+
+
 class SyncProblem(Exception):
     """Why a calendar could not be read: a code of models.PROBLEMS and a detail."""
 
     def __init__(self, code: str, detail: str = "") -> None:
         super().__init__(f"{code}: {detail}")
         self.code = code
-        self.detail = detail[:300]
+        self.detail = printable(detail)[:300]
 
 
 class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
@@ -172,8 +178,8 @@ def _event(component, tz: ZoneInfo) -> Event | None:
     end = end.dt if end is not None else None
     if end is None and component.get("DURATION") is not None:
         end = start + component.get("DURATION").dt
-    title = str(component.get("SUMMARY", "")).strip()[:TITLE_LENGTH] or "—"
-    uid = str(component.get("UID", "")).strip()
+    title = printable(str(component.get("SUMMARY", ""))).strip()[:TITLE_LENGTH] or "—"
+    uid = printable(str(component.get("UID", ""))).strip()
     if not isinstance(start, datetime):  # an all-day event
         if isinstance(end, datetime):
             end = end.date()
@@ -268,5 +274,10 @@ def sync_all(now: datetime | None = None) -> int:
     """Every subscription that is on; how many were fetched."""
     subscriptions = list(CalendarSubscription.objects.filter(enabled=True))
     for subscription in subscriptions:
-        sync(subscription, now)
+        try:
+            sync(subscription, now)
+        except DatabaseError as exc:
+            # A locked or full database: the others may still fit, and this
+            # one is tried again at the next sync.
+            log.warning("Calendar %s could not be stored: %s", subscription.pk, exc)
     return len(subscriptions)

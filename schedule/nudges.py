@@ -35,6 +35,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import planner
+from .calendars import printable
 from .loading import load_household
 from .models import Block, Chore, Delivery, NudgeTarget, pick_language
 
@@ -303,7 +304,7 @@ class SendProblem(Exception):
     def __init__(self, code: str, detail: str = "") -> None:
         super().__init__(f"{code}: {detail}")
         self.code = code
-        self.detail = detail[:300]
+        self.detail = printable(detail)[:300]
 
 
 def notify(apprise_url: str, title: str, body: str) -> None:
@@ -374,7 +375,7 @@ def send(row: Delivery, now: datetime | None = None) -> bool:
         _failed(row, problem.code, problem.detail, now)
     except Exception as exc:  # a library's surprise must not stop the other rows
         log.exception("Delivery %s failed unexpectedly", row.pk)
-        _failed(row, "unexpected", str(exc), now)
+        _failed(row, "unexpected", printable(str(exc)), now)
     else:
         row.status, row.sent_at, row.error_code, row.error_detail = Delivery.SENT, now, "", ""
         row.save(update_fields=["status", "sent_at", "error_code", "error_detail"])
