@@ -329,3 +329,38 @@ def test_loading_events_costs_the_same_queries_for_one_or_many(db, django_assert
     add(50)
     with django_assert_num_queries(1):
         assert len(load_events(day, day, TOKYO)) == 51
+
+
+def test_adding_a_calendar_in_the_admin_asks_the_worker_to_fetch_it_now(
+    admin_client, local_server, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from schedule import tasks
+
+    serve(local_server, "/swim.ics", "tokyo.ics")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/admin/schedule/calendarsubscription/add/",
+            {"name": "Swimming", "url": f"{local_server.url}/swim.ics", "enabled": "on"},
+            headers={"accept-language": "en"},
+            follow=True,
+        )
+    assert "fetched in the background" in response.content.decode()
+    [queued] = DBTaskResult.objects.filter(status="READY")
+    assert queued.task_path == "schedule.tasks.sync_calendar"
+    assert local_server.requests == []  # the page did not wait for the fetch
+    tasks.sync_calendar.call(*queued.task_result.args)
+    assert CalendarSubscription.objects.get().error_code == ""
+    assert [r[1] for r in local_server.requests] == ["/swim.ics"]
+
+
+def test_a_calendar_address_that_is_not_a_calendar_address_is_refused_in_the_admin(admin_client):
+    response = admin_client.post(
+        "/admin/schedule/calendarsubscription/add/",
+        {"name": "x", "url": "javascript:alert(1)", "enabled": "on"},
+        headers={"accept-language": "ja"},
+    )
+    assert response.status_code == 200
+    assert "webcal:// のどれかで始まる" in response.content.decode()
+    assert not CalendarSubscription.objects.exists()
