@@ -21,12 +21,13 @@ export SECRET_KEY_FILE ?= $(DATA_DIR)/secret_key
 HOST ?= 0.0.0.0
 PORT ?= 8000
 
-.PHONY: help uv install install-dev secret messages run test test-postgres pytest-postgres \
-	test-container lint fmt bench clean
+.PHONY: help uv install install-dev secret messages run test check test-postgres pytest-postgres \
+	test-container lint typecheck fmt bench clean
 
 help:
 	@echo "make run    - install, migrate, demo family, serve on $(HOST):$(PORT) with the worker"
 	@echo "make test   - install test tools, lint, run every test"
+	@echo "make check  - lint, types and the fast tests: the inner loop (under ~30 s)"
 	@echo "make test-postgres  - the suite again on a throw-away PostgreSQL"
 	@echo "make test-container - build the image, run it with docker-compose.yml"
 	@echo "make bench  - benchmarks (after make test's install)"
@@ -75,6 +76,18 @@ lint: secret
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/django-upgrade --target-version 6.1 $$(git ls-files '*.py' | grep -v /migrations/)
 	$(PY) manage.py makemigrations --check --dry-run -v0
+	@$(MAKE) --no-print-directory typecheck
+
+# Strict on the planner, recurrence, the loader and the wall (pyproject.toml).
+typecheck: secret
+	$(VENV)/bin/mypy schedule config
+
+# The inner loop: everything but browsers, containers, old engines and the
+# tests that start processes of their own (marked slow); make test runs all.
+check: lint
+	@mkdir -p staticfiles
+	$(VENV)/bin/pytest -q -m "not slow and not browser and not container and not oldengine" \
+		-n auto -p no:cacheprovider $(PYTEST_ARGS)
 
 fmt:
 	$(VENV)/bin/ruff format .
@@ -87,6 +100,8 @@ test: install-dev lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 	@if [ -f test-artifacts/container.json ]; then \
 		echo "Image and container, as last measured:"; cat test-artifacts/container.json; fi
+	@if [ -f test-artifacts/fuzz.json ]; then \
+		echo "Fuzz (tests/test_fuzz.py), requests sent:"; cat test-artifacts/fuzz.json; fi
 	@if [ -n "$(TEST_DATABASE_URL)" ]; then $(MAKE) --no-print-directory pytest-postgres; fi
 
 # The suite on PostgreSQL: Debian's server, started for the run if no

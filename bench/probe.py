@@ -18,21 +18,25 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from schedule import wall  # noqa: E402
+from schedule.wall import display as displays  # noqa: E402
+from schedule.wall import moments, polling  # noqa: E402
 
 
 def urls() -> dict:
-    display = wall.displays().get(name__startswith="リビング")
-    moment = wall.moment_from(None)
+    from schedule.models import Display
+
+    display = displays.find_display(Display.objects.get(name__startswith="リビング").token)
+    assert display is not None
+    moment = moments.moment_from(None)
     token = display.token
-    today = wall.load(display, moment.date()).day(moment.date(), moment)
+    today = polling.load(display, moment.date()).day(moment.date(), moment)
     chore = today.chores[0]
     # Django accepts the unmasked secret as both cookie and header value.
     secret = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
     panel = reverse("wall-panel", args=[token])
     return {
         "page": reverse("wall", args=[token]),
-        "poll_unchanged": f"{panel}?v={wall.version(display, moment)}",
+        "poll_unchanged": f"{panel}?v={polling.version(display, moment)}",
         "poll_changed": f"{panel}?v=0.19700101.0",
         "now_json": reverse("wall-now", args=[token]),
         "toggle": reverse("wall-chore", args=[token, chore.chore.id, f"{chore.date:%Y-%m-%d}"]),

@@ -6,7 +6,10 @@ Every value can be changed from the environment without editing this file.
 import os
 
 bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
-worker_class = "gthread"
+# gthread, but headers are collected by the worker's main loop, so connections
+# that send them slowly hold no thread (see config/workers.py; the deadline is
+# GUNICORN_HEADER_TIMEOUT seconds).
+worker_class = "config.workers.HeadersFirstWorker"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # The heartbeat file lives in RAM: on an SD card or a slow NAS disk a

@@ -11,6 +11,7 @@ import secrets
 import sys
 import zoneinfo
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
@@ -208,16 +209,17 @@ if database_url := os.environ.get("DATABASE_URL"):
     import dj_database_url
 
     try:
-        DATABASES["default"] = dj_database_url.parse(database_url, conn_max_age=60)
+        _postgres: dict[str, Any] = dict(dj_database_url.parse(database_url, conn_max_age=60))
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    _postgres["CONN_HEALTH_CHECKS"] = True
     # A server that is down or a lock that is held: give up in seconds, as on SQLite.
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options: dict[str, Any] = _postgres.setdefault("OPTIONS", {})
     _options.setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5, minimum=1))
     if "lock_timeout" not in _options.get("options", ""):
         _wait = env_int("DB_WRITE_TIMEOUT", 5, minimum=1)
         _options["options"] = f"{_options.get('options', '')} -c lock_timeout={_wait}s".strip()
+    DATABASES["default"] = _postgres
 
 
 AUTHENTICATION_BACKENDS = [
@@ -239,7 +241,27 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The lockout page, in the parent's language.
 AXES_LOCKOUT_CALLABLE = "schedule.admin.locked_out"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0, minimum=0) or None
+# Whose address is counted. Without a proxy it is the connection's own
+# (REMOTE_ADDR); X-Forwarded-For is then ignored, since anyone can write it.
+# Behind PROXY_COUNT proxies, each appends the address it was reached from to
+# X-Forwarded-For, so the client is the PROXY_COUNT-th entry from the right:
+# whatever a client writes there itself stays on the left and is never read.
+# django-ipware (which axes asks) counts only the proxies named *in* the header,
+# not the last one, which is REMOTE_ADDR: hence PROXY_COUNT - 1. Not strict, so
+# that a forged left part does not make ipware drop the header and count the
+# proxy instead (which would lock every parent out again). A request without
+# the header (a parent on the LAN reaching port 8000 directly) is counted by
+# its own address.
+PROXY_COUNT = env_int("PROXY_COUNT", 0, minimum=0)
+AXES_IPWARE_META_PRECEDENCE_ORDER: tuple[str, ...]
+AXES_IPWARE_PROXY_COUNT: int | None
+if PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
 
 LANGUAGE_CODE = env_choice("LANGUAGE_CODE", "ja", {"ja", "en"})
 LANGUAGES = [("ja", "日本語"), ("en", "English")]
@@ -309,6 +331,11 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("SECURE_HSTS_INCLUDE_SUBDOMA
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Fields one form may post. A plan at its caps (schedule.forms: 100 blocks of
+# about ten fields plus one per member ticked, 100 date overrides of five) posts
+# some 2,000 to 3,500; Django's default of 1,000 refused a full plan well below
+# its cap with a bare "Bad Request". Parsing 4,000 fields takes milliseconds.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 4000
 
 # No inline script without a nonce; htmx 1.9 needs no eval.
 SECURE_CSP = {

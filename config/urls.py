@@ -1,19 +1,23 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
-from schedule import views
+from schedule import converters, views
+
+register_converter(converters.TokenConverter, "token")
+register_converter(converters.DayConverter, "day")
+register_converter(converters.IdConverter, "id")
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("d/<str:token>/", views.wall_page, name="wall"),
-    path("d/<str:token>/panel", views.wall_panel, name="wall-panel"),
-    path("d/<str:token>/now.json", views.now_json, name="wall-now"),
+    path("d/<token:token>/", views.wall_page, name="wall"),
+    path("d/<token:token>/panel", views.wall_panel, name="wall-panel"),
+    path("d/<token:token>/now.json", views.now_json, name="wall-now"),
     path(
-        "d/<str:token>/chores/<int:chore_id>/<str:day>/done",
+        "d/<token:token>/chores/<id:chore_id>/<day:day>/done",
         views.toggle_chore,
         name="wall-chore",
     ),
-    path("ics/<str:token>.ics", views.feed, name="feed"),
+    path("ics/<token:token>.ics", views.feed, name="feed"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import io
 from datetime import date, time, timedelta
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any
 
 import segno
 from django.conf import settings
@@ -22,17 +22,17 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.forms.models import BaseInlineFormSet
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, ngettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from . import forms, icons, planner, recurrence
-from .loading import load_household
+from . import forms, household, icons, loading, planner, recurrence, repeat, services
 from .models import (
     WEEKDAY_NAMES,
     Block,
@@ -46,16 +46,11 @@ from .models import (
     PlanOverride,
 )
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
 NEXT_DATES_SHOWN = 8
 UNCOLOURED = ("#7d8794", "#9aa3ae")
-
-
-def active_language() -> str:
-    return (get_language() or settings.LANGUAGE_CODE)[:2]
-
-
-def household_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
 
 
 def text_colour_on(background: str) -> str:
@@ -84,37 +79,18 @@ def plan_timeline(plan: Plan, lang: str) -> dict:
     The plan is asked to apply every day, so a block that runs past midnight
     shows both as the evening it starts and as the morning it ends.
     """
-    tz = household_zone()
-    day = timezone.localdate()
-    blocks = [
-        planner.BlockData(
-            id=block.pk,
-            start=block.start,
-            end=block.end,
-            title_ja=block.title_ja,
-            title_en=block.title_en,
-            icon=block.icon,
-            colour=block.colour,
-            member_ids=tuple(sorted(member.pk for member in block.members.all())),
-        )
-        for block in plan.blocks.prefetch_related("members")
-    ]
-    every_day = planner.PlanData(
-        id=plan.pk, name_ja=plan.name_ja, name_en=plan.name_en,
-        weekdays=frozenset(range(7)), on_holidays=True, blocks=tuple(blocks),
-    )  # fmt: skip
-    members = tuple(
-        planner.MemberData(id=m.pk, name_ja=m.name_ja, name_en=m.name_en, colour=m.colour)
-        for m in Member.objects.all()
-    )
-    household = planner.Household(
+    tz = household.zone()
+    day = household.today()
+    (loaded,) = loading.load_plans(Plan.objects.filter(pk=plan.pk))
+    every_day = dataclasses.replace(loaded, weekdays=frozenset(range(7)), on_holidays=True)
+    family = planner.Household(
         tz=tz,
         calendar=recurrence.holiday_calendar(settings.HOLIDAY_COUNTRY),
         plans=(every_day,),
-        members=members,
+        members=loading.load_members(),
     )
     midnight = planner.at(day, time(0), tz)
-    view = planner.day_view(household, day, midnight)
+    view = planner.day_view(family, day, midnight)
     length = (planner.at(day + timedelta(days=1), time(0), tz) - midnight).total_seconds() / 60
     width = 100 / max(view.lane_count, 1)
     bars = []
@@ -170,60 +146,72 @@ def _percent(value: float) -> str:
     return f"{value:.3f}"
 
 
-def next_day_in_force(plan: Plan, today: date, horizon: int = 60) -> date:
-    """The first day from `today` on which the wall would show `plan`."""
-    household = load_household(today, household_zone())
-    household = dataclasses.replace(
-        household,
-        overrides=dict(
-            PlanOverride.objects.filter(
-                date__range=(today, today + timedelta(days=horizon))
-            ).values_list("date", "plan_id")
-        ),
-    )
-    for offset in range(horizon + 1):
-        day = today + timedelta(days=offset)
-        in_force = planner.plan_for(household, day)
-        if in_force is not None and in_force.id == plan.pk:
-            return day
-    return today
+class RowsAsPosted(BaseInlineFormSet):
+    """A bound formset that builds forms only for the rows a page really sent.
+
+    Django believes the management form's TOTAL_FORMS (up to `absolute_max`);
+    a forged count alone then builds and redraws that many empty forms. Here
+    it builds none more than were posted, and is still refused as too many.
+    """
+
+    def total_form_count(self) -> int:
+        total = super().total_form_count()
+        if not self.is_bound:
+            return total
+        marker = f"{self.prefix}-"
+        last = -1
+        for key in self.data:
+            index, dash, _name = key.removeprefix(marker).partition("-")
+            if key.startswith(marker) and dash and index.isascii() and index.isdigit():
+                last = max(last, int(index))
+        return min(total, last + 1)
 
 
-def copy_plan(plan: Plan) -> Plan:
-    """A copy of `plan` and its blocks that applies to no day until a parent says so."""
-    copy = Plan.objects.create(
-        name_ja=f"{plan.name_ja}（コピー）"[:60] if plan.name_ja else "",
-        name_en=f"{plan.name_en} (copy)"[:60] if plan.name_en else "",
-        weekdays=0,
-        on_holidays=False,
-        valid_from=plan.valid_from,
-        valid_until=plan.valid_until,
-        priority=plan.priority,
-    )
-    for block in plan.blocks.prefetch_related("members"):
-        members = list(block.members.all())
-        block.pk = None
-        block._state.adding = True
-        block.plan = copy
-        block.save()
-        block.members.set(members)
-    return copy
+class CappedInline(admin.TabularInline):
+    """An inline of at most `max_num` rows, whatever the page posts.
+
+    Django builds one form per row the management form claims, up to 2,000 by
+    default: a forged TOTAL_FORMS=999999999 made one request take seconds.
+    More rows than `max_num` are refused with `too_many`, and no form is built
+    for a row that was not posted.
+    """
+
+    too_many = ngettext_lazy("At most %(num)d row.", "At most %(num)d rows.", "num")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        capped = type(
+            self.formset.__name__,
+            (RowsAsPosted, self.formset),
+            {"default_error_messages": {"too_many_forms": self.too_many}},
+        )
+        kwargs = {"formset": capped, "validate_max": True, "absolute_max": self.max_num, **kwargs}
+        return super().get_formset(request, obj, **kwargs)
 
 
-class BlockInline(admin.TabularInline):
+class BlockInline(CappedInline):
     model = Block
     form = forms.BlockForm
     formset = forms.BlockFormSet
     template = "admin/hibi/edit_inline/compact.html"
     extra = 0
     ordering = ["start", "end", "id"]
+    max_num = forms.MAX_BLOCKS_PER_PLAN
+    too_many = ngettext_lazy(
+        "A plan holds at most %(num)d block.", "A plan holds at most %(num)d blocks.", "num"
+    )
 
 
-class OverrideInline(admin.TabularInline):
+class OverrideInline(CappedInline):
     model = PlanOverride
     form = forms.OverrideForm
     formset = forms.OverrideFormSet
     extra = 0
+    max_num = forms.MAX_OVERRIDES_PER_PLAN
+    too_many = ngettext_lazy(
+        "A plan takes at most %(num)d date override.",
+        "A plan takes at most %(num)d date overrides.",
+        "num",
+    )
 
 
 @admin.register(Plan)
@@ -252,19 +240,19 @@ class PlanAdmin(VersionedAdmin):
 
     @admin.display(description=_("applies on"))
     def days(self, plan: Plan) -> str:
-        parts = [str(forms.SHORT_WEEKDAY_NAMES[day]) for day in plan.weekday_list]
+        parts = [str(repeat.SHORT_WEEKDAY_NAMES[day]) for day in plan.weekday_list]
         if plan.on_holidays:
             parts.append(str(_("public holidays")))
-        return forms.list_separator().join(parts) or "—"
+        return repeat.list_separator().join(parts) or "—"
 
     @admin.display(description=_("number of blocks"), ordering="block_total")
     def block_count(self, plan: Plan) -> int:
-        return plan.block_total
+        return int(getattr(plan, "block_total", 0))  # counted by get_queryset
 
     @admin.display(description=_("day at a glance"))
     def timeline(self, plan: Plan) -> str:
         return render_to_string(
-            "admin/schedule/plan/timeline.html", plan_timeline(plan, active_language())
+            "admin/schedule/plan/timeline.html", plan_timeline(plan, household.language())
         )
 
     @admin.action(description=_("Duplicate the selected plans"), permissions=["add"])
@@ -272,7 +260,7 @@ class PlanAdmin(VersionedAdmin):
         with transaction.atomic():
             copies = []
             for plan in queryset:
-                copy = copy_plan(plan)
+                copy = services.copy_plan(plan)
                 self.log_addition(request, copy, str(_("Copied from “%(plan)s”.") % {"plan": plan}))
                 copies.append(copy)
         if len(copies) == 1:
@@ -362,7 +350,9 @@ def _wall_preview(request, plan: Plan):
         return redirect(form.wall_url())
     now = timezone.localtime()
     day = next_day_in_force(plan, now.date())
-    return redirect(f"{displays.first().get_absolute_url()}?at={day:%Y-%m-%d}T{now:%H:%M}")
+    first = displays.first()
+    assert first is not None  # checked above
+    return redirect(f"{first.get_absolute_url()}?at={day:%Y-%m-%d}T{now:%H:%M}")
 
 
 # --- Chores ----------------------------------------------------------------------
@@ -371,43 +361,44 @@ def _wall_preview(request, plan: Plan):
 def upcoming_rows(rule: recurrence.Recurrence, today: date, lang: str) -> list[dict]:
     """The next due days with their weekday and any public holiday around them."""
     calendar = recurrence.holiday_calendar(settings.HOLIDAY_COUNTRY)
-    unmoved = dataclasses.replace(rule, holiday_policy=recurrence.KEEP)
-    rows = []
-    for day in rule.next_occurrences(today, NEXT_DATES_SHOWN):
-        moved_from = day - timedelta(days=1)
-        rows.append(
-            {
-                "date": day,
-                "weekday": WEEKDAY_NAMES[day.weekday()],
-                "holiday": calendar.name(day, lang) or "",
-                "moved": rule.holiday_policy == recurrence.NEXT_DAY
-                and not unmoved.is_due_on(day)
-                and calendar.is_holiday(moved_from),
-                "who": "",
-            }
-        )
-    return rows
+    return [
+        {
+            "date": day,
+            "weekday": WEEKDAY_NAMES[day.weekday()],
+            "holiday": calendar.name(day, lang) or "",
+            "moved": rule.moved_off_a_holiday(day),
+            "who": "",
+        }
+        for day in rule.next_occurrences(today, NEXT_DATES_SHOWN)
+    ]
 
 
 def chore_upcoming(chore: Chore, today: date, lang: str) -> list[dict]:
     """`upcoming_rows` for a saved chore, with whose turn it is, as the wall will show."""
     rows = upcoming_rows(chore.recurrence(), today, lang)
-    household = load_household(today, household_zone())
+    family = loading.load_household(today, household.zone())
     for row in rows:
-        for view in planner.chores_on(household, row["date"]):
+        for view in planner.chores_on(family, row["date"]):
             if view.chore.id == chore.pk:
                 row["who"] = ", ".join(member.name(lang) for member in view.assignees)
     return rows
 
 
-class AssigneeInline(admin.TabularInline):
+class AssigneeInline(CappedInline):
     model = ChoreAssignee
     formset = forms.AssigneeFormSet
     extra = 0
     ordering = ["order", "id"]
+    max_num = forms.MAX_TURN_TAKERS
+    too_many = ngettext_lazy(
+        "At most %(num)d person takes turns on a chore.",
+        "At most %(num)d people take turns on a chore.",
+        "num",
+    )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        assert field is not None
         # Members are added on their own page; three small links per row crowd a phone.
         widget = field.widget
         widget.can_add_related = widget.can_change_related = widget.can_view_related = False
@@ -448,7 +439,7 @@ class ChoreAdmin(VersionedAdmin):
 
     @admin.display(description=_("repeats"))
     def when(self, chore: Chore) -> str:
-        return forms.describe_repeat(chore.rrule)
+        return repeat.describe_repeat(chore.rrule)
 
     @admin.display(description=_("next"))
     def next_date(self, chore: Chore) -> str:
@@ -458,14 +449,15 @@ class ChoreAdmin(VersionedAdmin):
             return "—"
         if not days:
             return "—"
-        return f"{days[0]:%m/%d} ({forms.SHORT_WEEKDAY_NAMES[days[0].weekday()]})"
+        return f"{days[0]:%m/%d} ({repeat.SHORT_WEEKDAY_NAMES[days[0].weekday()]})"
 
     @admin.display(description=_("next dates"))
     def next_dates(self, chore: Chore | None) -> str:
-        rows, problem = [], ""
+        rows: list[dict[str, Any]] = []
+        problem: str | _StrPromise = ""
         if chore is not None and chore.pk is not None:
             try:
-                rows = chore_upcoming(chore, timezone.localdate(), active_language())
+                rows = chore_upcoming(chore, timezone.localdate(), household.language())
             except (recurrence.RecurrenceError, ValueError):
                 problem = _("The saved repeat rule does not work; fix it above.")
         return render_to_string(
@@ -499,12 +491,13 @@ class ChoreAdmin(VersionedAdmin):
 def _next_dates_fragment(request):
     form = forms.RepeatForm(request.GET)
     rule = form.recurrence()
-    rows, problem = [], ""
+    rows: list[dict[str, Any]] = []
+    problem: str | _StrPromise = ""
     if rule is None:
         problem = _("Fill in the days to see the next dates.")
     else:
         try:
-            rows = upcoming_rows(rule, timezone.localdate(), active_language())
+            rows = upcoming_rows(rule, timezone.localdate(), household.language())
         except recurrence.RecurrenceError:
             problem = _("This repeat rule cannot be read.")
         if not rows and not problem:
@@ -520,13 +513,25 @@ def _next_dates_fragment(request):
 
 
 def wall_qr_svg(url: str) -> bytes:
-    """The wall's address as a QR code (never Micro QR, which tablets rarely read)."""
+    """The wall's address as a QR code (never Micro QR, which tablets rarely read).
+
+    Raises segno.DataOverflowError for an address longer than a QR code holds
+    (about 2,900 characters: only a forged Host header makes one that long).
+    """
     out = io.BytesIO()
     segno.make_qr(url).save(
         out, kind="svg", scale=6, border=4, dark="#000", light="#fff", xmldecl=False,
         title=url,
     )  # fmt: skip
     return out.getvalue()
+
+
+def fits_a_qr_code(url: str) -> bool:
+    try:
+        segno.make_qr(url)
+    except segno.DataOverflowError:
+        return False
+    return True
 
 
 def is_local_only(host: str) -> bool:
@@ -557,7 +562,8 @@ class DisplayAdmin(VersionedAdmin):
         if display is not None:
             context["wall_url"] = request.build_absolute_uri(display.get_absolute_url())
             context["local_only"] = is_local_only(request.get_host())
-            context["qr_src"] = reverse("admin:schedule_display_qr", args=[display.pk])
+            if fits_a_qr_code(context["wall_url"]):
+                context["qr_src"] = reverse("admin:schedule_display_qr", args=[display.pk])
         return super().change_view(request, object_id, form_url, context)
 
     @admin.display(description=_("state"))
@@ -614,7 +620,14 @@ class DisplayAdmin(VersionedAdmin):
         display = self._display_or_404(request, object_id)
         if not self.has_view_permission(request, display):
             raise PermissionDenied
-        svg = wall_qr_svg(request.build_absolute_uri(display.get_absolute_url()))
+        try:
+            svg = wall_qr_svg(request.build_absolute_uri(display.get_absolute_url()))
+        except segno.DataOverflowError:
+            # A relative address would fit, but a tablet cannot open one it scans.
+            return HttpResponseBadRequest(
+                _("The wall's address is too long for a QR code."),
+                content_type="text/plain; charset=utf-8",
+            )
         response = HttpResponse(svg, content_type="image/svg+xml")
         response["Cache-Control"] = "private, no-store"
         return response
@@ -695,6 +708,14 @@ def locked_out(request, original_response=None, credentials=None) -> HttpRespons
         {"minutes": minutes, "title": _("Signing in is paused")},
         status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429),
     )
+
+
+def next_day_in_force(plan: Plan, today: date, horizon: int = 60) -> date:
+    """The first day from `today` on which the wall would show `plan` (else today)."""
+    family = loading.load_household(
+        today, household.zone(), through=today + timedelta(days=horizon)
+    )
+    return planner.next_day_in_force(family, plan.pk, today, horizon) or today
 
 
 # The pages for calendars in and out, phones and webhooks live in their own module.

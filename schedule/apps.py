@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# Registered before any query runs: integer `__in` that skips numbers out of range.
+from . import lookups  # noqa: F401
+
 
 class ScheduleConfig(AppConfig):
     name = "schedule"

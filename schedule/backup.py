@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -248,7 +249,8 @@ def _looks_like_sqlite(path: Path) -> bool:
 
 @contextlib.contextmanager
 def _sqlite(path: Path, read_only: bool = False) -> Iterator[sqlite3.Connection]:
-    timeout = settings.DATABASES["default"].get("OPTIONS", {}).get("timeout", 20)
+    options: Any = settings.DATABASES["default"].get("OPTIONS") or {}
+    timeout = float(options.get("timeout", 20))
     if read_only:
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
     else:
@@ -296,7 +298,7 @@ def _check_sqlite(path: Path) -> Contents:
 
 
 def live_database() -> Path:
-    return Path(settings.DATABASES["default"]["NAME"])
+    return Path(str(settings.DATABASES["default"]["NAME"]))
 
 
 def keep_damaged_aside() -> Path:

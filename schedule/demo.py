@@ -174,9 +174,9 @@ def load_demo_family(today: date, reset: bool = False) -> Display:
                 "title_en": en,
                 "icon": icon,
                 "time": time.fromisoformat(at),
-                "time_kind": Chore.BY
+                "time_kind": Chore.TimeKind.BY
                 if icon.startswith(("trash", "recycle", "bottle"))
-                else Chore.AT,
+                else Chore.TimeKind.AT,
                 "rrule": rule,
                 "start_date": RULE_START,
                 "extra_dates": [],
@@ -204,7 +204,7 @@ def load_demo_family(today: date, reset: bool = False) -> Display:
         },
     )
     display, _ = Display.objects.get_or_create(
-        name="リビング / Living room", defaults={"language": Display.BOTH}
+        name="リビング / Living room", defaults={"language": Display.Language.BOTH}
     )
     Revision.bump()
     return display

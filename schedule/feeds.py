@@ -18,8 +18,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from . import planner
+from .household import pick
 from .loading import load_household
-from .models import CalendarFeed, Note, PlanOverride, Revision, pick_language
+from .models import CalendarFeed, Note, PlanOverride, Revision
 
 PRODID = "-//Hibi//Family schedule//EN"
 # A chore with a time is shown as a short event at that time.
@@ -131,7 +132,7 @@ def build(feed: CalendarFeed, now: datetime | None = None) -> bytes:
         event(f"override-{override.pk}-{day:%Y%m%d}", summary, day, day + timedelta(days=1))
 
     for note in Note.objects.filter(start_date__lte=last, end_date__gte=first):
-        summary = _both(note.text_ja, note.text_en) or pick_language(note.text_ja, note.text_en)
+        summary = _both(note.text_ja, note.text_en) or pick(note.text_ja, note.text_en)
         event(f"note-{note.pk}", summary, note.start_date, note.end_date + timedelta(days=1))
 
     calendar.add_missing_timezones()

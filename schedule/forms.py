@@ -1,196 +1,78 @@
 """The admin's forms: friendly fields in, the models' stored shapes out.
 
 A parent ticks weekdays and the plan stores a bitmask; a parent says "on the
-2nd and 4th Wednesday" and the chore stores ``FREQ=MONTHLY;BYDAY=2WE,4WE``.
-`repeat_from_rule()` and `rule_from_repeat()` translate between the two, and
-a stored rule the friendly fields cannot say falls back to the raw RRULE
-field instead of being lost. The checks that need more than one row (blocks
-that overlap, a plan for no day, turns without anyone) live in the inline
-formsets, which see every submitted row before anything is saved.
+2nd and 4th Wednesday" and the chore stores ``FREQ=MONTHLY;BYDAY=2WE,4WE``
+(the translation is `repeat.py`'s). The checks that need more than one row
+(blocks that overlap, turns without anyone) are `validation.py`'s, asked by
+the inline formsets, which see every submitted row before anything is saved;
+a plan for no day is refused here, since a plan's copy may be saved for none.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext_lazy
 
-from . import icons, recurrence, validation
-from .models import Block, Chore, Display, Member, Note, Plan, PlanOverride, pick_language
-
-WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-SHORT_WEEKDAY_NAMES = (
-    pgettext_lazy("short weekday", "Mon"),
-    pgettext_lazy("short weekday", "Tue"),
-    pgettext_lazy("short weekday", "Wed"),
-    pgettext_lazy("short weekday", "Thu"),
-    pgettext_lazy("short weekday", "Fri"),
-    pgettext_lazy("short weekday", "Sat"),
-    pgettext_lazy("short weekday", "Sun"),
+from . import household, icons, recurrence, validation
+from .models import Block, Chore, Display, Member, Note, Plan, PlanOverride
+from .repeat import (
+    MONTH_WEEKS,
+    SHORT_WEEKDAY_NAMES,
+    WEEK_INTERVALS,
+    Mode,
+    Repeat,
+    Unit,
+    list_separator,
+    repeat_from_rule,
+    rule_from_repeat,
 )
-WEEKDAY_CHOICES = list(enumerate(SHORT_WEEKDAY_NAMES))
 
-WEEKLY = "weekly"
-MONTHLY = "monthly"
-INTERVAL = "interval"
-DATES = "dates"
-RAW = "raw"
-REPEAT_MODES = [
-    (WEEKLY, _("Every week on certain days")),
-    (MONTHLY, _("On certain weeks of the month (such as the 2nd and 4th Wednesday)")),
-    (INTERVAL, _("Every few days or weeks from the start date")),
-    (DATES, _("Only on the dates I list")),
-    (RAW, _("Advanced: a repeat rule (RRULE)")),
-]
+WEEKDAY_CHOICES = list(enumerate(SHORT_WEEKDAY_NAMES))
 # Which friendly fields each mode uses; the admin's script hides the others.
 MODE_FIELDS = {
-    WEEKLY: ["weekdays", "week_interval"],
-    MONTHLY: ["month_weeks", "month_weekdays"],
-    INTERVAL: ["interval", "interval_unit"],
-    DATES: [],
-    RAW: ["rrule"],
+    Mode.WEEKLY: ["weekdays", "week_interval"],
+    Mode.MONTHLY: ["month_weeks", "month_weekdays"],
+    Mode.INTERVAL: ["interval", "interval_unit"],
+    Mode.DATES: [],
+    Mode.RAW: ["rrule"],
 }
-
 REPEAT_FIELDS = ["repeat_mode", *(name for names in MODE_FIELDS.values() for name in names)]
-
-WEEK_INTERVALS = [
-    (1, _("every week")),
-    (2, _("every other week")),
-    (3, _("every third week")),
-    (4, _("every fourth week")),
-]
-LAST = -1
-MONTH_WEEKS = [
-    (1, _("1st")),
-    (2, _("2nd")),
-    (3, _("3rd")),
-    (4, _("4th")),
-    (5, _("5th")),
-    (LAST, _("last")),
-]
-DAYS = "days"
-WEEKS = "weeks"
-INTERVAL_UNITS = [(DAYS, _("days")), (WEEKS, _("weeks"))]
-
 MAX_LISTED_DATES = 366
-
-
-# --- Repeat rules <-> friendly fields ------------------------------------------
-
-
-@dataclass(frozen=True)
-class Repeat:
-    """What the friendly fields say, before it becomes an RRULE."""
-
-    mode: str
-    weekdays: tuple[int, ...] = ()  # 0 = Monday; weekly and monthly modes
-    week_interval: int = 1
-    month_weeks: tuple[int, ...] = ()  # 1..5, or LAST
-    interval: int = 1
-    unit: str = DAYS
-    raw: str = ""
-
-
-def _month_week_order(week: int) -> int:
-    return 6 if week == LAST else week
-
-
-def rule_from_repeat(repeat: Repeat) -> str:
-    """The RRULE body the friendly fields describe, in one canonical spelling."""
-    days = [WEEKDAY_CODES[day] for day in sorted(set(repeat.weekdays))]
-    if repeat.mode == WEEKLY:
-        interval = f";INTERVAL={repeat.week_interval}" if repeat.week_interval > 1 else ""
-        return f"FREQ=WEEKLY{interval};BYDAY={','.join(days)}"
-    if repeat.mode == MONTHLY:
-        weeks = sorted(set(repeat.month_weeks), key=_month_week_order)
-        return "FREQ=MONTHLY;BYDAY=" + ",".join(f"{week}{day}" for week in weeks for day in days)
-    if repeat.mode == INTERVAL:
-        freq = "DAILY" if repeat.unit == DAYS else "WEEKLY"
-        return f"FREQ={freq}" + (f";INTERVAL={repeat.interval}" if repeat.interval > 1 else "")
-    if repeat.mode == DATES:
-        return ""
-    return repeat.raw.strip()
-
-
-def _rule_parts(rule: str) -> dict[str, str] | None:
-    body = rule.strip().upper()
-    if body.startswith("RRULE:"):
-        body = body[len("RRULE:") :]
-    parts: dict[str, str] = {}
-    for part in body.split(";"):
-        name, equals, value = part.partition("=")
-        if not equals or name in parts:
-            return None
-        parts[name] = value
-    return parts
-
-
-_NUMBERED_DAY = re.compile(r"^([+-]?\d)(MO|TU|WE|TH|FR|SA|SU)$")
-
-
-def repeat_from_rule(rule: str) -> Repeat:
-    """The friendly fields for a stored rule; RAW when they cannot say it exactly."""
-    if not rule.strip():
-        return Repeat(DATES)
-    raw = Repeat(RAW, raw=rule.strip())
-    parts = _rule_parts(rule)
-    if parts is None or not set(parts) <= {"FREQ", "INTERVAL", "BYDAY"}:
-        return raw
-    interval_text = parts.get("INTERVAL", "1")
-    if not interval_text.isdigit() or int(interval_text) < 1:
-        return raw
-    interval = int(interval_text)
-    freq = parts.get("FREQ")
-    byday = [day for day in parts.get("BYDAY", "").split(",") if day] if "BYDAY" in parts else []
-    if "BYDAY" in parts and not byday:
-        return raw
-
-    if freq in ("DAILY", "WEEKLY") and not byday:
-        return Repeat(INTERVAL, interval=interval, unit=DAYS if freq == "DAILY" else WEEKS)
-    if freq == "WEEKLY" and all(day in WEEKDAY_CODES for day in byday):
-        if interval > len(WEEK_INTERVALS):
-            return raw
-        weekdays = tuple(sorted({WEEKDAY_CODES.index(day) for day in byday}))
-        return Repeat(WEEKLY, weekdays=weekdays, week_interval=interval)
-    if freq == "MONTHLY" and interval == 1:
-        pairs = set()
-        for day in byday:
-            match = _NUMBERED_DAY.match(day)
-            if not match or int(match[1]) not in (1, 2, 3, 4, 5, LAST):
-                return raw
-            pairs.add((int(match[1]), WEEKDAY_CODES.index(match[2])))
-        weeks = {week for week, _day in pairs}
-        weekdays = {day for _week, day in pairs}
-        # "2nd and 4th Monday and Thursday" is every week with every day; a
-        # rule that picks pairs unevenly (1st Monday, 3rd Friday) is not.
-        if len(pairs) != len(weeks) * len(weekdays):
-            return raw
-        return Repeat(
-            MONTHLY,
-            weekdays=tuple(sorted(weekdays)),
-            month_weeks=tuple(sorted(weeks, key=_month_week_order)),
-        )
-    return raw
+# The caps of a plan's and a chore's rows (validation.py) keep a forged form
+# cheap (see admin.CappedInline); settings.DATA_UPLOAD_MAX_NUMBER_FIELDS fits them.
+MAX_BLOCKS_PER_PLAN = validation.MAX_BLOCKS_PER_PLAN
+MAX_OVERRIDES_PER_PLAN = validation.MAX_OVERRIDES_PER_PLAN
+MAX_TURN_TAKERS = validation.MAX_TURN_TAKERS
 
 
 # --- Small fields and widgets ------------------------------------------------------
 
 
-class ProjectTemplateWidgetMixin:
+class ProjectTemplateWidgetMixin(forms.Widget):
     """Render with the project's templates/ directory.
 
     Django's default form renderer only looks in app template directories,
     and the admin's widget templates live with the other admin overrides.
     """
 
-    def render(self, name, value, attrs=None, renderer=None):
-        return render_to_string(self.template_name, self.get_context(name, value, attrs))
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
+        assert self.template_name is not None
+        context = self.get_context(name, value, attrs)
+        return mark_safe(render_to_string(self.template_name, context))
 
 
 class IconPicker(ProjectTemplateWidgetMixin, forms.Select):
@@ -218,8 +100,10 @@ def keep_unknown_icon(form: forms.ModelForm, name: str = "icon") -> None:
     """A stored icon that is no longer bundled stays selectable, so saving keeps it."""
     current = form.initial.get(name)
     field = form.fields[name]
-    if current and current not in dict(field.choices):
-        field.choices = [*field.choices, (current, current)]
+    assert isinstance(field, forms.ChoiceField)
+    choices = cast(list[tuple[str, Any]], field.choices)
+    if current and current not in dict(choices):
+        field.choices = [*choices, (current, current)]
 
 
 class ColourInput(forms.TextInput):
@@ -277,7 +161,7 @@ def _parse_listed_date(text: str) -> date:
     return date.fromisoformat(text.replace("/", "-"))
 
 
-class DateListField(forms.CharField):
+class DateListField(forms.Field):
     """Dates typed one per line (or separated by commas), stored as ISO strings."""
 
     widget = forms.Textarea(attrs={"rows": 3, "cols": 24, "placeholder": "2026-12-31"})
@@ -297,10 +181,10 @@ class DateListField(forms.CharField):
         except ValidationError:
             return True
 
-    def to_python(self, value) -> list[str]:
+    def to_python(self, value: Any) -> list[str]:
         if isinstance(value, list | tuple):
             return sorted(set(value))
-        text = super().to_python(value)
+        text = str(value or "").strip()
         days = set()
         for token in re.split(r"[\s,、]+", text):
             if not token:
@@ -322,6 +206,11 @@ class DateListField(forms.CharField):
         return [day.isoformat() for day in sorted(days)]
 
 
+def _deleted(form: forms.BaseForm) -> bool:
+    """An inline row the parent ticked for deletion (its checks no longer apply)."""
+    return bool(getattr(form, "cleaned_data", {}).get("DELETE"))
+
+
 # --- Two parents at once --------------------------------------------------------------
 
 
@@ -340,8 +229,9 @@ class VersionedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["loaded_version"].initial = self.instance.version
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         loaded = data.get("loaded_version")
         if self.instance.pk is None or loaded is None:
             return data
@@ -436,14 +326,14 @@ class BlockFormSet(forms.BaseInlineFormSet):
         rows = []
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)
-            if not data or self._should_delete_form(form):
+            if not data or _deleted(form):
                 continue
             start, end = data.get("start"), data.get("end")
             if start is None or end is None:
                 continue
             members = data.get("members") or ()
             span = validation.BlockSpan(start, end, frozenset(member.pk for member in members))
-            title = pick_language(data.get("title_ja", ""), data.get("title_en", ""))
+            title = household.pick(data.get("title_ja", ""), data.get("title_en", ""))
             rows.append((form, span, title, members))
         for index, earlier, shared in validation.overlaps([row[1] for row in rows]):
             form, span, title, members = rows[index]
@@ -465,11 +355,6 @@ class BlockFormSet(forms.BaseInlineFormSet):
                     code="overlap",
                 ),
             )
-
-
-def list_separator() -> str:
-    """How names and days are joined in a line: ", " in English, "・" in Japanese."""
-    return str(pgettext_lazy("list separator", ", "))
 
 
 def _who(people: frozenset[int], members) -> str:
@@ -497,7 +382,7 @@ class OverrideFormSet(forms.BaseInlineFormSet):
             for form in self.forms
             if getattr(form, "cleaned_data", None)
             and form.cleaned_data.get("date")
-            and not self._should_delete_form(form)
+            and not _deleted(form)
         ]
         if not plan.weekdays and not plan.on_holidays and not dates:
             raise ValidationError(
@@ -517,8 +402,8 @@ class RepeatForm(forms.Form):
 
     repeat_mode = forms.ChoiceField(
         label=_("repeats"),
-        choices=REPEAT_MODES,
-        initial=WEEKLY,
+        choices=Mode.choices,
+        initial=Mode.WEEKLY,
         widget=forms.RadioSelect(attrs={"class": "hibi-repeat-mode"}),
     )
     weekdays = forms.TypedMultipleChoiceField(
@@ -550,7 +435,7 @@ class RepeatForm(forms.Form):
         widget=forms.NumberInput(attrs={"size": 4, "class": "hibi-narrow"}),
     )
     interval_unit = forms.ChoiceField(
-        label=_("unit"), choices=INTERVAL_UNITS, initial=DAYS, required=False
+        label=_("unit"), choices=Unit.choices, initial=Unit.DAYS, required=False
     )
     start_date = forms.DateField(
         label=_("starting"),
@@ -572,18 +457,20 @@ class RepeatForm(forms.Form):
         help_text=_("One date per line when the chore does not happen, such as New Year."),
     )
     holiday_policy = forms.ChoiceField(
-        label=_("on a public holiday"), choices=Chore.HOLIDAY_POLICIES, initial=recurrence.KEEP
+        label=_("on a public holiday"),
+        choices=Chore.HolidayPolicy.choices,
+        initial=Chore.HolidayPolicy.KEEP,
     )
 
     def initial_from_rule(self, rule: str) -> dict:
         repeat = repeat_from_rule(rule)
         return {
             "repeat_mode": repeat.mode,
-            "weekdays": list(repeat.weekdays) if repeat.mode == WEEKLY else [],
+            "weekdays": list(repeat.weekdays) if repeat.mode == Mode.WEEKLY else [],
             "week_interval": repeat.week_interval,
             "month_weeks": list(repeat.month_weeks),
-            "month_weekdays": list(repeat.weekdays) if repeat.mode == MONTHLY else [],
-            "interval": repeat.interval if repeat.mode == INTERVAL else 2,
+            "month_weekdays": list(repeat.weekdays) if repeat.mode == Mode.MONTHLY else [],
+            "interval": repeat.interval if repeat.mode == Mode.INTERVAL else 2,
             "interval_unit": repeat.unit,
             "rrule": rule,
         }
@@ -591,43 +478,52 @@ class RepeatForm(forms.Form):
     def repeat(self) -> Repeat:
         data = self.cleaned_data
         mode = data.get("repeat_mode")
-        if mode == WEEKLY:
+        if mode == Mode.WEEKLY:
             return Repeat(
-                WEEKLY,
+                Mode.WEEKLY,
                 weekdays=tuple(data.get("weekdays") or ()),
                 week_interval=data.get("week_interval") or 1,
             )
-        if mode == MONTHLY:
+        if mode == Mode.MONTHLY:
             return Repeat(
-                MONTHLY,
+                Mode.MONTHLY,
                 weekdays=tuple(data.get("month_weekdays") or ()),
                 month_weeks=tuple(data.get("month_weeks") or ()),
             )
-        if mode == INTERVAL:
+        if mode == Mode.INTERVAL:
             return Repeat(
-                INTERVAL, interval=data.get("interval") or 1, unit=data.get("interval_unit") or DAYS
+                Mode.INTERVAL,
+                interval=data.get("interval") or 1,
+                unit=data.get("interval_unit") or Unit.DAYS,
             )
-        if mode == DATES:
-            return Repeat(DATES)
-        return Repeat(RAW, raw=data.get("rrule") or "")
+        if mode == Mode.DATES:
+            return Repeat(Mode.DATES)
+        return Repeat(Mode.RAW, raw=data.get("rrule") or "")
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         mode = data.get("repeat_mode")
-        if mode == WEEKLY and not data.get("weekdays"):
+        if mode == Mode.WEEKLY and not data.get("weekdays"):
             self.add_error("weekdays", _("Tick at least one day of the week."))
-        elif mode == MONTHLY:
+        elif mode == Mode.MONTHLY:
             if not data.get("month_weeks"):
                 self.add_error("month_weeks", _("Tick at least one week of the month."))
             if not data.get("month_weekdays"):
                 self.add_error("month_weekdays", _("Tick the day of the week."))
-        elif mode == INTERVAL and not data.get("interval"):
+        elif mode == Mode.INTERVAL and not data.get("interval"):
             self.add_error("interval", _("Say how many days or weeks apart."))
-        elif mode == DATES and not data.get("extra_dates") and "extra_dates" not in self.errors:
+        elif (
+            mode == Mode.DATES and not data.get("extra_dates") and "extra_dates" not in self.errors
+        ):
             self.add_error(
                 "extra_dates", _("List at least one date, or choose another way to repeat.")
             )
-        elif mode == RAW and not (data.get("rrule") or "").strip() and "rrule" not in self.errors:
+        elif (
+            mode == Mode.RAW
+            and not (data.get("rrule") or "").strip()
+            and "rrule" not in self.errors
+        ):
             self.add_error("rrule", _("Write a repeat rule, or choose another way to repeat."))
         if mode and not any(name in self.errors for name in REPEAT_FIELDS):
             data["rrule"] = rule_from_repeat(self.repeat())
@@ -689,16 +585,17 @@ class ChoreForm(RepeatForm, VersionedForm):
         # The model speaks of its stored rule; unless the parent typed a raw
         # rule, the message belongs beside the friendly fields that made it.
         if hasattr(errors, "error_dict"):
-            kept = {}
+            kept: dict[str, list[ValidationError]] = {}
             for field, messages in errors.error_dict.items():
-                if field == "rrule" and self.cleaned_data.get("repeat_mode") != RAW:
+                if field == "rrule" and self.cleaned_data.get("repeat_mode") != Mode.RAW:
                     field = "repeat_mode"
                 if messages:
                     kept.setdefault(field, []).extend(messages)
             if not kept:
                 return
             errors = ValidationError(kept)
-        super()._update_errors(errors)
+        # A ModelForm's method: ChoreForm is one through VersionedForm.
+        super()._update_errors(errors)  # type: ignore[misc]
 
 
 def _mode_fields_json() -> str:
@@ -717,7 +614,7 @@ class AssigneeFormSet(forms.BaseInlineFormSet):
             for form in self.forms
             if getattr(form, "cleaned_data", None)
             and form.cleaned_data.get("member")
-            and not self._should_delete_form(form)
+            and not _deleted(form)
         ]
         if not validation.turns_have_people(self.instance.rotate, len(chosen)):
             raise ValidationError(
@@ -782,7 +679,9 @@ class DisplayForm(VersionedForm):
 class WallPreviewForm(forms.Form):
     """Which tablet, which day and time to open the wall at (the wall's ?at=)."""
 
-    display = forms.ModelChoiceField(label=_("display"), queryset=None, empty_label=None)
+    display = forms.ModelChoiceField(
+        label=_("display"), queryset=Display.objects.none(), empty_label=None
+    )
     date = forms.DateField(
         label=_("date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -790,35 +689,14 @@ class WallPreviewForm(forms.Form):
         label=_("time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
 
-    def __init__(self, *args, displays, **kwargs):
+    def __init__(self, *args: Any, displays: QuerySet[Display], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["display"].queryset = displays
+        field = self.fields["display"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = displays
 
     def wall_url(self) -> str:
         data = self.cleaned_data
         return (
             f"{data['display'].get_absolute_url()}?at={data['date']:%Y-%m-%d}T{data['time']:%H:%M}"
         )
-
-
-def describe_repeat(rule: str) -> str:
-    """A one-line summary of a stored rule for lists: "every week: Mon, Thu"."""
-    repeat = repeat_from_rule(rule)
-    separator = list_separator()
-    days = separator.join(str(SHORT_WEEKDAY_NAMES[day]) for day in repeat.weekdays)
-    if repeat.mode == WEEKLY:
-        return f"{dict(WEEK_INTERVALS)[repeat.week_interval]}: {days}"
-    if repeat.mode == MONTHLY:
-        weeks = separator.join(str(dict(MONTH_WEEKS)[week]) for week in repeat.month_weeks)
-        return str(_("monthly, %(weeks)s %(days)s") % {"weeks": weeks, "days": days})
-    if repeat.mode == INTERVAL:
-        if repeat.interval == 1:
-            return str(_("every day") if repeat.unit == DAYS else _("every week"))
-        if repeat.unit == DAYS:
-            text = ngettext("every %(count)d day", "every %(count)d days", repeat.interval)
-        else:
-            text = ngettext("every %(count)d week", "every %(count)d weeks", repeat.interval)
-        return text % {"count": repeat.interval}
-    if repeat.mode == DATES:
-        return str(_("on the listed dates"))
-    return repeat.raw

@@ -12,10 +12,11 @@ rows that say "breakfast" need not change.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 # our name: (Tabler icon it is drawn with, label for the picker)
-ICONS: dict[str, tuple[str, str]] = {
+ICONS: dict[str, tuple[str, str | Promise]] = {
     # The day's rhythm
     "sun": ("sun", _("Morning sun")),
     "sunrise": ("sunrise", _("Sunrise")),
@@ -100,7 +101,7 @@ def icon_names() -> list[str]:
     return list(ICONS)
 
 
-def icon_choices() -> list[tuple[str, str]]:
+def icon_choices() -> list[tuple[str, str | Promise]]:
     """(name, label) pairs for a form field; labels follow the active language."""
     return [(name, label) for name, (_source, label) in ICONS.items()]
 

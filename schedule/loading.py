@@ -1,30 +1,45 @@
 """Load the household from the database into the planner's plain data.
 
-A fixed number of queries whatever the size of the family's plans: each
-table is read once, and related rows are joined in Python.
+The one road from rows to the planner: the wall, the admin (its summary of
+today, a plan's timeline, a chore's next dates) and `show_day` all come
+through here. A fixed number of queries whatever the size of the family's
+plans: each table is read once, and related rows are joined in Python.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from . import calendars, models, planner, recurrence
+from . import calendars, household, models, planner, recurrence
 
 log = logging.getLogger(__name__)
+# The bad chore rows already logged, as (id, row): a changed row is logged again.
+_reported: set[tuple[int, str]] = set()
 
 
-def load_household(around: date, tz: ZoneInfo | None = None) -> planner.Household:
-    """Everything needed for the day views of `around` ± 1 day."""
-    tz = tz or ZoneInfo(settings.TIME_ZONE)
+def day_at(
+    moment: datetime | None = None, members: frozenset[int] | None = None
+) -> planner.DayView:
+    """What the wall shows at `moment` (default: now on the household's clock)."""
+    moment = moment or household.now()
+    day = moment.date()
+    return planner.day_view(load_household(day, household.zone()), day, moment, members)
+
+
+def load_household(
+    around: date, tz: ZoneInfo | None = None, through: date | None = None
+) -> planner.Household:
+    """Everything needed for the day views of `around` ± 1 day (or up to `through`)."""
+    tz = tz or household.zone()
     calendar = recurrence.holiday_calendar(settings.HOLIDAY_COUNTRY)
 
-    first, last = around - timedelta(days=1), around + timedelta(days=1)
+    first, last = around - timedelta(days=1), max(around + timedelta(days=1), through or around)
     overrides = dict(
         models.PlanOverride.objects.filter(date__range=(first, last)).values_list("date", "plan_id")
     )
@@ -33,54 +48,8 @@ def load_household(around: date, tz: ZoneInfo | None = None) -> planner.Househol
     in_window = (Q(valid_from__isnull=True) | Q(valid_from__lte=last)) & (
         Q(valid_until__isnull=True) | Q(valid_until__gte=first)
     )
-    plan_rows = list(models.Plan.objects.filter(in_window | Q(pk__in=set(overrides.values()))))
-    plan_ids = [plan.pk for plan in plan_rows]
-
-    block_members: dict[int, list[int]] = defaultdict(list)
-    for block_id, member_id in models.Block.members.through.objects.filter(
-        block__plan_id__in=plan_ids
-    ).values_list("block_id", "member_id"):
-        block_members[block_id].append(member_id)
-
-    blocks_by_plan: dict[int, list[planner.BlockData]] = defaultdict(list)
-    for pk, plan_id, start, end, title_ja, title_en, icon, colour in (
-        models.Block.objects.filter(plan_id__in=plan_ids)
-        .order_by("start", "id")
-        .values_list("pk", "plan_id", "start", "end", "title_ja", "title_en", "icon", "colour")
-    ):
-        blocks_by_plan[plan_id].append(
-            planner.BlockData(
-                id=pk,
-                start=start,
-                end=end,
-                title_ja=title_ja,
-                title_en=title_en,
-                icon=icon,
-                colour=colour,
-                member_ids=tuple(sorted(block_members[pk])),
-            )
-        )
-
-    plans = tuple(
-        planner.PlanData(
-            id=plan.pk,
-            name_ja=plan.name_ja,
-            name_en=plan.name_en,
-            weekdays=frozenset(plan.weekday_list),
-            on_holidays=plan.on_holidays,
-            valid_from=plan.valid_from,
-            valid_until=plan.valid_until,
-            priority=plan.priority,
-            blocks=tuple(blocks_by_plan[plan.pk]),
-        )
-        for plan in plan_rows
-    )
-    members = tuple(
-        planner.MemberData(
-            id=m.pk, name_ja=m.name_ja, name_en=m.name_en, colour=m.colour, icon=m.icon
-        )
-        for m in models.Member.objects.all()
-    )
+    plans = load_plans(models.Plan.objects.filter(in_window | Q(pk__in=set(overrides.values()))))
+    members = load_members()
 
     assignees: dict[int, list[int]] = defaultdict(list)
     for chore_id, member_id in models.ChoreAssignee.objects.order_by(
@@ -105,8 +74,13 @@ def load_household(around: date, tz: ZoneInfo | None = None) -> planner.Househol
             )
         except (recurrence.RecurrenceError, ValueError, TypeError) as exc:
             # A row saved around validation (by hand, or by an older Hibi)
-            # must not take the wall down: the chore is left off, and said so.
-            log.warning("Chore %s is left off the wall: its repeat rule does not work: %s", pk, exc)
+            # must not take the wall down: the chore is left off, and said so
+            # once per process, not on every poll.
+            if (pk, repr(row)) not in _reported:
+                _reported.add((pk, repr(row)))
+                log.warning(
+                    "Chore %s is left off the wall: its repeat rule does not work: %s", pk, exc
+                )
             continue
         chores.append(
             planner.ChoreData(
@@ -146,6 +120,61 @@ def load_household(around: date, tz: ZoneInfo | None = None) -> planner.Househol
         chores=tuple(chores),
         done=done,
         notes=notes,
+    )
+
+
+def load_members() -> tuple[planner.MemberData, ...]:
+    return tuple(
+        planner.MemberData(
+            id=m.pk, name_ja=m.name_ja, name_en=m.name_en, colour=m.colour, icon=m.icon
+        )
+        for m in models.Member.objects.all()
+    )
+
+
+def load_plans(rows: QuerySet[models.Plan]) -> tuple[planner.PlanData, ...]:
+    """These plans with their blocks, in three queries whatever their number."""
+    plan_rows = list(rows)
+    plan_ids = [plan.pk for plan in plan_rows]
+
+    block_members: dict[int, list[int]] = defaultdict(list)
+    for block_id, member_id in models.Block.members.through.objects.filter(
+        block__plan_id__in=plan_ids
+    ).values_list("block_id", "member_id"):
+        block_members[block_id].append(member_id)
+
+    blocks_by_plan: dict[int, list[planner.BlockData]] = defaultdict(list)
+    for pk, plan_id, start, end, title_ja, title_en, icon, colour in (
+        models.Block.objects.filter(plan_id__in=plan_ids)
+        .order_by("start", "id")
+        .values_list("pk", "plan_id", "start", "end", "title_ja", "title_en", "icon", "colour")
+    ):
+        blocks_by_plan[plan_id].append(
+            planner.BlockData(
+                id=pk,
+                start=start,
+                end=end,
+                title_ja=title_ja,
+                title_en=title_en,
+                icon=icon,
+                colour=colour,
+                member_ids=tuple(sorted(block_members[pk])),
+            )
+        )
+
+    return tuple(
+        planner.PlanData(
+            id=plan.pk,
+            name_ja=plan.name_ja,
+            name_en=plan.name_en,
+            weekdays=frozenset(plan.weekday_list),
+            on_holidays=plan.on_holidays,
+            valid_from=plan.valid_from,
+            valid_until=plan.valid_until,
+            priority=plan.priority,
+            blocks=tuple(blocks_by_plan[plan.pk]),
+        )
+        for plan in plan_rows
     )
 
 

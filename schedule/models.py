@@ -8,7 +8,9 @@ that asks "what happens at this moment" belongs to `planner.py`, not here.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -17,10 +19,12 @@ from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import icons, recurrence
+from . import household, icons, recurrence
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 COLOUR_VALIDATOR = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("Enter a colour such as #3366cc."), code="colour"
@@ -47,6 +51,46 @@ ALL_WEEKDAYS = 0b1111111
 
 # A chore's dates stay in these years: a typo such as 1026 or 9999 would make
 # every wall walk centuries of the rule (see recurrence.FIRST_DAY).
+class TimeKind(models.TextChoices):
+    """A chore's time: done at it (the Roomba at 17:20), or by it (trash out by 8:00)."""
+
+    AT = "at", _("at")
+    BY = "by", _("by")
+
+
+class HolidayPolicy(models.TextChoices):
+    """What a chore does on a public holiday (recurrence.py applies it)."""
+
+    KEEP = recurrence.KEEP, _("keep the day")
+    SKIP = recurrence.SKIP, _("skip it")
+    NEXT_DAY = recurrence.NEXT_DAY, _("move to the next day")
+
+
+class DisplayLanguage(models.TextChoices):
+    JA = "ja", _("Japanese")
+    EN = "en", _("English")
+    BOTH = "both", _("Japanese and English")
+
+
+class Theme(models.TextChoices):
+    LIGHT = "light", _("light")
+    DARK = "dark", _("dark")
+
+
+def in_one_language(
+    instance: models.Model, field: str, message: str | _StrPromise
+) -> dict[str, ValidationError]:
+    """Hibi's one rule for every bilingual text: Japanese, English or both, never neither.
+
+    `field` is the text's name without its _ja/_en ending; the message goes
+    beside the Japanese one, the first a parent sees.
+    """
+    ja, en = (str(getattr(instance, f"{field}_{lang}") or "") for lang in ("ja", "en"))
+    if ja.strip() or en.strip():
+        return {}
+    return {f"{field}_ja": ValidationError(message, code="no_language")}
+
+
 def in_chore_years(day: date) -> bool:
     return recurrence.FIRST_DAY <= day <= recurrence.LAST_DAY
 
@@ -91,13 +135,6 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def pick_language(ja: str, en: str, lang: str | None = None) -> str:
-    """The text in `lang` (default: the active language), else the other one."""
-    lang = (lang or get_language() or settings.LANGUAGE_CODE)[:2]
-    first, second = (en, ja) if lang == "en" else (ja, en)
-    return first or second
-
-
 class Versioned(models.Model):
     """A row a parent edits in the admin: `version` counts its saves there.
 
@@ -126,12 +163,10 @@ class BilingualTitle(models.Model):
 
     @property
     def title(self) -> str:
-        return pick_language(self.title_ja, self.title_en)
+        return household.pick(self.title_ja, self.title_en)
 
     def clean_titles(self) -> dict[str, ValidationError]:
-        if not self.title_ja.strip() and not self.title_en.strip():
-            return {"title_ja": ValidationError(_("Give a title in Japanese or English."))}
-        return {}
+        return in_one_language(self, "title", _("Give a title in Japanese or English."))
 
 
 def has_a_title(prefix: str) -> models.CheckConstraint:
@@ -216,11 +251,11 @@ class Member(Versioned):
 
     @property
     def name(self) -> str:
-        return pick_language(self.name_ja, self.name_en)
+        return household.pick(self.name_ja, self.name_en)
 
     def clean(self) -> None:
-        if not self.name_ja.strip() and not self.name_en.strip():
-            raise ValidationError({"name_ja": _("Give a name in Japanese or English.")})
+        if errors := in_one_language(self, "name", _("Give a name in Japanese or English.")):
+            raise ValidationError(errors)
 
 
 class Plan(Versioned):
@@ -276,20 +311,18 @@ class Plan(Versioned):
 
     @property
     def name(self) -> str:
-        return pick_language(self.name_ja, self.name_en)
+        return household.pick(self.name_ja, self.name_en)
 
     @property
     def weekday_list(self) -> list[int]:
         return [day for day in range(7) if self.weekdays & (1 << day)]
 
     @staticmethod
-    def weekdays_from_list(days: list[int] | list[str]) -> int:
+    def weekdays_from_list(days: Iterable[int | str]) -> int:
         return sum(1 << int(day) for day in set(days))
 
     def clean(self) -> None:
-        errors = {}
-        if not self.name_ja.strip() and not self.name_en.strip():
-            errors["name_ja"] = ValidationError(_("Give a name in Japanese or English."))
+        errors = in_one_language(self, "name", _("Give a name in Japanese or English."))
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             errors["valid_until"] = ValidationError(_("The end date is before the start date."))
         if errors:
@@ -312,10 +345,6 @@ class PlanOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} → {self.plan}"
-
-    @property
-    def is_past(self) -> bool:
-        return self.date < timezone.localdate()
 
 
 class Block(BilingualTitle):
@@ -383,18 +412,12 @@ class Block(BilingualTitle):
 class Chore(Versioned, BilingualTitle):
     """Something to do on certain days: take out the burnable trash, start the Roomba."""
 
-    AT = "at"
-    BY = "by"
-    TIME_KINDS = [(AT, _("at")), (BY, _("by"))]
-    HOLIDAY_POLICIES = [
-        (recurrence.KEEP, _("keep the day")),
-        (recurrence.SKIP, _("skip it")),
-        (recurrence.NEXT_DAY, _("move to the next day")),
-    ]
+    TimeKind = TimeKind
+    HolidayPolicy = HolidayPolicy
 
     icon = models.CharField(_("icon"), max_length=48, blank=True, validators=[icons.validate_icon])
     time = models.TimeField(_("time"), null=True, blank=True)
-    time_kind = models.CharField(_("at or by"), max_length=2, choices=TIME_KINDS, default=BY)
+    time_kind = models.CharField(_("at or by"), max_length=2, choices=TimeKind, default=TimeKind.BY)
     assignees = models.ManyToManyField(
         Member,
         blank=True,
@@ -419,8 +442,8 @@ class Chore(Versioned, BilingualTitle):
     holiday_policy = models.CharField(
         _("on a public holiday"),
         max_length=4,
-        choices=HOLIDAY_POLICIES,
-        default=recurrence.KEEP,
+        choices=HolidayPolicy,
+        default=HolidayPolicy.KEEP,
     )
     nudge_when_overdue = models.BooleanField(
         _("nudge phones when overdue"),
@@ -435,11 +458,11 @@ class Chore(Versioned, BilingualTitle):
         constraints = [
             has_a_title("chore"),
             models.CheckConstraint(
-                condition=Q(holiday_policy__in=recurrence.HOLIDAY_POLICIES),
+                condition=Q(holiday_policy__in=HolidayPolicy.values),
                 name="chore_holiday_policy_is_known",
             ),
             models.CheckConstraint(
-                condition=Q(time_kind__in=["at", "by"]), name="chore_time_kind_is_known"
+                condition=Q(time_kind__in=TimeKind.values), name="chore_time_kind_is_known"
             ),
         ]
 
@@ -577,12 +600,10 @@ class Note(Versioned):
 
     @property
     def text(self) -> str:
-        return pick_language(self.text_ja, self.text_en)
+        return household.pick(self.text_ja, self.text_en)
 
     def clean(self) -> None:
-        errors = {}
-        if not self.text_ja.strip() and not self.text_en.strip():
-            errors["text_ja"] = ValidationError(_("Write the note in Japanese or English."))
+        errors = in_one_language(self, "text", _("Write the note in Japanese or English."))
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = ValidationError(_("The end date is before the start date."))
         if errors:
@@ -592,13 +613,9 @@ class Note(Versioned):
 class Display(Versioned):
     """One tablet on the wall, reached by its secret URL."""
 
-    JA = "ja"
-    EN = "en"
-    BOTH = "both"
-    LANGUAGE_MODES = [(JA, _("Japanese")), (EN, _("English")), (BOTH, _("Japanese and English"))]
-    LIGHT = "light"
-    DARK = "dark"
-    THEMES = [(LIGHT, _("light")), (DARK, _("dark"))]
+    Language = DisplayLanguage
+    Theme = Theme
+
     HEARTBEAT_EVERY = timedelta(minutes=1)
     STALE_AFTER = timedelta(minutes=10)
 
@@ -610,7 +627,9 @@ class Display(Versioned):
         default=new_token,
         validators=[TOKEN_VALIDATOR],
     )
-    language = models.CharField(_("language"), max_length=4, choices=LANGUAGE_MODES, default=BOTH)
+    language = models.CharField(
+        _("language"), max_length=4, choices=Language.choices, default=Language.BOTH
+    )
     members = models.ManyToManyField(
         Member,
         blank=True,
@@ -618,10 +637,13 @@ class Display(Versioned):
         verbose_name=_("members shown"),
         help_text=_("Nobody chosen means the whole family."),
     )
-    theme = models.CharField(_("theme"), max_length=5, choices=THEMES, default=LIGHT)
+    theme = models.CharField(_("theme"), max_length=5, choices=Theme, default=Theme.LIGHT)
     night_start = models.TimeField(_("night starts"), null=True, blank=True, default=time(21, 30))
     night_end = models.TimeField(_("night ends"), null=True, blank=True, default=time(6, 0))
     may_complete_chores = models.BooleanField(_("may tick chores done"), default=True)
+    # The family's Revision, brought by the wall's lookup (wall/display.py) in
+    # the same query as the row; not a column.
+    revision: int
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True, editable=False)
     last_user_agent = models.CharField(_("browser"), max_length=300, blank=True, editable=False)
 
@@ -631,7 +653,7 @@ class Display(Versioned):
         verbose_name_plural = _("displays")
         constraints = [
             models.CheckConstraint(
-                condition=Q(language__in=["ja", "en", "both"]), name="display_language_is_known"
+                condition=Q(language__in=DisplayLanguage.values), name="display_language_is_known"
             ),
         ]
 
@@ -826,7 +848,7 @@ class CalendarFeed(models.Model):
 class NudgeTarget(models.Model):
     """A phone (or a chat, an e-mail box) that gets nudges, through an Apprise address."""
 
-    LANGUAGE_MODES = Display.LANGUAGE_MODES
+    Language = DisplayLanguage
 
     name = models.CharField(_("name"), max_length=60)
     member = models.ForeignKey(
@@ -848,7 +870,7 @@ class NudgeTarget(models.Model):
     )
     enabled = models.BooleanField(_("in use"), default=True)
     language = models.CharField(
-        _("language"), max_length=4, choices=LANGUAGE_MODES, default=Display.JA
+        _("language"), max_length=4, choices=DisplayLanguage, default=DisplayLanguage.JA
     )
     evening_chores = models.BooleanField(
         _("the evening before morning chores"),
@@ -875,7 +897,7 @@ class NudgeTarget(models.Model):
         verbose_name_plural = _("phones for nudges")
         constraints = [
             models.CheckConstraint(
-                condition=Q(language__in=["ja", "en", "both"]), name="nudge_language_is_known"
+                condition=Q(language__in=DisplayLanguage.values), name="nudge_language_is_known"
             ),
         ]
 
@@ -907,6 +929,21 @@ class NudgeTarget(models.Model):
             raise ValidationError(errors)
 
 
+class DeliveryKind(models.TextChoices):
+    NUDGE = "nudge", _("nudge")
+    WEBHOOK = "webhook", _("webhook")
+    TEST = "test", _("test")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("waiting")
+    SENDING = "sending", _("sending")
+    RETRY = "retry", _("failed, will try again")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+    SKIPPED = "skipped", _("not sent")
+
+
 class Delivery(models.Model):
     """One nudge or webhook call for one occurrence: at most one row, so at most one send.
 
@@ -916,26 +953,10 @@ class Delivery(models.Model):
     the same nudge twice.
     """
 
-    NUDGE = "nudge"
-    WEBHOOK = "webhook"
-    TEST = "test"
-    KINDS = [(NUDGE, _("nudge")), (WEBHOOK, _("webhook")), (TEST, _("test"))]
-    PENDING = "pending"
-    SENDING = "sending"
-    RETRY = "retry"
-    SENT = "sent"
-    FAILED = "failed"
-    SKIPPED = "skipped"
-    STATUSES = [
-        (PENDING, _("waiting")),
-        (SENDING, _("sending")),
-        (RETRY, _("failed, will try again")),
-        (SENT, _("sent")),
-        (FAILED, _("failed")),
-        (SKIPPED, _("not sent")),
-    ]
+    Kind = DeliveryKind
+    Status = DeliveryStatus
 
-    kind = models.CharField(_("kind"), max_length=8, choices=KINDS)
+    kind = models.CharField(_("kind"), max_length=8, choices=DeliveryKind)
     channel = models.CharField(max_length=40)
     occurrence = models.CharField(max_length=120)
     target = models.ForeignKey(
@@ -957,7 +978,9 @@ class Delivery(models.Model):
     title = models.CharField(_("title"), max_length=200, blank=True)
     body = models.TextField(_("message"), max_length=2000, blank=True)
     due_at = models.DateTimeField(_("due"))
-    status = models.CharField(_("state"), max_length=8, choices=STATUSES, default=PENDING)
+    status = models.CharField(
+        _("state"), max_length=8, choices=DeliveryStatus, default=DeliveryStatus.PENDING
+    )
     attempts = models.PositiveSmallIntegerField(_("tries"), default=0)
     next_try_at = models.DateTimeField(_("next try"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
@@ -971,13 +994,10 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["channel", "occurrence"], name="delivery_once"),
             models.CheckConstraint(
-                condition=Q(kind__in=["nudge", "webhook", "test"]), name="delivery_kind_is_known"
+                condition=Q(kind__in=DeliveryKind.values), name="delivery_kind_is_known"
             ),
             models.CheckConstraint(
-                condition=Q(
-                    status__in=["pending", "sending", "retry", "sent", "failed", "skipped"]
-                ),
-                name="delivery_status_is_known",
+                condition=Q(status__in=DeliveryStatus.values), name="delivery_status_is_known"
             ),
         ]
         indexes = [models.Index(fields=["status", "next_try_at"], name="delivery_to_send")]

@@ -36,8 +36,9 @@ from django.utils.translation import gettext as _
 
 from . import planner
 from .calendars import printable
+from .household import pick
 from .loading import load_household
-from .models import Block, Chore, Delivery, NudgeTarget, pick_language
+from .models import Block, Chore, Delivery, NudgeTarget
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ class Due:
             body=self.body[:2000],
             target=self.target,
             block_id=self.block_id,
-            status=Delivery.SKIPPED if self.quiet else Delivery.PENDING,
+            status=Delivery.Status.SKIPPED if self.quiet else Delivery.Status.PENDING,
             error_code="quiet" if self.quiet else "",
         )
 
@@ -110,7 +111,7 @@ def evening_text(chores: tuple[planner.ChoreView, ...], lang: str) -> str:
             what = f"{what} · {names}"
         if chore.due is None:
             lines.append(_("Tomorrow: %(what)s") % {"what": what})
-        elif chore.chore.time_kind == Chore.BY:
+        elif chore.chore.time_kind == Chore.TimeKind.BY:
             lines.append(
                 _("Tomorrow morning by %(time)s: %(what)s")
                 % {"time": planner_clock(chore.due), "what": what}
@@ -207,7 +208,7 @@ def _evening(household, target, days, tz, in_window) -> list[Due]:
             continue
         out.append(
             Due(
-                kind=Delivery.NUDGE,
+                kind=Delivery.Kind.NUDGE,
                 channel=f"target:{target.pk}",
                 occurrence=f"evening:{tomorrow.isoformat()}",
                 due_at=moment,
@@ -234,7 +235,7 @@ def _overdue(household, target, days, overdue_ids, in_window) -> list[Due]:
                 continue
             out.append(
                 Due(
-                    kind=Delivery.NUDGE,
+                    kind=Delivery.Kind.NUDGE,
                     channel=f"target:{target.pk}",
                     occurrence=f"overdue:{chore.chore.id}:{day.isoformat()}",
                     due_at=chore.due,
@@ -252,7 +253,7 @@ def _overdue(household, target, days, overdue_ids, in_window) -> list[Due]:
 def _block_nudge(block: planner.BlockView, minutes: int, target: NudgeTarget, tz) -> Due:
     moment = block.start - timedelta(minutes=minutes)
     return Due(
-        kind=Delivery.NUDGE,
+        kind=Delivery.Kind.NUDGE,
         channel=f"target:{target.pk}",
         occurrence=f"block:{block.block.id}:{block.start.astimezone(tz):%Y-%m-%dT%H:%M}",
         due_at=moment,
@@ -287,11 +288,11 @@ def webhook_payload(block: planner.BlockView) -> dict:
 def _webhook(block: planner.BlockView, url: str) -> Due:
     payload = webhook_payload(block)
     return Due(
-        kind=Delivery.WEBHOOK,
+        kind=Delivery.Kind.WEBHOOK,
         channel=f"webhook:{block.block.id}",
         occurrence=f"{block.start:%Y-%m-%dT%H:%M}",
         due_at=block.start,
-        title=pick_language(block.block.title_ja, block.block.title_en),
+        title=pick(block.block.title_ja, block.block.title_en),
         body=json.dumps(payload, ensure_ascii=False),
         block_id=block.block.id,
     )
@@ -346,8 +347,8 @@ def post_json(url: str, body: str) -> None:
 
 
 def _send(row: Delivery) -> None:
-    if row.kind == Delivery.WEBHOOK:
-        block = Block.objects.filter(pk=row.block_id).first()
+    if row.kind == Delivery.Kind.WEBHOOK:
+        block = Block.objects.filter(pk=row.block_id).first() if row.block_id else None
         if block is None or not block.webhook_url:
             raise SendProblem("unexpected", "the block or its webhook was removed")
         post_json(block.webhook_url, row.body)
@@ -364,8 +365,8 @@ def send(row: Delivery, now: datetime | None = None) -> bool:
     claimed = Delivery.objects.filter(
         Q(next_try_at__isnull=True) | Q(next_try_at__lte=now),
         pk=row.pk,
-        status__in=[Delivery.PENDING, Delivery.RETRY],
-    ).update(status=Delivery.SENDING, attempts=F("attempts") + 1, next_try_at=now)
+        status__in=[Delivery.Status.PENDING, Delivery.Status.RETRY],
+    ).update(status=Delivery.Status.SENDING, attempts=F("attempts") + 1, next_try_at=now)
     if not claimed:
         return False
     row.refresh_from_db()
@@ -377,7 +378,8 @@ def send(row: Delivery, now: datetime | None = None) -> bool:
         log.exception("Delivery %s failed unexpectedly", row.pk)
         _failed(row, "unexpected", printable(str(exc)), now)
     else:
-        row.status, row.sent_at, row.error_code, row.error_detail = Delivery.SENT, now, "", ""
+        row.status, row.sent_at = Delivery.Status.SENT, now
+        row.error_code = row.error_detail = ""
         row.save(update_fields=["status", "sent_at", "error_code", "error_detail"])
     return True
 
@@ -385,10 +387,10 @@ def send(row: Delivery, now: datetime | None = None) -> bool:
 def _failed(row: Delivery, code: str, detail: str, now: datetime) -> None:
     log.warning("%s %s (try %s): %s %s", row.kind, row.occurrence, row.attempts, code, detail)
     row.error_code, row.error_detail = code, detail
-    if row.attempts >= settings.NUDGE_ATTEMPTS or row.kind == Delivery.TEST:
-        row.status = Delivery.FAILED
+    if row.attempts >= settings.NUDGE_ATTEMPTS or row.kind == Delivery.Kind.TEST:
+        row.status = Delivery.Status.FAILED
     else:
-        row.status = Delivery.RETRY
+        row.status = Delivery.Status.RETRY
         wait = settings.NUDGE_RETRY_SECONDS * 2 ** (row.attempts - 1)
         row.next_try_at = now + timedelta(seconds=min(wait, 3600))
     row.save(update_fields=["status", "error_code", "error_detail", "next_try_at"])
@@ -401,12 +403,13 @@ def run(now: datetime | None = None) -> int:
     if rows:
         with transaction.atomic():
             Delivery.objects.bulk_create(rows, ignore_conflicts=True)
-    Delivery.objects.filter(status=Delivery.SENDING, next_try_at__lt=now - STUCK_AFTER).update(
-        status=Delivery.FAILED, error_code="interrupted", error_detail=""
+    stuck = Delivery.objects.filter(
+        status=Delivery.Status.SENDING, next_try_at__lt=now - STUCK_AFTER
     )
+    stuck.update(status=Delivery.Status.FAILED, error_code="interrupted", error_detail="")
     waiting = Delivery.objects.filter(
         Q(next_try_at__isnull=True) | Q(next_try_at__lte=now),
-        status__in=[Delivery.PENDING, Delivery.RETRY],
+        status__in=[Delivery.Status.PENDING, Delivery.Status.RETRY],
     ).order_by("due_at", "pk")
     return sum(send(row, now) for row in waiting)
 
@@ -415,7 +418,7 @@ def send_test(target: NudgeTarget, now: datetime | None = None) -> Delivery:
     """The admin's "send a test": sent at once, recorded like any nudge."""
     now = now or timezone.now()
     row = Delivery.objects.create(
-        kind=Delivery.TEST,
+        kind=Delivery.Kind.TEST,
         channel=f"target:{target.pk}",
         occurrence=f"test:{now.isoformat()}",
         due_at=now,

@@ -195,7 +195,7 @@ def _send_test(request, model_admin: NudgeTargetAdmin, object_id):
     if not model_admin.has_change_permission(request, target):
         raise PermissionDenied
     row = nudges.send_test(target)
-    if row.status == Delivery.SENT:
+    if row.status == Delivery.Status.SENT:
         model_admin.message_user(
             request, _("Sent a test. Look at the phone: it should be there."), messages.SUCCESS
         )
@@ -215,7 +215,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_display = ["due_at", "kind", "title", "to", "status", "problem"]
     list_filter = ["status", "kind"]
     list_select_related = ["target", "block"]
-    fields = [
+    fields = (
         "kind",
         "to",
         "title",
@@ -226,12 +226,12 @@ class DeliveryAdmin(admin.ModelAdmin):
         "sent_at",
         "next_try_at",
         "problem",
-    ]
+    )
     readonly_fields = fields
 
     @admin.display(description=_("to"))
     def to(self, row: Delivery) -> str:
-        if row.kind == Delivery.WEBHOOK:
+        if row.kind == Delivery.Kind.WEBHOOK:
             return str(row.block or "—")
         return str(row.target or "—")
 

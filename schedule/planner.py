@@ -3,8 +3,12 @@
 `day_view(household, day, moment)` answers every question the wall asks —
 which plan is in force, the holiday, the blocks with absolute times, the
 current block and its progress, what comes next, the chores due today and
-tomorrow, the notes — without the ORM, a request or the clock. Views load a
-`Household` (see `loading.py`) and pass the moment in.
+tomorrow and whether the evening has come to show tomorrow's, the notes —
+without the ORM, a request or the clock. `nights()`, `morning_after()` and
+`changes()` answer the rest: when a display's night hours dim it, what the
+night screen shows of the morning, and every instant at which the wall
+changes (the poll's version counts them). Views load a `Household` (see
+`loading.py`) and pass the moment in.
 
 Times: block start/end are wall-clock times in the household's zone. A block
 whose end is not after its start runs into the next day. Durations and
@@ -20,7 +24,14 @@ from zoneinfo import ZoneInfo
 
 from .recurrence import HolidayCalendar, Recurrence
 
+# How many blocks the wall lists under "Next", and the night screen of the morning.
 HOW_MANY_NEXT = 3
+MORNING_BLOCKS = 3
+# From this time on the wall shows tomorrow's chores: the trash goes out
+# early in the morning, so the family gets it ready the evening before.
+EVENING = time(17, 0)
+# Tomorrow's chores worth getting ready the evening before: the morning's.
+GET_READY_BEFORE = time(12, 0)
 
 
 def pick(ja: str, en: str, lang: str) -> str:
@@ -230,7 +241,17 @@ class DayView:
     chores: tuple[ChoreView, ...]
     tomorrow_chores: tuple[ChoreView, ...]
     notes: tuple[NoteData, ...]
-    all_day: tuple[EventData, ...] = ()
+    evening: datetime  # from then on, tomorrow's chores to get ready are shown
+    all_day: tuple[EventData, ...] = ()  # subscribed calendars' all-day events
+
+    @property
+    def show_tomorrow(self) -> bool:
+        return self.moment >= self.evening
+
+    @property
+    def get_ready(self) -> tuple[ChoreView, ...]:
+        """Tomorrow's chores to get ready this evening: the morning's, and untimed ones."""
+        return to_get_ready(self.tomorrow_chores, self.moment.tzinfo)
 
     @property
     def boundaries(self) -> tuple[datetime, ...]:
@@ -263,6 +284,18 @@ def plan_for(household: Household, day: date) -> PlanData | None:
     weekday_plans = [plan for plan in candidates if day.weekday() in plan.weekdays]
     if weekday_plans:
         return max(weekday_plans, key=lambda plan: (plan.priority, -plan.id))
+    return None
+
+
+def next_day_in_force(
+    household: Household, plan_id: int, today: date, horizon: int = 60
+) -> date | None:
+    """The first day from `today` (within `horizon` days) that follows plan `plan_id`."""
+    for offset in range(horizon + 1):
+        day = today + timedelta(days=offset)
+        in_force = plan_for(household, day)
+        if in_force is not None and in_force.id == plan_id:
+            return day
     return None
 
 
@@ -434,5 +467,62 @@ def day_view(
         chores=chores_on(household, day, members),
         tomorrow_chores=chores_on(household, day + timedelta(days=1), members),
         notes=tuple(n for n in household.notes if n.start <= day <= n.end),
+        evening=at(day, EVENING, household.tz),
         all_day=all_day_events(household, day, members),
     )
+
+
+def to_get_ready(chores: tuple[ChoreView, ...], tz: object) -> tuple[ChoreView, ...]:
+    assert isinstance(tz, ZoneInfo)
+    return tuple(c for c in chores if c.due is None or c.due < at(c.date, GET_READY_BEFORE, tz))
+
+
+# Night hours and the morning after -------------------------------------------------
+
+Span = tuple[datetime, datetime]
+
+
+def nights(start: time | None, end: time | None, day: date, tz: ZoneInfo) -> tuple[Span, ...]:
+    """A display's night hours (start–end on the wall clock) that touch `day`."""
+    if start is None or end is None or start == end:
+        return ()
+    before, after = day - timedelta(days=1), day + timedelta(days=1)
+    if start > end:  # 21:30–06:00: last night's end and tonight
+        return ((at(before, start, tz), at(day, end, tz)), (at(day, start, tz), at(after, end, tz)))
+    return ((at(day, start, tz), at(day, end, tz)),)
+
+
+def is_night(spans: tuple[Span, ...], moment: datetime) -> bool:
+    return any(start <= moment < end for start, end in spans)
+
+
+@dataclass(frozen=True)
+class Morning:
+    """What the night screen shows: the first blocks and the chores of the coming morning."""
+
+    blocks: tuple[BlockView, ...]
+    chores: tuple[ChoreView, ...]
+
+
+def morning_after(
+    household: Household,
+    moment: datetime,
+    spans: tuple[Span, ...],
+    members: frozenset[int] | None = None,
+) -> Morning | None:
+    """The morning after the night the wall is in, or is heading for, at `moment`."""
+    for _start, end in spans:
+        if moment < end:
+            view = day_view(household, end.date(), end, members)
+            first = tuple(b for b in view.blocks if not b.from_yesterday)
+            return Morning(first[:MORNING_BLOCKS], to_get_ready(view.chores, household.tz))
+    return None
+
+
+def changes(view: DayView, spans: tuple[Span, ...]) -> tuple[datetime, ...]:
+    """Every instant of the day at which the wall would be drawn differently:
+    a block starts or ends, the night starts or ends, the evening comes."""
+    instants = set(view.boundaries) | {view.evening}
+    for start, end in spans:
+        instants |= {start, end}
+    return tuple(sorted(instants))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -110,7 +111,9 @@ def export_family() -> dict[str, Any]:
             "exported_at": timezone.now().isoformat(),
         }
         for key, model, fields in TABLES:
-            document[key] = [_row(obj, model, fields) for obj in model.objects.order_by("pk")]
+            document[key] = [
+                _row(obj, model, fields) for obj in model._default_manager.order_by("pk")
+            ]
     return document
 
 
@@ -119,7 +122,7 @@ def dumps(document: dict[str, Any]) -> str:
 
 
 def has_family() -> bool:
-    return any(model.objects.exists() for _key, model, _fields in TABLES)
+    return any(model._default_manager.exists() for _key, model, _fields in TABLES)
 
 
 def import_family(document: Any, replace: bool = False) -> dict[str, int]:
@@ -144,12 +147,12 @@ def import_family(document: Any, replace: bool = False) -> dict[str, int]:
                         "or replace it on purpose (--replace)."
                     )
                 for _key, model, _fields in reversed(TABLES):
-                    model.objects.all().delete()
+                    model._default_manager.all().delete()
             # Table by table, parents first: a row's links are checked against
             # the rows already written in this transaction.
             for key, model, fields in TABLES:
                 objects = [_object(model, fields, row, key, n) for n, row in enumerate(rows[key])]
-                model.objects.bulk_create(objects)
+                model._default_manager.bulk_create(objects)
                 counts[key] = len(objects)
             _reset_sequences()
             # bulk_create sends no signals: tell the walls once that everything changed.
@@ -159,8 +162,20 @@ def import_family(document: Any, replace: bool = False) -> dict[str, int]:
     return counts
 
 
+def _check_caps(rows: list[dict[str, Any]], parent: str, what: str, cap: int) -> None:
+    counts = Counter(row.get(parent) for row in rows)
+    for parent_id, count in counts.items():
+        if count > cap:
+            raise ImportRefused(
+                f"The {parent} with id {parent_id} has {count} {what}; at most {cap}."
+            )
+
+
 def _check_across_rows(rows: dict[str, list[dict[str, Any]]]) -> None:
     """The rules that need several rows, on the document before anything is written."""
+    _check_caps(rows["blocks"], "plan", "blocks", validation.MAX_BLOCKS_PER_PLAN)
+    _check_caps(rows["plan_overrides"], "plan", "date overrides", validation.MAX_OVERRIDES_PER_PLAN)
+    _check_caps(rows["chore_assignees"], "chore", "people taking turns", validation.MAX_TURN_TAKERS)
     assignees: dict[Any, int] = {}
     for row in rows["chore_assignees"]:
         assignees[row.get("chore")] = assignees.get(row.get("chore"), 0) + 1
@@ -170,7 +185,7 @@ def _check_across_rows(rows: dict[str, list[dict[str, Any]]]) -> None:
         ):
             raise ImportRefused(f"chores[{n}] takes turns, but nobody is assigned to it.")
 
-    members: dict[Any, set[int]] = {}
+    members: dict[Any, set[Any]] = {}
     for row in rows["block_members"]:
         members.setdefault(row.get("block"), set()).add(row.get("member"))
     by_plan: dict[Any, list[tuple[int, validation.BlockSpan]]] = {}
@@ -226,7 +241,9 @@ def _rows(document: dict[str, Any], key: str, fields: tuple[str, ...]) -> list[d
 def _row(obj: models.Model, model: type[models.Model], fields: tuple[str, ...]) -> dict:
     row = {}
     for name in fields:
-        value = model._meta.get_field(name).value_from_object(obj)
+        field = model._meta.get_field(name)
+        assert isinstance(field, models.Field)
+        value = field.value_from_object(obj)
         if isinstance(value, dt.datetime):
             value = value.astimezone(dt.UTC).isoformat()
         elif isinstance(value, dt.date | dt.time):

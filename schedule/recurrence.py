@@ -12,6 +12,7 @@ of at least one, and every walk of a rule stopped at LAST_DAY.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as datetime_module
 import functools
 import itertools
@@ -57,8 +58,8 @@ def _stop_dateutil_after(year: int) -> None:
     """
     bounded = types.ModuleType("datetime")
     bounded.__dict__.update(vars(datetime_module))
-    bounded.MAXYEAR = year
-    rrule.datetime = bounded  # type: ignore[attr-defined]
+    setattr(bounded, "MAXYEAR", year)  # noqa: B010 - a module's constant, made on purpose
+    rrule.datetime = bounded
 
 
 _stop_dateutil_after(LAST_DAY.year + 1)
@@ -126,6 +127,21 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time())
 
 
+def rule_parts(text: str) -> dict[str, str] | None:
+    """``FREQ=WEEKLY;BYDAY=MO`` as {"FREQ": "WEEKLY", "BYDAY": "MO"}, upper-cased;
+    None if a part has no "=" or a name comes twice."""
+    body = text.strip().upper()
+    if body.startswith("RRULE:"):
+        body = body[len("RRULE:") :]
+    parts: dict[str, str] = {}
+    for part in filter(None, body.split(";")):
+        name, equals, value = part.partition("=")
+        if not equals or name in parts:
+            return None
+        parts[name] = value
+    return parts
+
+
 def check_day(day: date, what: str = "A date") -> date:
     """`day`, if it lies in the years a chore can have; RecurrenceError otherwise."""
     if not FIRST_DAY <= day <= LAST_DAY:
@@ -154,9 +170,9 @@ def parse_rule(text: str, start: date) -> rrule.rrule:
     body = text.strip()
     if body.upper().startswith("RRULE:"):
         body = body[len("RRULE:") :]
-    parts = dict(
-        part.split("=", 1) if "=" in part else (part, "") for part in body.upper().split(";")
-    )
+    parts = rule_parts(body)
+    if parts is None:
+        raise RecurrenceError("Write the rule as NAME=VALUE parts separated by ';', each once.")
     if "DTSTART" in parts:
         raise RecurrenceError("Put the start date in its own field, not in the rule.")
     if parts.get("FREQ") not in ALLOWED_FREQUENCIES:
@@ -243,14 +259,14 @@ class Recurrence:
         return day
 
     @functools.cached_property
-    def _by_year(self) -> dict[int, array]:
+    def _by_year(self) -> dict[int, array[int]]:
         return {}
 
     @functools.cached_property
     def _first_year(self) -> int:
         return min([self.start, *self.extra_dates]).year
 
-    def _year(self, year: int) -> array:
+    def _year(self, year: int) -> array[int]:
         """Ordinals of the due days in `year`, computed once and kept.
 
         dateutil walks a rule from its start date on every query, so the years
@@ -265,7 +281,7 @@ class Recurrence:
         missing = [y for y in range(self._first_year, year + 1) if y not in self._by_year]
         first, last = date(missing[0], 1, 1), date(year, 12, 31)
         lookback = _NEXT_DAY_LOOKBACK if self.holiday_policy == NEXT_DAY else timedelta(0)
-        found_years: dict[int, array] = {y: array("i") for y in missing}
+        found_years: dict[int, array[int]] = {y: array("i") for y in missing}
         for moment in self._ruleset.between(_midnight(first - lookback), _midnight(last), inc=True):
             day = self._moved(moment.date())
             if day is None or not first <= day <= last:
@@ -309,6 +325,13 @@ class Recurrence:
             first = last + timedelta(days=1)
         return out
 
+    def moved_off_a_holiday(self, day: date) -> bool:
+        """Is `day` due only because the holiday policy moved a holiday's turn here?"""
+        if self.holiday_policy != NEXT_DAY or not self.is_due_on(day):
+            return False
+        unmoved = dataclasses.replace(self, holiday_policy=KEEP)
+        return not unmoved.is_due_on(day) and self.calendar.is_holiday(day - timedelta(days=1))
+
     def turn(self, day: date) -> int:
         """How many times the chore was due before `day`: the rotation index."""
         if day <= self.start:
@@ -335,8 +358,12 @@ def shared(
     holiday_policy: str,
     country: str,
 ) -> Recurrence:
-    """One Recurrence per distinct rule, so dateutil's expansion cache is reused."""
-    return Recurrence(
+    """One Recurrence per distinct rule, so its due days are computed once per process.
+
+    The rule is parsed here, so a rule that cannot be read fails where the
+    caller can leave its chore out, not later in the middle of a wall.
+    """
+    found = Recurrence(
         rule=rule,
         start=start,
         extra_dates=extra_dates,
@@ -344,3 +371,5 @@ def shared(
         holiday_policy=holiday_policy,
         calendar=holiday_calendar(country),
     )
+    found._ruleset  # noqa: B018 - parsing is the check
+    return found

@@ -11,7 +11,7 @@ from datetime import date
 
 from django.db import transaction
 
-from .models import Chore, ChoreDone, Display, Revision
+from .models import Chore, ChoreDone, Display, Plan, Revision
 
 
 def tick_chore(chore: Chore, day: date, done: bool, display: Display | None = None) -> None:
@@ -33,3 +33,25 @@ def tick_chore(chore: Chore, day: date, done: bool, display: Display | None = No
             Revision.bump()
         else:
             ChoreDone.objects.filter(chore=chore, date=day).delete()
+
+
+def copy_plan(plan: Plan) -> Plan:
+    """A copy of `plan` and its blocks that applies to no day until a parent says so."""
+    with transaction.atomic():
+        copy = Plan.objects.create(
+            name_ja=f"{plan.name_ja}（コピー）"[:60] if plan.name_ja else "",
+            name_en=f"{plan.name_en} (copy)"[:60] if plan.name_en else "",
+            weekdays=0,
+            on_holidays=False,
+            valid_from=plan.valid_from,
+            valid_until=plan.valid_until,
+            priority=plan.priority,
+        )
+        for block in plan.blocks.prefetch_related("members"):
+            members = list(block.members.all())
+            block.pk = None
+            block._state.adding = True
+            block.plan = copy
+            block.save()
+            block.members.set(members)
+    return copy

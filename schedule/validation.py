@@ -17,6 +17,12 @@ from dataclasses import dataclass
 from datetime import time
 
 MINUTES_A_DAY = 24 * 60
+# Rows a plan or a chore has at most, whoever writes them (the admin, an
+# import). A day in 15-minute steps is 96 blocks; a hundred dates of one plan
+# is two a week for a year; twenty people taking turns is a big family.
+MAX_BLOCKS_PER_PLAN = 100
+MAX_OVERRIDES_PER_PLAN = 100
+MAX_TURN_TAKERS = 20
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,15 @@
 """HTTP views: the day at a glance, each display's wall and its poll, chore ticks,
-now.json for Home Assistant, and the health check.
+now.json for Home Assistant, the health check, and the error pages.
 
-Each view decides who may do what; `wall.py` finds the display, computes the
-poll version and builds what the template prints.
+Each view decides who may do what; the `wall` package finds the display,
+computes the poll version and builds what the template prints. The URL's
+converters (converters.py) have already refused a malformed token, day or id.
 """
 
 import errno
 import logging
 import sys
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError
@@ -25,36 +25,36 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_cache_control
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csp import csp_override
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST, require_safe
+from django_htmx.middleware import HtmxDetails
 
-from . import feeds, health, planner, services, wall, worker
-from .loading import load_household
+from . import feeds, health, household, loading, planner, serialise, services, worker
 from .models import CalendarFeed, Chore, Display
+from .wall import display as displays
+from .wall import moments, polling, view_model
 
 log = logging.getLogger(__name__)
 
-# SQLite integers are 64-bit; a larger id in the URL would overflow the query.
-BIGGEST_ID = 2**63 - 1
 
+class HtmxRequest(HttpRequest):
+    """A request seen through django-htmx's middleware (request.htmx)."""
 
-def _today(request: HttpRequest) -> dict:
-    tz = ZoneInfo(settings.TIME_ZONE)
-    now = datetime.now(tz)
-    view = planner.day_view(load_household(now.date(), tz), now.date(), now)
-    return {"day": view, "lang": (get_language() or settings.LANGUAGE_CODE)[:2]}
+    htmx: HtmxDetails
 
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "schedule/index.html", _today(request))
+    return render(
+        request, "schedule/index.html", {"day": loading.day_at(), "lang": household.language()}
+    )
 
 
 def _display_or_404(token: str) -> Display:
-    display = wall.find_display(token)
+    display = displays.find_display(token)
     if display is None:
         raise Http404("No such display.")
     return display
@@ -62,7 +62,7 @@ def _display_or_404(token: str) -> Display:
 
 def _no_store(response: HttpResponse) -> HttpResponse:
     patch_cache_control(response, no_store=True)
-    response["X-Wall-Assets"] = wall.asset_version()
+    response["X-Wall-Assets"] = polling.asset_version()
     return response
 
 
@@ -72,17 +72,18 @@ def _render_wall(
     moment: datetime,
     at: str,
     fragment: bool,
-    loaded: wall.Loaded | None = None,
+    loaded: polling.Loaded | None = None,
 ) -> HttpResponse:
-    loaded = loaded or wall.load(display, moment.date())
+    loaded = loaded or polling.load(display, moment.date())
     context = {
-        "wall": wall.build(display, moment, loaded, at),
+        "wall": view_model.build(display, moment, loaded, at),
         "poll_seconds": settings.WALL_POLL_SECONDS,
         # Half the interval, within 1–20 s: a hung request must not stall the
         # polling, and a slow Wi-Fi must still get a second to answer.
         "timeout_ms": int(max(1, min(settings.WALL_POLL_SECONDS / 2, 20)) * 1000),
         "reload_hour": settings.WALL_RELOAD_HOUR,
-        "assets": wall.asset_version(),
+        "assets": polling.asset_version(),
+        "next_count": planner.HOW_MANY_NEXT,
     }
     template = "schedule/kiosk.html#panel" if fragment else "schedule/kiosk.html"
     return _no_store(render(request, template, context))
@@ -92,78 +93,71 @@ def _render_wall(
 # full page with every asset stays well under the 60 KB budget.
 @gzip_page
 @require_GET
-def wall_page(request: HttpRequest, token: str) -> HttpResponse:
+def wall_page(request: HtmxRequest, token: str) -> HttpResponse:
     display = _display_or_404(token)
-    at = request.GET.get("at", "")
     try:
-        moment = wall.moment_from(at)
+        at, moment = moments.requested(request)
     except ValueError:
         return HttpResponseBadRequest(_("Give the moment as ?at=YYYY-MM-DDTHH:MM."))
     if not at:  # an admin's preview is not the tablet
-        wall.note_seen(display, request)
+        displays.note_seen(display, request)
     return _render_wall(request, display, moment, at, fragment=bool(request.htmx))
 
 
+# Its answers are fragments inside the page (or empty), which the page's own
+# policy already governs.
+@csp_override({})
 @gzip_page
 @require_GET
 def wall_panel(request: HttpRequest, token: str) -> HttpResponse:
     """The polled region; 204 while the version the wall shows is still right."""
     display = _display_or_404(token)
-    at = request.GET.get("at", "")
-    try:
-        moment = wall.moment_from(at)
-        known = request.GET.get("v")
-    except ValueError:
-        at, moment, known = "", wall.moment_from(None), None
+    at, moment = moments.requested(request, fall_back=True)
+    # A wall that fell back from a bad ?at= gets a whole panel: its new poll
+    # URL has no ?at= at all.
+    known = request.GET.get("v") if at == request.GET.get("at", "") else None
     if not at:
-        wall.note_seen(display, request)
+        displays.note_seen(display, request)
     loaded = view = None
-    if not wall.knows_day(display, moment):  # load once, for the version and the answer
-        loaded = wall.load(display, moment.date())
+    if not polling.knows_day(display, moment):  # load once, for the version and the answer
+        loaded = polling.load(display, moment.date())
         view = loaded.day(moment.date(), moment)
-    current = wall.version(display, moment, view)
+    current = polling.version(display, moment, view)
     if known == current:
         response = _no_store(HttpResponse(status=204))
         del response["Content-Type"]
-        response._csp_config = {}  # no body, nothing for a policy to guard
         return response
-    if not at and (panel := wall.cached_panel(display, current, moment)) is not None:
+    if not at and (panel := polling.cached_panel(display, current, moment)) is not None:
         return _no_store(HttpResponse(panel))
     response = _render_wall(request, display, moment, at, fragment=True, loaded=loaded)
     if not at:
-        wall.remember_panel(display, current, moment, response.content)
+        polling.remember_panel(display, current, moment, response.content)
     return response
 
 
+@csp_override({})
 @gzip_page
 @require_POST
-def toggle_chore(request: HttpRequest, token: str, chore_id: int, day: str) -> HttpResponse:
+def toggle_chore(request: HtmxRequest, token: str, chore_id: int, day: date) -> HttpResponse:
     """Mark a chore done or not done on a day; the form says which, so a double tap is safe."""
     display = _display_or_404(token)
     if not display.may_complete_chores:
         return HttpResponseForbidden(_("This display may not tick chores."))
-    try:
-        date = wall.day_from(day)
-    except ValueError:
-        return HttpResponseBadRequest(_("Give the date as YYYY-MM-DD."))
     done = request.POST.get("done")
     if done not in {"0", "1"}:
+        log.info("Refused a tick on %s: done=%r", request.path, done)
         return HttpResponseBadRequest(_("Say done=1 or done=0."))
-    chore = Chore.objects.filter(pk=chore_id).first() if chore_id <= BIGGEST_ID else None
-    if chore is None or not wall.shows_chore(display, chore, date):
+    chore = Chore.objects.filter(pk=chore_id).first()
+    if chore is None or not displays.shows_chore(display, chore, day):
         raise Http404("This chore is not on this wall that day.")
     try:
-        services.tick_chore(chore, date, done == "1", display)
+        services.tick_chore(chore, day, done == "1", display)
     except IntegrityError:  # the chore was deleted by a parent in the same instant
         raise Http404("This chore is not on this wall that day.") from None
-    at = request.GET.get("at", "")
-    try:
-        moment = wall.moment_from(at)
-    except ValueError:
-        at, moment = "", wall.moment_from(None)
     if not request.htmx:
         return redirect(display.get_absolute_url())
-    fresh = wall.find_display(token)
+    at, moment = moments.requested(request, fall_back=True)
+    fresh = displays.find_display(token)
     return _render_wall(request, fresh or display, moment, at, fragment=True)
 
 
@@ -171,10 +165,17 @@ def toggle_chore(request: HttpRequest, token: str, chore_id: int, day: str) -> H
 def now_json(request: HttpRequest, token: str) -> HttpResponse:
     display = _display_or_404(token)
     try:
-        moment = wall.moment_from(request.GET.get("at", ""))
+        _at, moment = moments.requested(request)
     except ValueError:
         return JsonResponse({"error": "Give the moment as ?at=YYYY-MM-DDTHH:MM."}, status=400)
-    summary = wall.now_summary(display, moment, wall.load(display, moment.date()))
+    loaded = polling.load(display, moment.date())
+    view = loaded.day(moment.date(), moment)
+    summary = serialise.day_json(
+        view,
+        loaded.household.members,
+        display=display.name,
+        version=polling.version(display, moment, view),
+    )
     response = JsonResponse(summary, json_dumps_params={"ensure_ascii": False})
     patch_cache_control(response, no_store=True)
     return response
@@ -183,9 +184,7 @@ def now_json(request: HttpRequest, token: str) -> HttpResponse:
 @require_safe
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The family's or a member's calendar for phones; the token is the secret."""
-    found = (
-        CalendarFeed.objects.filter(token=token).first() if wall.TOKEN.fullmatch(token) else None
-    )
+    found = CalendarFeed.objects.filter(token=token).first()
     if found is None:
         raise Http404("No such calendar.")
     response = HttpResponse(feeds.cached(found), content_type="text/calendar; charset=utf-8")
@@ -209,9 +208,8 @@ def _worker_info() -> dict:
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
     """200 only when a wall and a parent would be served: read, write, disk, the file itself."""
-    today = datetime.now(ZoneInfo(settings.TIME_ZONE)).date()
     try:
-        found = health.problems(today)
+        found = health.problems(household.today())
     except DatabaseError as exc:  # a probe's own clean-up failed
         found = [health.Problem("database", str(exc))]
     if found:

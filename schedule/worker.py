@@ -13,6 +13,7 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection, transaction
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Periodic:
     name: str
-    task: object  # a django.tasks Task
+    task: Any  # a django.tasks Task
     every: timedelta
 
 

@@ -14,6 +14,14 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 CHROMIUM = "/usr/bin/chromium"
 
 
+def pytest_collection_modifyitems(items):
+    """A test that runs the real commands against a database of its own (the
+    `scratch` fixture of test_backup.py) is slow: `make check` leaves it out."""
+    for item in items:
+        if "scratch" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Debian's chromium, headless, one per test module (never a downloaded browser)."""
@@ -40,12 +48,14 @@ def browser():
 
 @pytest.fixture(autouse=True)
 def _fresh_wall_caches():
-    """Each test has its own database, so no test may see another's cached wall."""
-    from schedule import wall
+    """Each test has its own database, so no test may see another's cached wall:
+    the per-process caches are keyed by display id and revision, which repeat
+    from test to test as each test's data is rolled back."""
+    from schedule.wall import polling
 
-    wall.forget_times()
+    polling.forget_times()
     yield
-    wall.forget_times()
+    polling.forget_times()
 
 
 @pytest.fixture

@@ -997,3 +997,154 @@ def test_a_database_error_is_a_503_page_that_says_to_wait(en, monkeypatch):
     assert response["Retry-After"] == "30"
     page = response.content.decode()
     assert page.index("Hibi cannot reach its data right now") < page.index("データを読み書き")
+
+
+# --- Forged and impossible requests: a clear 4xx, never a 500 ---------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "start_date__year=9999",
+        "start_date__year=9999&start_date__month=12",
+        "start_date__year=9999&start_date__month=12&start_date__day=31",
+        "start_date__year=99999999999999999999",
+        "start_date__year=2026&start_date__month=13",
+        "start_date__year=abc",
+    ],
+)
+def test_a_note_list_drilled_down_to_a_date_it_cannot_count_is_a_clear_400(ja, query):
+    response = ja.get(reverse("admin:schedule_note_changelist") + "?" + query)
+    assert response.status_code == 400
+    assert "この日付では一覧を表示できません" in text_of(response)
+
+
+@pytest.mark.parametrize(
+    ("list_name", "query"),
+    [
+        ("schedule_choredone", "date__year=9999"),
+        ("schedule_choredone", "date__year=9999&date__month=12&date__day=31"),
+        # A date-time column: year 1 in Tokyo starts before year 1 in UTC.
+        ("axes_accesslog", "attempt_time__year=1"),
+        ("axes_accessattempt", "attempt_time__year=1&attempt_time__month=1&attempt_time__day=1"),
+    ],
+)
+def test_other_lists_drilled_down_past_the_calendar_are_a_clear_400(ja, list_name, query):
+    response = ja.get(reverse(f"admin:{list_name}_changelist") + "?" + query)
+    assert response.status_code == 400
+    assert "この日付では一覧を表示できません" in text_of(response)
+
+
+def test_a_date_drill_down_within_the_calendar_still_lists(ja, demo_display):
+    url = reverse("admin:schedule_choredone_changelist") + "?date__year=9998&date__month=12"
+    assert ja.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("selected", ["abc", "", str(2**64), str(-(2**64))])
+def test_an_action_on_rows_that_cannot_exist_is_a_clear_400(ja, demo_display, selected):
+    token = demo_display.token
+    response = ja.post(
+        reverse("admin:schedule_display_changelist"),
+        {"action": "regenerate_tokens", "_selected_action": [str(demo_display.pk), selected]},
+    )
+    assert response.status_code == 400
+    assert "選んだ行を読み取れませんでした" in text_of(response)
+    demo_display.refresh_from_db()
+    assert demo_display.token == token  # nothing was done, not even to the real row
+
+
+def test_django_s_own_lists_refuse_unreadable_rows_too(ja):
+    response = ja.post(
+        reverse("admin:auth_user_changelist"),
+        {"action": "delete_selected", "_selected_action": ["abc"]},
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("huge", [str(2**63), str(2**64), str(-(2**63) - 1)])
+def test_a_member_id_beyond_64_bits_in_a_block_is_refused_as_a_choice(ja, huge):
+    response = ja.post(
+        reverse("admin:schedule_plan_add"),
+        plan_post([{**block_row("07:00", "08:00", "朝ごはん"), "members": [huge]}]),
+    )
+    assert "正しく選択してください" in errors_on(response)
+    assert not Plan.objects.exists()
+
+
+def test_a_member_id_beyond_64_bits_on_a_display_is_refused_as_a_choice(ja, demo_display):
+    data = {"name": "リビング", "language": "both", "theme": "light", "members": [str(2**64)]}
+    response = ja.post(reverse("admin:schedule_display_change", args=[demo_display.pk]), data)
+    assert "正しく選択してください" in errors_on(response)
+
+
+def test_an_assignee_id_beyond_64_bits_is_refused_as_a_choice(ja):
+    data = chore_post(rotate="on")
+    data.update(management("choreassignee_set", 1))
+    data.update({"choreassignee_set-0-member": str(2**64), "choreassignee_set-0-order": "0"})
+    response = ja.post(reverse("admin:schedule_chore_add"), data)
+    assert "正しく選択してください" in errors_on(response)
+    assert not Chore.objects.exists()
+
+
+def test_a_forged_block_count_is_refused_without_building_a_form_per_claimed_row(ja):
+    from schedule import forms
+
+    data = plan_post([block_row("07:00", "08:00", "朝ごはん")])
+    data["blocks-TOTAL_FORMS"] = "999999999"
+    response = ja.post(reverse("admin:schedule_plan_add"), data)
+    html = errors_on(response)
+    assert f"1つの予定表の予定は{forms.MAX_BLOCKS_PER_PLAN}件までです。" in html
+    assert len(response.context["inline_admin_formsets"][0].formset.forms) == 1  # as posted
+    assert not Plan.objects.exists()
+
+
+def test_a_forged_override_or_assignee_count_is_refused_too(ja):
+    from schedule import forms
+
+    data = plan_post([block_row("07:00", "08:00", "朝ごはん")])
+    data["overrides-TOTAL_FORMS"] = str(forms.MAX_OVERRIDES_PER_PLAN + 1)
+    assert "件までです" in errors_on(ja.post(reverse("admin:schedule_plan_add"), data))
+    data = chore_post()
+    data.update(management("choreassignee_set", 10**9))
+    assert "交代で担当できるのは" in errors_on(ja.post(reverse("admin:schedule_chore_add"), data))
+
+
+def test_a_plan_at_its_caps_still_saves(ja):
+    from schedule import forms
+
+    family = [Member.objects.create(name_ja=f"こども{n}") for n in range(8)]
+    blocks = [
+        block_row(f"{n * 14 // 60:02d}:{n * 14 % 60:02d}", f"{(n * 14 + 10) // 60:02d}:"
+                  f"{(n * 14 + 10) % 60:02d}", f"予定{n}", family)
+        for n in range(forms.MAX_BLOCKS_PER_PLAN)
+    ]  # fmt: skip
+    overrides = [
+        {"date": (MONDAY + timedelta(days=n)).isoformat(), "reason": "行事"}
+        for n in range(forms.MAX_OVERRIDES_PER_PLAN)
+    ]
+    response = ja.post(reverse("admin:schedule_plan_add"), plan_post(blocks, overrides))
+    assert response.status_code == 302, text_of(response)[:3000]
+    plan = Plan.objects.get()
+    assert plan.blocks.count() == forms.MAX_BLOCKS_PER_PLAN
+    assert plan.overrides.count() == forms.MAX_OVERRIDES_PER_PLAN
+
+
+@pytest.mark.parametrize("length", [2900, 2950])
+def test_qr_code_for_an_absurdly_long_host_is_a_clear_400_not_a_500(
+    ja, demo_display, settings, length
+):
+    settings.ALLOWED_HOSTS = ["*"]  # as `make run` does
+    host = "h" * length
+    qr = ja.get(reverse("admin:schedule_display_qr", args=[demo_display.pk]), HTTP_HOST=host)
+    page = ja.get(reverse("admin:schedule_display_change", args=[demo_display.pk]), HTTP_HOST=host)
+    assert page.status_code == 200
+    url = f"http://{host}/d/{demo_display.token}/"
+    if len(url) <= 2953:  # the most a QR code holds (version 40, bytes, low correction)
+        assert qr.status_code == 200
+        assert qr_matrix_from_svg(text_of(qr)) == [list(r) for r in segno.make_qr(url).matrix]
+        assert 'class="hibi-qr"' in text_of(page)
+    else:
+        assert qr.status_code == 400
+        assert "QRコードにするには長すぎます" in text_of(qr)
+        assert 'class="hibi-qr"' not in text_of(page)
+        assert "QRコードにするには長すぎます" in text_of(page)

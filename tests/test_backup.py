@@ -398,6 +398,18 @@ def _overlap_two_blocks(document: dict) -> None:
     other.update(start=first["start"], end=first["end"])
 
 
+def _too_many_blocks(document: dict) -> None:
+    """A plan of 101 one-minute blocks: more than the admin would ever save."""
+    plan = document["plans"][0]["id"]
+    first = max(b["id"] for b in document["blocks"]) + 1
+    document["blocks"] += [
+        {"id": first + n, "plan": plan, "start": f"{n // 60:02d}:{n % 60:02d}",
+         "end": f"{n // 60:02d}:{n % 60 + 1:02d}" if n % 60 < 59 else f"{n // 60 + 1:02d}:00",
+         "title_ja": f"b{n}", "title_en": "", "icon": "", "colour": ""}
+        for n in range(101)
+    ]  # fmt: skip
+
+
 @pytestmark_db
 @pytest.mark.parametrize(
     ("change", "message"),
@@ -426,6 +438,7 @@ def _overlap_two_blocks(document: dict) -> None:
         (lambda d: d["displays"][0].update(night_end=None), r"displays\[0\]: night_end"),
         (lambda d: d.update(chore_assignees=[]), r"chores\[\d+\] takes turns"),
         (_overlap_two_blocks, r"blocks\[\d+\] overlaps blocks\[\d+\]"),
+        (_too_many_blocks, r"The plan with id \d+ has 1\d\d blocks; at most 100"),
     ],
 )
 def test_import_refuses_a_broken_document_and_writes_nothing(demo_display, change, message):
@@ -618,7 +631,7 @@ def test_show_day_json_has_calendars_feeds_phones_and_what_was_sent(demo_display
     _beyond_the_wall()
     out = io.StringIO()
     call_command("show_day", "--date", "2026-11-23", "--json", "--lang", "en", stdout=out)
-    shown = json.loads(out.getvalue())
+    shown = json.loads(out.getvalue())["beyond_the_wall"]
     assert shown["subscriptions"][0]["name"] == "Swimming"
     assert shown["subscriptions"][0]["problem"] == "It did not answer in time (10 seconds)."
     assert shown["feeds"][0]["path"].startswith("/ics/")

@@ -15,10 +15,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from schedule import calendars, planner, wall
+from schedule import calendars, planner
 from schedule.demo import load_demo_family
 from schedule.loading import load_events, load_household
 from schedule.models import CalendarEvent, CalendarSubscription, Member
+from schedule.wall import display as displays
+from schedule.wall import polling, view_model
 
 ICS = Path(__file__).parent / "ics"
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -256,13 +258,13 @@ def swimming(db, local_server):
 def test_the_wall_shows_a_members_event_in_a_lane_of_its_own_at_its_minutes(client, swimming):
     display, _mio = swimming
     moment = planner.at(date(2026, 11, 24), time(10, 45), TOKYO)
-    display = wall.find_display(display.token)
-    built = wall.build(display, moment, wall.load(display, moment.date()))
+    display = displays.find_display(display.token)
+    built = view_model.build(display, moment, polling.load(display, moment.date()))
     events = [card for card in built.blocks if card.event]
     plan_blocks = [card for card in built.blocks if not card.event]
     swim = events[0]
-    assert swim.start == wall.ms(planner.at(date(2026, 11, 24), time(10, 30), TOKYO))
-    assert swim.end == wall.ms(planner.at(date(2026, 11, 24), time(11, 30), TOKYO))
+    assert swim.start == view_model.ms(planner.at(date(2026, 11, 24), time(10, 30), TOKYO))
+    assert swim.end == view_model.ms(planner.at(date(2026, 11, 24), time(11, 30), TOKYO))
     assert swim.current and swim.minutes_left == 45
     assert [t.text for chip in swim.chips for t in chip.names] == ["みお", "Mio"]
     overlapping = [b for b in plan_blocks if b.start < swim.end and b.end > swim.start]

@@ -13,9 +13,10 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from schedule import calendars, wall
+from schedule import calendars
 from schedule.demo import load_demo_family
 from schedule.models import CalendarSubscription, Member
+from schedule.wall import polling
 from tests.conftest import TOKYO
 
 pytestmark = pytest.mark.browser
@@ -27,7 +28,7 @@ ICS = Path(__file__).parent / "ics"
 
 @pytest.fixture
 def swimming(transactional_db, local_server):
-    wall.forget_times()
+    polling.forget_times()
     display = load_demo_family(date(2026, 11, 23))
     local_server.answers["/swim.ics"] = [(200, {}, (ICS / "tokyo.ics").read_bytes())]
     subscription = CalendarSubscription.objects.create(
@@ -37,7 +38,7 @@ def swimming(transactional_db, local_server):
     )
     calendars.sync(subscription, datetime(2026, 11, 23, 20, 0, tzinfo=TOKYO))
     yield display
-    wall.forget_times()
+    polling.forget_times()
 
 
 def test_the_swimming_lesson_is_in_its_own_lane_and_counts_down(live_server, swimming, browser):

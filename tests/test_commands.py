@@ -23,21 +23,37 @@ def show_day(*args) -> str:
 def test_show_day_json_on_labour_thanksgiving(demo_display):
     data = json.loads(show_day("--date", "2026-11-23", "--at", "17:05", "--json", "--lang", "ja"))
     assert data["date"] == "2026-11-23"
-    assert data["plan"] == "休日"
-    assert data["holiday"] == "勤労感謝の日"
+    assert data["time"] == "2026-11-23T17:05:00+09:00"
+    assert data["plan"]["name_ja"] == "休日"
+    assert data["holiday"]["name_ja"] == "勤労感謝の日"
     current = [b for b in data["blocks"] if b["current"]]
     assert [b["title_ja"] for b in current] == ["お片付け"]
+    assert data["current"] == current
     assert current[0]["start"] == "2026-11-23T17:00:00+09:00"
     assert current[0]["end"] == "2026-11-23T17:20:00+09:00"
-    for key in ("start", "end", "title_ja", "title_en", "members", "current"):
+    for key in ("start", "end", "title_ja", "title_en", "members", "current", "lane"):
         assert key in data["blocks"][0]
     burnable = next(c for c in data["chores"] if c["title_en"] == "Burnable trash")
-    assert set(burnable) >= {"title_ja", "title_en", "due", "assignee", "done"}
+    assert set(burnable) >= {"title_ja", "title_en", "due", "assignees", "done"}
     assert burnable["due"] == "2026-11-23T08:00:00+09:00"
-    assert burnable["assignee"] == ["パパ"]
+    names = {m["id"]: m["name_ja"] for m in data["members"]}
+    assert [names[i] for i in burnable["assignees"]] == ["パパ"]
     assert burnable["done"] is False
     assert [c["title_en"] for c in data["tomorrow_chores"]]
     assert data["notes"][0]["text_ja"]
+
+
+def test_show_day_json_is_the_walls_now_json(client, demo_display):
+    printed = json.loads(show_day("--date", "2026-11-23", "--at", "17:05", "--json"))
+    assert set(printed.pop("beyond_the_wall")) == {
+        "subscriptions",
+        "feeds",
+        "nudge_targets",
+        "sent",
+    }
+    served = client.get(f"/d/{demo_display.token}/now.json?at=2026-11-23T17:05").json()
+    assert {key: served[key] for key in printed} == printed
+    assert set(served) - set(printed) == {"display", "version"}
 
 
 def test_show_day_table_in_english(demo_display):
@@ -46,6 +62,7 @@ def test_show_day_table_in_english(demo_display):
     assert "> 17:20-17:30 [0] Roomba" in out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+# Each test starts processes of its own (make check leaves them out).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 DOCKERFILE = (ROOT / "Dockerfile").read_text(encoding="utf-8")
@@ -132,6 +135,78 @@ def test_pages_carry_a_content_security_policy_with_a_script_nonce(client):
     assert "frame-ancestors 'none'" in policy
 
 
+# --- the login throttle behind a proxy -----------------------------------------
+
+PROXY = "172.18.0.2"  # the reverse proxy's address, as Hibi's container sees it
+ATTACKER = "203.0.113.9"
+PARENT = "198.51.100.20"
+THROTTLE_SETTINGS = (
+    "AXES_IPWARE_META_PRECEDENCE_ORDER",
+    "AXES_IPWARE_PROXY_COUNT",
+    "IPWARE_STRICT",
+)
+
+
+@pytest.fixture
+def throttle_as_configured(settings, tmp_path):
+    """The throttle's address settings exactly as settings.py derives them from PROXY_COUNT."""
+    from django.contrib.auth.models import User
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    User.objects.create_superuser("parent", "parent@example.com", "a-long-family-password")
+
+    def configure(proxy_count: int) -> None:
+        env = production_env(tmp_path, PROXY_COUNT=str(proxy_count))
+        for name, value in read_settings(env, *THROTTLE_SETTINGS).items():
+            setattr(settings, name, value)
+
+    return configure
+
+
+def sign_in(password: str, remote_addr: str, forwarded_for: str | None = None) -> int:
+    headers = {"x-forwarded-for": forwarded_for} if forwarded_for else {}
+    client = Client(REMOTE_ADDR=remote_addr, headers=headers)
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "parent", "password": password}
+    )
+    return response.status_code
+
+
+@pytest.mark.django_db
+def test_behind_one_proxy_wrong_passwords_lock_out_their_client_not_the_other_parents(
+    throttle_as_configured, settings
+):
+    throttle_as_configured(1)
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        sign_in("wrong", PROXY, forwarded_for=ATTACKER)
+    # Every request came from the proxy; only the client it names is paused.
+    assert sign_in("a-long-family-password", PROXY, forwarded_for=PARENT) == 302
+    assert sign_in("a-long-family-password", PROXY, forwarded_for=ATTACKER) == 429
+
+
+@pytest.mark.django_db
+def test_behind_one_proxy_a_forged_forwarded_for_does_not_dodge_the_throttle(
+    throttle_as_configured, settings
+):
+    throttle_as_configured(1)
+    # The client writes its own X-Forwarded-For; the proxy appends the real address.
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        sign_in("wrong", PROXY, forwarded_for=f"192.0.2.{attempt}, {ATTACKER}")
+    assert sign_in("a-long-family-password", PROXY, forwarded_for=f"192.0.2.99, {ATTACKER}") == 429
+    assert sign_in("a-long-family-password", PROXY, forwarded_for=PARENT) == 302
+
+
+@pytest.mark.django_db
+def test_without_a_proxy_a_forged_forwarded_for_does_not_dodge_the_throttle(
+    throttle_as_configured, settings
+):
+    throttle_as_configured(0)
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        sign_in("wrong", ATTACKER, forwarded_for=f"192.0.2.{attempt}")
+    assert sign_in("a-long-family-password", ATTACKER, forwarded_for=PARENT) == 429
+    assert sign_in("a-long-family-password", PARENT) == 302
+
+
 # --- every knob is documented --------------------------------------------------
 
 
@@ -139,6 +214,7 @@ def variables_read_by_the_code() -> set[str]:
     sources = [
         ROOT / "config" / "settings.py",
         ROOT / "config" / "gunicorn.conf.py",
+        ROOT / "config" / "workers.py",
         ROOT / "docker" / "entrypoint.py",
         ROOT / "docker" / "healthcheck.py",
     ]
@@ -175,7 +251,9 @@ def test_gunicorn_defaults_are_two_threaded_workers_that_stop_before_docker_kill
     monkeypatch,
 ):
     conf = gunicorn_settings(monkeypatch)
-    assert (conf["worker_class"], conf["workers"], conf["threads"]) == ("gthread", 2, 4)
+    assert (conf["workers"], conf["threads"]) == (2, 4)
+    # gthread, with headers read before a thread is taken (tests/test_workers.py)
+    assert conf["worker_class"] == "config.workers.HeadersFirstWorker"
     assert conf["worker_tmp_dir"] == "/dev/shm"
     assert conf["control_socket_disable"] is True
     assert conf["graceful_timeout"] < 10  # docker stop's default grace period

@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.hashers import check_password
 
+# Each test starts processes of its own (make check leaves them out).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 ENTRYPOINT = ROOT / "docker" / "entrypoint.py"
 

@@ -51,7 +51,7 @@ def home(db, local_server):
         title_ja="カン・ビン",
         title_en="Cans & bottles",
         time=time(8, 0),
-        time_kind=Chore.BY,
+        time_kind=Chore.TimeKind.BY,
         rrule="FREQ=WEEKLY;BYDAY=TU",
         start_date=date(2026, 1, 1),
     )

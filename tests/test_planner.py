@@ -330,6 +330,60 @@ def test_planner_invariants(plan, tz, day, moment_clock):
     assert all(b.start <= moment < b.end for b in view.current)
 
 
+# --- What else the wall shows at a moment: evening, nights, the morning after ------------
+
+
+def test_tomorrows_chores_to_get_ready_show_from_the_evening(demo_display):
+    before, after = demo_view(WEEKDAY, "16:59"), demo_view(WEEKDAY, "17:00")
+    assert (before.show_tomorrow, after.show_tomorrow) == (False, True)
+    assert after.evening == tokyo(WEEKDAY, "17:00")
+    # Thursday's burnables go out by 8:00: worth getting ready the evening before;
+    # Thursday's 17:20 Roomba is not.
+    titles = [c.chore.title_en for c in after.get_ready]
+    assert "Burnable trash" in titles and "Start the Roomba" not in titles
+    assert all(c.date == WEEKDAY + timedelta(days=1) for c in after.get_ready)
+
+
+def test_night_hours_across_midnight_touch_a_day_twice():
+    spans = planner.nights(time(21, 30), time(6, 0), WEEKDAY, TOKYO)
+    assert spans == (
+        (tokyo(WEEKDAY - timedelta(days=1), "21:30"), tokyo(WEEKDAY, "06:00")),
+        (tokyo(WEEKDAY, "21:30"), tokyo(WEEKDAY + timedelta(days=1), "06:00")),
+    )
+    assert planner.is_night(spans, tokyo(WEEKDAY, "05:59"))
+    assert not planner.is_night(spans, tokyo(WEEKDAY, "06:00"))
+    assert planner.is_night(spans, tokyo(WEEKDAY, "23:00"))
+
+
+def test_no_night_hours_never_dim():
+    assert planner.nights(None, None, WEEKDAY, TOKYO) == ()
+    assert planner.nights(time(22), time(22), WEEKDAY, TOKYO) == ()
+
+
+def test_the_morning_after_is_the_first_blocks_of_the_coming_morning(demo_display):
+    family = load_household(WEEKDAY, TOKYO)
+    spans = planner.nights(time(21, 30), time(6, 0), WEEKDAY, TOKYO)
+    morning = planner.morning_after(family, tokyo(WEEKDAY, "23:00"), spans)
+    assert morning is not None
+    assert len(morning.blocks) == planner.MORNING_BLOCKS
+    assert all(b.start.date() == WEEKDAY + timedelta(days=1) for b in morning.blocks)
+    assert not any(b.from_yesterday for b in morning.blocks)
+    # Before dawn the morning is this one.
+    early = planner.morning_after(family, tokyo(WEEKDAY, "03:00"), spans)
+    assert early is not None and early.blocks[0].start.date() == WEEKDAY
+
+
+def test_the_wall_changes_at_every_boundary_the_night_and_the_evening(demo_display):
+    view = demo_view(WEEKDAY, "12:00")
+    spans = planner.nights(time(21, 30), time(6, 0), WEEKDAY, TOKYO)
+    changes = planner.changes(view, spans)
+    assert list(changes) == sorted(set(changes))
+    assert tokyo(WEEKDAY, "17:00") in changes  # clean-up starts, and the evening
+    assert tokyo(WEEKDAY, "17:20") in changes  # the Roomba
+    assert tokyo(WEEKDAY, "21:30") in changes  # the night
+    assert set(view.boundaries) <= set(changes)
+
+
 # Subscribed calendars' events ---------------------------------------------------------
 
 

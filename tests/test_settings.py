@@ -9,6 +9,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config import settings as hibi
 
+# Each test starts processes of its own (make check leaves them out).
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize("raw", ["maybe", "2", "tru"])
 def test_env_bool_refuses_nonsense(monkeypatch, raw):

@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+# Each test starts processes of its own (make check leaves them out).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(settings.BASE_DIR)
 STATIC = ROOT / "static"
 VENDOR = STATIC / "vendor"

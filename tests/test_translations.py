@@ -37,6 +37,7 @@ def test_plural_entries_have_every_form():
             assert all(entry.msgstr_plural.values()), entry.msgid
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="gettext is not installed")
 def test_every_string_in_the_source_is_in_the_catalogue(tmp_path):
     """Drift: extract the strings afresh from a copy of the source and compare."""

@@ -17,7 +17,6 @@ from django.core.servers.basehttp import WSGIRequestHandler
 from django.test.testcases import LiveServerThread
 from playwright.sync_api import expect
 
-from schedule import wall
 from schedule.demo import load_demo_family
 from schedule.models import Block, ChoreDone
 from tests.conftest import TOKYO
@@ -90,10 +89,7 @@ class RestartableServer:
 
 @pytest.fixture
 def family(transactional_db):
-    wall.forget_times()
-    display = load_demo_family(date(2026, 11, 23))
-    yield display
-    wall.forget_times()
+    return load_demo_family(date(2026, 11, 23))
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@
   "use strict";
 
   var TICK_MS = 5000;
-  var HOW_MANY_NEXT = 3;
   var PIE = 62.832; /* see PIE_CIRCUMFERENCE in schedule/wall.py */
   var DRIFT_MS = 4 * 60 * 1000;
   var DRIFT = [[0, 0], [2, 1], [4, 3], [3, 5], [1, 4], [-1, 2], [-3, 0], [-2, -2], [0, -3], [2, -1]];
@@ -33,6 +32,7 @@
     return;
   }
   var pollMs = number(wall, "data-poll") * 1000;
+  var howManyNext = number(wall, "data-next"); /* planner.HOW_MANY_NEXT */
   var watchdogMs = Math.max(10 * 60 * 1000, 10 * pollMs);
   var reloadAt = number(wall, "data-reload-at");
   var assets = wall.getAttribute("data-assets");
@@ -165,7 +165,7 @@
 
     var shown = 0;
     each(p.querySelectorAll(".js-next"), function (el) {
-      var upcoming = number(el, "data-start") > t && shown < HOW_MANY_NEXT;
+      var upcoming = number(el, "data-start") > t && shown < howManyNext;
       if (upcoming) {
         shown += 1;
       }

@@ -36,7 +36,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["check"]:
             status, at = worker.state()
-            if status != "ok":
+            if status != "ok" or at is None:
                 raise CommandError(f"worker {status}: last ran {at or 'never'}")
             self.stdout.write(f"ok: last ran {at.isoformat()}")
             return

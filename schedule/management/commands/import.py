@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from schedule import backup, portable
-from schedule.management.base import FamilyDataCommand
+from schedule.management.base import FamilyDataCommand, log
 
 
 class Command(FamilyDataCommand):
@@ -40,6 +40,7 @@ class Command(FamilyDataCommand):
         try:
             counts = portable.import_family(document, replace=replace)
         except portable.ImportRefused as exc:
+            log.warning("Import of %s refused: %s", file, exc)
             raise CommandError(f"Not imported: {exc}") from None
         summary = ", ".join(f"{n} {key.replace('_', ' ')}" for key, n in counts.items() if n)
         self.stdout.write(self.style.SUCCESS(f"Imported {summary or 'nothing'}."))

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from schedule import planner
+from schedule import household, planner, serialise
 from schedule.loading import load_household
 
 
@@ -26,54 +26,6 @@ def _parse_time(value: str) -> time:
     except ValueError:
         raise CommandError(f"--at {value!r} is not a time like 17:05.", returncode=2) from None
     return parsed.time()
-
-
-def chore_json(view: planner.ChoreView) -> dict:
-    return {
-        "id": view.chore.id,
-        "title_ja": view.chore.title_ja,
-        "title_en": view.chore.title_en,
-        "due": view.due.isoformat() if view.due else None,
-        "time_kind": view.chore.time_kind,
-        "assignee": [m.name_ja or m.name_en for m in view.assignees] or None,
-        "done": view.done,
-    }
-
-
-def as_json(day: planner.DayView, lang: str) -> dict:
-    return {
-        "date": day.date.isoformat(),
-        "at": day.moment.isoformat(),
-        "plan": day.plan.name(lang) if day.plan else None,
-        "holiday": day.holiday.name(lang) if day.holiday else None,
-        "blocks": [
-            {
-                "id": b.block.id,
-                "start": b.start.isoformat(),
-                "end": b.end.isoformat(),
-                "title_ja": b.block.title_ja,
-                "title_en": b.block.title_en,
-                "members": [m.name(lang) for m in b.members],
-                "lane": b.lane,
-                "current": b.current,
-                "progress": round(b.progress, 3),
-                "minutes_left": b.minutes_left,
-                "event": b.event is not None,
-            }
-            for b in day.blocks
-        ],
-        "all_day": [
-            {
-                "title": e.title(lang),
-                "first_day": e.first_day.isoformat() if e.first_day else None,
-                "last_day": e.last_day.isoformat() if e.last_day else None,
-            }
-            for e in day.all_day
-        ],
-        "chores": [chore_json(c) for c in day.chores],
-        "tomorrow_chores": [chore_json(c) for c in day.tomorrow_chores],
-        "notes": [{"text_ja": n.text_ja, "text_en": n.text_en} for n in day.notes],
-    }
 
 
 def beyond_the_wall(day: date, tz: ZoneInfo) -> dict:
@@ -131,7 +83,11 @@ def beyond_the_wall(day: date, tz: ZoneInfo) -> dict:
 
 
 class Command(BaseCommand):
-    help = "Show the day as the wall would: plan, blocks, chores and notes."
+    help = (
+        "Show the day as the wall would: plan, blocks, chores and notes "
+        "(--json: the same document as a wall's now.json, with the calendars, feeds, "
+        "phones and what was sent that day)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="YYYY-MM-DD (default: today)")
@@ -140,8 +96,8 @@ class Command(BaseCommand):
         parser.add_argument("--lang", choices=["ja", "en"], default=None)
 
     def handle(self, *args, **options):
-        tz = ZoneInfo(settings.TIME_ZONE)
-        now = datetime.now(tz)
+        tz = household.zone()
+        now = household.now()
         day = _parse_date(options["date"]) if options["date"] else now.date()
         if options["at"]:
             moment = planner.at(day, _parse_time(options["at"]), tz)
@@ -150,10 +106,14 @@ class Command(BaseCommand):
         else:
             moment = planner.at(day, time(12), tz)
         lang = options["lang"] or settings.LANGUAGE_CODE
-        view = planner.day_view(load_household(day, tz), day, moment)
+        family = load_household(day, tz)
+        view = planner.day_view(family, day, moment)
         if options["json"]:
+            document = serialise.day_json(view, family.members)
+            # show_day's own part, never in now.json: the feeds' secret tokens
+            # are not for whoever holds a wall's address.
             with translation.override(lang):  # the problems, in the asked language
-                document = {**as_json(view, lang), **beyond_the_wall(day, tz)}
+                document["beyond_the_wall"] = beyond_the_wall(day, tz)
             self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
             return
         self.stdout.write(self.table(view, lang))

@@ -1,0 +1,41 @@
+"""The household's clock and language, each asked in one place.
+
+Hibi serves one household: every wall clock, every "today" and every "now"
+is read in its time zone (TIME_ZONE), and a page speaks the active language
+(the parent's choice in the admin, else LANGUAGE_CODE). Code that needs the
+zone, the moment or the language asks here; the planner is handed them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from . import planner
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def now() -> datetime:
+    """This instant on the household's clock."""
+    return timezone.now().astimezone(zone())
+
+
+def today() -> date:
+    return now().date()
+
+
+def language() -> str:
+    """ "ja" or "en": the language the current request (or command) speaks."""
+    return (get_language() or settings.LANGUAGE_CODE)[:2]
+
+
+def pick(ja: str, en: str, lang: str | None = None) -> str:
+    """The text in `lang` (default: the active language), else the other one."""
+    return planner.pick(ja, en, lang or language())

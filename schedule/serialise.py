@@ -1,0 +1,102 @@
+"""The day as JSON: one shape for Home Assistant's now.json and `show_day --json`.
+
+Ids link the parts (a block's `members`, a chore's `assignees`) to the
+`members` list; times are ISO 8601 with the household's offset. Fields are
+only ever added, so a Home Assistant sensor written against an older Hibi
+keeps working.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import planner
+
+
+def block_json(b: planner.BlockView) -> dict[str, Any]:
+    return {
+        "id": b.block.id,
+        "title_ja": b.block.title_ja,
+        "title_en": b.block.title_en,
+        "icon": b.block.icon,
+        "start": b.start.isoformat(),
+        "end": b.end.isoformat(),
+        "minutes_left": b.minutes_left,
+        "progress": round(b.progress, 4),
+        "members": [m.id for m in b.members],
+        "lane": b.lane,
+        "current": b.current,
+        "from_yesterday": b.from_yesterday,
+        "event": b.event is not None,  # from a subscribed calendar, not the plan
+    }
+
+
+def chore_json(c: planner.ChoreView) -> dict[str, Any]:
+    return {
+        "id": c.chore.id,
+        "title_ja": c.chore.title_ja,
+        "title_en": c.chore.title_en,
+        "icon": c.chore.icon,
+        "date": c.date.isoformat(),
+        "due": c.due.isoformat() if c.due else None,
+        "time_kind": c.chore.time_kind,
+        "assignees": [m.id for m in c.assignees],
+        "done": c.done,
+    }
+
+
+def day_json(
+    view: planner.DayView, members: tuple[planner.MemberData, ...], **extra: Any
+) -> dict[str, Any]:
+    """Everything the wall shows at `view.moment`; `extra` (the display, the poll
+    version) goes first."""
+    current = [block_json(b) for b in view.current]
+    upcoming = view.next_blocks[0] if view.next_blocks else None
+    return {
+        **extra,
+        "time": view.moment.isoformat(),
+        "date": view.date.isoformat(),
+        "plan": (
+            {"id": view.plan.id, "name_ja": view.plan.name_ja, "name_en": view.plan.name_en}
+            if view.plan
+            else None
+        ),
+        "holiday": (
+            {"name_ja": view.holiday.name_ja, "name_en": view.holiday.name_en}
+            if view.holiday
+            else None
+        ),
+        "members": [{"id": m.id, "name_ja": m.name_ja, "name_en": m.name_en} for m in members],
+        "blocks": [block_json(b) for b in view.blocks],
+        "current": current,
+        "minutes_left": min((b["minutes_left"] for b in current), default=None),
+        "next": block_json(upcoming) if upcoming else None,
+        "minutes_until_next": (
+            int(-(-(upcoming.start.timestamp() - view.moment.timestamp()) // 60))
+            if upcoming
+            else None
+        ),
+        "chores": [chore_json(c) for c in view.chores],
+        "chores_due": len(view.chores),
+        "chores_done": sum(c.done for c in view.chores),
+        "tomorrow_chores": [chore_json(c) for c in view.tomorrow_chores],
+        "notes": [
+            {
+                "text_ja": n.text_ja,
+                "text_en": n.text_en,
+                "start": n.start.isoformat(),
+                "end": n.end.isoformat(),
+            }
+            for n in view.notes
+        ],
+        "all_day": [
+            {
+                "title_ja": e.title_ja,
+                "title_en": e.title_en,
+                "first_day": e.first_day.isoformat() if e.first_day else None,
+                "last_day": e.last_day.isoformat() if e.last_day else None,
+                "member": e.member_id,
+            }
+            for e in view.all_day
+        ],
+    }

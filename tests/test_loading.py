@@ -1,0 +1,83 @@
+"""Rows to planner data: a fixed number of queries, and bad rows left off with a reason."""
+
+import logging
+from datetime import date, time
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from schedule import loading
+from schedule.models import Block, Chore, Member, Plan
+
+from .conftest import TOKYO, tokyo
+
+WEEKDAY = date(2026, 11, 25)
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_to_load(day: date) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        loading.load_household(day, TOKYO)
+    return len(captured)
+
+
+def test_loading_costs_the_same_queries_for_a_few_and_for_hundreds_of_rows(demo_display):
+    few = queries_to_load(WEEKDAY)
+    plan = Plan.objects.get(name_en="Weekday")
+    kid = Member.objects.get(name_en="Haru")
+    for n in range(300):
+        block = Block.objects.create(plan=plan, start=time(3, 0), end=time(3, 1), title_en=f"b{n}")
+        block.members.add(kid)
+        Chore.objects.create(title_en=f"c{n}", rrule="FREQ=DAILY", start_date=date(2026, 1, 1))
+    assert queries_to_load(WEEKDAY) == few
+
+
+def test_a_chore_saved_around_validation_is_left_off_and_the_log_says_why(demo_display, caplog):
+    broken = Chore.objects.create(
+        title_en="Broken", rrule="FREQ=DAILY", start_date=date(2026, 1, 1)
+    )
+    Chore.objects.filter(pk=broken.pk).update(rrule="FREQ=DAILY;INTERVAL=0")
+    with caplog.at_level(logging.WARNING, logger="schedule.loading"):
+        family = loading.load_household(WEEKDAY, TOKYO)
+    assert broken.pk not in {chore.id for chore in family.chores}
+    assert len(family.chores) == Chore.objects.count() - 1
+    assert f"Chore {broken.pk} is left off the wall" in caplog.text
+    assert "INTERVAL" in caplog.text
+
+
+def test_day_at_is_the_wall_of_that_moment(demo_display):
+    view = loading.day_at(tokyo(WEEKDAY, "17:05"))
+    assert [b.title("en") for b in view.current] == ["Clean-up"]
+    assert view.moment.tzinfo == TOKYO
+
+
+def test_a_plan_loads_with_its_blocks_in_order_and_their_members(demo_display):
+    (weekday,) = loading.load_plans(Plan.objects.filter(name_en="Weekday"))
+    starts = [b.start for b in weekday.blocks]
+    assert starts == sorted(starts)
+    work = next(b for b in weekday.blocks if b.title_en == "Work" and b.start == time(8, 30))
+    parents = set(Member.objects.filter(name_en__in=["Dad", "Mom"]).values_list("pk", flat=True))
+    assert set(work.member_ids) == parents
+    assert weekday.weekdays == frozenset(range(5))
+
+
+def test_plans_far_from_the_day_are_not_read(demo_display):
+    Plan.objects.create(
+        name_en="Summer 2020", weekdays=0b1111111, valid_from=date(2020, 7, 1),
+        valid_until=date(2020, 8, 31), priority=99,
+    )  # fmt: skip
+    family = loading.load_household(WEEKDAY, TOKYO)
+    assert "Summer 2020" not in {plan.name_en for plan in family.plans}
+
+
+def test_loading_through_a_later_day_reads_its_overrides(demo_display):
+    from schedule.models import PlanOverride
+
+    day_off = Plan.objects.get(name_en="Day off")
+    PlanOverride.objects.create(date=date(2026, 12, 24), plan=day_off)
+    near = loading.load_household(WEEKDAY, TOKYO)
+    far = loading.load_household(WEEKDAY, TOKYO, through=date(2026, 12, 31))
+    assert date(2026, 12, 24) not in near.overrides
+    assert far.overrides[date(2026, 12, 24)] == day_off.pk

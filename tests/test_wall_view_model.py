@@ -1,0 +1,85 @@
+"""The view model: what the kiosk template prints, in the words and colours a child reads."""
+
+from datetime import date
+
+import pytest
+
+from schedule.wall import display as displays
+from schedule.wall import polling, view_model
+
+from .conftest import tokyo
+
+WEEKDAY = date(2026, 11, 24)
+
+
+@pytest.mark.parametrize(
+    ("minutes", "ja", "en"),
+    [
+        (1, "あと\u00a01\u00a0ぷん", "1 min left"),
+        (5, "あと\u00a05\u00a0ふん", "5 min left"),
+        (10, "あと\u00a010\u00a0ぷん", "10 min left"),
+        (15, "あと\u00a015\u00a0ふん", "15 min left"),
+        (20, "あと\u00a020\u00a0ぷん", "20 min left"),
+        (59, "あと\u00a059\u00a0ふん", "59 min left"),
+        (60, "あと\u00a01\u00a0じかん", "1 h left"),
+        (125, "あと\u00a02\u00a0じかん 5\u00a0ふん", "2 h 5 min left"),
+        (380, "あと\u00a06\u00a0じかん 20\u00a0ぷん", "6 h 20 min left"),
+    ],
+)
+def test_the_countdown_is_said_the_way_a_child_says_it(minutes, ja, en):
+    texts = view_model._left_texts(minutes, "both")
+    assert [(t.lang, t.text) for t in texts] == [("ja", ja), ("en", en)]
+    # The script gets every form, in the order countdown_form() names them.
+    forms = texts[0].pattern.split("|")
+    key, values = view_model.countdown_form(minutes)
+    chosen = forms[list(view_model.COUNTDOWN).index(key)]
+    assert (
+        chosen.replace("#h", str(values.get("hours"))).replace("#m", str(values.get("minutes")))
+        == ja
+    )
+
+
+def wall_at(display, hh_mm: str, day: date = WEEKDAY) -> view_model.Wall:
+    """The wall as a request builds it: the display found with the family's revision."""
+    display.save()
+    found = displays.find_display(display.token)
+    return view_model.build(found, tokyo(day, hh_mm), polling.load(found, day))
+
+
+@pytest.mark.django_db
+def test_each_text_says_which_language_it_is_in(demo_display):
+    for mode, expected in (("ja", {"ja"}), ("en", {"en"}), ("both", {"ja", "en"})):
+        demo_display.language = mode
+        wall = wall_at(demo_display, "17:05")
+        clean_up = next(b for b in wall.blocks if b.current)
+        assert {t.lang for t in clean_up.titles} == expected
+
+
+@pytest.mark.django_db
+def test_the_countdown_and_the_evening_box_come_from_the_planner(demo_display):
+    before = wall_at(demo_display, "16:55")
+    after = wall_at(demo_display, "17:05")
+    assert (before.show_tomorrow, after.show_tomorrow) == (False, True)
+    assert after.evening == view_model.ms(tokyo(WEEKDAY, "17:00"))
+    clean_up = next(b for b in after.blocks if b.current)
+    assert clean_up.minutes_left == 15
+    assert [t.text for t in clean_up.left_texts] == ["あと\u00a015\u00a0ふん", "15 min left"]
+
+
+@pytest.mark.django_db
+def test_the_night_screen_shows_the_next_morning(demo_display):
+    wall = wall_at(demo_display, "23:00")
+    assert wall.night
+    assert wall.morning and all(
+        b.start > view_model.ms(tokyo(WEEKDAY, "23:00")) for b in wall.morning
+    )
+
+
+@pytest.mark.django_db
+def test_an_unknown_icon_is_drawn_as_a_bundled_one(demo_display):
+    from schedule.models import Block
+
+    Block.objects.filter(title_en="Clean-up").update(icon="no-longer-bundled")
+    polling.forget_times()
+    clean_up = next(b for b in wall_at(demo_display, "17:05").blocks if b.current)
+    assert clean_up.icon == "clock"
