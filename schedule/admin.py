@@ -28,6 +28,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -40,6 +41,7 @@ from .models import (
     ChoreAssignee,
     ChoreDone,
     Display,
+    IconColour,
     Member,
     Note,
     Plan,
@@ -50,7 +52,6 @@ if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 
 NEXT_DATES_SHOWN = 8
-UNCOLOURED = ("#7d8794", "#9aa3ae")
 
 
 def text_colour_on(background: str) -> str:
@@ -94,10 +95,10 @@ def plan_timeline(plan: Plan, lang: str) -> dict:
     length = (planner.at(day + timedelta(days=1), time(0), tz) - midnight).total_seconds() / 60
     width = 100 / max(view.lane_count, 1)
     bars = []
-    for index, block in enumerate(view.blocks):
+    for block in view.blocks:
         top = max(0.0, (block.start - midnight).total_seconds() / 60)
         bottom = min(length, (block.end - midnight).total_seconds() / 60)
-        colours = bar_colours(block, index)
+        colours = [block.colour]
         bars.append(
             {
                 "title": block.title(lang),
@@ -118,18 +119,6 @@ def plan_timeline(plan: Plan, lang: str) -> dict:
     return {"bars": bars, "hours": hours}
 
 
-def bar_colours(block: planner.BlockView, index: int) -> list[str]:
-    """A block's own colour; else its members' colours; else the family's greys.
-
-    Whole-family blocks alternate two greys so that neighbours stay apart.
-    """
-    if block.block.colour:
-        return [block.block.colour]
-    if block.members:
-        return [member.colour for member in block.members]
-    return [UNCOLOURED[index % 2]]
-
-
 def bar_background(colours: list[str]) -> str:
     if len(colours) == 1:
         return colours[0]
@@ -139,6 +128,43 @@ def bar_background(colours: list[str]) -> str:
         for i, colour in enumerate(colours)
     )
     return f"linear-gradient(90deg, {stops})"
+
+
+def midnight_warnings(plan: Plan, most: int = 4) -> list[str]:
+    """Where this plan's nights meet the mornings of the plans that can follow it
+    (and its morning the nights before it), leave a stretch empty or cut a night."""
+    plans = {p.id: p for p in loading.load_plans(Plan.objects.all())}
+    saved = plans.get(plan.pk)
+    if saved is None:
+        return []
+    tz, calendar = household.zone(), recurrence.holiday_calendar(settings.HOLIDAY_COUNTRY)
+    pairs = [(saved, other) for other in plans.values()]
+    pairs += [(other, saved) for other in plans.values() if other.id != saved.id]
+    found = []
+    for before, after in pairs:
+        if not (before.weekdays or before.on_holidays) or not (after.weekdays or after.on_holidays):
+            continue
+        if not planner.may_follow(before, after):
+            continue
+        for seam in planner.midnight_seams(before, after, tz, calendar):
+            names = {
+                "before": household.pick(before.name_ja, before.name_en),
+                "after": household.pick(after.name_ja, after.name_en),
+                "start": f"{seam.start:%H:%M}",
+                "end": f"{seam.end:%H:%M}",
+            }
+            if seam.kind == "gap":
+                text = _(
+                    "After a day of “%(before)s”, a day of “%(after)s” has nothing planned "
+                    "from %(start)s to %(end)s: the wall shows free time then."
+                )
+            else:
+                text = _(
+                    "After a day of “%(before)s”, “%(after)s” starts at %(start)s, before the "
+                    "night ends at %(end)s: the wall ends the night at %(start)s."
+                )
+            found.append(str(text % names))
+    return found[:most]
 
 
 def _percent(value: float) -> str:
@@ -296,6 +322,11 @@ class PlanAdmin(VersionedAdmin):
                     messages.WARNING,
                 )
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for message in midnight_warnings(form.instance):
+            self.message_user(request, message, messages.WARNING)
+
     def get_urls(self):
         return [
             path(
@@ -412,7 +443,10 @@ class ChoreAdmin(VersionedAdmin):
     list_display = ["__str__", "when", "time", "holiday_policy", "next_date"]
     readonly_fields = ["next_dates"]
     fieldsets = [
-        (None, {"fields": ["title_ja", "title_en", "icon", ("time", "time_kind")]}),
+        (
+            None,
+            {"fields": ["title_ja", "title_reading", "title_en", "icon", ("time", "time_kind")]},
+        ),
         (
             _("When"),
             {
@@ -549,7 +583,20 @@ class DisplayAdmin(VersionedAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
-            (None, {"fields": ["name", "language", "theme", "members", "may_complete_chores"]}),
+            (
+                None,
+                {
+                    "fields": [
+                        "name",
+                        "language",
+                        "show_readings",
+                        "theme",
+                        "members",
+                        "may_complete_chores",
+                    ]
+                },
+            ),
+            (_("Changes"), {"fields": ["cue_minutes", "chime"]}),
             (_("Night hours"), {"fields": [("night_start", "night_end")]}),
         ]
         if obj is not None:
@@ -672,6 +719,24 @@ class MemberAdmin(VersionedAdmin):
                 "name": member.name,
             },
         )
+
+
+@admin.register(IconColour)
+class IconColourAdmin(VersionedAdmin):
+    form = forms.IconColourForm
+    list_display = ["picture", "colour"]
+
+    @admin.display(description=_("activity"))
+    def picture(self, chosen: IconColour) -> str:
+        picture = render_to_string(
+            "admin/hibi/member_picture.html",
+            {
+                "colour": chosen.colour,
+                "icon": chosen.icon if icons.is_icon(chosen.icon) else "",
+                "name": icons.label(chosen.icon),
+            },
+        )
+        return format_html("{} {}", picture, icons.label(chosen.icon))
 
 
 @admin.register(Note)

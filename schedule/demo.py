@@ -57,6 +57,29 @@ DAY_OFF_BLOCKS = [
     ("20:30", "21:00", "寝る準備", "Get ready for bed", "toothbrush", ()),
     ("21:00", "07:00", "おやすみ", "Sleep", "moon", ()),
 ]
+# How the kanji titles read, for a wall that shows furigana (written out here:
+# the admin proposes readings with pykakasi, which the demo need not load).
+READINGS = {
+    "おはよう・着がえ": "おはよう・きがえ",
+    "朝ごはん": "あさごはん",
+    "おでかけの準備": "おでかけのじゅんび",
+    "お仕事": "おしごと",
+    "お昼休み": "おひるやすみ",
+    "保育園・学校": "ほいくえん・がっこう",
+    "お片付け": "おかたづけ",
+    "お風呂": "おふろ",
+    "夜ごはん": "よるごはん",
+    "家族の時間": "かぞくのじかん",
+    "寝る準備": "ねるじゅんび",
+    "おでかけ・公園": "おでかけ・こうえん",
+    "昼ごはん": "ひるごはん",
+    "お昼寝": "おひるね",
+    "家事": "かじ",
+    "家族であそぶ": "かぞくであそぶ",
+    "燃やすごみ": "もやすごみ",
+    "燃やさないごみ": "もやさないごみ",
+    "植物に水やり": "しょくぶつにみずやり",
+}
 RULE_START = date(2026, 1, 1)
 # ja, en, icon, time, rule, holiday policy, assignees, rotate
 CHORES = [
@@ -151,7 +174,12 @@ def _plan(ja, en, weekdays, on_holidays, priority, blocks, members) -> Plan:
             plan=plan,
             start=time.fromisoformat(start),
             title_ja=title_ja,
-            defaults={"end": time.fromisoformat(end), "title_en": title_en, "icon": icon},
+            defaults={
+                "end": time.fromisoformat(end),
+                "title_en": title_en,
+                "title_reading": READINGS.get(title_ja, ""),
+                "icon": icon,
+            },
         )
         block.members.set([members[key] for key in who])
         kept.append(block.pk)
@@ -172,6 +200,7 @@ def load_demo_family(today: date, reset: bool = False) -> Display:
             title_ja=ja,
             defaults={
                 "title_en": en,
+                "title_reading": READINGS.get(ja, ""),
                 "icon": icon,
                 "time": time.fromisoformat(at),
                 "time_kind": Chore.TimeKind.BY

@@ -21,8 +21,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from . import household, icons, recurrence, validation
-from .models import Block, Chore, Display, Member, Note, Plan, PlanOverride
+from . import household, icons, readings, recurrence, validation
+from .models import Block, Chore, Display, IconColour, Member, Note, Plan, PlanOverride
 from .repeat import (
     MONTH_WEEKS,
     SHORT_WEEKDAY_NAMES,
@@ -296,6 +296,7 @@ class BlockForm(forms.ModelForm):
             "start",
             "end",
             "title_ja",
+            "title_reading",
             "title_en",
             "icon",
             "colour",
@@ -309,6 +310,7 @@ class BlockForm(forms.ModelForm):
             "start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "title_ja": forms.TextInput(attrs={"size": 12}),
+            "title_reading": forms.TextInput(attrs={"size": 12}),
             "title_en": forms.TextInput(attrs={"size": 12}),
             "colour": OptionalColourInput,
         }
@@ -335,6 +337,7 @@ class BlockFormSet(forms.BaseInlineFormSet):
             span = validation.BlockSpan(start, end, frozenset(member.pk for member in members))
             title = household.pick(data.get("title_ja", ""), data.get("title_en", ""))
             rows.append((form, span, title, members))
+        readings.fill_missing([row[0] for row in rows if row[0].has_changed()])
         for index, earlier, shared in validation.overlaps([row[1] for row in rows]):
             form, span, title, members = rows[index]
             _form, other, other_title, other_members = rows[earlier]
@@ -560,6 +563,7 @@ class ChoreForm(RepeatForm, VersionedForm):
         model = Chore
         fields = [
             "title_ja",
+            "title_reading",
             "title_en",
             "icon",
             "time",
@@ -580,6 +584,11 @@ class ChoreForm(RepeatForm, VersionedForm):
             self.initial.update(self.initial_from_rule(self.instance.rrule))
         keep_unknown_icon(self)
         self.fields["repeat_mode"].widget.attrs["data-hibi-mode-fields"] = _mode_fields_json()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        readings.fill_missing([self])
+        return data
 
     def _update_errors(self, errors):
         # The model speaks of its stored rule; unless the parent typed a raw
@@ -638,6 +647,18 @@ class MemberForm(VersionedForm):
         keep_unknown_icon(self)
 
 
+class IconColourForm(VersionedForm):
+    icon = icon_field(required=True)
+
+    class Meta:
+        model = IconColour
+        fields = ["icon", "colour"]
+        widgets = {"colour": ColourInput}
+        help_texts = {
+            "colour": _("Every block with this icon takes this colour, on every wall."),
+        }
+
+
 class NoteForm(VersionedForm):
     icon = icon_field()
 
@@ -663,6 +684,9 @@ class DisplayForm(VersionedForm):
             "theme",
             "members",
             "may_complete_chores",
+            "show_readings",
+            "cue_minutes",
+            "chime",
             "night_start",
             "night_end",
         ]

@@ -96,6 +96,63 @@ ICONS: dict[str, tuple[str, str | Promise]] = {
 }
 
 
+# Each activity's colour, the same on every wall, every day and in the admin:
+# for a child who cannot read, the colour is the first cue ("green is tidy-up
+# time"). Neighbours of the family's day (tidy up, Roomba, bath, dinner;
+# sleep and wake up) get colours far apart. A parent may set another colour
+# for an icon once (IconColour) or for one block. Each is dark enough for a
+# white picture on it (contrast >= 3:1).
+_COLOURS = {
+    "night": "#4f55b8",
+    "morning": "#b06a12",
+    "evening": "#b5532f",
+    "time": "#5d6b80",
+    "meal": "#c25a1c",
+    "snack": "#a8467a",
+    "care": "#1f7f9a",
+    "bath": "#1c6fb0",
+    "work": "#3558a8",
+    "school": "#7647b0",
+    "art": "#a33f8a",
+    "play": "#c23a55",
+    "outside": "#3b8046",
+    "travel": "#556f8a",
+    "tidy": "#2f8a4f",
+    "robot": "#7a6a12",
+    "laundry": "#2d7f7f",
+    "trash": "#b5432f",
+    "recycle": "#2f7d62",
+    "people": "#6a5f8c",
+}
+ACTIVITY: dict[str, str] = {
+    "sun": "morning", "sunrise": "morning", "sunset": "evening", "moon": "night",
+    "bed": "night", "nap": "night", "alarm": "morning", "clock": "time",
+    "hourglass": "time", "calendar": "time",
+    "breakfast": "meal", "lunch": "meal", "dinner": "meal", "snack": "snack",
+    "cooking": "meal", "coffee": "snack", "milk": "snack", "fruit": "snack",
+    "vegetables": "meal", "cake": "snack", "baby-bottle": "snack",
+    "toothbrush": "care", "bath": "bath", "clothes": "care", "medicine": "care",
+    "doctor": "care", "toilet": "care",
+    "briefcase": "work", "school": "school", "backpack": "school", "homework": "school",
+    "book": "school", "music": "art", "piano": "art", "drawing": "art",
+    "play": "play", "blocks": "play", "puzzle": "play", "ball": "outside",
+    "park": "outside", "swimming": "bath", "bike": "outside", "walk": "outside",
+    "tv": "play", "games": "play", "car": "travel", "bus": "travel", "train": "travel",
+    "shopping": "travel", "party": "play", "gift": "play",
+    "tidy": "tidy", "robot-vacuum": "robot", "cleaning": "tidy", "laundry": "laundry",
+    "hang-laundry": "laundry", "trash-burnable": "trash", "trash": "trash",
+    "recycle": "recycle", "bottle": "recycle", "paper": "recycle", "plant": "outside",
+    "pet": "outside",
+    "person": "people", "child": "people", "family": "people", "heart": "play",
+    "star": "people", "home": "people",
+}  # fmt: skip
+
+
+def activity_colour(icon: str) -> str:
+    """The built-in colour of an icon's activity (any name: unknown ones share one)."""
+    return _COLOURS[ACTIVITY.get(icon, "time")]
+
+
 def icon_names() -> list[str]:
     """Every icon name the wall can draw, in the picker's order."""
     return list(ICONS)
@@ -104,6 +161,12 @@ def icon_names() -> list[str]:
 def icon_choices() -> list[tuple[str, str | Promise]]:
     """(name, label) pairs for a form field; labels follow the active language."""
     return [(name, label) for name, (_source, label) in ICONS.items()]
+
+
+def label(name: str) -> str:
+    """The picker's label of an icon, in the active language (the name if unknown)."""
+    found = ICONS.get(name)
+    return str(found[1]) if found else name
 
 
 def is_icon(name: str) -> bool:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from . import calendars, household, models, planner, recurrence
+from . import calendars, household, icons, models, planner, recurrence
 
 log = logging.getLogger(__name__)
 # The bad chore rows already logged, as (id, row): a changed row is logged again.
@@ -58,10 +58,10 @@ def load_household(
         assignees[chore_id].append(member_id)
 
     chores = []
-    fields = ("pk", "title_ja", "title_en", "icon", "time", "time_kind", "rotate")
+    fields = ("pk", "title_ja", "title_en", "title_reading", "icon", "time", "time_kind", "rotate")
     rule_fields = ("rrule", "start_date", "extra_dates", "exception_dates", "holiday_policy")
     for row in models.Chore.objects.values_list(*fields, *rule_fields):
-        pk, title_ja, title_en, icon, at, time_kind, rotate = row[: len(fields)]
+        pk, title_ja, title_en, reading, icon, at, time_kind, rotate = row[: len(fields)]
         rule, start, extra, exceptions, policy = row[len(fields) :]
         try:
             rule = recurrence.shared(
@@ -87,6 +87,7 @@ def load_household(
                 id=pk,
                 title_ja=title_ja,
                 title_en=title_en,
+                reading=reading,
                 recurrence=rule,
                 icon=icon,
                 time=at,
@@ -133,7 +134,7 @@ def load_members() -> tuple[planner.MemberData, ...]:
 
 
 def load_plans(rows: QuerySet[models.Plan]) -> tuple[planner.PlanData, ...]:
-    """These plans with their blocks, in three queries whatever their number."""
+    """These plans with their blocks, in four queries whatever their number."""
     plan_rows = list(rows)
     plan_ids = [plan.pk for plan in plan_rows]
 
@@ -143,12 +144,16 @@ def load_plans(rows: QuerySet[models.Plan]) -> tuple[planner.PlanData, ...]:
     ).values_list("block_id", "member_id"):
         block_members[block_id].append(member_id)
 
+    chosen = dict(models.IconColour.objects.values_list("icon", "colour"))
     blocks_by_plan: dict[int, list[planner.BlockData]] = defaultdict(list)
-    for pk, plan_id, start, end, title_ja, title_en, icon, colour in (
+    for pk, plan_id, start, end, title_ja, title_en, reading, icon, colour in (
         models.Block.objects.filter(plan_id__in=plan_ids)
         .order_by("start", "id")
-        .values_list("pk", "plan_id", "start", "end", "title_ja", "title_en", "icon", "colour")
-    ):
+        .values_list(
+            "pk", "plan_id", "start", "end", "title_ja", "title_en", "title_reading", "icon",
+            "colour",
+        )
+    ):  # fmt: skip
         blocks_by_plan[plan_id].append(
             planner.BlockData(
                 id=pk,
@@ -156,9 +161,11 @@ def load_plans(rows: QuerySet[models.Plan]) -> tuple[planner.PlanData, ...]:
                 end=end,
                 title_ja=title_ja,
                 title_en=title_en,
+                reading=reading,
                 icon=icon,
                 colour=colour,
                 member_ids=tuple(sorted(block_members[pk])),
+                activity_colour=chosen.get(icon) or icons.activity_colour(icon),
             )
         )
 
@@ -185,11 +192,18 @@ def load_events(first: date, last: date, tz: ZoneInfo) -> tuple[planner.EventDat
     timed = Q(start__lt=window_end, end__gt=window_start)
     all_day = Q(start_date__lte=last, end_date__gt=first)
     events = []
-    for pk, title, start, end, start_date, end_date, member_id in (
+    for pk, title, start, end, start_date, end_date, member_id, colour in (
         models.CalendarEvent.objects.filter(timed | all_day, subscription__enabled=True)
         .order_by("start", "start_date", "id")
         .values_list(
-            "pk", "title", "start", "end", "start_date", "end_date", "subscription__member_id"
+            "pk",
+            "title",
+            "start",
+            "end",
+            "start_date",
+            "end_date",
+            "subscription__member_id",
+            "subscription__member__colour",
         )
     ):
         ja = calendars.guess_lang(title) == "ja"
@@ -203,6 +217,7 @@ def load_events(first: date, last: date, tz: ZoneInfo) -> tuple[planner.EventDat
                 first_day=start_date,
                 last_day=end_date - timedelta(days=1) if end_date else None,
                 member_id=member_id,
+                colour=colour or "",
             )
         )
     return tuple(events)

@@ -29,6 +29,13 @@ if TYPE_CHECKING:
 COLOUR_VALIDATOR = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("Enter a colour such as #3366cc."), code="colour"
 )
+# Up to four whole minutes (1-59), comma-separated: "5,2".
+CUE_MINUTES_VALIDATOR = RegexValidator(
+    r"^\s*([1-9]|[1-5][0-9])\s*(,\s*([1-9]|[1-5][0-9])\s*){0,3}$",
+    _("Give up to four minutes between 1 and 59, separated by commas, such as 5,2."),
+    code="cue_minutes",
+)
+
 # A wall's address is its secret: long enough not to be guessed, and only
 # characters that need no escaping in a URL path.
 TOKEN_VALIDATOR = RegexValidator(
@@ -154,6 +161,15 @@ class BilingualTitle(models.Model):
 
     title_ja = models.CharField(_("title (Japanese)"), max_length=80, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=80, blank=True)
+    title_reading = models.CharField(
+        _("reading (kana)"),
+        max_length=160,
+        blank=True,
+        help_text=_(
+            "How the Japanese title reads, in hiragana, for children who read kana. "
+            "Left empty, Hibi proposes one; correct it if it reads wrong."
+        ),
+    )
 
     class Meta:
         abstract = True
@@ -223,6 +239,25 @@ class Heartbeat(models.Model):
         at = at or timezone.now()
         if not cls.objects.filter(name=name).update(at=at):
             cls.objects.update_or_create(name=name, defaults={"at": at})
+
+
+class IconColour(Versioned):
+    """A parent's colour for one activity (every block with this icon), on every wall.
+
+    Without a row an icon has its built-in colour (icons.activity_colour); a
+    block's own colour still wins over both.
+    """
+
+    icon = models.CharField(_("icon"), max_length=48, unique=True, validators=[icons.validate_icon])
+    colour = models.CharField(_("colour"), max_length=7, validators=[COLOUR_VALIDATOR])
+
+    class Meta:
+        ordering = ["icon"]
+        verbose_name = _("activity colour")
+        verbose_name_plural = _("activity colours")
+
+    def __str__(self) -> str:
+        return f"{icons.label(self.icon)} {self.colour}"
 
 
 class Member(Versioned):
@@ -641,6 +676,27 @@ class Display(Versioned):
     night_start = models.TimeField(_("night starts"), null=True, blank=True, default=time(21, 30))
     night_end = models.TimeField(_("night ends"), null=True, blank=True, default=time(6, 0))
     may_complete_chores = models.BooleanField(_("may tick chores done"), default=True)
+    cue_minutes = models.CharField(
+        _("warnings before a change"),
+        max_length=20,
+        default="5,2",
+        blank=True,
+        validators=[CUE_MINUTES_VALIDATOR],
+        help_text=_(
+            "Minutes before a block ends when the wall shows what comes next, "
+            "such as 5,2. Empty: no warning."
+        ),
+    )
+    chime = models.BooleanField(
+        _("soft chime"),
+        default=False,
+        help_text=_("A soft sound with each warning and at each change."),
+    )
+    show_readings = models.BooleanField(
+        _("show readings"),
+        default=False,
+        help_text=_("Small kana above the kanji of Japanese titles (furigana), for young readers."),
+    )
     # The family's Revision, brought by the wall's lookup (wall/display.py) in
     # the same query as the row; not a column.
     revision: int
@@ -675,6 +731,12 @@ class Display(Versioned):
             return "never"
         now = now or timezone.now()
         return "online" if now - self.last_seen_at <= self.STALE_AFTER else "stale"
+
+    @property
+    def cues(self) -> tuple[int, ...]:
+        """The warning minutes, largest first ("5,2" -> (5, 2))."""
+        found = {int(part) for part in self.cue_minutes.split(",") if part.strip().isdigit()}
+        return tuple(sorted((m for m in found if 1 <= m <= 59), reverse=True))
 
     def clean(self) -> None:
         if (self.night_start is None) != (self.night_end is None):

@@ -18,7 +18,7 @@ night the clocks go forward lasts one hour, not two.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -59,8 +59,13 @@ class BlockData:
     title_ja: str
     title_en: str = ""
     icon: str = ""
-    colour: str = ""
+    colour: str = ""  # the block's own, else ""
+    reading: str = ""  # of the Japanese title, in kana
     member_ids: tuple[int, ...] = ()  # empty: the whole family
+    activity_colour: str = "#5d6b80"  # its icon's, the same on every wall
+    free: bool = False  # the stretch between two blocks, made by the planner
+    leads_to: BlockData | None = None  # a free stretch: the block that ends it
+    event_id: int | None = None  # a subscribed calendar's event, placed like a block
 
     def title(self, lang: str) -> str:
         return pick(self.title_ja, self.title_en, lang)
@@ -97,6 +102,7 @@ class ChoreData:
     title_ja: str
     title_en: str
     recurrence: Recurrence
+    reading: str = ""  # of the Japanese title, in kana
     icon: str = ""
     time: time | None = None
     time_kind: str = "by"
@@ -120,6 +126,10 @@ class NoteData:
         return pick(self.text_ja, self.text_en, lang)
 
 
+# Events' blocks take ids from here down, away from the free stretches' -1, -2, ...
+EVENT_IDS = 1_000_000_000
+
+
 @dataclass(frozen=True)
 class EventData:
     """An event of a subscribed calendar: timed (`start`/`end` instants) or
@@ -137,6 +147,7 @@ class EventData:
     first_day: date | None = None
     last_day: date | None = None
     member_id: int | None = None  # None: the whole family's calendar
+    colour: str = ""  # its member's, so the event reads as theirs
 
     @property
     def all_day(self) -> bool:
@@ -147,15 +158,17 @@ class EventData:
 
     def as_block(self) -> BlockData:
         """The event as a block, so the wall lays it out and counts it down like one.
-        Negative ids keep it apart from the plan's blocks."""
+        Its id is apart from the plan's blocks (positive) and free stretches (-1, -2, ...)."""
         assert self.start is not None and self.end is not None
         return BlockData(
-            id=-self.id,
+            id=-EVENT_IDS - self.id,
+            event_id=self.id,
             start=self.start.timetz().replace(tzinfo=None),
             end=self.end.timetz().replace(tzinfo=None),
             title_ja=self.title_ja,
             title_en=self.title_en,
             icon="calendar",
+            colour=self.colour,
             member_ids=(self.member_id,) if self.member_id is not None else (),
         )
 
@@ -202,18 +215,22 @@ class BlockView:
     past: bool
     progress: float  # 0 before, 1 after, in between while current
     minutes_left: int  # whole minutes until the end, rounded up; 0 once over
+    # Today's chores that are this block's job (same picture, due in it): the
+    # Roomba block shows whose turn it is to start the Roomba.
+    jobs: tuple[ChoreView, ...] = ()
     event: EventData | None = None  # a subscribed calendar's event, not the plan's
 
     def title(self, lang: str) -> str:
         return self.block.title(lang)
 
     @property
+    def free(self) -> bool:
+        return self.block.free
+
+    @property
     def colour(self) -> str:
-        if self.block.colour:
-            return self.block.colour
-        if len(self.members) == 1:
-            return self.members[0].colour
-        return ""
+        """The block's own colour, else its activity's: never its position or its day."""
+        return self.block.colour or self.block.activity_colour
 
 
 @dataclass(frozen=True)
@@ -303,27 +320,73 @@ def _shown(member_ids: tuple[int, ...], only: frozenset[int] | None) -> bool:
     return only is None or not member_ids or bool(set(member_ids) & only)
 
 
-def _placed_blocks(
-    household: Household, day: date, only: frozenset[int] | None
-) -> list[tuple[BlockData, datetime, datetime, bool]]:
+Placed = tuple["BlockData", datetime, datetime, bool]  # block, start, end, from yesterday
+
+
+def _takes_over(today: tuple[int, ...], carried: tuple[int, ...]) -> bool:
+    """Does a block of today's take over everyone of a block carried from yesterday?
+
+    A block of nobody in particular is everyone's: the family's wake-up ends
+    everybody's night, but a parent's early shift does not end the kids'.
+    """
+    return not today or (bool(carried) and set(carried) <= set(today))
+
+
+def _placed_blocks(household: Household, day: date, only: frozenset[int] | None) -> list[Placed]:
+    """Yesterday's blocks that run into today, then today's, on the day's clock.
+
+    A block carried over from yesterday ends where today's first block for
+    the same people begins: the night before a day off ends at 07:00, but a
+    weekday's 06:30 wake-up ends it at 06:30 on Monday, so the wall never
+    shows the night and the morning at once.
+    """
     tz = household.tz
-    placed = []
-    yesterday = day - timedelta(days=1)
-    previous = plan_for(household, yesterday)
-    if previous is not None:
-        for block in previous.blocks:
-            if block.crosses_midnight and _shown(block.member_ids, only):
-                start = at(yesterday, block.start, tz)
-                placed.append((block, start, at(day, block.end, tz), True))
+    today: list[Placed] = []
     plan = plan_for(household, day)
     if plan is not None:
         for block in plan.blocks:
             if not _shown(block.member_ids, only):
                 continue
             end_day = day + timedelta(days=1) if block.crosses_midnight else day
-            placed.append((block, at(day, block.start, tz), at(end_day, block.end, tz), False))
+            today.append((block, at(day, block.start, tz), at(end_day, block.end, tz), False))
+    carried: list[Placed] = []
+    yesterday = day - timedelta(days=1)
+    previous = plan_for(household, yesterday)
+    if previous is not None:
+        for block in previous.blocks:
+            if not block.crosses_midnight or not _shown(block.member_ids, only):
+                continue
+            start, end = at(yesterday, block.start, tz), at(day, block.end, tz)
+            for other, other_start, _end, _carried in today:
+                if start < other_start < end and _takes_over(other.member_ids, block.member_ids):
+                    end = other_start
+            carried.append((block, start, end, True))
+    placed = carried + today
     placed.sort(key=lambda item: (item[1], item[2], item[0].id))
     return placed
+
+
+# The stretch between blocks is a block of its own: the wall never shows
+# nothing, and its countdown leads to what comes next.
+FREE_ICON = "hourglass"
+FREE_COLOUR = "#5d6b80"
+
+
+def _free_stretches(placed: list[Placed]) -> list[Placed]:
+    """Blocks for the stretches between the first start and the last end where
+    nothing is on: free time, led by the block that follows it."""
+    free: list[Placed] = []
+    covered_until: datetime | None = None
+    for _block, start, end, _carried in placed:
+        if covered_until is not None and start > covered_until:
+            number = len(free) + 1
+            gap = BlockData(
+                id=-number, start=covered_until.time(), end=start.time(), title_ja="",
+                icon=FREE_ICON, activity_colour=FREE_COLOUR, free=True,
+            )  # fmt: skip
+            free.append((gap, covered_until, start, False))
+        covered_until = end if covered_until is None else max(covered_until, end)
+    return free
 
 
 def _placed_events(
@@ -426,13 +489,21 @@ def day_view(
     """
     if moment.tzinfo is None:
         raise ValueError("moment must be timezone-aware")
-    placed = _placed_blocks(household, day, members) + _placed_events(household, day, members)
-    placed.sort(key=lambda item: (item[1], item[2], item[0].id))
-    events = {-e.id: e for e in household.events}
+    placed = _placed_blocks(household, day, members)
+    # Free time is the routine's gaps; a calendar's event sits beside it.
+    placed = sorted(
+        placed + _free_stretches(placed) + _placed_events(household, day, members),
+        key=lambda item: (item[1], item[2], item[0].id),
+    )
+    events = {e.id: e for e in household.events}
     lanes = _lanes([(start, end) for _, start, end, _ in placed])
+    chores = chores_on(household, day, members)
     blocks = []
     for (block, start, end, carried), lane in zip(placed, lanes, strict=True):
         progress, minutes_left = _progress(start, end, moment)
+        if block.free:
+            following = next((b for b, s, _e, _c in placed if s == end and not b.free), None)
+            block = replace(block, leads_to=following)
         blocks.append(
             BlockView(
                 block=block,
@@ -447,7 +518,8 @@ def day_view(
                 past=end <= moment,
                 progress=progress,
                 minutes_left=minutes_left,
-                event=events.get(block.id) if block.id < 0 else None,
+                jobs=_jobs(block, start, end, chores),
+                event=events.get(block.event_id) if block.event_id is not None else None,
             )
         )
     holiday = None
@@ -463,12 +535,22 @@ def day_view(
         blocks=tuple(blocks),
         lane_count=max(lanes, default=-1) + 1,
         current=tuple(b for b in blocks if b.current),
-        next_blocks=tuple(b for b in blocks if b.start > moment)[:HOW_MANY_NEXT],
-        chores=chores_on(household, day, members),
+        next_blocks=tuple(b for b in blocks if b.start > moment and not b.free)[:HOW_MANY_NEXT],
+        chores=chores,
         tomorrow_chores=chores_on(household, day + timedelta(days=1), members),
         notes=tuple(n for n in household.notes if n.start <= day <= n.end),
         evening=at(day, EVENING, household.tz),
         all_day=all_day_events(household, day, members),
+    )
+
+
+def _jobs(
+    block: BlockData, start: datetime, end: datetime, chores: tuple[ChoreView, ...]
+) -> tuple[ChoreView, ...]:
+    if not block.icon or block.free:
+        return ()
+    return tuple(
+        c for c in chores if c.chore.icon == block.icon and (c.due is None or start <= c.due < end)
     )
 
 
@@ -526,3 +608,52 @@ def changes(view: DayView, spans: tuple[Span, ...]) -> tuple[datetime, ...]:
     for start, end in spans:
         instants |= {start, end}
     return tuple(sorted(instants))
+
+
+# Where one plan's night meets the next day's plan ------------------------------------
+
+
+@dataclass(frozen=True)
+class Seam:
+    """What happens at the morning after a day of `before` when `after` follows.
+
+    "gap": nothing is on from `start` to `end` (the wall shows free time);
+    "cut": the night block runs past `start`, the next plan's first block, and
+    is cut there (the wall shows the next block from `start`; `end` is where the
+    night would have ended).
+    """
+
+    kind: str
+    start: time
+    end: time
+
+
+def may_follow(before: PlanData, after: PlanData) -> bool:
+    """Can a day of `after` come right after a day of `before`?"""
+    if before.on_holidays or after.on_holidays:
+        return True
+    return any((day + 1) % 7 in after.weekdays for day in before.weekdays)
+
+
+def midnight_seams(
+    before: PlanData, after: PlanData, tz: ZoneInfo, calendar: HolidayCalendar
+) -> list[Seam]:
+    """The gaps and cuts of the morning after a day of `before` followed by one of `after`."""
+    first, second = date(2001, 1, 1), date(2001, 1, 2)  # any two days: the plans are forced
+    family = Household(
+        tz=tz,
+        calendar=calendar,
+        plans=(before, after) if before.id != after.id else (before,),
+        overrides={first: before.id, second: after.id},
+    )
+    view = day_view(family, second, at(second, time(0), tz))
+    morning = [b for b in view.blocks if not b.from_yesterday]
+    seams = []
+    for carried in (b for b in view.blocks if b.from_yesterday):
+        planned = at(second, carried.block.end, tz)
+        if carried.end < planned:
+            seams.append(Seam("cut", carried.end.time(), planned.time()))
+    for free in (b for b in morning if b.free):
+        if any(c.from_yesterday and c.end == free.start for c in view.blocks):
+            seams.append(Seam("gap", free.start.time(), free.end.time()))
+    return seams

@@ -36,6 +36,7 @@ VERSION = 2
 # fmt: off
 TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
     ("members", family.Member, ("id", "name_ja", "name_en", "colour", "icon", "order")),
+    ("icon_colours", family.IconColour, ("id", "icon", "colour")),
     (
         "plans",
         family.Plan,
@@ -46,15 +47,15 @@ TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
     (
         "blocks",
         family.Block,
-        ("id", "plan", "start", "end", "title_ja", "title_en", "icon", "colour",
+        ("id", "plan", "start", "end", "title_ja", "title_reading", "title_en", "icon", "colour",
          "nudge_minutes_before", "webhook_url"),
     ),
     ("block_members", family.Block.members.through, ("id", "block", "member")),
     (
         "chores",
         family.Chore,
-        ("id", "title_ja", "title_en", "icon", "time", "time_kind", "rotate", "rrule",
-         "start_date", "extra_dates", "exception_dates", "holiday_policy",
+        ("id", "title_ja", "title_reading", "title_en", "icon", "time", "time_kind", "rotate",
+         "rrule", "start_date", "extra_dates", "exception_dates", "holiday_policy",
          "nudge_when_overdue"),
     ),
     ("chore_assignees", family.ChoreAssignee, ("id", "chore", "member", "order")),
@@ -62,7 +63,8 @@ TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
         "displays",
         family.Display,
         ("id", "name", "token", "language", "theme", "night_start", "night_end",
-         "may_complete_chores", "last_seen_at", "last_user_agent"),
+         "may_complete_chores", "show_readings", "cue_minutes", "chime", "last_seen_at",
+         "last_user_agent"),
     ),
     ("display_members", family.Display.members.through, ("id", "display", "member")),
     ("chores_done", family.ChoreDone, ("id", "chore", "date", "member", "display", "done_at")),

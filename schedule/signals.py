@@ -6,6 +6,7 @@ from . import models
 
 WATCHED = (
     models.Member,
+    models.IconColour,
     models.Plan,
     models.PlanOverride,
     models.Block,

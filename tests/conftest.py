@@ -58,6 +58,18 @@ def _fresh_wall_caches():
     polling.forget_times()
 
 
+@pytest.fixture(autouse=True)
+def _no_reading_helper(request, monkeypatch):
+    """Saving a kanji title in the admin starts a helper process that loads a
+    110 MB dictionary (schedule/readings.py); tests propose no reading, except
+    those of readings.py itself."""
+    if request.module.__name__.endswith("test_readings"):
+        return
+    from schedule import readings
+
+    monkeypatch.setattr(readings, "propose", lambda titles: ["" for _title in titles])
+
+
 @pytest.fixture
 def demo_display(db):
     """The demo family, loaded as `make run` loads it, and its living-room display."""

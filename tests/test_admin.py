@@ -23,6 +23,7 @@ from schedule.models import (
     ChoreAssignee,
     ChoreDone,
     Display,
+    IconColour,
     Member,
     Note,
     Plan,
@@ -185,7 +186,7 @@ def test_every_registered_model_has_a_page_in_the_list():
     registered = {
         model.__name__ for model in admin.site._registry if model._meta.app_label == "schedule"
     }
-    listed = {"Plan", "Chore", "Member", "Note", "Display", "ChoreDone"}
+    listed = {"Plan", "Chore", "Member", "Note", "Display", "ChoreDone", "IconColour"}
     listed |= {"CalendarSubscription", "CalendarFeed", "NudgeTarget", "Delivery"}
     assert registered == listed
 
@@ -214,6 +215,7 @@ def one_of_each(parent) -> dict:
         "schedule.Member": Member.objects.create(name_ja="はる", name_en="Haru"),
         "schedule.Note": Note.objects.create(text_ja="遠足", start_date=MONDAY, end_date=MONDAY),
         "schedule.ChoreDone": ChoreDone.objects.create(chore=chore, date=MONDAY),
+        "schedule.IconColour": IconColour.objects.create(icon="tidy", colour="#228844"),
         **beyond_the_wall(),
     }
 
@@ -1148,3 +1150,31 @@ def test_qr_code_for_an_absurdly_long_host_is_a_clear_400_not_a_500(
         assert "QRコードにするには長すぎます" in text_of(qr)
         assert 'class="hibi-qr"' not in text_of(page)
         assert "QRコードにするには長すぎます" in text_of(page)
+
+
+def test_saving_a_plan_warns_of_an_empty_or_cut_morning_but_saves(ja, demo_display):
+    plan = weekday_plan()
+    url = reverse("admin:schedule_plan_change", args=[plan.pk])
+    form = ja.get(url).context["adminform"].form
+    data = plan_post(
+        [block_row(f"{b.start:%H:%M}", f"{b.end:%H:%M}", b.title_ja, b.members.all())
+         for b in plan.blocks.order_by("start")],
+        name_ja="平日", loaded_version=form["loaded_version"].value(),
+    )  # fmt: skip
+    response = ja.post(url, data, follow=True)
+    assert response.status_code == 200
+    warnings = [str(m) for m in response.context["messages"]]
+    assert any("06:30" in m and "07:00" in m and "何も" in m for m in warnings), warnings
+    assert any("06:30" in m and "07:00" in m and "夜" in m for m in warnings), warnings
+
+
+def test_a_chore_with_kanji_gets_a_proposed_reading_and_keeps_a_typed_one(ja, monkeypatch):
+    from schedule import readings
+
+    monkeypatch.setattr(readings, "propose", lambda titles: ["しょくぶつにみずやり"] * len(titles))
+    # (the suite's autouse fixture proposes nothing; this test proposes one)
+    add = reverse("admin:schedule_chore_add")
+    assert ja.post(add, chore_post(title_ja="植物に水やり", title_reading="")).status_code == 302
+    assert Chore.objects.get(title_ja="植物に水やり").title_reading == "しょくぶつにみずやり"
+    assert ja.post(add, chore_post(title_ja="水やり", title_reading="みずまき")).status_code == 302
+    assert Chore.objects.get(title_ja="水やり").title_reading == "みずまき"

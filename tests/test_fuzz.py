@@ -31,9 +31,10 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schedule.models import Chore, ChoreDone, Member, Note, Plan
+from schedule.models import Chore, ChoreDone, IconColour, Member, Note, Plan
 
-pytestmark = pytest.mark.django_db
+# Minutes of hypothesis examples: make check leaves them to make test.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 SLOWEST_ALLOWED = 2.0  # seconds
 ARTIFACT = Path(__file__).resolve().parent.parent / "test-artifacts" / "fuzz.json"
@@ -312,6 +313,7 @@ def family(demo_display, settings):
         "schedule.Member": Member.objects.order_by("pk").first(),
         "schedule.Note": Note.objects.order_by("pk").first(),
         "schedule.ChoreDone": ChoreDone.objects.create(chore=chore, date=date.today()),
+        "schedule.IconColour": IconColour.objects.create(icon="tidy", colour="#228844"),
         **beyond_the_wall(),
     }
     client = Client(headers={"accept-language": "ja"})

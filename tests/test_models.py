@@ -207,3 +207,11 @@ def test_the_year_message_is_in_japanese(db):
     message = caught.value.message_dict["start_date"][0]
     assert "1970" in message and "2100" in message
     assert any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in message)
+
+
+def test_a_displays_warnings_before_a_change_read_largest_first(db):
+    assert Display(name="Wall", cue_minutes="2, 5").cues == (5, 2)
+    assert Display(name="Wall", cue_minutes="").cues == ()
+    for bad in ("0", "60", "5,2,1,3,4", "five"):
+        assert "cue_minutes" in errors_of(Display(name="Wall", cue_minutes=bad))
+    Display(name="Wall", cue_minutes="10,5,1").full_clean()

@@ -154,7 +154,11 @@ def test_display_member_filter_keeps_whole_family_blocks():
     view = planner.day_view(
         household([plan]), WEEKDAY, tokyo(WEEKDAY, "12:00"), members=frozenset({2})
     )
-    assert [b.title("en") for b in view.blocks] == ["daycare", "bath"]
+    assert [b.title("en") for b in view.blocks if not b.free] == ["daycare", "bath"]
+    # The half hour the kids' wall shows nothing is free time, leading to the bath.
+    (free,) = (b for b in view.blocks if b.free)
+    assert (free.start, free.end) == (tokyo(WEEKDAY, "16:30"), tokyo(WEEKDAY, "17:00"))
+    assert free.block.leads_to is not None and free.block.leads_to.title_en == "bath"
 
 
 def test_naive_moment_is_refused():
@@ -176,7 +180,8 @@ def la_family() -> planner.Household:
         name_en="Every day",
         weekdays=frozenset(range(7)),
         blocks=(
-            block(1, "01:00", "03:00", "night shift"),
+            # A parent's shift: it does not end the family's sleep (see _placed_blocks).
+            block(1, "01:00", "03:00", "night shift", members=[1]),
             block(2, "07:00", "08:00", "breakfast"),
             block(3, "21:00", "07:00", "sleep"),
         ),
@@ -322,12 +327,58 @@ def test_planner_invariants(plan, tz, day, moment_clock):
     starts = [b.start for b in view.blocks]
     assert starts == sorted(starts)
     # The day's blocks are the plan's blocks plus yesterday's that run past midnight.
-    todays = sorted(b.block.id for b in view.blocks if not b.from_yesterday)
+    todays = sorted(b.block.id for b in view.blocks if not b.from_yesterday and not b.free)
     carried = sorted(b.block.id for b in view.blocks if b.from_yesterday)
     assert todays == sorted(x.id for x in plan.blocks)
     assert carried == sorted(x.id for x in plan.blocks if x.crosses_midnight)
     # Current blocks are exactly the ones whose span holds the moment.
     assert all(b.start <= moment < b.end for b in view.current)
+    # Free stretches fill what lies between blocks, and lead to the block after.
+    for free in (b for b in view.blocks if b.free):
+        assert not any(b.start < free.end and free.start < b.end for b in view.blocks if not b.free)
+        assert free.block.leads_to is not None
+        assert any(b.start == free.end and b.block is free.block.leads_to for b in view.blocks)
+
+
+@pytest.mark.slow  # 10,080 day views
+def test_at_every_minute_of_the_demo_week_the_wall_shows_one_thing_per_person(demo_display):
+    """No contradicting "now" cards: something is always on, and nobody is in two
+    blocks at once (a block of nobody in particular is everyone's)."""
+    family = load_household(LABOUR_THANKSGIVING, TOKYO)
+    people = {m.id for m in family.members}
+    for offset in range(7):
+        day = LABOUR_THANKSGIVING + timedelta(days=offset)
+        family = load_household(day, TOKYO)
+        for minute in range(0, 24 * 60):
+            moment = planner.at(day, time(minute // 60, minute % 60), TOKYO)
+            view = planner.day_view(family, day, moment)
+            assert view.current, moment
+            busy: list[int] = []
+            for b in view.current:
+                busy += [m.id for m in b.members] if b.members else sorted(people)
+            assert len(busy) == len(set(busy)), (moment, [b.title("en") for b in view.current])
+
+
+def test_the_night_before_a_day_off_ends_at_the_weekdays_wake_up(demo_display):
+    # Sunday's day-off plan sleeps until 07:00; Monday 2026-11-30 wakes at 06:30.
+    monday = date(2026, 11, 30)
+    view = demo_view(monday, "06:45")
+    assert [b.title("en") for b in view.current] == [
+        next(b.title("en") for b in view.blocks if b.start == tokyo(monday, "06:30"))
+    ]
+    sleep = next(b for b in view.blocks if b.from_yesterday)
+    assert sleep.end == tokyo(monday, "06:30")
+
+
+def test_the_half_hour_between_a_weekdays_night_and_a_day_off_is_free_time(demo_display):
+    saturday = date(2026, 11, 28)  # Friday's weekday night ends 06:30, Saturday wakes at 07:00
+    view = demo_view(saturday, "06:45")
+    (free,) = view.current
+    assert free.free
+    assert (free.start, free.end) == (tokyo(saturday, "06:30"), tokyo(saturday, "07:00"))
+    assert free.minutes_left == 15
+    assert free.block.leads_to is not None and free.block.leads_to.start == time(7, 0)
+    assert all(not b.free for b in view.next_blocks)
 
 
 # --- What else the wall shows at a moment: evening, nights, the morning after ------------
@@ -382,6 +433,30 @@ def test_the_wall_changes_at_every_boundary_the_night_and_the_evening(demo_displ
     assert tokyo(WEEKDAY, "17:20") in changes  # the Roomba
     assert tokyo(WEEKDAY, "21:30") in changes  # the night
     assert set(view.boundaries) <= set(changes)
+
+
+def test_the_seams_between_the_demo_plans_are_a_cut_and_a_gap(demo_display):
+    family = load_household(WEEKDAY, TOKYO)
+    weekday = next(p for p in family.plans if p.name_en == "Weekday")
+    day_off = next(p for p in family.plans if p.name_en == "Day off")
+    assert planner.may_follow(weekday, day_off) and planner.may_follow(day_off, weekday)
+    assert planner.midnight_seams(day_off, weekday, TOKYO, family.calendar) == [
+        planner.Seam("cut", time(6, 30), time(7, 0))
+    ]
+    assert planner.midnight_seams(weekday, day_off, TOKYO, family.calendar) == [
+        planner.Seam("gap", time(6, 30), time(7, 0))
+    ]
+    assert planner.midnight_seams(weekday, weekday, TOKYO, family.calendar) == []
+
+
+def test_the_roomba_block_knows_whose_turn_it_is_to_start_the_roomba(demo_display):
+    view = demo_view(WEEKDAY, "17:25")
+    (roomba,) = view.current
+    (job,) = roomba.jobs
+    assert job.chore.title_en == "Start the Roomba"
+    assert len(job.assignees) == 1  # they take turns
+    clean_up = next(b for b in view.blocks if b.title("en") == "Clean-up")
+    assert clean_up.jobs == ()
 
 
 # Subscribed calendars' events ---------------------------------------------------------

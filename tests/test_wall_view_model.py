@@ -83,3 +83,40 @@ def test_an_unknown_icon_is_drawn_as_a_bundled_one(demo_display):
     polling.forget_times()
     clean_up = next(b for b in wall_at(demo_display, "17:05").blocks if b.current)
     assert clean_up.icon == "clock"
+
+
+@pytest.mark.django_db
+def test_an_activity_has_one_colour_on_every_wall_every_day_and_in_the_admin(
+    demo_display, admin_client
+):
+    import re
+
+    from django.urls import reverse
+
+    from schedule.models import Display, IconColour, Member, Plan
+
+    kids = Display.objects.create(name="Kids", token="kids-room-wall-0123")
+    kids.members.set(Member.objects.filter(name_en__in=["Haru", "Mio"]))
+
+    def colour_of(display, title_en, hh_mm, day):
+        wall = wall_at(display, hh_mm, day)
+        titles = {b.id: {t.text for t in b.titles} for b in wall.blocks}
+        return {b.colour for b in wall.blocks if any(title_en in t for t in titles[b.id])}
+
+    weekday, holiday = WEEKDAY, date(2026, 11, 23)  # the weekday and the day-off plan
+    tidy = colour_of(demo_display, "Clean-up", "17:05", weekday)
+    assert len(tidy) == 1
+    assert colour_of(demo_display, "Clean-up", "17:05", holiday) == tidy
+    assert colour_of(kids, "Clean-up", "17:05", weekday) == tidy
+    assert colour_of(kids, "Roomba", "17:25", weekday) == colour_of(
+        demo_display, "Roomba", "17:25", weekday
+    )
+    assert len(colour_of(demo_display, "Work", "10:00", weekday)) == 1  # both work blocks
+    # The admin's timeline draws the plan in the same colours.
+    plan = Plan.objects.get(name_en="Weekday")
+    page = admin_client.get(reverse("admin:schedule_plan_change", args=[plan.pk])).content.decode()
+    bar = re.search(r'background:([^;"]+)[^"]*" title="17:00–17:20', page)
+    assert bar and {bar.group(1)} == tidy
+    # A parent's colour for the activity is everyone's.
+    IconColour.objects.create(icon="tidy", colour="#123456")
+    assert colour_of(kids, "Clean-up", "17:05", holiday) == {"#123456"}

@@ -13,6 +13,9 @@ import pytest
 
 from tests.test_deploy import production_env
 
+# It runs the real gunicorn (make check leaves it out).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 SLOW_CONNECTIONS = 16  # twice the default 2 workers x 4 threads

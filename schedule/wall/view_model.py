@@ -31,8 +31,6 @@ if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 from .polling import Loaded, nights, version
 
-# A pleasant colour for blocks that name none and have no single member.
-PALETTE = ("#4f86c6", "#e0a030", "#5aa469", "#c0607a", "#8a6fc0", "#3aa0a8", "#d0703a")
 # The countdown is a circle of radius 10 drawn with a 20-wide stroke: a disc
 # whose visible arc (stroke-dasharray) shrinks as the block runs out.
 PIE_CIRCUMFERENCE = 62.832
@@ -286,7 +284,7 @@ def _block_cards(
     upcoming: tuple[planner.BlockView, ...] = (),
 ) -> tuple[BlockCard, ...]:
     cards = []
-    for index, b in enumerate(blocks):
+    for b in blocks:
         left = width = 0.0
         on_timeline = False
         if window is not None:
@@ -301,9 +299,11 @@ def _block_cards(
         cards.append(
             BlockCard(
                 id=b.block.id,
-                titles=texts(b.block.title_ja, b.block.title_en, mode),
+                titles=label("free", mode)
+                if b.free
+                else texts(b.block.title_ja, b.block.title_en, mode),
                 icon=_icon(b.block.icon, "clock"),
-                colour=b.colour or PALETTE[index % len(PALETTE)],
+                colour=b.colour,
                 start=ms(b.start),
                 end=ms(b.end),
                 start_label=hh_mm(b.start),
