@@ -25,7 +25,7 @@ PORT ?= 8000
 	pytest-postgres test-container lint typecheck fmt bench clean
 
 help:
-	@echo "make run    - install, migrate, demo family, serve on $(HOST):$(PORT)"
+	@echo "make run    - install, migrate, demo family, serve on $(HOST):$(PORT) with the worker"
 	@echo "make test   - install test tools, lint, run every test"
 	@echo "make check  - lint, types and the fast tests: the inner loop (under ~30 s)"
 	@echo "make test-postgres  - the suite again on a throw-away PostgreSQL"
@@ -69,8 +69,8 @@ run: install
 	$(PY) manage.py ensure_admin
 	$(PY) manage.py collectstatic --no-input -v0
 	@echo "Admin: http://localhost:$(PORT)/admin/"
-	$(VENV)/bin/gunicorn --config config/gunicorn.conf.py \
-		--bind $(HOST):$(PORT) config.wsgi
+	@# The worker (calendars, nudges, webhooks) runs beside gunicorn; Ctrl-C stops both.
+	VENV=$(VENV) HOST=$(HOST) PORT=$(PORT) scripts/serve
 
 lint: secret
 	$(VENV)/bin/ruff check .

@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_tasks_db",
     "schedule",
 ]
 
@@ -292,6 +293,29 @@ WALL_RELOAD_HOUR = env_int("WALL_RELOAD_HOUR", 3, minimum=0)
 # What each server process may keep of rendered, compressed panels, in KB: a
 # changed wall is rendered once and sent to every tablet that asks that minute.
 WALL_PANEL_CACHE_KB = env_int("WALL_PANEL_CACHE_KB", 1024, minimum=0)
+
+# The background worker (`manage.py hibi_worker`): Django's tasks framework
+# with the tasks kept in the family's own database, so nothing else runs.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# How often the worker's loop looks at the clock, in seconds; the minute's
+# nudges and webhooks are queued once per minute whatever this is.
+WORKER_TICK_SECONDS = env_int("WORKER_TICK_SECONDS", 10, minimum=1)
+# The worker's container health check fails when its last run is older than this.
+WORKER_STALE_MINUTES = env_int("WORKER_STALE_MINUTES", 5, minimum=2)
+
+# Calendars in: how often each subscription is fetched, how long a fetch may
+# take, how big a calendar may be, and how many days ahead the wall keeps.
+CALENDAR_SYNC_MINUTES = env_int("CALENDAR_SYNC_MINUTES", 15, minimum=1)
+CALENDAR_TIMEOUT_SECONDS = env_int("CALENDAR_TIMEOUT_SECONDS", 10, minimum=1)
+CALENDAR_MAX_MB = env_int("CALENDAR_MAX_MB", 5, minimum=1)
+CALENDAR_DAYS_AHEAD = env_int("CALENDAR_DAYS_AHEAD", 14, minimum=1)
+# Calendars out: how many days ahead a feed lists chores, overrides and notes.
+FEED_DAYS_AHEAD = env_int("FEED_DAYS_AHEAD", 400, minimum=7)
+# Nudges and webhooks: seconds a call may take, and how often a failed one is tried.
+NUDGE_TIMEOUT_SECONDS = env_int("NUDGE_TIMEOUT_SECONDS", 10, minimum=1)
+NUDGE_ATTEMPTS = env_int("NUDGE_ATTEMPTS", 5, minimum=1)
+# Seconds before the second try; each further try waits twice as long (at most an hour).
+NUDGE_RETRY_SECONDS = env_int("NUDGE_RETRY_SECONDS", 60, minimum=1)
 
 # Behind a reverse proxy that terminates HTTPS.
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)

@@ -17,6 +17,7 @@ urlpatterns = [
         views.toggle_chore,
         name="wall-chore",
     ),
+    path("ics/<token:token>.ics", views.feed, name="feed"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -468,6 +468,7 @@ class ChoreAdmin(VersionedAdmin):
             },
         ),
         (_("Who"), {"fields": ["rotate"]}),
+        (_("Phones"), {"fields": ["nudge_when_overdue"]}),
     ]
 
     @admin.display(description=_("repeats"))
@@ -780,3 +781,7 @@ def next_day_in_force(plan: Plan, today: date, horizon: int = 60) -> date:
         today, household.zone(), through=today + timedelta(days=horizon)
     )
     return planner.next_day_in_force(family, plan.pk, today, horizon) or today
+
+
+# The pages for calendars in and out, phones and webhooks live in their own module.
+from . import outside_admin  # noqa: E402, F401

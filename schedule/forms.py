@@ -301,8 +301,12 @@ class BlockForm(forms.ModelForm):
             "icon",
             "colour",
             "members",
+            "nudge_minutes_before",
+            "webhook_url",
         ]
         widgets = {
+            "nudge_minutes_before": forms.NumberInput(attrs={"size": 4, "min": 0, "max": 180}),
+            "webhook_url": forms.URLInput(attrs={"size": 24}),
             "start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "title_ja": forms.TextInput(attrs={"size": 12}),
@@ -570,6 +574,7 @@ class ChoreForm(RepeatForm, VersionedForm):
             "extra_dates",
             "exception_dates",
             "holiday_policy",
+            "nudge_when_overdue",
         ]
         widgets = {"time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from . import household, icons, models, planner, recurrence
+from . import calendars, household, icons, models, planner, recurrence
 
 log = logging.getLogger(__name__)
 # The bad chore rows already logged, as (id, row): a changed row is logged again.
@@ -112,6 +112,7 @@ def load_household(
         for n in models.Note.objects.filter(start_date__lte=last, end_date__gte=first)
     )
     return planner.Household(
+        events=load_events(first, last, tz),
         tz=tz,
         calendar=calendar,
         plans=plans,
@@ -182,3 +183,41 @@ def load_plans(rows: QuerySet[models.Plan]) -> tuple[planner.PlanData, ...]:
         )
         for plan in plan_rows
     )
+
+
+def load_events(first: date, last: date, tz: ZoneInfo) -> tuple[planner.EventData, ...]:
+    """Subscribed calendars' events touching `first`..`last`, in one query."""
+    window_start = planner.at(first, time(0), tz)
+    window_end = planner.at(last + timedelta(days=1), time(0), tz)
+    timed = Q(start__lt=window_end, end__gt=window_start)
+    all_day = Q(start_date__lte=last, end_date__gt=first)
+    events = []
+    for pk, title, start, end, start_date, end_date, member_id, colour in (
+        models.CalendarEvent.objects.filter(timed | all_day, subscription__enabled=True)
+        .order_by("start", "start_date", "id")
+        .values_list(
+            "pk",
+            "title",
+            "start",
+            "end",
+            "start_date",
+            "end_date",
+            "subscription__member_id",
+            "subscription__member__colour",
+        )
+    ):
+        ja = calendars.guess_lang(title) == "ja"
+        events.append(
+            planner.EventData(
+                id=pk,
+                title_ja=title if ja else "",
+                title_en="" if ja else title,
+                start=start.astimezone(tz) if start else None,
+                end=end.astimezone(tz) if end else None,
+                first_day=start_date,
+                last_day=end_date - timedelta(days=1) if end_date else None,
+                member_id=member_id,
+                colour=colour or "",
+            )
+        )
+    return tuple(events)

@@ -11,10 +11,11 @@ import secrets
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -106,6 +107,34 @@ def outside_chore_years() -> ValidationError:
         _("Use dates between %(first)s and %(last)s; a year outside them is most likely a typo."),
         code="year",
         params={"first": recurrence.FIRST_DAY.year, "last": recurrence.LAST_DAY.year},
+    )
+
+
+WEB_SCHEMES = frozenset({"http", "https"})
+CALENDAR_SCHEMES = frozenset({"http", "https", "webcal", "webcals"})
+
+
+def _check_url(value: str, schemes: frozenset[str], message) -> None:
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 -- reading it refuses a port that is not a number
+    except ValueError:
+        raise ValidationError(message, code="url") from None
+    if parts.scheme.lower() not in schemes or not parts.hostname or any(c.isspace() for c in value):
+        raise ValidationError(message, code="url")
+
+
+def validate_web_url(value: str) -> None:
+    """An http:// or https:// address; lenient about host names, since a home
+    server is often reached by a bare name (http://homeassistant:8123/...)."""
+    _check_url(value, WEB_SCHEMES, _("Enter an address that starts with http:// or https://."))
+
+
+def validate_calendar_url(value: str) -> None:
+    _check_url(
+        value,
+        CALENDAR_SCHEMES,
+        _("Enter a calendar address that starts with https://, http:// or webcal://."),
     )
 
 
@@ -370,6 +399,22 @@ class Block(BilingualTitle):
         verbose_name=_("members"),
         help_text=_("Nobody chosen means the whole family."),
     )
+    nudge_minutes_before = models.PositiveSmallIntegerField(
+        _("nudge phones, minutes before"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(180)],
+        help_text=_("Empty: no nudge. 0: at the start; 10: ten minutes before."),
+    )
+    webhook_url = models.CharField(
+        _("webhook at the start"),
+        max_length=500,
+        blank=True,
+        validators=[validate_web_url],
+        help_text=_(
+            "Called with a small JSON message when the block starts (e.g. Home Assistant)."
+        ),
+    )
 
     class Meta:
         ordering = ["plan", "start", "id"]
@@ -434,6 +479,11 @@ class Chore(Versioned, BilingualTitle):
         max_length=4,
         choices=HolidayPolicy,
         default=HolidayPolicy.KEEP,
+    )
+    nudge_when_overdue = models.BooleanField(
+        _("nudge phones when overdue"),
+        default=False,
+        help_text=_("At its time, if nobody has ticked it yet."),
     )
 
     class Meta:
@@ -695,3 +745,328 @@ class Display(Versioned):
             )
         if self.night_start is not None and self.night_start == self.night_end:
             raise ValidationError({"night_end": _("Night cannot start and end at the same time.")})
+
+
+# --- Beyond the wall: calendars in and out, nudges, webhooks -------------------------
+
+# Why a fetch or a send failed, said to a parent in their language. Stored as
+# a code and a detail (a status code, a size), so the admin can say it in the
+# language of whoever reads it, not the one the worker ran in.
+PROBLEMS = {
+    "timeout": _("It did not answer in time (%(detail)s seconds)."),
+    "network": _("It could not be reached: %(detail)s"),
+    "http": _("It answered with an error (HTTP %(detail)s)."),
+    "not_found": _("The address was not found (HTTP 404). Check it, or make a new one."),
+    "too_big": _("It is too big (more than %(detail)s MB)."),
+    "not_calendar": _("What came back is not a calendar."),
+    "scheme": _("Only http://, https:// and webcal:// addresses are fetched."),
+    "refused": _("The nudge service did not accept the message."),
+    "not_understood": _("Apprise does not understand this address."),
+    "quiet": _("Not sent: quiet hours."),
+    "interrupted": _("The worker stopped while sending; not sent again, to be safe."),
+    "unexpected": _("Something unexpected went wrong: %(detail)s"),
+}
+
+
+def describe_problem(code: str, detail: str) -> str:
+    """The stored problem in the active language ("" when there is none)."""
+    if not code:
+        return ""
+    message = PROBLEMS.get(code, PROBLEMS["unexpected"])
+    return str(message) % {"detail": detail or "?"}
+
+
+class CalendarSubscription(models.Model):
+    """A calendar someone else keeps (school, a club, Google, iCloud), shown on the wall.
+
+    The worker fetches it every CALENDAR_SYNC_MINUTES and keeps the coming
+    days' events in CalendarEvent, so the wall shows them with the internet down.
+    """
+
+    name = models.CharField(_("name"), max_length=80)
+    url = models.CharField(
+        _("calendar address"),
+        max_length=1000,
+        validators=[validate_calendar_url],
+        help_text=_(
+            "The calendar's address in iCal format (Google: “Secret address in iCal "
+            "format”; iPhone: share the calendar as a public calendar). webcal:// works too."
+        ),
+    )
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="subscriptions",
+        verbose_name=_("whose"),
+        help_text=_("Empty: the whole family's."),
+    )
+    enabled = models.BooleanField(_("in use"), default=True)
+    etag = models.CharField(max_length=300, blank=True, editable=False)
+    last_modified = models.CharField(max_length=100, blank=True, editable=False)
+    last_sync_at = models.DateTimeField(_("last fetched"), null=True, blank=True, editable=False)
+    last_success_at = models.DateTimeField(
+        _("last fetched without a problem"), null=True, blank=True, editable=False
+    )
+    event_count = models.PositiveIntegerField(_("events kept"), default=0, editable=False)
+    error_code = models.CharField(max_length=20, blank=True, editable=False)
+    error_detail = models.CharField(max_length=300, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("subscribed calendar")
+        verbose_name_plural = _("subscribed calendars")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def last_error(self) -> str:
+        return describe_problem(self.error_code, self.error_detail)
+
+
+class CalendarEvent(models.Model):
+    """One event of a subscribed calendar in the coming days, as last fetched.
+
+    Timed events have `start`/`end`; all-day ones `start_date`/`end_date`
+    (the end date excluded, as in iCalendar).
+    """
+
+    subscription = models.ForeignKey(
+        CalendarSubscription,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("subscribed calendar"),
+    )
+    uid = models.CharField(max_length=300)
+    title = models.CharField(_("title"), max_length=200)
+    start = models.DateTimeField(_("start"), null=True, blank=True)
+    end = models.DateTimeField(_("end"), null=True, blank=True)
+    start_date = models.DateField(_("first day"), null=True, blank=True)
+    end_date = models.DateField(_("day after the last"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["start", "start_date", "id"]
+        verbose_name = _("calendar event")
+        verbose_name_plural = _("calendar events")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(start__isnull=False, end__isnull=False, start_date__isnull=True)
+                    | Q(start__isnull=True, start_date__isnull=False, end_date__isnull=False)
+                ),
+                name="calendar_event_is_timed_or_all_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def all_day(self) -> bool:
+        return self.start is None
+
+
+class CalendarFeed(models.Model):
+    """Hibi's own calendar for phones: a secret address per family or per member."""
+
+    name = models.CharField(_("name"), max_length=60)
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="feeds",
+        verbose_name=_("whose"),
+        help_text=_("Empty: the whole family's chores, date overrides and notes."),
+    )
+    token = models.CharField(
+        _("secret token"),
+        max_length=64,
+        unique=True,
+        default=new_token,
+        validators=[TOKEN_VALIDATOR],
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("feed", args=[self.token])
+
+    def regenerate_token(self) -> None:
+        self.token = new_token()
+        self.save(update_fields=["token"])
+
+
+class NudgeTarget(models.Model):
+    """A phone (or a chat, an e-mail box) that gets nudges, through an Apprise address."""
+
+    Language = DisplayLanguage
+
+    name = models.CharField(_("name"), max_length=60)
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="nudge_targets",
+        verbose_name=_("whose"),
+        help_text=_("Empty: nudges for the whole family; else only those for this member."),
+    )
+    apprise_url = models.CharField(
+        _("Apprise address"),
+        max_length=1000,
+        help_text=_(
+            "Where nudges go, as an Apprise address: ntfy://…, pover://…, tgram://…, "
+            "mailto://…, json://… (see the Apprise documentation)."
+        ),
+    )
+    enabled = models.BooleanField(_("in use"), default=True)
+    language = models.CharField(
+        _("language"), max_length=4, choices=DisplayLanguage, default=DisplayLanguage.JA
+    )
+    evening_chores = models.BooleanField(
+        _("the evening before morning chores"),
+        default=True,
+        help_text=_("For example the trash: “tomorrow morning by 8:00: cans”."),
+    )
+    evening_time = models.TimeField(_("evening nudge at"), default=time(19, 0))
+    block_starts = models.BooleanField(
+        _("blocks that ask for a nudge"),
+        default=True,
+        help_text=_("Blocks with “nudge phones, minutes before” filled in."),
+    )
+    overdue_chores = models.BooleanField(
+        _("chores not done at their time"),
+        default=False,
+        help_text=_("Chores with “nudge phones when overdue” ticked."),
+    )
+    quiet_start = models.TimeField(_("quiet from"), null=True, blank=True, default=time(21, 0))
+    quiet_end = models.TimeField(_("quiet until"), null=True, blank=True, default=time(7, 0))
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("phone for nudges")
+        verbose_name_plural = _("phones for nudges")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(language__in=DisplayLanguage.values), name="nudge_language_is_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_quiet_at(self, clock: time) -> bool:
+        start, end = self.quiet_start, self.quiet_end
+        if start is None or end is None or start == end:
+            return False
+        if start < end:
+            return start <= clock < end
+        return clock >= start or clock < end
+
+    def clean(self) -> None:
+        errors = {}
+        if (self.quiet_start is None) != (self.quiet_end is None):
+            errors["quiet_end"] = ValidationError(
+                _("Give both quiet hours, or neither for no quiet hours.")
+            )
+        if self.apprise_url:
+            import apprise
+
+            if not apprise.Apprise().add(self.apprise_url):
+                errors["apprise_url"] = ValidationError(
+                    _("Apprise does not understand this address."), code="apprise"
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+class DeliveryKind(models.TextChoices):
+    NUDGE = "nudge", _("nudge")
+    WEBHOOK = "webhook", _("webhook")
+    TEST = "test", _("test")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("waiting")
+    SENDING = "sending", _("sending")
+    RETRY = "retry", _("failed, will try again")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+    SKIPPED = "skipped", _("not sent")
+
+
+class Delivery(models.Model):
+    """One nudge or webhook call for one occurrence: at most one row, so at most one send.
+
+    `channel` says where it goes ("target:3", "webhook:12"), `occurrence`
+    which event it is for ("evening:2026-11-24", "block:7:2026-11-24T17:20");
+    the pair is unique, which is what keeps a restarted worker from sending
+    the same nudge twice.
+    """
+
+    Kind = DeliveryKind
+    Status = DeliveryStatus
+
+    kind = models.CharField(_("kind"), max_length=8, choices=DeliveryKind)
+    channel = models.CharField(max_length=40)
+    occurrence = models.CharField(max_length=120)
+    target = models.ForeignKey(
+        NudgeTarget,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("phone"),
+    )
+    block = models.ForeignKey(
+        Block,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("block"),
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    body = models.TextField(_("message"), max_length=2000, blank=True)
+    due_at = models.DateTimeField(_("due"))
+    status = models.CharField(
+        _("state"), max_length=8, choices=DeliveryStatus, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("tries"), default=0)
+    next_try_at = models.DateTimeField(_("next try"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    error_code = models.CharField(max_length=20, blank=True)
+    error_detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-due_at", "-id"]
+        verbose_name = _("nudge or webhook sent")
+        verbose_name_plural = _("nudges and webhooks sent")
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "occurrence"], name="delivery_once"),
+            models.CheckConstraint(
+                condition=Q(kind__in=DeliveryKind.values), name="delivery_kind_is_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=DeliveryStatus.values), name="delivery_status_is_known"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "next_try_at"], name="delivery_to_send")]
+
+    def __str__(self) -> str:
+        return f"{self.title or self.occurrence} ({self.get_status_display()})"
+
+    @property
+    def problem(self) -> str:
+        return describe_problem(self.error_code, self.error_detail)

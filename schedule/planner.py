@@ -65,6 +65,7 @@ class BlockData:
     activity_colour: str = "#5d6b80"  # its icon's, the same on every wall
     free: bool = False  # the stretch between two blocks, made by the planner
     leads_to: BlockData | None = None  # a free stretch: the block that ends it
+    event_id: int | None = None  # a subscribed calendar's event, placed like a block
 
     def title(self, lang: str) -> str:
         return pick(self.title_ja, self.title_en, lang)
@@ -125,6 +126,53 @@ class NoteData:
         return pick(self.text_ja, self.text_en, lang)
 
 
+# Events' blocks take ids from here down, away from the free stretches' -1, -2, ...
+EVENT_IDS = 1_000_000_000
+
+
+@dataclass(frozen=True)
+class EventData:
+    """An event of a subscribed calendar: timed (`start`/`end` instants) or
+    all-day (`first_day` to `last_day`, both included).
+
+    Its text is the calendar's own, in one language: `title_ja` or `title_en`
+    by its script (see calendars.guess_lang), so the wall marks it rightly.
+    """
+
+    id: int
+    title_ja: str
+    title_en: str
+    start: datetime | None = None
+    end: datetime | None = None
+    first_day: date | None = None
+    last_day: date | None = None
+    member_id: int | None = None  # None: the whole family's calendar
+    colour: str = ""  # its member's, so the event reads as theirs
+
+    @property
+    def all_day(self) -> bool:
+        return self.start is None
+
+    def title(self, lang: str) -> str:
+        return pick(self.title_ja, self.title_en, lang)
+
+    def as_block(self) -> BlockData:
+        """The event as a block, so the wall lays it out and counts it down like one.
+        Its id is apart from the plan's blocks (positive) and free stretches (-1, -2, ...)."""
+        assert self.start is not None and self.end is not None
+        return BlockData(
+            id=-EVENT_IDS - self.id,
+            event_id=self.id,
+            start=self.start.timetz().replace(tzinfo=None),
+            end=self.end.timetz().replace(tzinfo=None),
+            title_ja=self.title_ja,
+            title_en=self.title_en,
+            icon="calendar",
+            colour=self.colour,
+            member_ids=(self.member_id,) if self.member_id is not None else (),
+        )
+
+
 @dataclass(frozen=True)
 class Household:
     """Everything the planner needs, loaded once."""
@@ -137,6 +185,7 @@ class Household:
     chores: tuple[ChoreData, ...] = ()
     done: frozenset[tuple[int, date]] = frozenset()  # (chore id, date)
     notes: tuple[NoteData, ...] = ()
+    events: tuple[EventData, ...] = ()
 
     def member(self, member_id: int) -> MemberData | None:
         for member in self.members:
@@ -169,6 +218,7 @@ class BlockView:
     # Today's chores that are this block's job (same picture, due in it): the
     # Roomba block shows whose turn it is to start the Roomba.
     jobs: tuple[ChoreView, ...] = ()
+    event: EventData | None = None  # a subscribed calendar's event, not the plan's
 
     def title(self, lang: str) -> str:
         return self.block.title(lang)
@@ -209,6 +259,7 @@ class DayView:
     tomorrow_chores: tuple[ChoreView, ...]
     notes: tuple[NoteData, ...]
     evening: datetime  # from then on, tomorrow's chores to get ready are shown
+    all_day: tuple[EventData, ...] = ()  # subscribed calendars' all-day events
 
     @property
     def show_tomorrow(self) -> bool:
@@ -338,6 +389,37 @@ def _free_stretches(placed: list[Placed]) -> list[Placed]:
     return free
 
 
+def _placed_events(
+    household: Household, day: date, only: frozenset[int] | None
+) -> list[tuple[BlockData, datetime, datetime, bool]]:
+    """Timed events that overlap the day, placed like blocks beside the plan's."""
+    tz = household.tz
+    day_start, day_end = at(day, time(0), tz), at(day + timedelta(days=1), time(0), tz)
+    placed = []
+    for event in household.events:
+        if event.all_day or not _shown(event.as_block().member_ids, only):
+            continue
+        assert event.start is not None and event.end is not None
+        start, end = event.start.astimezone(tz), event.end.astimezone(tz)
+        if start < day_end and end > day_start and end > start:
+            placed.append((event.as_block(), start, end, start < day_start))
+    return placed
+
+
+def all_day_events(
+    household: Household, day: date, only: frozenset[int] | None = None
+) -> tuple[EventData, ...]:
+    return tuple(
+        e
+        for e in household.events
+        if e.all_day
+        and e.first_day is not None
+        and e.last_day is not None
+        and e.first_day <= day <= e.last_day
+        and _shown((e.member_id,) if e.member_id is not None else (), only)
+    )
+
+
 def _lanes(intervals: list[tuple[datetime, datetime]]) -> list[int]:
     """Greedy lanes: each interval goes to the first lane free at its start."""
     lane_ends: list[datetime] = []
@@ -408,9 +490,12 @@ def day_view(
     if moment.tzinfo is None:
         raise ValueError("moment must be timezone-aware")
     placed = _placed_blocks(household, day, members)
+    # Free time is the routine's gaps; a calendar's event sits beside it.
     placed = sorted(
-        placed + _free_stretches(placed), key=lambda item: (item[1], item[2], item[0].id)
+        placed + _free_stretches(placed) + _placed_events(household, day, members),
+        key=lambda item: (item[1], item[2], item[0].id),
     )
+    events = {e.id: e for e in household.events}
     lanes = _lanes([(start, end) for _, start, end, _ in placed])
     chores = chores_on(household, day, members)
     blocks = []
@@ -434,6 +519,7 @@ def day_view(
                 progress=progress,
                 minutes_left=minutes_left,
                 jobs=_jobs(block, start, end, chores),
+                event=events.get(block.event_id) if block.event_id is not None else None,
             )
         )
     holiday = None
@@ -454,6 +540,7 @@ def day_view(
         tomorrow_chores=chores_on(household, day + timedelta(days=1), members),
         notes=tuple(n for n in household.notes if n.start <= day <= n.end),
         evening=at(day, EVENING, household.tz),
+        all_day=all_day_events(household, day, members),
     )
 
 

@@ -26,7 +26,9 @@ from . import models as family
 from . import validation
 
 FORMAT = "hibi-family"
-VERSION = 1
+# 2: calendars, feeds, phones for nudges and what was sent; blocks' nudges and
+# webhooks, chores' overdue nudges. A version 1 document reads as it is.
+VERSION = 2
 
 # Parents before children, so rows can be inserted in this order. Each entry:
 # the document's key, the model, and the fields written for it (foreign keys
@@ -45,14 +47,16 @@ TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
     (
         "blocks",
         family.Block,
-        ("id", "plan", "start", "end", "title_ja", "title_reading", "title_en", "icon", "colour"),
+        ("id", "plan", "start", "end", "title_ja", "title_reading", "title_en", "icon", "colour",
+         "nudge_minutes_before", "webhook_url"),
     ),
     ("block_members", family.Block.members.through, ("id", "block", "member")),
     (
         "chores",
         family.Chore,
         ("id", "title_ja", "title_reading", "title_en", "icon", "time", "time_kind", "rotate",
-         "rrule", "start_date", "extra_dates", "exception_dates", "holiday_policy"),
+         "rrule", "start_date", "extra_dates", "exception_dates", "holiday_policy",
+         "nudge_when_overdue"),
     ),
     ("chore_assignees", family.ChoreAssignee, ("id", "chore", "member", "order")),
     (
@@ -65,6 +69,26 @@ TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
     ("display_members", family.Display.members.through, ("id", "display", "member")),
     ("chores_done", family.ChoreDone, ("id", "chore", "date", "member", "display", "done_at")),
     ("notes", family.Note, ("id", "text_ja", "text_en", "icon", "start_date", "end_date")),
+    # Without ETag and events: the first fetch after an import reads each calendar whole.
+    (
+        "calendar_subscriptions",
+        family.CalendarSubscription,
+        ("id", "name", "url", "member", "enabled", "last_sync_at", "last_success_at",
+         "event_count", "error_code", "error_detail"),
+    ),
+    ("calendar_feeds", family.CalendarFeed, ("id", "name", "member", "token")),
+    (
+        "nudge_targets",
+        family.NudgeTarget,
+        ("id", "name", "member", "apprise_url", "enabled", "language", "evening_chores",
+         "evening_time", "block_starts", "overdue_chores", "quiet_start", "quiet_end"),
+    ),
+    (
+        "deliveries",
+        family.Delivery,
+        ("id", "kind", "channel", "occurrence", "target", "block", "title", "body", "due_at",
+         "status", "attempts", "next_try_at", "sent_at", "error_code", "error_detail"),
+    ),
 ]
 # fmt: on
 
@@ -196,7 +220,8 @@ def _upgrade(document: Any) -> dict[str, Any]:
             f"This export was made by a newer Hibi (format version {version}); "
             f"this one reads up to version {VERSION}. Upgrade Hibi first."
         )
-    # Version 1 is the only one so far; older versions are converted here.
+    # Version 2 only added tables and fields, whose defaults fill in a version 1
+    # document; a later change that renames or reshapes converts older ones here.
     return document
 
 

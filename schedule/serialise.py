@@ -27,6 +27,7 @@ def block_json(b: planner.BlockView) -> dict[str, Any]:
         "lane": b.lane,
         "current": b.current,
         "from_yesterday": b.from_yesterday,
+        "event": b.event is not None,  # from a subscribed calendar, not the plan
     }
 
 
@@ -87,5 +88,15 @@ def day_json(
                 "end": n.end.isoformat(),
             }
             for n in view.notes
+        ],
+        "all_day": [
+            {
+                "title_ja": e.title_ja,
+                "title_en": e.title_en,
+                "first_day": e.first_day.isoformat() if e.first_day else None,
+                "last_day": e.last_day.isoformat() if e.last_day else None,
+                "member": e.member_id,
+            }
+            for e in view.all_day
         ],
     }

@@ -126,7 +126,7 @@ class HibiAdminConfig(AdminConfig):
 
 def today_summary(now: datetime | None = None) -> dict:
     """What a parent checks first: the plan in force, chores due, each tablet's state."""
-    from . import household, loading
+    from . import household, loading, worker
     from .models import Display
 
     now = (now or household.now()).astimezone(household.zone())
@@ -144,4 +144,5 @@ def today_summary(now: datetime | None = None) -> dict:
             for chore in view.chores
         ],
         "displays": [(display, display.state(now)) for display in Display.objects.all()],
+        "worker": worker.state(now),
     }

@@ -30,11 +30,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csp import csp_override
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 from django_htmx.middleware import HtmxDetails
 
-from . import health, household, icons, loading, planner, serialise, services
-from .models import Chore, Display
+from . import feeds, health, household, icons, loading, planner, serialise, services, worker
+from .models import CalendarFeed, Chore, Display
 from .wall import display as displays
 from .wall import moments, polling, view_model
 
@@ -205,6 +205,29 @@ def now_json(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+@require_safe
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The family's or a member's calendar for phones; the token is the secret."""
+    found = CalendarFeed.objects.filter(token=token).first()
+    if found is None:
+        raise Http404("No such calendar.")
+    response = HttpResponse(feeds.cached(found), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="hibi.ics"'
+    # Calendar apps poll on their own schedule; a shared cache must never keep it.
+    patch_cache_control(response, private=True, max_age=300)
+    return response
+
+
+def _worker_info() -> dict:
+    """When the worker last ran: information only. The web server serves the
+    walls without it, so a stopped worker never makes this container unhealthy."""
+    try:
+        status, at = worker.state()
+    except DatabaseError:
+        return {"state": "unknown", "last_run": None}
+    return {"state": status, "last_run": at.isoformat() if at else None}
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -220,12 +243,13 @@ def healthz(request: HttpRequest) -> HttpResponse:
             {
                 "status": "unavailable",
                 "problems": {problem.check: problem.reason for problem in found},
+                "worker": _worker_info(),
             },
             status=503,
         )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
-    return JsonResponse({"status": "ok"})
+    return JsonResponse({"status": "ok", "worker": _worker_info()})
 
 
 # --- When something goes wrong ---------------------------------------------------

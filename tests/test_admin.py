@@ -187,6 +187,7 @@ def test_every_registered_model_has_a_page_in_the_list():
         model.__name__ for model in admin.site._registry if model._meta.app_label == "schedule"
     }
     listed = {"Plan", "Chore", "Member", "Note", "Display", "ChoreDone", "IconColour"}
+    listed |= {"CalendarSubscription", "CalendarFeed", "NudgeTarget", "Delivery"}
     assert registered == listed
 
 
@@ -215,6 +216,30 @@ def one_of_each(parent) -> dict:
         "schedule.Note": Note.objects.create(text_ja="遠足", start_date=MONDAY, end_date=MONDAY),
         "schedule.ChoreDone": ChoreDone.objects.create(chore=chore, date=MONDAY),
         "schedule.IconColour": IconColour.objects.create(icon="tidy", colour="#228844"),
+        **beyond_the_wall(),
+    }
+
+
+def beyond_the_wall() -> dict:
+    from django.utils import timezone
+
+    from schedule.models import CalendarFeed, CalendarSubscription, Delivery, NudgeTarget
+
+    target = NudgeTarget.objects.create(name="Papa's phone", apprise_url="json://127.0.0.1:9/")
+    return {
+        "schedule.CalendarSubscription": CalendarSubscription.objects.create(
+            name="School", url="https://example.com/school.ics"
+        ),
+        "schedule.CalendarFeed": CalendarFeed.objects.create(name="Family"),
+        "schedule.NudgeTarget": target,
+        "schedule.Delivery": Delivery.objects.create(
+            kind="nudge",
+            channel="target:1",
+            occurrence="evening:2026-11-24",
+            due_at=timezone.now(),
+            target=target,
+            title="Tomorrow morning",
+        ),
     }
 
 

@@ -540,3 +540,102 @@ def test_a_backup_killed_half_way_leaves_nothing_the_next_run_keeps(scratch):
     manage(env, "backup")
     assert not stale.exists()
     assert fresh.exists()
+
+
+# Calendars, feeds, phones and what was sent travel with the family ---------------------
+
+
+def _beyond_the_wall() -> None:
+    from datetime import UTC, datetime
+
+    mio = models.Member.objects.get(name_en="Mio")
+    block = models.Block.objects.filter(title_en="Clean up").first() or models.Block.objects.first()
+    block.webhook_url = "http://homeassistant:8123/api/webhook/roomba"
+    block.nudge_minutes_before = 10
+    block.save()
+    models.Chore.objects.filter(title_en="Burnable trash").update(nudge_when_overdue=True)
+    models.CalendarSubscription.objects.create(
+        name="Swimming", url="webcal://example.com/swim.ics", member=mio, error_code="timeout",
+        error_detail="10",
+    )  # fmt: skip
+    models.CalendarFeed.objects.create(name="Family")
+    target = models.NudgeTarget.objects.create(
+        name="Dad's phone", apprise_url="ntfy://ntfy.sh/hibi-family-test", language="both"
+    )
+    models.Delivery.objects.create(
+        kind="nudge", channel=f"target:{target.pk}", occurrence="evening:2026-11-24",
+        target=target, title="あしたの あさ", body="カン", status="sent", attempts=1,
+        due_at=datetime(2026, 11, 23, 10, tzinfo=UTC),
+        sent_at=datetime(2026, 11, 23, 10, tzinfo=UTC),
+    )  # fmt: skip
+
+
+@pytestmark_db
+def test_export_and_import_carry_calendars_feeds_phones_and_what_was_sent(demo_display, client):
+    _beyond_the_wall()
+    document = portable.export_family()
+    for key in ("calendar_subscriptions", "calendar_feeds", "nudge_targets", "deliveries"):
+        assert len(document[key]) == 1, key
+    assert "etag" not in document["calendar_subscriptions"][0]
+    token = document["calendar_feeds"][0]["token"]
+    portable.import_family(document, replace=True)
+    again = portable.export_family()
+    assert {k: v for k, v in again.items() if k != "exported_at"} == {
+        k: v for k, v in document.items() if k != "exported_at"
+    }
+    assert client.get(f"/ics/{token}.ics").status_code == 200
+    assert models.Delivery.objects.get().target.name == "Dad's phone"
+
+
+@pytestmark_db
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["nudge_targets"][0].update(apprise_url="nonsense"), r"nudge_targets\[0\]"),
+        (
+            lambda d: d["calendar_subscriptions"][0].update(url="file:///etc/passwd"),
+            r"calendar_subscriptions\[0\]: url",
+        ),
+        (lambda d: d["blocks"][0].update(webhook_url="ftp://x/y"), r"blocks\[0\]: webhook_url"),
+        (lambda d: d["calendar_feeds"][0].update(token="short"), r"calendar_feeds\[0\]: token"),
+        (lambda d: d["deliveries"][0].update(status="lost"), r"deliveries\[0\]: status"),
+    ],
+)
+def test_import_checks_the_new_rows_like_the_admin(demo_display, change, message):
+    _beyond_the_wall()
+    document = portable.export_family()
+    change(document)
+    with pytest.raises(portable.ImportRefused, match=message):
+        portable.import_family(document, replace=True)
+    assert models.NudgeTarget.objects.count() == 1  # nothing replaced
+
+
+@pytestmark_db
+def test_an_export_of_the_first_version_still_imports(demo_display):
+    document = portable.export_family()
+    document["version"] = 1
+    for key in ("calendar_subscriptions", "calendar_feeds", "nudge_targets", "deliveries"):
+        del document[key]
+    for row in document["blocks"]:
+        del row["nudge_minutes_before"], row["webhook_url"]
+    portable.import_family(document, replace=True)
+    assert models.Block.objects.filter(webhook_url="").count() == models.Block.objects.count()
+
+
+@pytestmark_db
+def test_show_day_json_has_calendars_feeds_phones_and_what_was_sent(demo_display):
+    import io
+
+    from django.core.management import call_command
+
+    _beyond_the_wall()
+    out = io.StringIO()
+    call_command("show_day", "--date", "2026-11-23", "--json", "--lang", "en", stdout=out)
+    shown = json.loads(out.getvalue())["beyond_the_wall"]
+    assert shown["subscriptions"][0]["name"] == "Swimming"
+    assert shown["subscriptions"][0]["problem"] == "It did not answer in time (10 seconds)."
+    assert shown["feeds"][0]["path"].startswith("/ics/")
+    assert shown["nudge_targets"][0]["name"] == "Dad's phone"
+    assert [(d["occurrence"], d["status"]) for d in shown["sent"]] == [
+        ("evening:2026-11-24", "sent")
+    ]

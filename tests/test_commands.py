@@ -45,6 +45,12 @@ def test_show_day_json_on_labour_thanksgiving(demo_display):
 
 def test_show_day_json_is_the_walls_now_json(client, demo_display):
     printed = json.loads(show_day("--date", "2026-11-23", "--at", "17:05", "--json"))
+    assert set(printed.pop("beyond_the_wall")) == {
+        "subscriptions",
+        "feeds",
+        "nudge_targets",
+        "sent",
+    }
     served = client.get(f"/d/{demo_display.token}/now.json?at=2026-11-23T17:05").json()
     assert {key: served[key] for key in printed} == printed
     assert set(served) - set(printed) == {"display", "version"}

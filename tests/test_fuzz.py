@@ -314,10 +314,35 @@ def family(demo_display, settings):
         "schedule.Note": Note.objects.order_by("pk").first(),
         "schedule.ChoreDone": ChoreDone.objects.create(chore=chore, date=date.today()),
         "schedule.IconColour": IconColour.objects.create(icon="tidy", colour="#228844"),
+        **beyond_the_wall(),
     }
     client = Client(headers={"accept-language": "ja"})
     client.force_login(parent)
     return client, rows, demo_display, {}
+
+
+def beyond_the_wall() -> dict:
+    """A row of each model for calendars, feeds, phones and the sent log."""
+    from django.utils import timezone
+
+    from schedule.models import CalendarFeed, CalendarSubscription, Delivery, NudgeTarget
+
+    phone = NudgeTarget.objects.create(name="phone", apprise_url="json://127.0.0.1:9/")
+    return {
+        "schedule.CalendarSubscription": CalendarSubscription.objects.create(
+            name="School", url="https://example.com/school.ics"
+        ),
+        "schedule.CalendarFeed": CalendarFeed.objects.create(name="Family"),
+        "schedule.NudgeTarget": phone,
+        "schedule.Delivery": Delivery.objects.create(
+            kind="nudge",
+            channel="target:1",
+            occurrence="evening:2026-11-24",
+            due_at=timezone.now(),
+            target=phone,
+            title="あしたの あさ",
+        ),
+    }
 
 
 def registered_pages():

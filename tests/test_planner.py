@@ -457,3 +457,80 @@ def test_the_roomba_block_knows_whose_turn_it_is_to_start_the_roomba(demo_displa
     assert len(job.assignees) == 1  # they take turns
     clean_up = next(b for b in view.blocks if b.title("en") == "Clean-up")
     assert clean_up.jobs == ()
+
+
+# Subscribed calendars' events ---------------------------------------------------------
+
+
+def swim(id=1, start="10:30", end="11:30", member=2, day=date(2026, 11, 24)):
+    return planner.EventData(
+        id=id,
+        title_ja="",
+        title_en="Swimming",
+        start=tokyo(day, start),
+        end=tokyo(day, end),
+        member_id=member,
+    )
+
+
+def school_day(*events):
+    school = planner.PlanData(
+        id=1,
+        name_ja="平日",
+        weekdays=frozenset(range(5)),
+        blocks=(block(1, "08:30", "16:30", "school", members=[2]),),
+    )
+    kids = (planner.MemberData(2, "みお", "Mio"), planner.MemberData(3, "はる", "Haru"))
+    return planner.Household(
+        tz=TOKYO,
+        calendar=recurrence.holiday_calendar("JP"),
+        plans=(school,),
+        members=kids,
+        events=tuple(events),
+    )
+
+
+def test_a_timed_event_is_placed_beside_the_block_it_overlaps_and_counts_down():
+    day = date(2026, 11, 24)
+    view = planner.day_view(school_day(swim()), day, tokyo(day, "10:45"))
+    lesson = next(b for b in view.blocks if b.event is not None)
+    school = next(b for b in view.blocks if b.event is None)
+    assert (lesson.start, lesson.end) == (tokyo(day, "10:30"), tokyo(day, "11:30"))
+    assert lesson.lane != school.lane and view.lane_count == 2
+    assert lesson.current and lesson.minutes_left == 45
+    assert [m.name("en") for m in lesson.members] == ["Mio"]
+    assert lesson.title("ja") == "Swimming"  # its own text, whatever the wall's language
+
+
+def test_a_members_event_is_left_out_of_a_display_for_the_others():
+    day = date(2026, 11, 24)
+    view = planner.day_view(school_day(swim()), day, tokyo(day, "10:45"), frozenset({3}))
+    assert [b.event for b in view.blocks] == []
+
+
+def test_an_overnight_event_shows_on_both_days_and_all_day_events_on_each_of_theirs():
+    friday = date(2026, 11, 27)
+    overnight = planner.EventData(
+        id=5, title_ja="合宿", title_en="", start=tokyo(friday, "20:00"),
+        end=tokyo(friday + timedelta(days=1), "09:00"),
+    )  # fmt: skip
+    camp = planner.EventData(
+        id=6, title_ja="", title_en="Camp", first_day=friday, last_day=friday + timedelta(days=2)
+    )
+    household = school_day(overnight, camp)
+    saturday = friday + timedelta(days=1)
+    on_saturday = planner.day_view(household, saturday, tokyo(saturday, "08:00"))
+    carried = [b for b in on_saturday.blocks if b.event is not None]
+    assert [(b.event.id, b.from_yesterday, b.current) for b in carried] == [(5, True, True)]
+    shown = [
+        d
+        for d in range(5)
+        if planner.day_view(household, friday + timedelta(days=d), tokyo(friday, "12:00")).all_day
+    ]
+    assert shown == [0, 1, 2]
+
+
+def test_an_event_with_no_length_is_not_a_block():
+    day = date(2026, 11, 24)
+    view = planner.day_view(school_day(swim(start="10:30", end="10:30")), day, tokyo(day, "10:30"))
+    assert all(b.event is None for b in view.blocks)

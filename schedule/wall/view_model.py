@@ -178,6 +178,7 @@ class BlockCard:
     top: float
     height: float
     on_timeline: bool
+    event: bool = False  # a subscribed calendar's event, drawn apart from the plan's blocks
 
     @property
     def pie(self) -> float:
@@ -241,6 +242,7 @@ class Wall:
     reload_at: int
     now_left: float
     may_complete: bool
+    all_day: tuple[tuple[Text, ...], ...] = ()  # subscribed calendars' all-day events
 
     @property
     def now(self) -> int:
@@ -338,6 +340,7 @@ def _block_cards(
                 top=round(b.lane / lanes * 100, 3),
                 height=round(100 / lanes, 3),
                 on_timeline=on_timeline,
+                event=b.event is not None,
             )
         )
     return tuple(cards)
@@ -492,4 +495,5 @@ def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> W
         reload_at=ms(_reload_at(moment)),
         now_left=_now_left(window, moment),
         may_complete=display.may_complete_chores,
+        all_day=tuple(texts(e.title_ja, e.title_en, mode) for e in view.all_day),
     )

@@ -170,6 +170,7 @@
     });
     setClass(p.querySelector(".now"), "is-empty", current === 0);
     setClass(p.querySelector(".now"), "is-split", current > 1);
+    setClass(p.querySelector(".now"), "is-many", current > 2);
 
     var shown = 0;
     each(p.querySelectorAll(".js-next"), function (el) {
