@@ -192,6 +192,23 @@ class Rules:
 NO_RULES = Rules()
 
 
+def rules_from_row(
+    garbage: bool,
+    listed: object,
+    no_collection_days: int,
+    closures: Iterable[Closure],
+    links: Mapping[int, Link],
+) -> Rules:
+    """A chore's rules from its stored columns (a list of holiday names, a weekday
+    bitmask) and the household's closures; whatever is not a name is ignored."""
+    names = listed if isinstance(listed, list) else []
+    return Rules(
+        holiday_exceptions=frozenset(name for name in names if isinstance(name, str)),
+        no_collection_days=frozenset(day for day in range(7) if no_collection_days & (1 << day)),
+        closures=closure_rules(garbage, closures, links),
+    )
+
+
 @dataclass(frozen=True)
 class Fate:
     """What became of one day the rule names: due on `day` (None: dropped), and why."""
