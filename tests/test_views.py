@@ -435,6 +435,9 @@ def test_now_json_says_what_is_happening(client, demo_display):
         "time_kind",
         "assignees",
         "done",
+        "cancelled",
+        "moved_from",
+        "year_mark",
     }
 
 

@@ -37,6 +37,7 @@ PALETTE = ("#4f86c6", "#e0a030", "#5aa469", "#c0607a", "#8a6fc0", "#3aa0a8", "#d
 # whose visible arc (stroke-dasharray) shrinks as the block runs out.
 PIE_CIRCUMFERENCE = 62.832
 DATE_FORMATS = {"ja": "n月j日 (D)", "en": "l, j F"}
+SHORT_DATE_FORMATS = {"ja": "n/j (D)", "en": "D j M"}
 
 LABELS: dict[str, str | _StrPromise] = {
     "next": _("Next"),
@@ -49,7 +50,15 @@ LABELS: dict[str, str | _StrPromise] = {
     "good_night": _("Good night"),
     "offline": _("Offline since %(time)s"),
     "by": _("by %(time)s"),
+    # The evening box: tomorrow's collection goes out in the morning, by then.
+    "tomorrow_by": pgettext_lazy("wall", "by %(time)s tomorrow morning"),
+    # A collection called off (a storm warning): crossed out, nothing moved.
+    "cancelled": pgettext_lazy("wall", "Cancelled"),
+    planner.FIRST_OF_YEAR: pgettext_lazy("wall", "First this year"),
+    planner.LAST_OF_YEAR: pgettext_lazy("wall", "Last this year"),
 }
+# Labels said with a value, or only on some chores: not in Wall.labels.
+_VALUED = {"offline", "by", "tomorrow_by"}
 
 # The countdown under the current block, in the forms a child reads best:
 # minutes under an hour, else hours and minutes. Japanese reads the counter 分
@@ -123,11 +132,13 @@ def label(
     return tuple(out)
 
 
-def formatted_date(day: date, mode: str) -> tuple[Text, ...]:
+def formatted_date(
+    day: date, mode: str, formats_by_lang: Mapping[str, str] = DATE_FORMATS
+) -> tuple[Text, ...]:
     out = []
     for lang in languages(mode):
         with translation.override(lang):
-            out.append(Text(lang, formats.date_format(day, DATE_FORMATS[lang])))
+            out.append(Text(lang, formats.date_format(day, formats_by_lang[lang])))
     return tuple(out)
 
 
@@ -177,6 +188,18 @@ class ChoreCard:
     chips: tuple[Chip, ...]
     done: bool
     toggle_url: str
+    cancelled: bool = False
+    flags: tuple[Text, ...] = ()  # "cancelled", "last this year": a word or two beside it
+
+
+@dataclass(frozen=True)
+class YearMarkCard:
+    """A garbage chore's last (or first) collection of the year, in the days before it."""
+
+    titles: tuple[Text, ...]
+    icon: str
+    dates: tuple[Text, ...]
+    flags: tuple[Text, ...]
 
 
 @dataclass(frozen=True)
@@ -206,6 +229,7 @@ class Wall:
     tomorrow: tuple[ChoreCard, ...]
     show_tomorrow: bool
     notes: tuple[NoteCard, ...]
+    year_marks: tuple[YearMarkCard, ...]
     lanes: int
     ticks: tuple[Tick, ...]
     timeline_from: int
@@ -324,19 +348,31 @@ def _block_cards(
 
 
 def _chore_cards(
-    chores: tuple[planner.ChoreView, ...], mode: str, display: Display, at: str
+    chores: tuple[planner.ChoreView, ...],
+    mode: str,
+    display: Display,
+    at: str,
+    tomorrow: bool = False,
 ) -> tuple[ChoreCard, ...]:
+    """Chores as the wall lists them; `tomorrow`: in the evening box, where a
+    "by" time is the next morning's deadline."""
     cards = []
     for c in chores:
         due_labels: tuple[Text, ...] = ()
         if c.due is not None:
             clock = hh_mm(c.due)
+            by = "tomorrow_by" if tomorrow else "by"
             # One language is enough next to a clock time.
             due_labels = (
-                label("by", mode, time=clock)[:1]
+                label(by, mode, time=clock)[:1]
                 if c.chore.time_kind == Chore.TimeKind.BY
                 else (Text("", clock),)
             )
+        flags: tuple[Text, ...] = ()
+        if c.cancelled:
+            flags = label("cancelled", mode)
+        elif c.year_mark:
+            flags = label(c.year_mark, mode)
         url = reverse("wall-chore", args=[display.token, c.chore.id, c.date.isoformat()])
         cards.append(
             ChoreCard(
@@ -348,9 +384,23 @@ def _chore_cards(
                 chips=_chips(c.assignees, mode),
                 done=c.done,
                 toggle_url=url + (f"?{urlencode({'at': at})}" if at else ""),
+                cancelled=c.cancelled,
+                flags=flags,
             )
         )
     return tuple(cards)
+
+
+def _year_mark_cards(marks: tuple[planner.YearMark, ...], mode: str) -> tuple[YearMarkCard, ...]:
+    return tuple(
+        YearMarkCard(
+            titles=texts(m.chore.title_ja, m.chore.title_en, mode),
+            icon=_icon(m.chore.icon, "star"),
+            dates=formatted_date(m.date, mode, SHORT_DATE_FORMATS)[:1],
+            flags=label(m.kind, mode),
+        )
+        for m in marks
+    )
 
 
 def _patterned(key: str, name: str, value: object, mode: str) -> tuple[Text, ...]:
@@ -440,11 +490,12 @@ def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> W
         blocks=blocks,
         current_count=sum(b.current for b in blocks),
         chores=_chore_cards(view.chores, mode, display, at),
-        tomorrow=_chore_cards(view.get_ready, mode, display, at),
+        tomorrow=_chore_cards(view.get_ready, mode, display, at, tomorrow=True),
         show_tomorrow=view.show_tomorrow,
         notes=tuple(
             NoteCard(texts(n.text_ja, n.text_en, mode), _icon(n.icon, "star")) for n in view.notes
         ),
+        year_marks=_year_mark_cards(view.year_marks, mode),
         lanes=lanes,
         ticks=_ticks(window),
         timeline_from=ms(window[0]) if window else 0,
@@ -457,7 +508,7 @@ def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> W
         day_end=ms(planner.at(tomorrow_day, time(0), tz)),
         utc_offset=int(offset.total_seconds() // 60),
         poll_url=poll_url,
-        labels={key: label(key, mode) for key in LABELS if key not in {"offline", "by"}},
+        labels={key: label(key, mode) for key in LABELS if key not in _VALUED},
         offline_texts=_patterned("offline", "time", hh_mm(moment), mode),
         reload_at=ms(_reload_at(moment)),
         now_left=_now_left(window, moment),
