@@ -128,9 +128,13 @@ def decode(data: bytes, file: str) -> str:
         )
     for encoding in ("utf-8-sig", "cp932"):
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        # Shift_JIS reads almost any bytes; UTF-16 (a spreadsheet's "Unicode
+        # text") still gives itself away by its NULs.
+        if "\x00" not in text:
+            return text
     raise CalendarError(file, None, None, _("The file is neither UTF-8 nor Shift_JIS text."))
 
 

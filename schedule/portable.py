@@ -22,11 +22,14 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 
+from . import collection, validation
 from . import models as family
-from . import validation
 
 FORMAT = "hibi-family"
-VERSION = 1
+# 2: closures, chores' own word on them, cancelled collections, and the
+# chores' holiday lists, garbage flag and no-collection days. A version 1
+# document reads as is: its chores take the new fields' defaults.
+VERSION = 2
 
 # Parents before children, so rows can be inserted in this order. Each entry:
 # the document's key, the model, and the fields written for it (foreign keys
@@ -48,12 +51,24 @@ TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
     ),
     ("block_members", family.Block.members.through, ("id", "block", "member")),
     (
+        "closures",
+        family.Closure,
+        ("id", "name_ja", "name_en", "start_date", "end_date", "yearly", "action", "shift_days",
+         "move_to"),
+    ),
+    (
         "chores",
         family.Chore,
         ("id", "title_ja", "title_en", "icon", "time", "time_kind", "rotate", "rrule",
-         "start_date", "extra_dates", "exception_dates", "holiday_policy"),
+         "start_date", "extra_dates", "exception_dates", "holiday_policy", "holiday_exceptions",
+         "is_garbage", "no_collection_days"),
     ),
     ("chore_assignees", family.ChoreAssignee, ("id", "chore", "member", "order")),
+    (
+        "chore_closures",
+        family.ChoreClosure,
+        ("id", "chore", "closure", "action", "shift_days", "move_to"),
+    ),
     (
         "displays",
         family.Display,
@@ -62,6 +77,11 @@ TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
     ),
     ("display_members", family.Display.members.through, ("id", "display", "member")),
     ("chores_done", family.ChoreDone, ("id", "chore", "date", "member", "display", "done_at")),
+    (
+        "chore_cancellations",
+        family.ChoreCancellation,
+        ("id", "chore", "date", "reason", "cancelled_at"),
+    ),
     ("notes", family.Note, ("id", "text_ja", "text_en", "icon", "start_date", "end_date")),
 ]
 # fmt: on
@@ -152,6 +172,9 @@ def _check_across_rows(rows: dict[str, list[dict[str, Any]]]) -> None:
     _check_caps(rows["blocks"], "plan", "blocks", validation.MAX_BLOCKS_PER_PLAN)
     _check_caps(rows["plan_overrides"], "plan", "date overrides", validation.MAX_OVERRIDES_PER_PLAN)
     _check_caps(rows["chore_assignees"], "chore", "people taking turns", validation.MAX_TURN_TAKERS)
+    if len(rows["closures"]) > validation.MAX_CLOSURES:
+        raise ImportRefused(f"{len(rows['closures'])} closures; at most {validation.MAX_CLOSURES}.")
+    _check_substitutes(rows)
     assignees: dict[Any, int] = {}
     for row in rows["chore_assignees"]:
         assignees[row.get("chore")] = assignees.get(row.get("chore"), 0) + 1
@@ -183,6 +206,32 @@ def _check_across_rows(rows: dict[str, list[dict[str, Any]]]) -> None:
             )
 
 
+def _check_substitutes(rows: dict[str, list[dict[str, Any]]]) -> None:
+    """A substitute date inside another closure would never be due (validation.closed_on)."""
+    closures = {}
+    for row in rows["closures"]:
+        try:
+            start = dt.date.fromisoformat(str(row.get("start_date")))
+            end = dt.date.fromisoformat(str(row.get("end_date")))
+        except ValueError:
+            continue  # the row's own check names the bad date
+        yearly = bool(row.get("yearly", True))
+        closures[row.get("id")] = collection.Closure(0, "", "", start, end, yearly)
+    substitutes = [("closures", n, row) for n, row in enumerate(rows["closures"])]
+    substitutes += [("chore_closures", n, row) for n, row in enumerate(rows["chore_closures"])]
+    for key, n, row in substitutes:
+        if row.get("action") != "date" or not row.get("move_to"):
+            continue
+        try:
+            day = dt.date.fromisoformat(str(row["move_to"]))
+        except ValueError:
+            continue
+        own = row.get("id") if key == "closures" else row.get("closure")
+        others = [closure for id_, closure in closures.items() if id_ != own]
+        if validation.closed_on(day, others) is not None:
+            raise ImportRefused(f"{key}[{n}].move_to: {day} is inside another closure.")
+
+
 def _upgrade(document: Any) -> dict[str, Any]:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ImportRefused(f'This is not a Hibi export (no "format": "{FORMAT}").')
@@ -194,7 +243,8 @@ def _upgrade(document: Any) -> dict[str, Any]:
             f"This export was made by a newer Hibi (format version {version}); "
             f"this one reads up to version {VERSION}. Upgrade Hibi first."
         )
-    # Version 1 is the only one so far; older versions are converted here.
+    # Version 1 lacks the garbage calendar's tables and fields, which are
+    # optional: its rows take the defaults. Later changes convert here.
     return document
 
 

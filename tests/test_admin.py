@@ -21,7 +21,9 @@ from schedule.models import (
     Block,
     Chore,
     ChoreAssignee,
+    ChoreCancellation,
     ChoreDone,
+    Closure,
     Display,
     Member,
     Note,
@@ -185,7 +187,16 @@ def test_every_registered_model_has_a_page_in_the_list():
     registered = {
         model.__name__ for model in admin.site._registry if model._meta.app_label == "schedule"
     }
-    listed = {"Plan", "Chore", "Member", "Note", "Display", "ChoreDone"}
+    listed = {
+        "Plan",
+        "Chore",
+        "Member",
+        "Note",
+        "Display",
+        "ChoreDone",
+        "Closure",
+        "ChoreCancellation",
+    }
     assert registered == listed
 
 
@@ -213,6 +224,10 @@ def one_of_each(parent) -> dict:
         "schedule.Member": Member.objects.create(name_ja="はる", name_en="Haru"),
         "schedule.Note": Note.objects.create(text_ja="遠足", start_date=MONDAY, end_date=MONDAY),
         "schedule.ChoreDone": ChoreDone.objects.create(chore=chore, date=MONDAY),
+        "schedule.Closure": Closure.objects.create(
+            name_ja="年末年始", start_date=date(2026, 12, 31), end_date=date(2027, 1, 4)
+        ),
+        "schedule.ChoreCancellation": ChoreCancellation.objects.create(chore=chore, date=MONDAY),
     }
 
 
@@ -438,7 +453,9 @@ def chore_post(**fields) -> dict:
         "extra_dates": "",
         "exception_dates": "",
         "holiday_policy": "keep",
+        "no_collection_days": ["6"],
         **management("choreassignee_set", 0),
+        **management("closure_links", 0),
     }
     data.update(fields)
     return data
