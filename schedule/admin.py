@@ -698,7 +698,7 @@ class ClosureAdmin(VersionedAdmin):
             fieldsets.append((_("What it does to each chore"), {"fields": ["effect"]}))
         return fieldsets
 
-    @admin.display(description=_("days"))
+    @admin.display(description=_("dates"))
     def days(self, closure: Closure) -> str:
         return f"{closure.start_date:%m/%d}–{closure.end_date:%m/%d}" + (
             "" if closure.yearly else f" ({closure.start_date:%Y})"
