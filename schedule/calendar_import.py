@@ -45,9 +45,9 @@ def import_page(request: HttpRequest, model_admin: Any) -> HttpResponse:
 
 
 def _upload(
-    request: HttpRequest, context: dict[str, Any], form: CalendarUploadForm
+    request: HttpRequest, context: dict[str, Any], form: CalendarUploadForm, problem: str = ""
 ) -> HttpResponse:
-    return TemplateResponse(request, TEMPLATE, {**context, "upload": form})
+    return TemplateResponse(request, TEMPLATE, {**context, "upload": form, "problem": problem})
 
 
 def _read(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
@@ -78,9 +78,8 @@ def _area(request: HttpRequest, context: dict[str, Any], model_admin: Any) -> Ht
             request.POST.get("area_days_text", ""), request.POST.get("center_text", "")
         )
     except calendar5374.CalendarError as exc:
-        upload = CalendarUploadForm()
-        upload.add_error(None, str(exc))
-        return _upload(request, context, upload)
+        # The text came back changed (or truncated): start again from the files.
+        return _upload(request, context, CalendarUploadForm(), str(exc))
     form = CalendarAreaForm(request.POST, areas=[area.name for area in city.areas])
     if not form.is_valid():
         return _page(request, context, city, form, None, None)

@@ -79,7 +79,17 @@ def block(id, start, end, title="block", members=()) -> planner.BlockData:
     )
 
 
-def household(plans=(), tz=TOKYO, chores=(), overrides=None, members=(), done=(), notes=()):
+def household(
+    plans=(),
+    tz=TOKYO,
+    chores=(),
+    overrides=None,
+    members=(),
+    done=(),
+    notes=(),
+    cancelled=(),
+    closures=(),
+):
     return planner.Household(
         tz=tz,
         calendar=recurrence.holiday_calendar("JP"),
@@ -89,4 +99,6 @@ def household(plans=(), tz=TOKYO, chores=(), overrides=None, members=(), done=()
         chores=tuple(chores),
         done=frozenset(done),
         notes=tuple(notes),
+        cancelled=frozenset(cancelled),
+        closures=tuple(closures),
     )
