@@ -653,10 +653,15 @@ def closure_effects(closure: Closure, today: date, lang: str) -> dict[str, Any]:
     """The closure's next stretch and, for each chore it applies to, where its
     collections inside go: the admin says which day it will be."""
     data = closure.as_data()
-    spans = data.spans_between(today, today + timedelta(days=366 * 2))
-    if not spans:
-        spans = data.spans_between(data.start, data.end)
+    spans = data.spans_between(today, today + timedelta(days=366 * 2)) or [
+        collection.Span(data.start, data.end)
+    ]
     span = spans[0]
+    if not (
+        recurrence.FIRST_DAY <= span.start <= span.end <= recurrence.LAST_DAY
+        and (span.end - span.start).days < collection.MAX_CLOSURE_DAYS
+    ):
+        return {"span": None, "chores": []}
     family = loading.load_household(span.start, household.zone(), through=span.end)
     chores = []
     for chore in family.chores:
@@ -706,9 +711,13 @@ class ClosureAdmin(VersionedAdmin):
 
     @admin.display(description=_("chores"))
     def effect(self, closure: Closure) -> str:
+        # As saved: a form sent back with mistakes has already changed the instance.
+        saved = Closure.objects.filter(pk=closure.pk).first()
+        if saved is None:
+            return ""
         return render_to_string(
             "admin/schedule/closure/effect.html",
-            closure_effects(closure, timezone.localdate(), household.language()),
+            closure_effects(saved, timezone.localdate(), household.language()),
         )
 
 

@@ -60,7 +60,10 @@ class Holidays(Protocol):
 
 
 def add_years(day: date, years: int) -> date:
-    """The same month and day `years` later; 29 February becomes the 28th."""
+    """The same month and day `years` later; 29 February becomes the 28th.
+
+    ValueError past the calendar's first or last year.
+    """
     try:
         return day.replace(year=day.year + years)
     except ValueError:
@@ -103,6 +106,13 @@ class Closure:
         )
         return first or second
 
+    def _span(self, years: int) -> Span | None:
+        """The stretch `years` after the stored one; None past the calendar's ends."""
+        try:
+            return Span(add_years(self.start, years), add_years(self.end, years), years)
+        except ValueError:
+            return None
+
     def span_around(self, day: date) -> Span | None:
         """The stretch of this closure that holds `day`, if one does."""
         if not self.yearly:
@@ -110,8 +120,8 @@ class Closure:
         # A yearly stretch starts in the year of `day` or, running over New
         # Year (12/31–1/4), in the year before.
         for years in (day.year - self.start.year - 1, day.year - self.start.year):
-            span = Span(add_years(self.start, years), add_years(self.end, years), years)
-            if day in span:
+            span = self._span(years)
+            if span is not None and day in span:
                 return span
         return None
 
@@ -121,8 +131,8 @@ class Closure:
             return [Span(self.start, self.end)] if self.start <= last and first <= self.end else []
         found = []
         for years in range(first.year - self.start.year - 1, last.year - self.start.year + 1):
-            span = Span(add_years(self.start, years), add_years(self.end, years), years)
-            if span.start <= last and first <= span.end:
+            span = self._span(years)
+            if span is not None and span.start <= last and first <= span.end:
                 found.append(span)
         return found
 
@@ -335,7 +345,10 @@ def substitute_problems(
 
 def nearest_span(closure: Closure, day: date) -> Span:
     """The stretch of `closure` nearest to `day` (a yearly one has one every year)."""
-    spans = closure.spans_between(day - timedelta(days=366), day + timedelta(days=366))
+    try:
+        spans = closure.spans_between(day - timedelta(days=366), day + timedelta(days=366))
+    except OverflowError:  # `day` at the calendar's very ends
+        spans = []
     if not spans:  # a one-off closure far from `day`
         return Span(closure.start, closure.end)
     return min(spans, key=lambda span: min(abs(span.start - day), abs(span.end - day)))

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from .collection import Closure
+from .recurrence import FIRST_DAY, LAST_DAY
 
 MINUTES_A_DAY = 24 * 60
 # Rows a plan or a chore has at most, whoever writes them (the admin, an
@@ -98,8 +99,11 @@ def turns_have_people(rotate: bool, assignees: int) -> bool:
 
 
 def closed_on(day: date | None, closures: Iterable[Closure]) -> Closure | None:
-    """The first of `closures` that holds `day`: a substitute date must not be in one."""
-    if day is None:
+    """The first of `closures` that holds `day`: a substitute date must not be in one.
+
+    A date outside the years a chore can have is in none (its own check refuses it).
+    """
+    if day is None or not FIRST_DAY <= day <= LAST_DAY:
         return None
     for closure in closures:
         if closure.span_around(day) is not None:
