@@ -123,13 +123,13 @@ def test_the_last_collection_of_the_year_is_marked_in_the_days_before(demo_displ
     # 2026: burnables on Mondays and Thursdays; Thursday 12/31 is inside the
     # New Year closure, so Monday 12/28 is the last of the year.
     wall = wall_at(demo_display, "10:00", date(2026, 12, 23))
-    marks = {m.titles[0].text: m for m in wall.year_marks}
-    burnable = marks["燃やすごみ"]
-    assert [t.text for t in burnable.dates] == ["12/28 (月)"]
-    assert [(t.lang, t.text) for t in burnable.flags] == [
+    (last,) = wall.year_marks
+    assert [(t.lang, t.text) for t in last.flags] == [
         ("ja", "ことし さいご"),
         ("en", "Last this year"),
     ]
+    marks = {m.titles[0].text: m for m in last.marks}
+    assert [t.text for t in marks["燃やすごみ"].dates] == ["12/28 (月)"]
     assert "ルンバのスイッチ" not in marks  # only garbage chores are marked
     on_the_day = wall_at(demo_display, "07:00", date(2026, 12, 28))
     card = next(c for c in on_the_day.chores if c.titles[0].text == "燃やすごみ")
@@ -139,6 +139,7 @@ def test_the_last_collection_of_the_year_is_marked_in_the_days_before(demo_displ
 @pytest.mark.django_db
 def test_the_first_collection_after_new_year_is_marked_too(demo_display):
     wall = wall_at(demo_display, "10:00", date(2027, 1, 2))
-    marks = {m.titles[0].text: m for m in wall.year_marks}
+    (first,) = wall.year_marks
+    assert first.flags[0].text == "ことし はじめて"
+    marks = {m.titles[0].text: m for m in first.marks}
     assert [t.text for t in marks["燃やすごみ"].dates] == ["1/7 (木)"]
-    assert marks["燃やすごみ"].flags[0].text == "ことし はじめて"

@@ -57,6 +57,9 @@ LABELS: dict[str, str | _StrPromise] = {
     planner.FIRST_OF_YEAR: pgettext_lazy("wall", "First this year"),
     planner.LAST_OF_YEAR: pgettext_lazy("wall", "Last this year"),
 }
+# The year's first and last collections the wall lists at most, soonest first:
+# the side column of a 1024×600 tablet holds no more beside the chores.
+YEAR_MARKS_SHOWN = 2
 # Labels said with a value, or only on some chores: not in Wall.labels.
 _VALUED = {"offline", "by", "tomorrow_by"}
 
@@ -199,7 +202,14 @@ class YearMarkCard:
     titles: tuple[Text, ...]
     icon: str
     dates: tuple[Text, ...]
-    flags: tuple[Text, ...]
+
+
+@dataclass(frozen=True)
+class YearMarkGroup:
+    """The year's last (or first) collections coming up, under one heading."""
+
+    flags: tuple[Text, ...]  # "ことし さいご · Last this year"
+    marks: tuple[YearMarkCard, ...]
 
 
 @dataclass(frozen=True)
@@ -229,7 +239,7 @@ class Wall:
     tomorrow: tuple[ChoreCard, ...]
     show_tomorrow: bool
     notes: tuple[NoteCard, ...]
-    year_marks: tuple[YearMarkCard, ...]
+    year_marks: tuple[YearMarkGroup, ...]
     lanes: int
     ticks: tuple[Tick, ...]
     timeline_from: int
@@ -391,16 +401,25 @@ def _chore_cards(
     return tuple(cards)
 
 
-def _year_mark_cards(marks: tuple[planner.YearMark, ...], mode: str) -> tuple[YearMarkCard, ...]:
-    return tuple(
-        YearMarkCard(
-            titles=texts(m.chore.title_ja, m.chore.title_en, mode),
-            icon=_icon(m.chore.icon, "star"),
-            dates=formatted_date(m.date, mode, SHORT_DATE_FORMATS)[:1],
-            flags=label(m.kind, mode),
+def _marks_to_show(view: planner.DayView) -> tuple[planner.YearMark, ...]:
+    """The soonest marks, less those the evening box already shows with their mark."""
+    in_the_box = {(c.chore.id, c.date) for c in view.get_ready} if view.show_tomorrow else set()
+    shown = [m for m in view.year_marks if (m.chore.id, m.date) not in in_the_box]
+    return tuple(shown[:YEAR_MARKS_SHOWN])
+
+
+def _year_mark_groups(marks: tuple[planner.YearMark, ...], mode: str) -> tuple[YearMarkGroup, ...]:
+    """The marks under their heading (last this year, first this year), soonest first."""
+    groups: dict[str, list[YearMarkCard]] = {}
+    for m in marks:
+        groups.setdefault(m.kind, []).append(
+            YearMarkCard(
+                titles=texts(m.chore.title_ja, m.chore.title_en, mode),
+                icon=_icon(m.chore.icon, "star"),
+                dates=formatted_date(m.date, mode, SHORT_DATE_FORMATS)[:1],
+            )
         )
-        for m in marks
-    )
+    return tuple(YearMarkGroup(label(kind, mode), tuple(cards)) for kind, cards in groups.items())
 
 
 def _patterned(key: str, name: str, value: object, mode: str) -> tuple[Text, ...]:
@@ -495,7 +514,7 @@ def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> W
         notes=tuple(
             NoteCard(texts(n.text_ja, n.text_en, mode), _icon(n.icon, "star")) for n in view.notes
         ),
-        year_marks=_year_mark_cards(view.year_marks, mode),
+        year_marks=_year_mark_groups(_marks_to_show(view), mode),
         lanes=lanes,
         ticks=_ticks(window),
         timeline_from=ms(window[0]) if window else 0,
