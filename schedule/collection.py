@@ -228,10 +228,6 @@ class Fate:
     reason: str = ""  # "", HOLIDAY or CLOSURE
     closure: Closure | None = None
 
-    @property
-    def moved(self) -> bool:
-        return self.day is not None and self.day != self.raw
-
 
 def collected_on_holiday(policy: str, holiday_names: frozenset[str], rules: Rules) -> bool:
     """On a holiday: "keep" collects unless the holiday is listed; the others only if it is."""

@@ -12,6 +12,7 @@ from datetime import date, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from . import calendar5374, validation
 from .models import SUNDAY, Chore, ChoreCancellation, ChoreDone, Closure, Display, Plan, Revision
@@ -114,7 +115,10 @@ def import_garbage_calendar(
     titles = [choice.title_ja for choice in choices]
     if len(set(titles)) != len(titles):
         twice = sorted({title for title in titles if titles.count(title) > 1})
-        raise CalendarRefused(f"Two kinds would be one chore: {', '.join(twice)}.")
+        raise CalendarRefused(
+            _("Two kinds would become one chore: %(titles)s. Give them different titles.")
+            % {"titles": "、".join(twice)}
+        )
     created: list[Chore] = []
     updated: list[Chore] = []
     closures: list[Closure] = []
@@ -137,7 +141,10 @@ def import_garbage_calendar(
                 _save(closure, name_ja)
                 closures.append(closure)
         if Closure.objects.count() > validation.MAX_CLOSURES:
-            raise CalendarRefused(f"At most {validation.MAX_CLOSURES} closures.")
+            raise CalendarRefused(
+                _("The household keeps at most %(count)d closures.")
+                % {"count": validation.MAX_CLOSURES}
+            )
         for choice in choices:
             chore = Chore.objects.filter(title_ja=choice.title_ja).first()
             if chore is None:

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from schedule import calendar5374
 from schedule.calendar5374 import CalendarError, read_areas, read_city, read_closures
@@ -17,6 +18,13 @@ CENTER = """名称,休止開始日,休止終了日
 東センター,2026/12/31,2027/1/4
 西センター,2026/12/29,2027/1/3
 """
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages in English here; the admin's tests read them in Japanese."""
+    with translation.override("en"):
+        yield
 
 
 def kinds(area: calendar5374.Area) -> dict[str, calendar5374.Kind]:

@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from schedule import calendar5374, household, loading, recurrence, services
 from schedule.models import Chore
@@ -34,6 +34,8 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="show, create nothing")
 
+    # In English, as the other commands speak; the city's own words stay as written.
+    @no_translations
     def handle(self, *args, **options):
         city = self.read(options["file"], options["center"])
         for warning in city.warnings:
