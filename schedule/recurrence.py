@@ -94,9 +94,6 @@ class HolidayCalendar:
     def __init__(self, country: str = "JP") -> None:
         self.country = country
         base = holidays.country_holidays(country)
-        # Names in the country's own language are what a chore's holiday list
-        # stores: the same whichever language the parent used in the admin.
-        self._own = base
         self._by_lang = {
             lang: holidays.country_holidays(country, language=_language_code(base, lang))
             for lang in ("ja", "en")
@@ -113,28 +110,24 @@ class HolidayCalendar:
         with self._lock:
             return day in self._by_lang["ja"]
 
+    # A chore's holiday list stores the holidays' Japanese names (else their
+    # English ones): the same whichever language the parent used in the admin.
+    # Both methods ask only name() and between(), whatever keeps the names.
+
     def names(self, day: date) -> frozenset[str]:
-        """The holidays of `day` by their names in the country's own language."""
-        with self._lock:
-            return frozenset(self._own.get_list(day))
+        """The holidays of `day` by the names a holiday list stores."""
+        return frozenset(filter(None, (self.name(day, "ja") or "").split("; ")))
 
     def named(self, years: Iterable[int]) -> list[tuple[str, str, str]]:
         """Each holiday of these years once, in calendar order, as (stored name,
         Japanese name, English name): what the admin offers for a holiday list."""
         seen: dict[str, tuple[str, str, str]] = {}
         for year in sorted(years):
-            day = date(year, 1, 1)
-            while day.year == year:
-                if self.is_holiday(day):
-                    with self._lock:
-                        own = self._own.get_list(day)
-                        ja = self._by_lang["ja"].get_list(day)
-                        en = self._by_lang["en"].get_list(day)
-                    for index, name in enumerate(own):
-                        pick = (ja[index] if index < len(ja) else name,
-                                en[index] if index < len(en) else name)  # fmt: skip
-                        seen.setdefault(name, (name, *pick))
-                day += timedelta(days=1)
+            for _day, ja, en in self.between(date(year, 1, 1), date(year, 12, 31)):
+                japanese, english = ja.split("; "), en.split("; ")
+                for index, name in enumerate(japanese):
+                    other = english[index] if len(english) == len(japanese) else name
+                    seen.setdefault(name, (name, name, other))
         return list(seen.values())
 
     def between(self, first: date, last: date) -> list[tuple[date, str, str]]:
