@@ -35,6 +35,7 @@ from .polling import Loaded, nights, version
 # whose visible arc (stroke-dasharray) shrinks as the block runs out.
 PIE_CIRCUMFERENCE = 62.832
 DATE_FORMATS = {"ja": "n月j日 (D)", "en": "l, j F"}
+SHORT_DATE_FORMATS = {"ja": "n/j (D)", "en": "D j M"}
 
 LABELS: dict[str, str | _StrPromise] = {
     "next": _("Next"),
@@ -49,7 +50,18 @@ LABELS: dict[str, str | _StrPromise] = {
     "not_saved": _("Not saved – tap again"),
     "offline": _("Offline since %(time)s"),
     "by": _("by %(time)s"),
+    # The evening box: tomorrow's collection goes out in the morning, by then.
+    "tomorrow_by": pgettext_lazy("wall", "by %(time)s tomorrow morning"),
+    # A collection called off (a storm warning): crossed out, nothing moved.
+    "cancelled": pgettext_lazy("wall", "Cancelled"),
+    planner.FIRST_OF_YEAR: pgettext_lazy("wall", "First this year"),
+    planner.LAST_OF_YEAR: pgettext_lazy("wall", "Last this year"),
 }
+# The year's first and last collections the wall lists at most, soonest first:
+# the side column of a 1024×600 tablet holds no more beside the chores.
+YEAR_MARKS_SHOWN = 2
+# Labels said with a value, or only on some chores: not in Wall.labels.
+_VALUED = {"offline", "by", "tomorrow_by"}
 
 # The countdown under the current block, in the forms a child reads best:
 # minutes under an hour, else hours and minutes. Japanese reads the counter 分
@@ -141,11 +153,13 @@ def _forms(key: str, mode: str, table: str) -> tuple[tuple[str, str], ...]:
     return _forms_of(key, mode, TABLES[table])
 
 
-def formatted_date(day: date, mode: str) -> tuple[Text, ...]:
+def formatted_date(
+    day: date, mode: str, formats_by_lang: Mapping[str, str] = DATE_FORMATS
+) -> tuple[Text, ...]:
     out = []
     for lang in languages(mode):
         with translation.override(lang):
-            out.append(Text(lang, formats.date_format(day, DATE_FORMATS[lang])))
+            out.append(Text(lang, formats.date_format(day, formats_by_lang[lang])))
     return tuple(out)
 
 
@@ -196,6 +210,25 @@ class ChoreCard:
     chips: tuple[Chip, ...]
     done: bool
     toggle_url: str
+    cancelled: bool = False
+    flags: tuple[Text, ...] = ()  # "cancelled", "last this year": a word or two beside it
+
+
+@dataclass(frozen=True)
+class YearMarkCard:
+    """A garbage chore's last (or first) collection of the year, in the days before it."""
+
+    titles: tuple[Text, ...]
+    icon: str
+    dates: tuple[Text, ...]
+
+
+@dataclass(frozen=True)
+class YearMarkGroup:
+    """The year's last (or first) collections coming up, under one heading."""
+
+    flags: tuple[Text, ...]  # "ことし さいご · Last this year"
+    marks: tuple[YearMarkCard, ...]
 
 
 @dataclass(frozen=True)
@@ -225,6 +258,7 @@ class Wall:
     tomorrow: tuple[ChoreCard, ...]
     show_tomorrow: bool
     notes: tuple[NoteCard, ...]
+    year_marks: tuple[YearMarkGroup, ...]
     lanes: int
     ticks: tuple[Tick, ...]
     timeline_from: int
@@ -356,20 +390,32 @@ def _chore_urls(display: Display) -> Callable[[int, date], str]:
 
 
 def _chore_cards(
-    chores: tuple[planner.ChoreView, ...], mode: str, display: Display, at: str
+    chores: tuple[planner.ChoreView, ...],
+    mode: str,
+    display: Display,
+    at: str,
+    tomorrow: bool = False,
 ) -> tuple[ChoreCard, ...]:
+    """Chores as the wall lists them; `tomorrow`: in the evening box, where a
+    "by" time is the next morning's deadline."""
     cards = []
     chore_url = _chore_urls(display)
     for c in chores:
         due_labels: tuple[Text, ...] = ()
         if c.due is not None:
             clock = hh_mm(c.due)
+            by = "tomorrow_by" if tomorrow else "by"
             # One language is enough next to a clock time.
             due_labels = (
-                label("by", mode, time=clock)[:1]
+                label(by, mode, time=clock)[:1]
                 if c.chore.time_kind == Chore.TimeKind.BY
                 else (Text("", clock),)
             )
+        flags: tuple[Text, ...] = ()
+        if c.cancelled:
+            flags = label("cancelled", mode)
+        elif c.year_mark:
+            flags = label(c.year_mark, mode)
         url = chore_url(c.chore.id, c.date)
         cards.append(
             ChoreCard(
@@ -381,9 +427,32 @@ def _chore_cards(
                 chips=_chips(c.assignees, mode),
                 done=c.done,
                 toggle_url=url + (f"?{urlencode({'at': at})}" if at else ""),
+                cancelled=c.cancelled,
+                flags=flags,
             )
         )
     return tuple(cards)
+
+
+def _marks_to_show(view: planner.DayView) -> tuple[planner.YearMark, ...]:
+    """The soonest marks, less those the evening box already shows with their mark."""
+    in_the_box = {(c.chore.id, c.date) for c in view.get_ready} if view.show_tomorrow else set()
+    shown = [m for m in view.year_marks if (m.chore.id, m.date) not in in_the_box]
+    return tuple(shown[:YEAR_MARKS_SHOWN])
+
+
+def _year_mark_groups(marks: tuple[planner.YearMark, ...], mode: str) -> tuple[YearMarkGroup, ...]:
+    """The marks under their heading (last this year, first this year), soonest first."""
+    groups: dict[str, list[YearMarkCard]] = {}
+    for m in marks:
+        groups.setdefault(m.kind, []).append(
+            YearMarkCard(
+                titles=texts(m.chore.title_ja, m.chore.title_en, mode),
+                icon=_icon(m.chore.icon, "star"),
+                dates=formatted_date(m.date, mode, SHORT_DATE_FORMATS)[:1],
+            )
+        )
+    return tuple(YearMarkGroup(label(kind, mode), tuple(cards)) for kind, cards in groups.items())
 
 
 def _patterned(key: str, name: str, value: object, mode: str) -> tuple[Text, ...]:
@@ -473,11 +542,12 @@ def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> W
         blocks=blocks,
         current_count=sum(b.current for b in blocks),
         chores=_chore_cards(view.chores, mode, display, at),
-        tomorrow=_chore_cards(view.get_ready, mode, display, at),
+        tomorrow=_chore_cards(view.get_ready, mode, display, at, tomorrow=True),
         show_tomorrow=view.show_tomorrow,
         notes=tuple(
             NoteCard(texts(n.text_ja, n.text_en, mode), _icon(n.icon, "star")) for n in view.notes
         ),
+        year_marks=_year_mark_groups(_marks_to_show(view), mode),
         lanes=lanes,
         ticks=_ticks(window),
         timeline_from=ms(window[0]) if window else 0,
@@ -490,7 +560,7 @@ def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> W
         day_end=ms(planner.at(tomorrow_day, time(0), tz)),
         utc_offset=int(offset.total_seconds() // 60),
         poll_url=poll_url,
-        labels={key: label(key, mode) for key in LABELS if key not in {"offline", "by"}},
+        labels={key: label(key, mode) for key in LABELS if key not in _VALUED},
         offline_texts=_patterned("offline", "time", hh_mm(moment), mode),
         reload_at=ms(_reload_at(moment)),
         now_left=_now_left(window, moment),
