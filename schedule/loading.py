@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from . import calendars, household, icons, models, planner, recurrence
+from . import calendars, collection, household, icons, models, planner, recurrence
 
 log = logging.getLogger(__name__)
 # The bad chore rows already logged, as (id, row): a changed row is logged again.
@@ -57,12 +57,19 @@ def load_household(
     ).values_list("chore_id", "member_id"):
         assignees[chore_id].append(member_id)
 
+    closures = load_closures()
+    links = load_closure_links()
+
     chores = []
-    fields = ("pk", "title_ja", "title_en", "title_reading", "icon", "time", "time_kind", "rotate")
+    fields = (
+        "pk", "title_ja", "title_en", "title_reading", "icon", "time", "time_kind", "rotate",
+        "is_garbage",
+    )  # fmt: skip
     rule_fields = ("rrule", "start_date", "extra_dates", "exception_dates", "holiday_policy")
-    for row in models.Chore.objects.values_list(*fields, *rule_fields):
-        pk, title_ja, title_en, reading, icon, at, time_kind, rotate = row[: len(fields)]
-        rule, start, extra, exceptions, policy = row[len(fields) :]
+    city_fields = ("holiday_exceptions", "no_collection_days")
+    for row in models.Chore.objects.values_list(*fields, *rule_fields, *city_fields):
+        pk, title_ja, title_en, reading, icon, at, time_kind, rotate, garbage = row[: len(fields)]
+        rule, start, extra, exceptions, policy, listed, quiet = row[len(fields) :]
         try:
             rule = recurrence.shared(
                 rule,
@@ -71,6 +78,7 @@ def load_household(
                 recurrence.dates_from_text(exceptions),
                 policy,
                 settings.HOLIDAY_COUNTRY,
+                collection.rules_from_row(garbage, listed, quiet, closures, links.get(pk, {})),
             )
         except (recurrence.RecurrenceError, ValueError, TypeError) as exc:
             # A row saved around validation (by hand, or by an older Hibi)
@@ -94,11 +102,17 @@ def load_household(
                 time_kind=time_kind,
                 assignee_ids=tuple(assignees[pk]),
                 rotate=rotate,
+                garbage=garbage,
             )
         )
 
     done = frozenset(
         models.ChoreDone.objects.filter(date__range=(first, last)).values_list("chore_id", "date")
+    )
+    cancelled = frozenset(
+        models.ChoreCancellation.objects.filter(date__range=(first, last)).values_list(
+            "chore_id", "date"
+        )
     )
     notes = tuple(
         planner.NoteData(
@@ -121,7 +135,23 @@ def load_household(
         chores=tuple(chores),
         done=done,
         notes=notes,
+        cancelled=cancelled,
+        closures=closures,
     )
+
+
+def load_closures() -> tuple[collection.Closure, ...]:
+    return tuple(closure.as_data() for closure in models.Closure.objects.all())
+
+
+def load_closure_links() -> dict[int, dict[int, collection.Link]]:
+    """Every chore's links to closures, as {chore id: {closure id: link}}, in one query."""
+    links: dict[int, dict[int, collection.Link]] = defaultdict(dict)
+    for chore_id, closure_id, action, days, move_to in models.ChoreClosure.objects.values_list(
+        "chore_id", "closure_id", "action", "shift_days", "move_to"
+    ):
+        links[chore_id][closure_id] = collection.Link(action, days, move_to)
+    return links
 
 
 def load_members() -> tuple[planner.MemberData, ...]:

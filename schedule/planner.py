@@ -3,7 +3,9 @@
 `day_view(household, day, moment)` answers every question the wall asks —
 which plan is in force, the holiday, the blocks with absolute times, the
 current block and its progress, what comes next, the chores due today and
-tomorrow and whether the evening has come to show tomorrow's, the notes —
+tomorrow and whether the evening has come to show tomorrow's, the notes, the
+city's closures of the day, the collections moved away or called off, the
+first and last collection of the year coming up —
 without the ORM, a request or the clock. `nights()`, `morning_after()` and
 `changes()` answer the rest: when a display's night hours dim it, what the
 night screen shows of the morning, and every instant at which the wall
@@ -22,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from .collection import Closure, Fate
 from .recurrence import HolidayCalendar, Recurrence
 
 # How many blocks the wall lists under "Next", and the night screen of the morning.
@@ -32,6 +35,10 @@ MORNING_BLOCKS = 3
 EVENING = time(17, 0)
 # Tomorrow's chores worth getting ready the evening before: the morning's.
 GET_READY_BEFORE = time(12, 0)
+# The first and last collection of the year are marked this many days ahead.
+YEAR_MARK_DAYS = 7
+FIRST_OF_YEAR = "first"
+LAST_OF_YEAR = "last"
 
 
 def pick(ja: str, en: str, lang: str) -> str:
@@ -108,9 +115,21 @@ class ChoreData:
     time_kind: str = "by"
     assignee_ids: tuple[int, ...] = ()  # in turn order
     rotate: bool = False
+    garbage: bool = False
 
     def title(self, lang: str) -> str:
         return pick(self.title_ja, self.title_en, lang)
+
+    def year_mark(self, day: date) -> str:
+        """FIRST_OF_YEAR or LAST_OF_YEAR if `day` is a garbage chore's first or last of its year."""
+        if not self.garbage:
+            return ""
+        bounds = self.recurrence.year_bounds(day.year)
+        if bounds is None:
+            return ""
+        if day == bounds[1]:
+            return LAST_OF_YEAR
+        return FIRST_OF_YEAR if day == bounds[0] else ""
 
 
 @dataclass(frozen=True)
@@ -186,6 +205,8 @@ class Household:
     done: frozenset[tuple[int, date]] = frozenset()  # (chore id, date)
     notes: tuple[NoteData, ...] = ()
     events: tuple[EventData, ...] = ()
+    cancelled: frozenset[tuple[int, date]] = frozenset()  # (chore id, date)
+    closures: tuple[Closure, ...] = ()
 
     def member(self, member_id: int) -> MemberData | None:
         for member in self.members:
@@ -240,9 +261,29 @@ class ChoreView:
     due: datetime | None
     assignees: tuple[MemberData, ...]
     done: bool
+    cancelled: bool = False  # called off on the day: shown crossed out, not moved
+    moved_from: tuple[Fate, ...] = ()  # the rule's days a holiday or closure moved here
+    year_mark: str = ""  # FIRST_OF_YEAR, LAST_OF_YEAR or ""
 
     def title(self, lang: str) -> str:
         return self.chore.title(lang)
+
+
+@dataclass(frozen=True)
+class MovedAway:
+    """A day the chore's rule names, on which it is not due: moved elsewhere or dropped."""
+
+    chore: ChoreData
+    fate: Fate
+
+
+@dataclass(frozen=True)
+class YearMark:
+    """A garbage chore's first or last collection of the year, coming up soon."""
+
+    chore: ChoreData
+    date: date
+    kind: str  # FIRST_OF_YEAR or LAST_OF_YEAR
 
 
 @dataclass(frozen=True)
@@ -260,6 +301,9 @@ class DayView:
     notes: tuple[NoteData, ...]
     evening: datetime  # from then on, tomorrow's chores to get ready are shown
     all_day: tuple[EventData, ...] = ()  # subscribed calendars' all-day events
+    closures: tuple[Closure, ...] = ()  # the closures that hold this day
+    moved_away: tuple[MovedAway, ...] = ()
+    year_marks: tuple[YearMark, ...] = ()
 
     @property
     def show_tomorrow(self) -> bool:
@@ -449,6 +493,10 @@ def _progress(start: datetime, end: datetime, moment: datetime) -> tuple[float, 
     return done / total, int(-(-left // 60))
 
 
+def _shows_chore(chore: ChoreData, only: frozenset[int] | None) -> bool:
+    return only is None or not chore.assignee_ids or bool(set(chore.assignee_ids) & only)
+
+
 def chores_on(
     household: Household, day: date, only: frozenset[int] | None = None
 ) -> tuple[ChoreView, ...]:
@@ -456,7 +504,7 @@ def chores_on(
     for chore in household.chores:
         if not chore.recurrence.is_due_on(day):
             continue
-        if only is not None and chore.assignee_ids and not set(chore.assignee_ids) & only:
+        if not _shows_chore(chore, only):
             continue
         ids = chore.assignee_ids
         if chore.rotate and ids:
@@ -470,10 +518,49 @@ def chores_on(
                 due=due,
                 assignees=assignees,
                 done=(chore.id, day) in household.done,
+                cancelled=(chore.id, day) in household.cancelled,
+                moved_from=chore.recurrence.moved_here(day),
+                year_mark=chore.year_mark(day),
             )
         )
     views.sort(key=lambda view: (view.due is None, view.due or datetime.min.replace(tzinfo=UTC)))
     return tuple(views)
+
+
+def moved_away(
+    household: Household, day: date, only: frozenset[int] | None = None
+) -> tuple[MovedAway, ...]:
+    """The chores whose rule names `day` but which a holiday or a closure took elsewhere."""
+    out = []
+    for chore in household.chores:
+        if _shows_chore(chore, only):
+            fate = chore.recurrence.moved_away(day)
+            if fate is not None:
+                out.append(MovedAway(chore, fate))
+    return tuple(out)
+
+
+def year_marks(
+    household: Household, day: date, only: frozenset[int] | None = None
+) -> tuple[YearMark, ...]:
+    """Garbage chores whose last (or first) collection of a year comes within
+    YEAR_MARK_DAYS after `day`: the nearest one per chore, soonest first."""
+    horizon = day + timedelta(days=YEAR_MARK_DAYS)
+    marks = []
+    for chore in household.chores:
+        if not chore.garbage or not _shows_chore(chore, only):
+            continue
+        found = []
+        for year in {day.year, horizon.year}:
+            bounds = chore.recurrence.year_bounds(year)
+            if bounds is not None:
+                found += [(bounds[0], FIRST_OF_YEAR), (bounds[1], LAST_OF_YEAR)]
+        coming = sorted((when, kind) for when, kind in found if day < when <= horizon)
+        if coming:
+            when, kind = coming[0]
+            # A chore due once a year: its one collection is its last.
+            marks.append(YearMark(chore, when, chore.year_mark(when) or kind))
+    return tuple(sorted(marks, key=lambda mark: (mark.date, mark.chore.id)))
 
 
 def day_view(
@@ -541,6 +628,9 @@ def day_view(
         notes=tuple(n for n in household.notes if n.start <= day <= n.end),
         evening=at(day, EVENING, household.tz),
         all_day=all_day_events(household, day, members),
+        closures=tuple(c for c in household.closures if c.span_around(day) is not None),
+        moved_away=moved_away(household, day, members),
+        year_marks=year_marks(household, day, members),
     )
 
 
@@ -555,8 +645,13 @@ def _jobs(
 
 
 def to_get_ready(chores: tuple[ChoreView, ...], tz: object) -> tuple[ChoreView, ...]:
+    """The morning's chores (and untimed ones) worth getting ready; never a cancelled one."""
     assert isinstance(tz, ZoneInfo)
-    return tuple(c for c in chores if c.due is None or c.due < at(c.date, GET_READY_BEFORE, tz))
+    return tuple(
+        c
+        for c in chores
+        if not c.cancelled and (c.due is None or c.due < at(c.date, GET_READY_BEFORE, tz))
+    )
 
 
 # Night hours and the morning after -------------------------------------------------

@@ -13,6 +13,9 @@ WATCHED = (
     models.Chore,
     models.ChoreAssignee,
     models.ChoreDone,
+    models.Closure,
+    models.ChoreClosure,
+    models.ChoreCancellation,
     models.Note,
     models.Display,
 )

@@ -8,13 +8,20 @@ anything is written, so both refuse the same things.
 
 Plain values in, plain answers out: no ORM and no request, so the callers
 decide how to word the refusal for their reader.
+
+Also here: a substitute date (a closure's "moved to") must lie outside every
+closure, or the collection would never be due; and the household keeps at most
+MAX_CLOSURES closures.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
+
+from .collection import Closure
+from .recurrence import FIRST_DAY, LAST_DAY
 
 MINUTES_A_DAY = 24 * 60
 # Rows a plan or a chore has at most, whoever writes them (the admin, an
@@ -23,6 +30,9 @@ MINUTES_A_DAY = 24 * 60
 MAX_BLOCKS_PER_PLAN = 100
 MAX_OVERRIDES_PER_PLAN = 100
 MAX_TURN_TAKERS = 20
+# New Year, Obon, Golden Week, a city's own days: a few a year; an import of
+# many years of centre closures stays well under this.
+MAX_CLOSURES = 100
 
 
 @dataclass(frozen=True)
@@ -86,3 +96,16 @@ def overlaps(blocks: Sequence[BlockSpan]) -> list[tuple[int, int, frozenset[int]
 def turns_have_people(rotate: bool, assignees: int) -> bool:
     """Taking turns needs somebody to take them."""
     return not rotate or assignees > 0
+
+
+def closed_on(day: date | None, closures: Iterable[Closure]) -> Closure | None:
+    """The first of `closures` that holds `day`: a substitute date must not be in one.
+
+    A date outside the years a chore can have is in none (its own check refuses it).
+    """
+    if day is None or not FIRST_DAY <= day <= LAST_DAY:
+        return None
+    for closure in closures:
+        if closure.span_around(day) is not None:
+            return closure
+    return None

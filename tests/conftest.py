@@ -91,7 +91,17 @@ def block(id, start, end, title="block", members=()) -> planner.BlockData:
     )
 
 
-def household(plans=(), tz=TOKYO, chores=(), overrides=None, members=(), done=(), notes=()):
+def household(
+    plans=(),
+    tz=TOKYO,
+    chores=(),
+    overrides=None,
+    members=(),
+    done=(),
+    notes=(),
+    cancelled=(),
+    closures=(),
+):
     return planner.Household(
         tz=tz,
         calendar=recurrence.holiday_calendar("JP"),
@@ -101,6 +111,8 @@ def household(plans=(), tz=TOKYO, chores=(), overrides=None, members=(), done=()
         chores=tuple(chores),
         done=frozenset(done),
         notes=tuple(notes),
+        cancelled=frozenset(cancelled),
+        closures=tuple(closures),
     )
 
 

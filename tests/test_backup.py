@@ -6,6 +6,7 @@ the suite runs with DATABASE_URL), while another process keeps editing the
 family, as the admin and the walls do on a running server.
 """
 
+import datetime as dt
 import json
 import os
 import sqlite3
@@ -448,6 +449,7 @@ def test_import_refuses_a_broken_document_and_writes_nothing(demo_display, chang
     models.Chore.objects.all().delete()
     models.Note.objects.all().delete()
     models.Display.objects.all().delete()
+    models.Closure.objects.all().delete()
     change(document)
     with pytest.raises(portable.ImportRefused, match=message):
         portable.import_family(document)
@@ -639,3 +641,74 @@ def test_show_day_json_has_calendars_feeds_phones_and_what_was_sent(demo_display
     assert [(d["occurrence"], d["status"]) for d in shown["sent"]] == [
         ("evening:2026-11-24", "sent")
     ]
+
+
+@pytestmark_db
+def test_closures_links_and_cancellations_round_trip_through_an_export(demo_display):
+    burnable = models.Chore.objects.get(title_en="Burnable trash")
+    new_year = models.Closure.objects.get(name_ja="年末年始")
+    models.Closure.objects.create(
+        name_ja="お盆", start_date=dt.date(2027, 8, 13), end_date=dt.date(2027, 8, 15),
+        action="date", move_to=dt.date(2027, 8, 17),
+    )  # fmt: skip
+    models.ChoreClosure.objects.create(chore=burnable, closure=new_year, action="previous")
+    models.ChoreCancellation.objects.create(
+        chore=burnable, date=dt.date(2026, 11, 26), reason="台風"
+    )
+    models.Chore.objects.filter(pk=burnable.pk).update(
+        holiday_exceptions=["海の日"], no_collection_days=0b1100000
+    )
+    document = portable.export_family()
+    assert document["version"] == 2
+    assert {len(document[key]) for key in ("chore_closures", "chore_cancellations")} == {1}
+    assert len(document["closures"]) == 2
+    portable.import_family(document, replace=True)
+    again = portable.export_family()
+    assert {k: v for k, v in again.items() if k != "exported_at"} == {
+        k: v for k, v in document.items() if k != "exported_at"
+    }
+    burnable.refresh_from_db()
+    assert burnable.is_due_on(dt.date(2026, 12, 30))  # the link's "day before" came back
+
+
+@pytestmark_db
+def test_a_version_1_export_still_imports_with_the_new_fields_defaults(demo_display):
+    document = portable.export_family()
+    document["version"] = 1
+    for key in ("closures", "chore_closures", "chore_cancellations"):
+        del document[key]
+    for row in document["chores"]:
+        for field in ("holiday_exceptions", "is_garbage", "no_collection_days"):
+            del row[field]
+    portable.import_family(document, replace=True)
+    chore = models.Chore.objects.get(title_en="Burnable trash")
+    assert (chore.is_garbage, chore.no_collection_days, chore.holiday_exceptions) == (
+        False,
+        models.SUNDAY,
+        [],
+    )
+    assert not models.Closure.objects.exists()
+
+
+@pytestmark_db
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["closures"][0].update(end_date="2027-03-01"), r"closures\[0\]: end_date"),
+        (lambda d: d["closures"][0].update(action="date"), r"closures\[0\]: move_to"),
+        (lambda d: d["chores"][0].update(holiday_exceptions="海の日"), r"chores\[0\]"),
+        (
+            lambda d: d["chore_closures"].append(
+                {"id": 1, "chore": d["chores"][0]["id"], "closure": d["closures"][0]["id"],
+                 "action": "date", "move_to": "2027-01-02"}
+            ),
+            r"chore_closures\[0\]",
+        ),
+    ],
+)  # fmt: skip
+def test_import_refuses_a_closure_that_cannot_work(demo_display, change, message):
+    document = portable.export_family()
+    change(document)
+    with pytest.raises(portable.ImportRefused, match=message):
+        portable.import_family(document, replace=True)
+    assert models.Closure.objects.get().name_ja == "年末年始"  # the family is untouched

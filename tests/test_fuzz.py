@@ -31,7 +31,16 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schedule.models import Chore, ChoreDone, IconColour, Member, Note, Plan
+from schedule.models import (
+    Chore,
+    ChoreCancellation,
+    ChoreDone,
+    Closure,
+    IconColour,
+    Member,
+    Note,
+    Plan,
+)
 
 # Minutes of hypothesis examples: make check leaves them to make test.
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -314,6 +323,10 @@ def family(demo_display, settings):
         "schedule.Note": Note.objects.order_by("pk").first(),
         "schedule.ChoreDone": ChoreDone.objects.create(chore=chore, date=date.today()),
         "schedule.IconColour": IconColour.objects.create(icon="tidy", colour="#228844"),
+        "schedule.Closure": Closure.objects.order_by("pk").first(),
+        "schedule.ChoreCancellation": ChoreCancellation.objects.create(
+            chore=chore, date=date.today()
+        ),
         **beyond_the_wall(),
     }
     client = Client(headers={"accept-language": "ja"})
@@ -469,6 +482,10 @@ REPEAT_FIELDS = [
     "extra_dates",
     "exception_dates",
     "holiday_policy",
+    "holiday_exceptions",
+    "no_collection_days",
+    "is_garbage",
+    "chore",
 ]
 
 
@@ -549,3 +566,36 @@ def test_no_wall_request_answers_5xx_or_hangs(family, data):
         assert_answered(response, seconds, f"{method} {url}")
     response, seconds = timed("chore tick", lambda: client.post(toggle, {"done": done}))
     assert_answered(response, seconds, f"POST {toggle} done={done!r}")
+
+
+@MANY
+@given(data=st.data())
+def test_no_call_off_or_calendar_import_answers_5xx_or_hangs(family, data):
+    client, rows, _display, _forms = family
+    cancel = reverse("admin:schedule_chore_cancel", args=[rows["schedule.Chore"].pk])
+    post = {
+        "date": data.draw(dates),
+        "cancelled": data.draw(st.sampled_from(["0", "1", "", "2"]) | short_text),
+        "reason": data.draw(short_text),
+        "next": data.draw(st.sampled_from(["/admin/", "//evil.example/", "", "javascript:x"])),
+    }
+    response, seconds = timed("call off", lambda: client.post(cancel, post))
+    assert_answered(response, seconds, f"POST {cancel} {post!r:.3000}")
+    assert response.status_code == 302 and "evil" not in response["Location"]
+    page = reverse("admin:schedule_chore_import")
+    cells = st.text(alphabet='月火水木金土日0123456789:* ,"\n　２', max_size=30)
+    text = "地名,センター,燃やすごみ,古紙\n" + "\n".join(
+        data.draw(st.lists(cells, min_size=1, max_size=4), label="rows")
+    )
+    post = {
+        "area_days_text": text,
+        "center_text": data.draw(st.sampled_from(["", "名称,a,b\n東,2026/12/31,2027/1/4\n"])
+                                 | short_text),
+        "area": data.draw(short_text),
+        "shown_area": data.draw(short_text),
+        "step": data.draw(st.sampled_from(["preview", "create", "read", ""])),
+        "kinds-TOTAL_FORMS": data.draw(numbers),
+        "kinds-INITIAL_FORMS": data.draw(numbers),
+    }  # fmt: skip
+    response, seconds = timed("calendar import", lambda: client.post(page, post))
+    assert_answered(response, seconds, f"POST {page} {post!r:.3000}")

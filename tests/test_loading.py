@@ -81,3 +81,25 @@ def test_loading_through_a_later_day_reads_its_overrides(demo_display):
     far = loading.load_household(WEEKDAY, TOKYO, through=date(2026, 12, 31))
     assert date(2026, 12, 24) not in near.overrides
     assert far.overrides[date(2026, 12, 24)] == day_off.pk
+
+
+def test_closures_links_and_cancellations_cost_the_same_queries_for_few_and_many(demo_display):
+    from schedule.models import ChoreCancellation, ChoreClosure, Closure
+
+    few = queries_to_load(WEEKDAY)
+    chores = [
+        Chore.objects.create(title_en=f"g{n}", rrule="FREQ=DAILY", start_date=date(2026, 1, 1))
+        for n in range(60)
+    ]
+    for n, chore in enumerate(chores):
+        closure = Closure.objects.create(
+            name_en=f"c{n}", start_date=date(2027, 2, 1 + n % 20), end_date=date(2027, 2, 21)
+        )
+        ChoreClosure.objects.create(chore=chore, closure=closure, action="drop")
+        ChoreCancellation.objects.create(chore=chore, date=WEEKDAY)
+    assert queries_to_load(WEEKDAY) == few
+    family = loading.load_household(WEEKDAY, TOKYO)
+    assert {(c.pk, WEEKDAY) for c in chores} <= family.cancelled
+    linked = next(c for c in family.chores if c.id == chores[0].pk)
+    assert [rule.closure.name_en for rule in linked.recurrence.rules.closures] == ["c0"]
+    assert not linked.recurrence.is_due_on(date(2027, 2, 10))

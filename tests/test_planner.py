@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schedule import planner, recurrence
+from schedule import collection, planner, recurrence
 from schedule.loading import load_household
 
 from .conftest import TOKYO, block, household, tokyo
@@ -534,3 +534,51 @@ def test_an_event_with_no_length_is_not_a_block():
     day = date(2026, 11, 24)
     view = planner.day_view(school_day(swim(start="10:30", end="10:30")), day, tokyo(day, "10:30"))
     assert all(b.event is None for b in view.blocks)
+
+
+NEW_YEAR = collection.Closure(1, "年末年始", "New Year", date(2026, 12, 31), date(2027, 1, 4), True)
+
+
+def garbage_chore(id, rule):
+    rules = collection.Rules(closures=collection.closure_rules(True, (NEW_YEAR,), {}))
+    return planner.ChoreData(
+        id=id,
+        title_ja=f"ごみ{id}",
+        title_en=f"trash {id}",
+        recurrence=recurrence.Recurrence(rule, date(2026, 1, 1), rules=rules),
+        time=time(8),
+        garbage=True,
+    )
+
+
+def test_a_cancelled_collection_stays_on_its_day_and_is_never_got_ready_for():
+    paper = garbage_chore(1, "FREQ=WEEKLY;BYDAY=TH")
+    family = household(chores=[paper], cancelled=[(1, date(2026, 11, 26))])
+    evening = planner.day_view(family, date(2026, 11, 25), tokyo(date(2026, 11, 25), "18:00"))
+    assert [c.cancelled for c in evening.tomorrow_chores] == [True]
+    assert evening.get_ready == ()
+    day = planner.day_view(family, date(2026, 11, 26), tokyo(date(2026, 11, 26), "07:00"))
+    assert [(c.chore.id, c.cancelled) for c in day.chores] == [(1, True)]
+
+
+def test_the_day_view_knows_its_closure_and_the_collections_it_moved():
+    paper = garbage_chore(1, "FREQ=MONTHLY;BYDAY=1FR")
+    family = household(chores=[paper], closures=[NEW_YEAR])
+    new_years_day = planner.day_view(family, date(2027, 1, 1), tokyo(date(2027, 1, 1), "09:00"))
+    assert new_years_day.closures == (NEW_YEAR,)
+    (gone,) = new_years_day.moved_away
+    assert (gone.chore.id, gone.fate.day) == (1, date(2027, 1, 8))
+    a_week_later = planner.day_view(family, date(2027, 1, 8), tokyo(date(2027, 1, 8), "07:00"))
+    (view,) = a_week_later.chores
+    assert [f.raw for f in view.moved_from] == [date(2027, 1, 1)]
+    assert view.year_mark == planner.FIRST_OF_YEAR
+
+
+def test_year_marks_show_the_nearest_first_or_last_collection_within_a_week():
+    burnable = garbage_chore(1, "FREQ=WEEKLY;BYDAY=MO,TH")
+    family = household(chores=[burnable])
+    before = planner.year_marks(family, date(2026, 12, 21))  # 12/28 is 7 days ahead
+    assert [(m.date, m.kind) for m in before] == [(date(2026, 12, 28), planner.LAST_OF_YEAR)]
+    after = planner.year_marks(family, date(2026, 12, 31))
+    assert [(m.date, m.kind) for m in after] == [(date(2027, 1, 7), planner.FIRST_OF_YEAR)]
+    assert planner.year_marks(family, date(2026, 11, 1)) == ()

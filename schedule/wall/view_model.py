@@ -46,6 +46,7 @@ DATE_FORMATS = {"ja": "n月j日 (D)", "en": "l, j F"}
 TIMELINE_BEFORE = timedelta(hours=1)
 TIMELINE_AFTER = timedelta(hours=4)
 TIMELINE_EDGE = 10.0  # percent of the width for each squeezed end
+SHORT_DATE_FORMATS = {"ja": "n/j (D)", "en": "D j M"}
 
 LABELS: dict[str, str | _StrPromise] = {
     "next": _("Next"),
@@ -62,14 +63,23 @@ LABELS: dict[str, str | _StrPromise] = {
     "good_night": _("Good night"),
     # A chore whose time has passed undone: faded, not alarming all evening.
     "missed": _("Missed"),
-    "tomorrow_morning_by": _("Tomorrow morning by %(time)s"),
-    "tomorrow_by": _("Tomorrow by %(time)s"),
+    "tomorrow_by_day": _("Tomorrow by %(time)s"),
     "tomorrow_at": _("Tomorrow at %(time)s"),
     # On a chore whose tap never reached the server (the wall was offline).
     "not_saved": _("Not saved – tap again"),
     "offline": _("Offline since %(time)s"),
     "by": _("by %(time)s"),
+    # The evening box: tomorrow's collection goes out in the morning, by then.
+    "tomorrow_by": pgettext_lazy("wall", "by %(time)s tomorrow morning"),
+    # A collection called off (a storm warning): crossed out, nothing moved.
+    "cancelled": pgettext_lazy("wall", "Cancelled"),
+    planner.FIRST_OF_YEAR: pgettext_lazy("wall", "First this year"),
+    planner.LAST_OF_YEAR: pgettext_lazy("wall", "Last this year"),
 }
+# The year's first and last collections the wall lists at most, soonest first:
+# the side column of a 1024×600 tablet holds no more beside the chores.
+YEAR_MARKS_SHOWN = 2
+# Labels said with a value, or only on some chores: not in Wall.labels.
 
 # The countdown under the current block, in the forms a child reads best:
 # minutes under an hour, else hours and minutes. Japanese reads the counter 分
@@ -186,11 +196,13 @@ def _forms(key: str, mode: str, table: str) -> tuple[tuple[str, str], ...]:
     return _forms_of(key, mode, TABLES[table])
 
 
-def formatted_date(day: date, mode: str) -> tuple[Text, ...]:
+def formatted_date(
+    day: date, mode: str, formats_by_lang: Mapping[str, str] = DATE_FORMATS
+) -> tuple[Text, ...]:
     out = []
     for lang in languages(mode):
         with translation.override(lang):
-            out.append(Text(lang, formats.date_format(day, DATE_FORMATS[lang])))
+            out.append(Text(lang, formats.date_format(day, formats_by_lang[lang])))
     return tuple(out)
 
 
@@ -223,6 +235,8 @@ class BlockCard:
     current: bool
     past: bool
     upcoming: bool
+    # The first upcoming one: the "then" of "first this, then that".
+    then: bool
     minutes_left: int
     left_texts: tuple[Text, ...]
     left: float  # timeline geometry, percent
@@ -259,6 +273,25 @@ class ChoreCard:
     toggle_url: str
     missed_after: int | None = None  # ms: undone after this, it fades to "missed"
     when: tuple[Text, ...] = ()  # tomorrow's: "あしたの あさ 8:00 までに"
+    cancelled: bool = False
+    flags: tuple[Text, ...] = ()  # "cancelled", "last this year": a word or two beside it
+
+
+@dataclass(frozen=True)
+class YearMarkCard:
+    """A garbage chore's last (or first) collection of the year, in the days before it."""
+
+    titles: tuple[Text, ...]
+    icon: str
+    dates: tuple[Text, ...]
+
+
+@dataclass(frozen=True)
+class YearMarkGroup:
+    """The year's last (or first) collections coming up, under one heading."""
+
+    flags: tuple[Text, ...]  # "ことし さいご · Last this year"
+    marks: tuple[YearMarkCard, ...]
 
 
 @dataclass(frozen=True)
@@ -289,6 +322,7 @@ class Wall:
     tomorrow: tuple[ChoreCard, ...]
     show_tomorrow: bool
     notes: tuple[NoteCard, ...]
+    year_marks: tuple[YearMarkGroup, ...]
     lanes: int
     ticks: tuple[Tick, ...]
     timeline_from: int
@@ -441,6 +475,7 @@ def _block_cards(
                 current=b.current,
                 past=b.past,
                 upcoming=b in upcoming,
+                then=bool(upcoming) and b is upcoming[0],
                 minutes_left=b.minutes_left,
                 left_texts=_left_texts(b.minutes_left, mode),
                 left=round(left, 3),
@@ -488,6 +523,8 @@ def _chore_cards(
     at: str,
     tomorrow: bool = False,
 ) -> tuple[ChoreCard, ...]:
+    """Chores as the wall lists them; `tomorrow`: in the evening box, where a
+    "by" time is the next morning's deadline."""
     cards = []
     chore_url = _chore_urls(display)
     readings = display.show_readings
@@ -502,9 +539,15 @@ def _chore_cards(
             due_labels = label("by", mode, time=clock)[:1] if by else (Text("", clock),)
             missed_after = ms(c.due if by else c.due + AT_GRACE)
             if tomorrow:
+                # Collections go out in the morning by their time, not the night before.
                 morning = c.due.hour < planner.GET_READY_BEFORE.hour
-                key = ("tomorrow_morning_by" if morning else "tomorrow_by") if by else "tomorrow_at"
+                key = ("tomorrow_by" if morning else "tomorrow_by_day") if by else "tomorrow_at"
                 when = label(key, mode, time=clock)
+        flags: tuple[Text, ...] = ()
+        if c.cancelled:
+            flags = label("cancelled", mode)
+        elif c.year_mark:
+            flags = label(c.year_mark, mode)
         url = chore_url(c.chore.id, c.date)
         cards.append(
             ChoreCard(
@@ -520,9 +563,32 @@ def _chore_cards(
                 toggle_url=url + (f"?{urlencode({'at': at})}" if at else ""),
                 missed_after=missed_after,
                 when=when,
+                cancelled=c.cancelled,
+                flags=flags,
             )
         )
     return tuple(cards)
+
+
+def _marks_to_show(view: planner.DayView) -> tuple[planner.YearMark, ...]:
+    """The soonest marks, less those the evening box already shows with their mark."""
+    in_the_box = {(c.chore.id, c.date) for c in view.get_ready} if view.show_tomorrow else set()
+    shown = [m for m in view.year_marks if (m.chore.id, m.date) not in in_the_box]
+    return tuple(shown[:YEAR_MARKS_SHOWN])
+
+
+def _year_mark_groups(marks: tuple[planner.YearMark, ...], mode: str) -> tuple[YearMarkGroup, ...]:
+    """The marks under their heading (last this year, first this year), soonest first."""
+    groups: dict[str, list[YearMarkCard]] = {}
+    for m in marks:
+        groups.setdefault(m.kind, []).append(
+            YearMarkCard(
+                titles=texts(m.chore.title_ja, m.chore.title_en, mode),
+                icon=_icon(m.chore.icon, "star"),
+                dates=formatted_date(m.date, mode, SHORT_DATE_FORMATS)[:1],
+            )
+        )
+    return tuple(YearMarkGroup(label(kind, mode), tuple(cards)) for kind, cards in groups.items())
 
 
 def _patterned(key: str, name: str, value: object, mode: str) -> tuple[Text, ...]:
@@ -621,11 +687,14 @@ def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> W
         blocks=blocks,
         current_count=sum(b.current for b in blocks),
         chores=_chore_cards(view.chores, mode, display, at),
-        tomorrow=_chore_cards(view.tomorrow_chores, mode, display, at, tomorrow=True),
+        tomorrow=_chore_cards(
+            tuple(c for c in view.tomorrow_chores if not c.cancelled), mode, display, at, True
+        ),
         show_tomorrow=view.show_tomorrow,
         notes=tuple(
             NoteCard(texts(n.text_ja, n.text_en, mode), _icon(n.icon, "star")) for n in view.notes
         ),
+        year_marks=_year_mark_groups(_marks_to_show(view), mode),
         lanes=lanes,
         ticks=_ticks(window, moment),
         timeline_from=ms(window[0]) if window else 0,

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from schedule import household, planner, serialise
+from schedule import collection, household, planner, serialise
 from schedule.loading import load_household
 
 
@@ -84,9 +84,9 @@ def beyond_the_wall(day: date, tz: ZoneInfo) -> dict:
 
 class Command(BaseCommand):
     help = (
-        "Show the day as the wall would: plan, blocks, chores and notes "
-        "(--json: the same document as a wall's now.json, with the calendars, feeds, "
-        "phones and what was sent that day)."
+        "Show the day as the wall would: plan, blocks, chores and notes, with the "
+        "closures, moved and cancelled collections (--json: the same document as a "
+        "wall's now.json, with the calendars, feeds, phones and what was sent that day)."
     )
 
     def add_arguments(self, parser):
@@ -133,12 +133,36 @@ class Command(BaseCommand):
                 + (f" ({who})" if who else "")
                 + extra
             )
+        for closure in view.closures:
+            span = closure.span_around(view.date)
+            assert span is not None  # the view holds only the closures of its day
+            lines.append(f"closed: {closure.name(lang)} {span.start:%m-%d}..{span.end:%m-%d}")
         for title, chores in (("chores", view.chores), ("tomorrow", view.tomorrow_chores)):
             lines.append(f"{title}:")
             for c in chores:
                 due = f"{c.chore.time_kind} {c.due:%H:%M}" if c.due else ""
                 who = ", ".join(m.name(lang) for m in c.assignees)
-                lines.append(f"  [{'x' if c.done else ' '}] {c.title(lang)} {due} {who}".rstrip())
+                mark = "-" if c.cancelled else ("x" if c.done else " ")
+                extra = "".join(
+                    f" (moved from {fate.raw:%m-%d}: {self.why(fate, lang)})"
+                    for fate in c.moved_from
+                )
+                extra += " (cancelled)" if c.cancelled else ""
+                extra += f" ({c.year_mark} of the year)" if c.year_mark else ""
+                lines.append(f"  [{mark}] {c.title(lang)} {due} {who}".rstrip() + extra)
+        for gone in view.moved_away:
+            fate = gone.fate
+            where = f"moved to {fate.day:%m-%d}" if fate.day else "dropped"
+            lines.append(f"not today: {gone.chore.title(lang)} {where} ({self.why(fate, lang)})")
+        for soon in view.year_marks:
+            lines.append(
+                f"soon: {soon.chore.title(lang)} {soon.date:%m-%d} {soon.kind} of the year"
+            )
         for n in view.notes:
             lines.append(f"note: {n.text(lang)}")
         return "\n".join(lines)
+
+    def why(self, fate: collection.Fate, lang: str) -> str:
+        if fate.closure is not None:
+            return fate.closure.name(lang)
+        return "holiday"
