@@ -129,11 +129,16 @@ THURSDAY = date(2026, 11, 26)  # burnable trash, by 8:00
 def test_a_by_time_reads_as_tomorrow_mornings_deadline_in_the_evening_box(demo_display):
     wall = wall_at(demo_display, "18:00", date(2026, 11, 25))
     burnable = next(c for c in wall.tomorrow if c.titles[0].text == "燃やすごみ")
-    assert [(t.lang, t.text) for t in burnable.due_labels] == [("ja", "あしたの あさ 8:00 までに")]
+    assert [(t.lang, t.text) for t in burnable.when] == [
+        ("ja", "あしたの あさ 8:00 までに"),
+        ("en", "by 8:00 tomorrow morning"),
+    ]
+    roomba = next(c for c in wall.tomorrow if c.titles[0].text == "ルンバのスイッチ")
+    assert [t.text for t in roomba.when] == ["あした 17:20", "Tomorrow at 17:20"]
     demo_display.language = "en"
     wall = wall_at(demo_display, "18:00", date(2026, 11, 25))
     burnable = next(c for c in wall.tomorrow if c.titles[0].text == "Burnable trash")
-    assert [t.text for t in burnable.due_labels] == ["by 8:00 tomorrow morning"]
+    assert [t.text for t in burnable.when] == ["by 8:00 tomorrow morning"]
 
 
 @pytest.mark.django_db

@@ -119,7 +119,7 @@ class Text:
     def html(self) -> SafeString:
         """The text, escaped, with its reading as ruby, and with places to wrap.
 
-        Japanese wraps only after "・" and spaces (the CSS says keep-all), so a
+        Japanese wraps only at "・" and spaces (the CSS says keep-all), so a
         title never breaks inside a word: "保育園・学校" may become two lines at
         the dot, never "保育園・学 / 校". Where title and reading have the same
         parts, each part carries its own ruby, so the two can wrap together.
@@ -136,7 +136,7 @@ class Text:
             if readings and readings[index] and readings[index] != part:
                 piece = format_html("<ruby>{}<rt>{}</rt></ruby>", part, readings[index])
             out.append(piece)
-        return mark_safe("・<wbr>".join(out).replace(" ", " <wbr>"))
+        return mark_safe("・<wbr>".join(out))
 
 
 def texts(ja: str, en: str, mode: str, reading: str = "") -> tuple[Text, ...]:
