@@ -119,10 +119,11 @@ class Text:
     def html(self) -> SafeString:
         """The text, escaped, with its reading as ruby, and with places to wrap.
 
-        Japanese wraps only at "・" and spaces (the CSS says keep-all), so a
-        title never breaks inside a word: "保育園・学校" may become two lines at
-        the dot, never "保育園・学 / 校". Where title and reading have the same
-        parts, each part carries its own ruby, so the two can wrap together.
+        Japanese wraps only at "・", spaces and after a particle (the CSS says
+        keep-all), so a title never breaks inside a word: "保育園・学校" may
+        become two lines at the dot, never "保育園・学 / 校"; "家族で / あそぶ".
+        Where title and reading have the same parts, each part carries its own
+        ruby, so the two can wrap together.
         """
         if self.lang != "ja":
             return conditional_escape(self.text)
@@ -132,11 +133,37 @@ class Text:
             parts, readings = [self.text], [self.reading]
         out = []
         for index, part in enumerate(parts):
-            piece = format_html("{}", part)
             if readings and readings[index] and readings[index] != part:
-                piece = format_html("<ruby>{}<rt>{}</rt></ruby>", part, readings[index])
-            out.append(piece)
+                out.append(format_html("<ruby>{}<rt>{}</rt></ruby>", part, readings[index]))
+            else:
+                out.append(mark_safe("<wbr>".join(conditional_escape(p) for p in phrases(part))))
         return mark_safe("・<wbr>".join(out))
+
+
+# Particles that end a phrase when they follow a kanji or katakana word:
+# "家族で|あそぶ", "植物に|水やり", "ルンバの|スイッチ".
+PARTICLES = frozenset("でにをはがのとへも")
+
+
+def _is_word_char(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff" or "\u30a0" <= char <= "\u30ff" or char == "々"
+
+
+def phrases(text: str) -> list[str]:
+    """Japanese `text` cut where a line may wrap without breaking a word: after
+    a particle that follows a kanji or katakana word (a rough rule, and a safe
+    one: a place it misses only keeps two phrases together)."""
+    pieces, start = [], 0
+    # Two characters at least on each side: "着が / え" and "勤労感謝の / 日"
+    # would be an ending and a word cut off, not two phrases.
+    for index in range(1, len(text) - 2):
+        if text[index] in PARTICLES and _is_word_char(text[index - 1]) and index > start:
+            following = text[index + 1]
+            if following not in PARTICLES and following not in "ゃゅょっー、。）」":
+                pieces.append(text[start : index + 1])
+                start = index + 1
+    pieces.append(text[start:])
+    return pieces
 
 
 def texts(ja: str, en: str, mode: str, reading: str = "") -> tuple[Text, ...]:
@@ -542,7 +569,7 @@ def _chore_cards(
                 # Collections go out in the morning by their time, not the night before.
                 morning = c.due.hour < planner.GET_READY_BEFORE.hour
                 key = ("tomorrow_by" if morning else "tomorrow_by_day") if by else "tomorrow_at"
-                when = label(key, mode, time=clock)
+                when = label(key, mode, time=clock)[:1]  # as the due time: one language
         flags: tuple[Text, ...] = ()
         if c.cancelled:
             flags = label("cancelled", mode)

@@ -248,21 +248,88 @@
     }
   }
 
-  /* A title as large as its card allows, down to 36px, never cut. */
+  function overflows(el) {
+    return el && el.scrollHeight > el.clientHeight + 1;
+  }
+
+  function overflows(el) {
+    return el.scrollHeight > el.clientHeight + 1;
+  }
+
+  function columnOf(hero, p) {
+    var column = hero.parentNode;
+    while (column && column !== p && !hasClass(column, "doing")) {
+      column = column.parentNode;
+    }
+    return column && column !== p ? column : null;
+  }
+
+  function tooWide(title) {
+    return title.scrollWidth > title.clientWidth + 1;
+  }
+
+  function shrinkTitle(hero, title, column) {
+    title.style.fontSize = "";
+    setClass(title, "is-breaking", false);
+    var size = parseInt(window.getComputedStyle(title).fontSize, 10);
+    while (size > SMALLEST_TITLE_PX &&
+        (tooWide(title) || overflows(hero) || (column && overflows(column)))) {
+      size -= 2;
+      title.style.fontSize = size + "px";
+    }
+    setClass(title, "is-breaking", tooWide(title));
+  }
+
+  /* A title as large as its card allows, down to 36px, never cut: not wider
+     than its line, not taller than its card, and leaving room for "then"
+     below it. Where even 36px leave no room (a two-line title on a 600 px
+     screen), the column gets tight ("then" on one line), then tighter (no
+     clock times); if that is not enough either, "then" is left to the
+     timeline. */
+  var TIGHTER = ["is-tight", "is-tighter", "is-without-then"];
+
   function fitTitles(p) {
     each(p.querySelectorAll(".hero.is-current"), function (hero) {
       var title = hero.querySelector(".js-fit");
+      var column = columnOf(hero, p);
+      var step = 0;
       if (!title) {
         return;
       }
-      title.style.fontSize = "";
-      var size = parseInt(window.getComputedStyle(title).fontSize, 10);
-      while (size > SMALLEST_TITLE_PX &&
-          (title.scrollWidth > title.clientWidth + 1 || hero.scrollHeight > hero.clientHeight + 1)) {
-        size -= 2;
-        title.style.fontSize = size + "px";
+      each(TIGHTER, function (name) {
+        setClass(column, name, false);
+      });
+      shrinkTitle(hero, title, column);
+      while (column && step < TIGHTER.length && overflows(column)) {
+        setClass(column, TIGHTER[step], true);
+        step += 1;
+        shrinkTitle(hero, title, column);
       }
     });
+  }
+
+  /* The side column never cuts a chore in half: when it is too short, the
+     notes go first, then the year's marks, then tomorrow's chores from the
+     last (today's chores and tomorrow's first always stay). */
+  function fitSide(p) {
+    var side = p.querySelector(".side");
+    if (!side) {
+      return;
+    }
+    var crowded = side.querySelectorAll(".is-crowded");
+    each(crowded, function (el) {
+      setClass(el, "is-crowded", false);
+    });
+    var candidates = [];
+    each([".note", ".year-mark", ".tomorrow-item"], function (selector) {
+      var found = side.querySelectorAll(selector);
+      for (var i = found.length - 1; i >= (selector === ".tomorrow-item" ? 1 : 0); i -= 1) {
+        candidates.push(found[i]);
+      }
+    });
+    for (var k = 0; k < candidates.length && overflows(side); k += 1) {
+      setClass(candidates[k], "is-crowded", true);
+    }
   }
 
   // The same choice as countdown_form() in schedule/wall.py: minutes under an
@@ -292,7 +359,6 @@
 
     var current = 0;
     var soonest = null; /* the current block that ends first: its warning leads */
-    var before = p.querySelectorAll(".hero.is-current").length;
     each(p.querySelectorAll(".js-block"), function (el) {
       var start = number(el, "data-start");
       var end = number(el, "data-end");
@@ -349,8 +415,13 @@
         }
       });
     }
-    if (current !== before) {
+    /* Refit when what takes room changes: cards, the cue, tomorrow's box. */
+    var layout = current + ":" + (soonest !== null && soonest.cue !== null) + ":" +
+        hasClass(p.querySelector(".js-tomorrow") || p, "is-shown");
+    if (layout !== p.getAttribute("data-layout")) {
+      p.setAttribute("data-layout", layout);
       fitTitles(p);
+      fitSide(p);
     }
   }
 
@@ -424,7 +495,6 @@
       offsetMs = number(p, "data-now") - Date.now();
       utcOffsetMin = number(p, "data-utc-offset");
       tickPanel(p, now());
-      fitTitles(p);
     }
   }
 
@@ -565,6 +635,13 @@
     if (evt.target && evt.target.id === "panel") {
       adopt();
       markUnsaved();
+    }
+  });
+  /* A tablet turned on its side: fit again at the next tick. */
+  window.addEventListener("resize", function () {
+    var p = panel();
+    if (p) {
+      p.removeAttribute("data-layout");
     }
   });
   adopt();
