@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .. import planner
+from ..colours import ink_on
 from ..icons import is_icon
 from ..models import Chore, Display
 
@@ -238,6 +239,7 @@ class Chip:
     names: tuple[Text, ...]
     colour: str
     icon: str
+    ink: str  # the letters' colour on `colour`
 
 
 @dataclass(frozen=True)
@@ -393,7 +395,8 @@ def _icon(name: str, fallback: str) -> str:
 
 def _chips(members: tuple[planner.MemberData, ...], mode: str) -> tuple[Chip, ...]:
     return tuple(
-        Chip(texts(m.name_ja, m.name_en, mode), m.colour, _icon(m.icon, "person")) for m in members
+        Chip(texts(m.name_ja, m.name_en, mode), m.colour, _icon(m.icon, "person"), ink_on(m.colour))
+        for m in members
     )
 
 

@@ -371,6 +371,8 @@
           current += 1;
           var cue = cueOf(countdown(el, start, end, t));
           setClass(el, "is-cue", cue !== null);
+          /* the last warning (2 minutes by default) looks more urgent than the first */
+          setClass(el, "is-cue-last", cue !== null && cues.length > 1 && cue === cues[cues.length - 1]);
           announce(key, cue);
           if (soonest === null || end < soonest.end) {
             soonest = { end: end, cue: cue };
