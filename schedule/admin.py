@@ -36,6 +36,7 @@ from django.utils.translation import ngettext, ngettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from . import collection, forms, household, icons, loading, planner, recurrence, repeat, services
+from .colours import ink_on
 from .models import (
     WEEKDAY_NAMES,
     Block,
@@ -57,12 +58,6 @@ if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 
 NEXT_DATES_SHOWN = 8
-
-
-def text_colour_on(background: str) -> str:
-    """Black or white, whichever reads better on a #rrggbb background."""
-    red, green, blue = (int(background[i : i + 2], 16) for i in (1, 3, 5))
-    return "#1b1b1b" if 0.299 * red + 0.587 * green + 0.114 * blue > 150 else "#ffffff"
 
 
 class VersionedAdmin(admin.ModelAdmin):
@@ -115,7 +110,7 @@ def plan_timeline(plan: Plan, lang: str) -> dict:
                 "left": _percent(block.lane * width),
                 "width": _percent(width),
                 "background": bar_background(colours),
-                "text_colour": text_colour_on(colours[0]),
+                "text_colour": ink_on(colours[0]),
                 "short": bottom - top < 25,
             }
         )

@@ -273,7 +273,7 @@ def test_the_wall_shows_a_members_event_in_a_lane_of_its_own_at_its_minutes(clie
     page = client.get(f"{display.get_absolute_url()}?at=2026-11-24T10:45").content.decode()
     assert '<span class="main-text" lang="en">Swimming lesson</span>' in page
     assert '<span class="main-text" lang="ja">スイミング発表会</span>' in page
-    assert 'class="all-day"' in page and '<span lang="ja">運動会の練習</span>' in page
+    assert 'class="all-day"' in page and '<span lang="ja">運動会の<wbr>練習</span>' in page
     assert page.count("is-event") >= 3  # hero, next list and timeline
 
 

@@ -36,6 +36,7 @@ from django.conf import settings
 
 from scripts.old_engines import ENGINES, Engine
 from tests.oldengine.harness import Browser, Screen, WallServer
+from tests.wallmeasure import SMALLEST_DISC_PX, SMALLEST_SPLIT_DISC_PX, measure_script
 
 pytestmark = pytest.mark.oldengine
 
@@ -431,6 +432,11 @@ def layout_fits(s: Session, width: int, height: int) -> None:
             assert w > 0 and h > 0 and x >= 0 and y >= 0, (name, box)
             assert x + w <= width + 0.5 and y + h <= height + 0.5, (name, box, boxes)
         assert boxes["scrolled"] == [0, 0], (name, boxes["scrolled"])
+        # What a child needs, as on a modern engine (tests/test_wall_child_browser.py).
+        child = s.page(f"return ({measure_script(phone=False)})();")
+        assert child["small"] + child["cut"] + child["broken"] == [], (name, child)
+        smallest = SMALLEST_SPLIT_DISC_PX if child["split"] else SMALLEST_DISC_PX
+        assert min(child["discs"]) >= smallest, (name, child["discs"])
         s.shot(f"{name}-{width}x{height}")
         s.assert_no_faults()
 

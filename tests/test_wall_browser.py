@@ -359,7 +359,7 @@ def test_the_evening_box_says_tomorrow_mornings_deadline_and_the_years_last(
     box = page.locator(".tomorrow.is-shown")
     expect(box).to_be_visible()
     burnable = box.locator(".tomorrow-item", has_text="燃やすごみ")
-    expect(burnable.locator(".tomorrow-due")).to_have_text("あしたの あさ 8:00 までに")
+    expect(burnable.locator(".tomorrow-when")).to_have_text("あしたの あさ 8:00 までに")
     expect(burnable.locator(".chore-flag")).to_contain_text("ことし さいご")
     assert inside(burnable.bounding_box(), 1024, 600)
     page.screenshot(path=str(ARTIFACTS / "wall-evening-deadline-1024x600.png"))

@@ -129,11 +129,14 @@ THURSDAY = date(2026, 11, 26)  # burnable trash, by 8:00
 def test_a_by_time_reads_as_tomorrow_mornings_deadline_in_the_evening_box(demo_display):
     wall = wall_at(demo_display, "18:00", date(2026, 11, 25))
     burnable = next(c for c in wall.tomorrow if c.titles[0].text == "燃やすごみ")
-    assert [(t.lang, t.text) for t in burnable.due_labels] == [("ja", "あしたの あさ 8:00 までに")]
+    # One language beside a clock time, as for today's chores: the box is short.
+    assert [(t.lang, t.text) for t in burnable.when] == [("ja", "あしたの あさ 8:00 までに")]
+    roomba = next(c for c in wall.tomorrow if c.titles[0].text == "ルンバのスイッチ")
+    assert [t.text for t in roomba.when] == ["あした 17:20"]
     demo_display.language = "en"
     wall = wall_at(demo_display, "18:00", date(2026, 11, 25))
     burnable = next(c for c in wall.tomorrow if c.titles[0].text == "Burnable trash")
-    assert [t.text for t in burnable.due_labels] == ["by 8:00 tomorrow morning"]
+    assert [t.text for t in burnable.when] == ["by 8:00 tomorrow morning"]
 
 
 @pytest.mark.django_db
@@ -178,3 +181,24 @@ def test_the_first_collection_after_new_year_is_marked_too(demo_display):
     assert first.flags[0].text == "ことし はじめて"
     marks = {m.titles[0].text: m for m in first.marks}
     assert [t.text for t in marks["燃やすごみ"].dates] == ["1/7 (木)"]
+
+
+@pytest.mark.parametrize(
+    ("title", "html"),
+    [
+        ("家族であそぶ", "家族で<wbr>あそぶ"),
+        ("植物に水やり", "植物に<wbr>水やり"),
+        ("ルンバのスイッチ", "ルンバの<wbr>スイッチ"),
+        ("保育園・学校", "保育園・<wbr>学校"),
+        # No particle after a word: no break, not even inside ごはん's "は".
+        ("朝ごはん", "朝ごはん"),
+        ("お片付け", "お片付け"),
+        ("図書館へ", "図書館へ"),
+        # Nor before a last character: an ending ("着がえ") or a short word.
+        ("おはよう・着がえ", "おはよう・<wbr>着がえ"),
+        ("勤労感謝の日", "勤労感謝の日"),
+        ("<b>&", "&lt;b&gt;&amp;"),
+    ],
+)
+def test_japanese_wraps_only_between_phrases(title, html):
+    assert view_model.Text("ja", title).html == html

@@ -33,6 +33,7 @@ from ..models import Display
 
 ASSETS = (
     "kiosk/kiosk.css",
+    "kiosk/chime.wav",
     "kiosk/kiosk.js",
     "kiosk/domparser.js",
     "vendor/htmx-1.9.12.es5.js",
@@ -202,7 +203,8 @@ def asset_version() -> str:
         found = finders.find(name)
         if isinstance(found, str):
             digest.update(Path(found).read_bytes())
-    template = Path(settings.BASE_DIR) / "templates" / "schedule" / "kiosk.html"
-    if template.exists():
-        digest.update(template.read_bytes())
+    templates = Path(settings.BASE_DIR) / "templates" / "schedule"
+    for template in [templates / "kiosk.html", *sorted((templates / "wall").glob("*.html"))]:
+        if template.exists():
+            digest.update(template.read_bytes())
     return digest.hexdigest()[:12]

@@ -20,10 +20,13 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, translation
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .. import planner
+from ..colours import ink_on
 from ..icons import is_icon
 from ..models import Chore, Display
 
@@ -31,21 +34,38 @@ if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 from .polling import Loaded, nights, version
 
-# The countdown is a circle of radius 10 drawn with a 20-wide stroke: a disc
-# whose visible arc (stroke-dasharray) shrinks as the block runs out.
-PIE_CIRCUMFERENCE = 62.832
+# The countdown is a Time Timer: a face of one hour, the time left drawn as a
+# disc (a circle of radius 25 with a 50-wide stroke, its visible arc the
+# stroke-dasharray) that shrinks to nothing at twelve o'clock, where the block
+# ends. A longer block shows a dot beside the face for each whole hour more.
+DISC_MINUTES = 60
+PIE_CIRCUMFERENCE = 157.08
+MOST_HOUR_DOTS = 8
 DATE_FORMATS = {"ja": "n月j日 (D)", "en": "l, j F"}
+# The timeline draws an hour before now and four after at a readable scale;
+# the rest of the day is squeezed into its ends (kiosk.js moves the window).
+TIMELINE_BEFORE = timedelta(hours=1)
+TIMELINE_AFTER = timedelta(hours=4)
+TIMELINE_EDGE = 10.0  # percent of the width for each squeezed end
 SHORT_DATE_FORMATS = {"ja": "n/j (D)", "en": "D j M"}
 
 LABELS: dict[str, str | _StrPromise] = {
     "next": _("Next"),
+    # Above the block that follows the current one: "first this, then that".
+    "then": _("Then"),
     "chores": _("Chores"),
     "tomorrow": _("Tomorrow"),
     "everyone": _("Everyone"),
     "free": _("Free time"),
     "no_chores": _("No chores today"),
-    "morning": _("Next morning"),
+    "morning": _("Tomorrow morning"),
+    "this_morning": _("This morning"),
+    "until_wake": _("Until wake-up"),
     "good_night": _("Good night"),
+    # A chore whose time has passed undone: faded, not alarming all evening.
+    "missed": _("Missed"),
+    "tomorrow_by_day": _("Tomorrow by %(time)s"),
+    "tomorrow_at": _("Tomorrow at %(time)s"),
     # On a chore whose tap never reached the server (the wall was offline).
     "not_saved": _("Not saved – tap again"),
     "offline": _("Offline since %(time)s"),
@@ -61,7 +81,6 @@ LABELS: dict[str, str | _StrPromise] = {
 # the side column of a 1024×600 tablet holds no more beside the chores.
 YEAR_MARKS_SHOWN = 2
 # Labels said with a value, or only on some chores: not in Wall.labels.
-_VALUED = {"offline", "by", "tomorrow_by"}
 
 # The countdown under the current block, in the forms a child reads best:
 # minutes under an hour, else hours and minutes. Japanese reads the counter 分
@@ -95,11 +114,63 @@ class Text:
     lang: str
     text: str
     pattern: str = ""  # the same text with "#" where the script puts a number
+    reading: str = ""  # kana over the kanji (furigana), on displays that show them
+
+    @functools.cached_property
+    def html(self) -> SafeString:
+        """The text, escaped, with its reading as ruby, and with places to wrap.
+
+        Japanese wraps only at "・", spaces and after a particle (the CSS says
+        keep-all), so a title never breaks inside a word: "保育園・学校" may
+        become two lines at the dot, never "保育園・学 / 校"; "家族で / あそぶ".
+        Where title and reading have the same parts, each part carries its own
+        ruby, so the two can wrap together.
+        """
+        if self.lang != "ja":
+            return conditional_escape(self.text)
+        parts = self.text.split("・")
+        readings = self.reading.split("・") if self.reading else []
+        if readings and len(readings) != len(parts):
+            parts, readings = [self.text], [self.reading]
+        out = []
+        for index, part in enumerate(parts):
+            if readings and readings[index] and readings[index] != part:
+                out.append(format_html("<ruby>{}<rt>{}</rt></ruby>", part, readings[index]))
+            else:
+                out.append(mark_safe("<wbr>".join(conditional_escape(p) for p in phrases(part))))
+        return mark_safe("・<wbr>".join(out))
 
 
-def texts(ja: str, en: str, mode: str) -> tuple[Text, ...]:
-    """The texts a display in `mode` shows, each with the language it is really in."""
-    both = (Text("ja", ja), Text("en", en))
+# Particles that end a phrase when they follow a kanji or katakana word:
+# "家族で|あそぶ", "植物に|水やり", "ルンバの|スイッチ".
+PARTICLES = frozenset("でにをはがのとへも")
+
+
+def _is_word_char(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff" or "\u30a0" <= char <= "\u30ff" or char == "々"
+
+
+def phrases(text: str) -> list[str]:
+    """Japanese `text` cut where a line may wrap without breaking a word: after
+    a particle that follows a kanji or katakana word (a rough rule, and a safe
+    one: a place it misses only keeps two phrases together)."""
+    pieces, start = [], 0
+    # Two characters at least on each side: "着が / え" and "勤労感謝の / 日"
+    # would be an ending and a word cut off, not two phrases.
+    for index in range(1, len(text) - 2):
+        if text[index] in PARTICLES and _is_word_char(text[index - 1]) and index > start:
+            following = text[index + 1]
+            if following not in PARTICLES and following not in "ゃゅょっー、。）」":
+                pieces.append(text[start : index + 1])
+                start = index + 1
+    pieces.append(text[start:])
+    return pieces
+
+
+def texts(ja: str, en: str, mode: str, reading: str = "") -> tuple[Text, ...]:
+    """The texts a display in `mode` shows, each with the language it is really in
+    (`reading`: the Japanese text's kana, for a display that shows readings)."""
+    both = (Text("ja", ja, reading=reading), Text("en", en))
     if mode == Display.Language.BOTH:
         return tuple(t for t in both if t.text) or (Text("ja", ""),)
     first, second = (both[1], both[0]) if mode == Display.Language.EN else both
@@ -168,6 +239,15 @@ class Chip:
     names: tuple[Text, ...]
     colour: str
     icon: str
+    ink: str  # the letters' colour on `colour`
+
+
+@dataclass(frozen=True)
+class JobCard:
+    """A chore that is the block's job (the Roomba's switch): whose turn it is."""
+
+    titles: tuple[Text, ...]
+    chips: tuple[Chip, ...]
 
 
 @dataclass(frozen=True)
@@ -184,7 +264,8 @@ class BlockCard:
     current: bool
     past: bool
     upcoming: bool
-    remaining: float  # 1 → 0 while current
+    # The first upcoming one: the "then" of "first this, then that".
+    then: bool
     minutes_left: int
     left_texts: tuple[Text, ...]
     left: float  # timeline geometry, percent
@@ -193,11 +274,20 @@ class BlockCard:
     height: float
     on_timeline: bool
     event: bool = False  # a subscribed calendar's event, drawn apart from the plan's blocks
+    free: bool = False  # the stretch between two blocks
+    jobs: tuple[JobCard, ...] = ()
+    hours: int = 0  # whole hours left beyond the disc's hour
 
     @property
     def pie(self) -> float:
-        """The countdown disc's visible arc (see PIE_CIRCUMFERENCE)."""
-        return round(self.remaining * PIE_CIRCUMFERENCE, 3)
+        """The disc's visible arc: the minutes left on a face of one hour."""
+        minutes = self.minutes_left - 60 * self.hours
+        return round(min(minutes, DISC_MINUTES) / DISC_MINUTES * PIE_CIRCUMFERENCE, 3)
+
+    @property
+    def hour_dots(self) -> range:
+        """A dot for each whole hour left beyond the face (the script hides them as they pass)."""
+        return range(min(self.hours, MOST_HOUR_DOTS))
 
 
 @dataclass(frozen=True)
@@ -210,6 +300,8 @@ class ChoreCard:
     chips: tuple[Chip, ...]
     done: bool
     toggle_url: str
+    missed_after: int | None = None  # ms: undone after this, it fades to "missed"
+    when: tuple[Text, ...] = ()  # tomorrow's: "あしたの あさ 8:00 までに"
     cancelled: bool = False
     flags: tuple[Text, ...] = ()  # "cancelled", "last this year": a word or two beside it
 
@@ -241,6 +333,7 @@ class NoteCard:
 class Tick:
     left: float
     label: str
+    at: int = 0  # ms, for the script to place it as the window moves
 
 
 @dataclass(frozen=True)
@@ -277,10 +370,23 @@ class Wall:
     now_left: float
     may_complete: bool
     all_day: tuple[tuple[Text, ...], ...] = ()  # subscribed calendars' all-day events
+    cues: str = ""  # minutes before a block ends that the wall says what comes next: "5 2"
+    chime: bool = False
+    wake: int = 0  # ms: the morning's first block, for the night's countdown
+    wake_texts: tuple[Text, ...] = ()
+    one_language: bool = False
 
     @property
     def now(self) -> int:
         return ms(self.moment)
+
+    @property
+    def timeline_before(self) -> int:
+        return int(TIMELINE_BEFORE.total_seconds() * 1000)
+
+    @property
+    def timeline_after(self) -> int:
+        return int(TIMELINE_AFTER.total_seconds() * 1000)
 
 
 def _icon(name: str, fallback: str) -> str:
@@ -289,7 +395,8 @@ def _icon(name: str, fallback: str) -> str:
 
 def _chips(members: tuple[planner.MemberData, ...], mode: str) -> tuple[Chip, ...]:
     return tuple(
-        Chip(texts(m.name_ja, m.name_en, mode), m.colour, _icon(m.icon, "person")) for m in members
+        Chip(texts(m.name_ja, m.name_en, mode), m.colour, _icon(m.icon, "person"), ink_on(m.colour))
+        for m in members
     )
 
 
@@ -308,24 +415,54 @@ def _window(view: planner.DayView) -> tuple[datetime, datetime] | None:
     return start, end
 
 
+class _Timeline:
+    """Where an instant sits on the timeline, in percent of its width, at a moment.
+
+    An hour before the moment and four after take the middle (80 %) at one
+    scale; whatever of the day lies before or after that is squeezed into 10 %
+    at each end, so the evening routine is readable while it comes, and a
+    four-hour workday does not crowd out ten-minute blocks. kiosk.js draws the
+    same with `place()` as time passes.
+    """
+
+    def __init__(self, window: tuple[datetime, datetime], moment: datetime) -> None:
+        self.first, self.last = (t.timestamp() for t in window)
+        now = moment.timestamp()
+        self.lo = max(self.first, min(now - TIMELINE_BEFORE.total_seconds(), self.last))
+        self.hi = min(self.last, max(now + TIMELINE_AFTER.total_seconds(), self.first))
+        self.left = TIMELINE_EDGE if self.lo > self.first else 0.0
+        self.right = 100 - TIMELINE_EDGE if self.hi < self.last else 100.0
+
+    def place(self, instant: float) -> float:
+        t = min(max(instant, self.first), self.last)
+        if t <= self.lo:
+            return self._scale(t, self.first, self.lo, 0.0, self.left)
+        if t <= self.hi:
+            return self._scale(t, self.lo, self.hi, self.left, self.right)
+        return self._scale(t, self.hi, self.last, self.right, 100.0)
+
+    @staticmethod
+    def _scale(t: float, a: float, b: float, x: float, y: float) -> float:
+        return x if b <= a else x + (t - a) / (b - a) * (y - x)
+
+
 def _now_left(window: tuple[datetime, datetime] | None, moment: datetime) -> float:
     if window is None:
         return 0.0
-    start, end = (t.timestamp() for t in window)
-    return round(min(max((moment.timestamp() - start) / (end - start), 0.0), 1.0) * 100, 3)
+    return round(_Timeline(window, moment).place(moment.timestamp()), 3)
 
 
-def _ticks(window: tuple[datetime, datetime] | None) -> tuple[Tick, ...]:
+def _ticks(window: tuple[datetime, datetime] | None, moment: datetime) -> tuple[Tick, ...]:
+    """Every whole hour of the day: the script shows those in the readable window."""
     if window is None:
         return ()
+    line = _Timeline(window, moment)
     start, end = window
-    span = end.timestamp() - start.timestamp()
     hour = start.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     out = []
     while hour < end:
-        if hour.hour % 3 == 0:
-            left = (hour.timestamp() - start.timestamp()) / span * 100
-            out.append(Tick(round(left, 2), str(hour.hour)))
+        instant = hour.timestamp()
+        out.append(Tick(round(line.place(instant), 2), str(hour.hour), ms(hour)))
         hour += timedelta(hours=1)
     return tuple(out)
 
@@ -336,26 +473,28 @@ def _block_cards(
     window: tuple[datetime, datetime] | None = None,
     lanes: int = 1,
     upcoming: tuple[planner.BlockView, ...] = (),
+    moment: datetime | None = None,
+    readings: bool = False,
 ) -> tuple[BlockCard, ...]:
+    line = _Timeline(window, moment) if window is not None and moment is not None else None
     cards = []
     for b in blocks:
         left = width = 0.0
         on_timeline = False
-        if window is not None:
-            w_start, w_end = (t.timestamp() for t in window)
-            span = w_end - w_start
-            s = max(b.start.timestamp(), w_start)
-            e = min(b.end.timestamp(), w_end)
+        if line is not None:
+            s = max(b.start.timestamp(), line.first)
+            e = min(b.end.timestamp(), line.last)
             on_timeline = e > s
             if on_timeline:
-                left = (s - w_start) / span * 100
-                width = (e - s) / span * 100
+                left = line.place(s)
+                width = line.place(e) - left
+        reading = b.block.reading if readings else ""
         cards.append(
             BlockCard(
                 id=b.block.id,
                 titles=label("free", mode)
                 if b.free
-                else texts(b.block.title_ja, b.block.title_en, mode),
+                else texts(b.block.title_ja, b.block.title_en, mode, reading),
                 icon=_icon(b.block.icon, "clock"),
                 colour=b.colour,
                 start=ms(b.start),
@@ -366,7 +505,7 @@ def _block_cards(
                 current=b.current,
                 past=b.past,
                 upcoming=b in upcoming,
-                remaining=round(1 - b.progress, 4),
+                then=bool(upcoming) and b is upcoming[0],
                 minutes_left=b.minutes_left,
                 left_texts=_left_texts(b.minutes_left, mode),
                 left=round(left, 3),
@@ -375,6 +514,20 @@ def _block_cards(
                 height=round(100 / lanes, 3),
                 on_timeline=on_timeline,
                 event=b.event is not None,
+                free=b.free,
+                jobs=tuple(
+                    JobCard(
+                        texts(
+                            j.chore.title_ja,
+                            j.chore.title_en,
+                            mode,
+                            j.chore.reading if readings else "",
+                        ),
+                        _chips(j.assignees, mode),
+                    )
+                    for j in b.jobs
+                ),
+                hours=max(0, b.minutes_left - 1) // 60 if b.minutes_left > DISC_MINUTES else 0,
             )
         )
     return tuple(cards)
@@ -389,6 +542,10 @@ def _chore_urls(display: Display) -> Callable[[int, date], str]:
     return lambda chore_id, day: f"{head}/{chore_id}/{day.isoformat()}/{tail}"
 
 
+# How long after an "at" chore's time it still counts as on time.
+AT_GRACE = timedelta(hours=1)
+
+
 def _chore_cards(
     chores: tuple[planner.ChoreView, ...],
     mode: str,
@@ -400,17 +557,22 @@ def _chore_cards(
     "by" time is the next morning's deadline."""
     cards = []
     chore_url = _chore_urls(display)
+    readings = display.show_readings
     for c in chores:
         due_labels: tuple[Text, ...] = ()
+        when: tuple[Text, ...] = ()
+        missed_after = None
         if c.due is not None:
             clock = hh_mm(c.due)
-            by = "tomorrow_by" if tomorrow else "by"
+            by = c.chore.time_kind == Chore.TimeKind.BY
             # One language is enough next to a clock time.
-            due_labels = (
-                label(by, mode, time=clock)[:1]
-                if c.chore.time_kind == Chore.TimeKind.BY
-                else (Text("", clock),)
-            )
+            due_labels = label("by", mode, time=clock)[:1] if by else (Text("", clock),)
+            missed_after = ms(c.due if by else c.due + AT_GRACE)
+            if tomorrow:
+                # Collections go out in the morning by their time, not the night before.
+                morning = c.due.hour < planner.GET_READY_BEFORE.hour
+                key = ("tomorrow_by" if morning else "tomorrow_by_day") if by else "tomorrow_at"
+                when = label(key, mode, time=clock)[:1]  # as the due time: one language
         flags: tuple[Text, ...] = ()
         if c.cancelled:
             flags = label("cancelled", mode)
@@ -420,13 +582,17 @@ def _chore_cards(
         cards.append(
             ChoreCard(
                 id=c.chore.id,
-                titles=texts(c.chore.title_ja, c.chore.title_en, mode),
+                titles=texts(
+                    c.chore.title_ja, c.chore.title_en, mode, c.chore.reading if readings else ""
+                ),
                 icon=_icon(c.chore.icon, "star"),
                 due=ms(c.due) if c.due is not None else None,
                 due_labels=due_labels,
                 chips=_chips(c.assignees, mode),
                 done=c.done,
                 toggle_url=url + (f"?{urlencode({'at': at})}" if at else ""),
+                missed_after=missed_after,
+                when=when,
                 cancelled=c.cancelled,
                 flags=flags,
             )
@@ -512,6 +678,7 @@ def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> W
     tz = moment.tzinfo
     assert isinstance(tz, ZoneInfo)
     mode = display.language
+    readings = display.show_readings
     today = moment.date()
     view = loaded.day(today, moment)
     window = _window(view)
@@ -519,9 +686,13 @@ def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> W
     morning = planner.morning_after(loaded.household, moment, spans, loaded.members)
     morning_blocks: tuple[BlockCard, ...] = ()
     morning_chores: tuple[ChoreCard, ...] = ()
+    wake = 0
     if morning is not None:
-        morning_blocks = _block_cards(morning.blocks, mode)
+        morning_blocks = _block_cards(morning.blocks, mode, readings=readings)
         morning_chores = _chore_cards(morning.chores, mode, display, at)
+        if morning.blocks:
+            wake = ms(morning.blocks[0].start)
+    wake_left = max(0, -(-(wake - ms(moment)) // 60000)) if wake else 0
     tomorrow_day = today + timedelta(days=1)
     query = {"at": at} if at else {}
     poll_url = reverse("wall-panel", args=[display.token])
@@ -529,8 +700,12 @@ def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> W
         poll_url += "?" + urlencode(query)
     holiday = texts(view.holiday.name_ja, view.holiday.name_en, mode) if view.holiday else ()
     lanes = max(view.lane_count, 1)
-    blocks = _block_cards(view.blocks, mode, window, lanes, view.next_blocks)
+    blocks = _block_cards(view.blocks, mode, window, lanes, view.next_blocks, moment, readings)
     offset = moment.utcoffset() or timedelta(0)
+    # "This morning" once the night has passed midnight, "tomorrow morning" before.
+    labels = {key: label(key, mode) for key in LABELS if "%(" not in str(LABELS[key])}
+    if wake and morning is not None and morning.blocks[0].start.date() == today:
+        labels["morning"] = labels["this_morning"]
     return Wall(
         display=display,
         moment=moment,
@@ -542,14 +717,16 @@ def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> W
         blocks=blocks,
         current_count=sum(b.current for b in blocks),
         chores=_chore_cards(view.chores, mode, display, at),
-        tomorrow=_chore_cards(view.get_ready, mode, display, at, tomorrow=True),
+        tomorrow=_chore_cards(
+            tuple(c for c in view.tomorrow_chores if not c.cancelled), mode, display, at, True
+        ),
         show_tomorrow=view.show_tomorrow,
         notes=tuple(
             NoteCard(texts(n.text_ja, n.text_en, mode), _icon(n.icon, "star")) for n in view.notes
         ),
         year_marks=_year_mark_groups(_marks_to_show(view), mode),
         lanes=lanes,
-        ticks=_ticks(window),
+        ticks=_ticks(window, moment),
         timeline_from=ms(window[0]) if window else 0,
         timeline_to=ms(window[1]) if window else 0,
         night=planner.is_night(spans, moment),
@@ -560,10 +737,15 @@ def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> W
         day_end=ms(planner.at(tomorrow_day, time(0), tz)),
         utc_offset=int(offset.total_seconds() // 60),
         poll_url=poll_url,
-        labels={key: label(key, mode) for key in LABELS if key not in _VALUED},
+        labels=labels,
         offline_texts=_patterned("offline", "time", hh_mm(moment), mode),
         reload_at=ms(_reload_at(moment)),
         now_left=_now_left(window, moment),
         may_complete=display.may_complete_chores,
         all_day=tuple(texts(e.title_ja, e.title_en, mode) for e in view.all_day),
+        cues=" ".join(str(minutes) for minutes in display.cues),
+        chime=display.chime,
+        wake=wake,
+        wake_texts=_left_texts(wake_left, mode),
+        one_language=mode != Display.Language.BOTH,
     )

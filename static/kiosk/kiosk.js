@@ -7,9 +7,12 @@
  * that htmx swaps in; no script ever arrives inside a fragment.
  *
  * - every few seconds: the clock, which block is current (hero, timeline,
- *   next list), the countdown disc and minutes, late chores, tomorrow's
- *   chores in the evening, night hours — all from data-start/data-end, so
- *   the wall stays right for hours with the server gone;
+ *   then and next), the Time Timer (a face of one hour, a dot for each hour
+ *   more) and the minutes left, the warning before a change (the card and
+ *   the next block light up, a soft chime if the display has one), missed
+ *   chores, tomorrow's chores in the evening, the timeline's readable window,
+ *   night hours and the time until wake-up — all from data-start/data-end,
+ *   so the wall stays right for hours with the server gone;
  * - after each poll: an "offline since" badge on failure, gone on success;
  *   a reload when the server's assets changed (an upgrade);
  * - chore taps and polls take turns: a tap cancels the poll in flight and no
@@ -24,7 +27,10 @@
   "use strict";
 
   var TICK_MS = 5000;
-  var PIE = 62.832; /* see PIE_CIRCUMFERENCE in schedule/wall.py */
+  var PIE = 157.08; /* see PIE_CIRCUMFERENCE in schedule/wall/view_model.py */
+  var HOUR_MS = 60 * 60 * 1000;
+  var EDGE = 10; /* percent of the timeline for each squeezed end (TIMELINE_EDGE) */
+  var SMALLEST_TITLE_PX = 36;
   var DRIFT_MS = 4 * 60 * 1000;
   var DRIFT = [[0, 0], [2, 1], [4, 3], [3, 5], [1, 4], [-1, 2], [-3, 0], [-2, -2], [0, -3], [2, -1]];
   var RETRY_RELOAD_MS = 60 * 1000;
@@ -37,6 +43,9 @@
   }
   var pollMs = number(wall, "data-poll") * 1000;
   var howManyNext = number(wall, "data-next"); /* planner.HOW_MANY_NEXT */
+  var cues = numbers(wall.getAttribute("data-cues")); /* minutes, largest first */
+  var chime = document.querySelector(".js-chime");
+  var announced = {}; /* "start-end" of a block -> the last warning given for it */
   var watchdogMs = Math.max(10 * 60 * 1000, 10 * pollMs);
   var reloadAt = number(wall, "data-reload-at");
   var assets = wall.getAttribute("data-assets");
@@ -56,6 +65,18 @@
   function number(el, name) {
     var value = parseInt(el.getAttribute(name), 10);
     return isNaN(value) ? 0 : value;
+  }
+
+  function numbers(text) {
+    var out = [];
+    var parts = (text || "").split(" ");
+    for (var i = 0; i < parts.length; i++) {
+      var value = parseInt(parts[i], 10);
+      if (!isNaN(value)) {
+        out.push(value);
+      }
+    }
+    return out;
   }
 
   function each(list, fn) {
@@ -116,19 +137,199 @@
     return false;
   }
 
+  /* The Time Timer: the minutes left on a face of one hour, a dot for each
+   * whole hour more (the same as BlockCard.pie and .hours in view_model.py). */
   function countdown(hero, start, end, t) {
-    var remaining = Math.max(0, Math.min(1, (end - t) / (end - start)));
+    var leftMs = Math.max(0, end - t);
+    var minutes = Math.ceil(leftMs / 60000);
+    var hours = minutes > 60 ? Math.floor((minutes - 1) / 60) : 0;
+    var face = Math.min(HOUR_MS, Math.max(0, leftMs - hours * HOUR_MS)) / HOUR_MS;
     var pie = hero.querySelector(".js-pie");
     if (pie) {
-      pie.setAttribute("stroke-dasharray", (remaining * PIE).toFixed(3) + " " + PIE);
+      pie.setAttribute("stroke-dasharray", (face * PIE).toFixed(3) + " " + PIE);
     }
-    var minutes = Math.max(0, Math.ceil((end - t) / 60000));
+    each(hero.querySelectorAll(".js-hour"), function (dot, index) {
+      dot.style.visibility = index < hours ? "visible" : "hidden";
+    });
     each(hero.querySelectorAll(".js-left"), function (el) {
       var forms = el.getAttribute("data-pattern");
       if (forms) {
         setText(el, countdownText(forms.split("|"), minutes));
       }
     });
+    return minutes;
+  }
+
+  /* The warning a block is in: the smallest warning minute it has reached. */
+  function cueOf(minutes) {
+    var reached = null;
+    for (var i = 0; i < cues.length; i++) {
+      if (minutes <= cues[i]) {
+        reached = cues[i];
+      }
+    }
+    return reached;
+  }
+
+  function ring() {
+    if (!chime) {
+      return;
+    }
+    try {
+      chime.currentTime = 0;
+      var played = chime.play();
+      /* Engines that refuse sound without a touch say so with a promise. */
+      if (played && played["catch"]) {
+        played["catch"](function () {});
+      }
+    } catch (e) {
+      /* an engine without sound: the wall shows the warning all the same */
+    }
+  }
+
+  /* A chime the first time a block reaches each warning, and at its end. */
+  function announce(key, cue) {
+    var before = announced.hasOwnProperty(key) ? announced[key] : undefined;
+    if (before === undefined) {
+      announced[key] = cue; /* a wall that opens mid-warning stays quiet */
+      return;
+    }
+    if (cue !== before && cue !== null) {
+      announced[key] = cue;
+      ring();
+    }
+  }
+
+  /* Where an instant sits on the timeline at `t`: an hour back and four
+   * ahead in the middle 80 %, the rest of the day squeezed into the ends
+   * (the same as _Timeline in view_model.py). */
+  function timelinePlace(p, t) {
+    var first = number(p, "data-from");
+    var last = number(p, "data-to");
+    var lo = Math.max(first, Math.min(t - number(p, "data-before"), last));
+    var hi = Math.min(last, Math.max(t + number(p, "data-after"), first));
+    var left = lo > first ? EDGE : 0;
+    var right = hi < last ? 100 - EDGE : 100;
+    function scale(x, a, b, from, to) {
+      return b <= a ? from : from + ((x - a) / (b - a)) * (to - from);
+    }
+    return function (instant) {
+      var x = Math.min(Math.max(instant, first), last);
+      if (x <= lo) {
+        return scale(x, first, lo, 0, left);
+      }
+      if (x <= hi) {
+        return scale(x, lo, hi, left, right);
+      }
+      return scale(x, hi, last, right, 100);
+    };
+  }
+
+  function tickTimeline(p, t) {
+    if (number(p, "data-to") <= number(p, "data-from")) {
+      return;
+    }
+    var place = timelinePlace(p, t);
+    var lo = t - number(p, "data-before");
+    var hi = t + number(p, "data-after");
+    each(p.querySelectorAll(".js-tl"), function (el) {
+      var left = place(number(el, "data-start"));
+      el.style.left = left.toFixed(3) + "%";
+      el.style.width = (place(number(el, "data-end")) - left).toFixed(3) + "%";
+    });
+    each(p.querySelectorAll(".js-tick"), function (el) {
+      var at = number(el, "data-at");
+      el.style.left = place(at).toFixed(2) + "%";
+      setClass(el, "is-squeezed", at < lo || at > hi);
+    });
+    var marker = p.querySelector(".js-now");
+    if (marker) {
+      marker.style.left = place(t).toFixed(2) + "%";
+    }
+  }
+
+  function overflows(el) {
+    return el && el.scrollHeight > el.clientHeight + 1;
+  }
+
+  function overflows(el) {
+    return el.scrollHeight > el.clientHeight + 1;
+  }
+
+  function columnOf(hero, p) {
+    var column = hero.parentNode;
+    while (column && column !== p && !hasClass(column, "doing")) {
+      column = column.parentNode;
+    }
+    return column && column !== p ? column : null;
+  }
+
+  function tooWide(title) {
+    return title.scrollWidth > title.clientWidth + 1;
+  }
+
+  function shrinkTitle(hero, title, column) {
+    title.style.fontSize = "";
+    setClass(title, "is-breaking", false);
+    var size = parseInt(window.getComputedStyle(title).fontSize, 10);
+    while (size > SMALLEST_TITLE_PX &&
+        (tooWide(title) || overflows(hero) || (column && overflows(column)))) {
+      size -= 2;
+      title.style.fontSize = size + "px";
+    }
+    setClass(title, "is-breaking", tooWide(title));
+  }
+
+  /* A title as large as its card allows, down to 36px, never cut: not wider
+     than its line, not taller than its card, and leaving room for "then"
+     below it. Where even 36px leave no room (a two-line title on a 600 px
+     screen), the column gets tight ("then" on one line), then tighter (no
+     clock times); if that is not enough either, "then" is left to the
+     timeline. */
+  var TIGHTER = ["is-tight", "is-tighter", "is-without-then"];
+
+  function fitTitles(p) {
+    each(p.querySelectorAll(".hero.is-current"), function (hero) {
+      var title = hero.querySelector(".js-fit");
+      var column = columnOf(hero, p);
+      var step = 0;
+      if (!title) {
+        return;
+      }
+      each(TIGHTER, function (name) {
+        setClass(column, name, false);
+      });
+      shrinkTitle(hero, title, column);
+      while (column && step < TIGHTER.length && overflows(column)) {
+        setClass(column, TIGHTER[step], true);
+        step += 1;
+        shrinkTitle(hero, title, column);
+      }
+    });
+  }
+
+  /* The side column never cuts a chore in half: when it is too short, the
+     notes go first, then the year's marks, then tomorrow's chores from the
+     last (today's chores and tomorrow's first always stay). */
+  function fitSide(p) {
+    var side = p.querySelector(".side");
+    if (!side) {
+      return;
+    }
+    var crowded = side.querySelectorAll(".is-crowded");
+    each(crowded, function (el) {
+      setClass(el, "is-crowded", false);
+    });
+    var candidates = [];
+    each([".note", ".year-mark", ".tomorrow-item"], function (selector) {
+      var found = side.querySelectorAll(selector);
+      for (var i = found.length - 1; i >= (selector === ".tomorrow-item" ? 1 : 0); i -= 1) {
+        candidates.push(found[i]);
+      }
+    });
+    for (var k = 0; k < candidates.length && overflows(side); k += 1) {
+      setClass(candidates[k], "is-crowded", true);
+    }
   }
 
   // The same choice as countdown_form() in schedule/wall.py: minutes under an
@@ -157,36 +358,48 @@
     });
 
     var current = 0;
+    var soonest = null; /* the current block that ends first: its warning leads */
     each(p.querySelectorAll(".js-block"), function (el) {
       var start = number(el, "data-start");
       var end = number(el, "data-end");
       var isCurrent = start <= t && t < end;
       setClass(el, "is-current", isCurrent);
       setClass(el, "is-past", end <= t);
-      if (isCurrent && hasClass(el, "js-hero")) {
-        current += 1;
-        countdown(el, start, end, t);
+      if (hasClass(el, "js-hero")) {
+        var key = start + "-" + end;
+        if (isCurrent) {
+          current += 1;
+          var cue = cueOf(countdown(el, start, end, t));
+          setClass(el, "is-cue", cue !== null);
+          /* the last warning (2 minutes by default) looks more urgent than the first */
+          setClass(el, "is-cue-last", cue !== null && cues.length > 1 && cue === cues[cues.length - 1]);
+          announce(key, cue);
+          if (soonest === null || end < soonest.end) {
+            soonest = { end: end, cue: cue };
+          }
+        } else if (announced.hasOwnProperty(key) && end <= t) {
+          delete announced[key];
+          ring(); /* the change itself */
+        }
       }
     });
-    setClass(p.querySelector(".now"), "is-empty", current === 0);
-    setClass(p.querySelector(".now"), "is-split", current > 1);
-    setClass(p.querySelector(".now"), "is-many", current > 2);
+    var now = p.querySelector(".now");
+    setClass(now, "is-empty", current === 0);
+    setClass(now, "is-split", current > 1);
+    setClass(now, "is-many", current > 2);
 
     var shown = 0;
     each(p.querySelectorAll(".js-next"), function (el) {
       var upcoming = number(el, "data-start") > t && shown < howManyNext;
+      setClass(el, "is-next", upcoming);
+      setClass(el, "is-then", upcoming && shown === 0);
+      setClass(el, "is-cue", upcoming && shown === 0 && soonest !== null && soonest.cue !== null);
       if (upcoming) {
         shown += 1;
       }
-      setClass(el, "is-next", upcoming);
     });
 
-    var from = number(p, "data-from");
-    var to = number(p, "data-to");
-    var marker = p.querySelector(".js-now");
-    if (marker && to > from) {
-      marker.style.left = (Math.max(0, Math.min(1, (t - from) / (to - from))) * 100).toFixed(2) + "%";
-    }
+    tickTimeline(p, t);
 
     each(p.querySelectorAll(".js-chore"), function (el) {
       var due = number(el, "data-due");
@@ -194,6 +407,24 @@
     });
     setClass(p.querySelector(".js-tomorrow"), "is-shown", t >= number(p, "data-evening"));
     setClass(p, "is-night", inNight(p.getAttribute("data-nights"), t));
+    var wake = number(p, "data-wake");
+    if (wake) {
+      var untilWake = Math.max(0, Math.ceil((wake - t) / 60000));
+      each(p.querySelectorAll(".js-wake"), function (el) {
+        var forms = el.getAttribute("data-pattern");
+        if (forms) {
+          setText(el, countdownText(forms.split("|"), untilWake));
+        }
+      });
+    }
+    /* Refit when what takes room changes: cards, the cue, tomorrow's box. */
+    var layout = current + ":" + (soonest !== null && soonest.cue !== null) + ":" +
+        hasClass(p.querySelector(".js-tomorrow") || p, "is-shown");
+    if (layout !== p.getAttribute("data-layout")) {
+      p.setAttribute("data-layout", layout);
+      fitTitles(p);
+      fitSide(p);
+    }
   }
 
   function tick() {
@@ -406,6 +637,13 @@
     if (evt.target && evt.target.id === "panel") {
       adopt();
       markUnsaved();
+    }
+  });
+  /* A tablet turned on its side: fit again at the next tick. */
+  window.addEventListener("resize", function () {
+    var p = panel();
+    if (p) {
+      p.removeAttribute("data-layout");
     }
   });
   adopt();
