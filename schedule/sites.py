@@ -35,6 +35,9 @@ class HibiAdminSite(admin.AdminSite):
     site_header = _("Hibi — the family's day")
     site_title = _("Hibi admin")
     index_title = _("Plan the family's day")
+    # "View site" would lead to "/", which only leads back here: the family's
+    # day is on the walls (each with its secret address) and in this admin.
+    site_url = None
 
     def index(self, request, extra_context=None):
         return super().index(request, {"today": today_summary(), **(extra_context or {})})
