@@ -18,6 +18,7 @@ from datetime import date, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 import segno
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -31,6 +32,7 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -74,6 +76,28 @@ class VersionedAdmin(admin.ModelAdmin):
             return fieldsets
         (name, options), *rest = fieldsets
         return [(name, {**options, "fields": [*options["fields"], "loaded_version"]}), *rest]
+
+    def get_deleted_objects(self, objs, request):
+        """What a delete takes with it, without the hidden rows that tie a block or a
+        display to its members ("Block_members object (1)" says nothing to a parent)."""
+        deleted, counts, permissions, protected = super().get_deleted_objects(objs, request)
+        links = [m._meta for m in django_apps.get_models(include_auto_created=True)]
+        links = [meta for meta in links if meta.auto_created]
+        prefixes = tuple(f"{capfirst(meta.verbose_name)}: " for meta in links)
+        plurals = {str(meta.verbose_name_plural) for meta in links}
+        counts = {name: count for name, count in counts.items() if str(name) not in plurals}
+        return _without(deleted, prefixes), counts, permissions, protected
+
+
+def _without(nested: list, prefixes: tuple[str, ...]) -> list:
+    kept: list = []
+    for item in nested:
+        if isinstance(item, list):
+            if inner := _without(item, prefixes):
+                kept.append(inner)
+        elif not str(item).startswith(prefixes):
+            kept.append(item)
+    return kept
 
 
 # --- Plans -----------------------------------------------------------------------
@@ -1014,5 +1038,6 @@ def next_day_in_force(plan: Plan, today: date, horizon: int = 60) -> date:
     return planner.next_day_in_force(family, plan.pk, today, horizon) or today
 
 
-# The pages for calendars in and out, phones and webhooks live in their own module.
-from . import outside_admin  # noqa: E402, F401
+# The pages for calendars in and out, phones and webhooks live in their own module,
+# and so do the operator's users and groups.
+from . import operator_admin, outside_admin  # noqa: E402, F401

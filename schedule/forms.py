@@ -109,7 +109,7 @@ def icon_field(required: bool = False) -> forms.ChoiceField:
     choices = icons.icon_choices()
     if not required:
         choices = [("", _("No icon")), *choices]
-    return forms.ChoiceField(label=_("icon"), choices=choices, required=required, widget=IconPicker)
+    return forms.ChoiceField(label=_("Icon"), choices=choices, required=required, widget=IconPicker)
 
 
 def keep_unknown_icon(form: forms.ModelForm, name: str = "icon") -> None:
@@ -205,7 +205,10 @@ def _parse_listed_date(text: str) -> date:
 class DateListField(forms.Field):
     """Dates typed one per line (or separated by commas), stored as ISO strings."""
 
-    widget = forms.Textarea(attrs={"rows": 3, "cols": 24, "placeholder": "2026-12-31"})
+    # An example, worded as one: a bare date in the box looked like one already filled in.
+    widget = forms.Textarea(
+        attrs={"rows": 3, "cols": 24, "placeholder": _("One date a line, e.g. 2026-12-31")}
+    )
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
@@ -264,7 +267,9 @@ class VersionedForm(forms.ModelForm):
     parent is told to look at it and make theirs again.
     """
 
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    loaded_version = forms.IntegerField(
+        label=_("Version when opened"), widget=forms.HiddenInput, required=False, min_value=0
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -303,7 +308,7 @@ class VersionedForm(forms.ModelForm):
 
 class PlanForm(VersionedForm):
     weekdays = WeekdaysField(
-        label=_("weekdays"), help_text=_("The days of the week this plan is for.")
+        label=_("Weekdays"), help_text=_("The days of the week this plan is for.")
     )
 
     class Meta:
@@ -324,7 +329,7 @@ def _times(start, end) -> str:
 class BlockForm(forms.ModelForm):
     icon = icon_field()
     members = forms.ModelMultipleChoiceField(
-        label=_("members"),
+        label=_("Members"),
         queryset=Member.objects.all(),
         required=False,
         widget=DayCheckboxes,
@@ -445,19 +450,19 @@ class RepeatForm(forms.Form):
     """How a chore repeats, in the words of a family's garbage calendar."""
 
     repeat_mode = forms.ChoiceField(
-        label=_("repeats"),
+        label=_("Repeats"),
         choices=Mode.choices,
         initial=Mode.WEEKLY,
         widget=forms.RadioSelect(attrs={"class": "hibi-repeat-mode"}),
     )
     weekdays = forms.TypedMultipleChoiceField(
-        label=_("on"), choices=WEEKDAY_CHOICES, coerce=int, required=False, widget=DayCheckboxes
+        label=_("On"), choices=WEEKDAY_CHOICES, coerce=int, required=False, widget=DayCheckboxes
     )
     week_interval = forms.TypedChoiceField(
-        label=_("how often"), choices=WEEK_INTERVALS, coerce=int, initial=1, required=False
+        label=_("How often"), choices=WEEK_INTERVALS, coerce=int, initial=1, required=False
     )
     month_weeks = forms.TypedMultipleChoiceField(
-        label=_("weeks of the month"),
+        label=_("Weeks of the month"),
         choices=MONTH_WEEKS,
         coerce=int,
         required=False,
@@ -468,14 +473,14 @@ class RepeatForm(forms.Form):
         ),
     )
     month_weekdays = forms.TypedMultipleChoiceField(
-        label=_("day of the week"),
+        label=_("Day of the week"),
         choices=WEEKDAY_CHOICES,
         coerce=int,
         required=False,
         widget=DayCheckboxes,
     )
     interval = forms.IntegerField(
-        label=_("every"),
+        label=_("Every"),
         min_value=1,
         max_value=365,
         initial=2,
@@ -483,43 +488,43 @@ class RepeatForm(forms.Form):
         widget=forms.NumberInput(attrs={"size": 4, "class": "hibi-narrow"}),
     )
     interval_unit = forms.ChoiceField(
-        label=_("unit"), choices=Unit.choices, initial=Unit.DAYS, required=False
+        label=_("Unit"), choices=Unit.choices, initial=Unit.DAYS, required=False
     )
     start_date = forms.DateField(
-        label=_("starting"),
+        label=_("Starting"),
         help_text=_("Counting starts here for “every few days” and “every other week”."),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     rrule = forms.CharField(
-        label=_("repeat rule"),
+        label=_("Repeat rule"),
         max_length=200,
         required=False,
-        help_text=_("RFC 5545 rule, e.g. FREQ=WEEKLY;BYDAY=MO,TH."),
+        help_text=_("RFC 5545 rule, e.g. <code>FREQ=WEEKLY;BYDAY=MO,TH</code>."),
     )
     extra_dates = DateListField(
-        label=_("extra dates"),
+        label=_("Extra dates"),
         help_text=_("One date per line, such as a special collection day."),
     )
     exception_dates = DateListField(
-        label=_("exception dates"),
+        label=_("Exception dates"),
         help_text=_("One date per line when the chore does not happen, such as New Year."),
     )
     holiday_policy = forms.ChoiceField(
-        label=_("on a public holiday"),
+        label=_("On a public holiday"),
         choices=Chore.HolidayPolicy.choices,
         initial=Chore.HolidayPolicy.KEEP,
     )
     holiday_exceptions = HolidayListField(
-        label=_("except on these holidays"),
+        label=_("Except on these holidays"),
         help_text=Chore._meta.get_field("holiday_exceptions").help_text,
     )
     no_collection_days = WeekdaysField(
-        label=_("never moved to"),
+        label=_("Never moved to"),
         initial=[6],
         help_text=Chore._meta.get_field("no_collection_days").help_text,
     )
     is_garbage = forms.BooleanField(
-        label=_("garbage collection"),
+        label=_("Garbage collection"),
         required=False,
         help_text=Chore._meta.get_field("is_garbage").help_text,
     )
@@ -930,7 +935,7 @@ class CalendarAreaForm(forms.Form):
     area_days_text = forms.CharField(widget=forms.HiddenInput, strip=False)
     center_text = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
     shown_area = forms.CharField(widget=forms.HiddenInput, required=False)
-    area = forms.ChoiceField(label=_("your area"))
+    area = forms.ChoiceField(label=_("Your area"))
 
     def __init__(self, *args: Any, areas: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -942,19 +947,19 @@ class CalendarAreaForm(forms.Form):
 class KindForm(forms.Form):
     """One kind of garbage of the area, and the chore the family makes of it."""
 
-    include = forms.BooleanField(label=_("create"), required=False, initial=True)
+    include = forms.BooleanField(label=_("Create"), required=False, initial=True)
     kind = forms.CharField(widget=forms.HiddenInput)
-    title_ja = forms.CharField(label=_("title (Japanese)"), max_length=80)
-    title_en = forms.CharField(label=_("title (English)"), max_length=80, required=False)
+    title_ja = forms.CharField(label=_("Title (Japanese)"), max_length=80)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=80, required=False)
     icon = icon_field()
     time = forms.TimeField(
-        label=_("put out by"),
+        label=_("Put out by"),
         required=False,
         initial="08:00",
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     holiday_policy = forms.ChoiceField(
-        label=_("on a public holiday"),
+        label=_("On a public holiday"),
         choices=Chore.HolidayPolicy.choices,
         initial=Chore.HolidayPolicy.KEEP,
     )
@@ -970,13 +975,13 @@ class WallPreviewForm(forms.Form):
     """Which tablet, which day and time to open the wall at (the wall's ?at=)."""
 
     display = forms.ModelChoiceField(
-        label=_("display"), queryset=Display.objects.none(), empty_label=None
+        label=_("Display"), queryset=Display.objects.none(), empty_label=None
     )
     date = forms.DateField(
-        label=_("date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     time = forms.TimeField(
-        label=_("time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
 
     def __init__(self, *args: Any, displays: QuerySet[Display], **kwargs: Any) -> None:

@@ -1,5 +1,6 @@
-"""The admin site itself: Hibi's titles, the "today" summary on its index, and
-a clear 400 for list requests no page of the admin makes.
+"""The admin site itself: Hibi's titles, the "today" summary on its index, the
+family's pages before the operator's, and a clear 400 for list requests no page
+of the admin makes.
 
 `HibiAdminConfig` replaces `django.contrib.admin` in INSTALLED_APPS so that
 `admin.site` is a `HibiAdminSite` (Django's documented way to change the
@@ -13,6 +14,8 @@ import functools
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from axes.apps import AppConfig as AxesConfig
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
@@ -21,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -41,6 +45,16 @@ class HibiAdminSite(admin.AdminSite):
 
     def index(self, request, extra_context=None):
         return super().index(request, {"today": today_summary(), **(extra_context or {})})
+
+    def get_app_list(self, request, app_label=None):
+        """The family's pages first, in the order a parent needs them; the
+        operator's (sign-ins, users and groups) after, where they belong."""
+        found = super().get_app_list(request, app_label)
+        found.sort(key=lambda app: (app["app_label"] != "schedule", app["name"].lower()))
+        for app in found:
+            if app["app_label"] == "schedule":
+                app["models"].sort(key=_family_order)
+        return found
 
     def admin_view(self, view, cacheable=False):
         # Every model's list page passes here, Django's own (users, groups,
@@ -123,8 +137,46 @@ def unreadable_selection(model_admin: admin.ModelAdmin[Any], post: QueryDict) ->
     return None
 
 
+# A parent's pages, most used first; pages added later follow in alphabetical order.
+FAMILY_PAGES = ["plan", "chore", "note", "member", "display", "iconcolour", "choredone"]
+
+
+def _family_order(model: dict) -> tuple[int, str]:
+    name = model["object_name"].lower()
+    place = FAMILY_PAGES.index(name) if name in FAMILY_PAGES else len(FAMILY_PAGES)
+    return place, model["name"]
+
+
 class HibiAdminConfig(AdminConfig):
     default_site = "schedule.sites.HibiAdminSite"
+
+
+class HibiAxesConfig(AxesConfig):
+    """django-axes under a name a parent understands (its own is "Axes")."""
+
+    verbose_name = _("Sign-in protection")
+
+    def ready(self) -> None:
+        super().ready()
+        name_axes_rows()
+
+
+def name_axes_rows() -> None:
+    """django-axes names its rows in English whatever the language ("Access Log for
+    parent @ …"), and the admin prints those names in its titles and breadcrumbs."""
+    attempt, failure, log = (apps.get_model("axes", name) for name in AXES_ROWS)
+    attempt.__str__ = lambda row: gettext("Sign-in attempts of %(user)s") % {"user": row.username}
+    failure.__str__ = lambda row: (
+        gettext("Failed sign-in of %(user)s from %(address)s")
+        % {
+            "user": row.username,
+            "address": row.ip_address,
+        }
+    )
+    log.__str__ = lambda row: gettext("Sign-in of %(user)s") % {"user": row.username}
+
+
+AXES_ROWS = ("AccessAttempt", "AccessFailureLog", "AccessLog")
 
 
 def today_summary(now: datetime | None = None) -> dict:

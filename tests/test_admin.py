@@ -120,7 +120,7 @@ PAGES = [
         "chore holiday list",
         lambda: reverse("admin:schedule_chore_change", args=[bottle_chore().pk]),
         "例外の祝日",
-        "except on these holidays:",
+        "Except on these holidays:",
     ),
     (
         "chore import",
