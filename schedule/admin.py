@@ -663,6 +663,18 @@ class ChoreAdmin(VersionedAdmin):
         return import_page(request, self)
 
 
+def typed_wrong(form: forms.RepeatForm) -> str:
+    """The first error of something typed that cannot work ("“2026-13-01” is not a
+    date"), as opposed to something not filled in yet; empty if there is none."""
+    for field, errors in form.errors.as_data().items():
+        for error in errors:
+            if error.code not in {None, "required"}:
+                label = form.fields[field].label if field in form.fields else ""
+                text = " ".join(error.messages)
+                return f"{label}: {text}" if label else text
+    return ""
+
+
 @require_GET
 def _next_dates_fragment(request):
     chore_id = request.GET.get("chore", "")
@@ -672,8 +684,13 @@ def _next_dates_fragment(request):
     rule = form.recurrence()
     context: dict[str, Any] = {"rows": []}
     problem: str | _StrPromise = ""
-    if rule is None:
-        problem = _("Fill in the days to see the next dates.")
+    if not form.is_valid():
+        # Days not chosen yet is where every new chore starts: a hint, not an error.
+        # Something typed that cannot be read is an error, and says which.
+        problem = typed_wrong(form)
+        context["hint"] = "" if problem else _("Choose the days to see the next dates.")
+    elif rule is None:
+        problem = _("This repeat rule cannot be read.")
     else:
         today = timezone.localdate()
         try:

@@ -583,20 +583,20 @@ class RepeatForm(forms.Form):
         data = self.cleaned_data
         mode = data.get("repeat_mode")
         if mode == Mode.WEEKLY and not data.get("weekdays"):
-            self.add_error("weekdays", _("Tick at least one day of the week."))
+            self._missing("weekdays", _("Tick at least one day of the week."))
         elif mode in (Mode.MONTHLY, Mode.MONTH_WEEK):
             if not data.get("month_weeks"):
-                self.add_error("month_weeks", _("Tick at least one week of the month."))
+                self._missing("month_weeks", _("Tick at least one week of the month."))
             if not data.get("month_weekdays"):
-                self.add_error("month_weekdays", _("Tick the day of the week."))
+                self._missing("month_weekdays", _("Tick the day of the week."))
             if mode == Mode.MONTH_WEEK:
                 self._clean_calendar_weeks(data)
         elif mode == Mode.INTERVAL and not data.get("interval"):
-            self.add_error("interval", _("Say how many days or weeks apart."))
+            self._missing("interval", _("Say how many days or weeks apart."))
         elif (
             mode == Mode.DATES and not data.get("extra_dates") and "extra_dates" not in self.errors
         ):
-            self.add_error(
+            self._missing(
                 "extra_dates", _("List at least one date, or choose another way to repeat.")
             )
         elif (
@@ -604,10 +604,15 @@ class RepeatForm(forms.Form):
             and not (data.get("rrule") or "").strip()
             and "rrule" not in self.errors
         ):
-            self.add_error("rrule", _("Write a repeat rule, or choose another way to repeat."))
+            self._missing("rrule", _("Write a repeat rule, or choose another way to repeat."))
         if mode and not any(name in self.errors for name in REPEAT_FIELDS):
             data["rrule"] = rule_from_repeat(self.repeat())
         return data
+
+    def _missing(self, field: str, message: Any) -> None:
+        # "required": not filled in yet (the next-dates preview waits quietly),
+        # unlike a value that cannot work.
+        self.add_error(field, ValidationError(message, code="required"))
 
     def _clean_calendar_weeks(self, data: dict[str, Any]) -> None:
         if LAST in (data.get("month_weeks") or ()):
@@ -709,6 +714,8 @@ class ChoreForm(RepeatForm, VersionedForm):
         if hasattr(errors, "error_dict"):
             kept: dict[str, list[ValidationError]] = {}
             for field, messages in errors.error_dict.items():
+                if field == "rrule" and any(name in self.errors for name in REPEAT_FIELDS):
+                    continue  # no rule was made: the friendly field in error says why
                 if field == "rrule" and self.cleaned_data.get("repeat_mode") != Mode.RAW:
                     field = "repeat_mode"
                 if messages:

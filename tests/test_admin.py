@@ -592,6 +592,61 @@ def test_weekly_chore_without_days_is_refused_in_japanese(ja):
     assert "曜日を1つ以上選んでください。" in errors_on(response)
 
 
+def banner_of(response) -> str:
+    found = re.search(r'<div class="errornote hibi-errors".*?</div>', text_of(response), re.S)
+    assert found, "no error banner at the top of the form"
+    return found.group(0)
+
+
+def test_the_top_banner_names_each_field_in_error_and_links_to_it(ja):
+    response = ja.post(
+        reverse("admin:schedule_chore_add"),
+        chore_post(weekdays=[], title_ja="", title_en="", extra_dates="2026-13-01"),
+    )
+    banner = banner_of(response)
+    assert '<a href="#id_weekdays">曜日</a>' in banner
+    assert '<a href="#id_extra_dates">追加でする日</a>' in banner
+    assert "曜日を1つ以上選んでください。" in banner
+    # Each link leads to an element of the page.
+    for anchor in re.findall(r'href="#([^"]+)"', banner):
+        assert f'id="{anchor}"' in text_of(response), anchor
+    # Django's own note ("correct the errors below") is hidden behind the banner.
+    assert re.search(r'hibi-errors.*?</div>\s*<div>.*?<p class="errornote">', text_of(response), re.S)
+
+
+def test_the_banner_names_a_row_of_an_inline_in_error(ja):
+    data = plan_post(blocks=[block_row("06:30", "06:30", "おきる")])
+    banner = banner_of(ja.post(reverse("admin:schedule_plan_add"), data))
+    assert re.search(r'href="#(id_blocks-0-end|blocks-0)">予定 1', banner), banner
+
+
+def test_the_banner_speaks_english_too(en):
+    banner = banner_of(en.post(reverse("admin:schedule_chore_add"), chore_post(weekdays=[])))
+    assert "Fix this one" in banner
+    assert '<a href="#id_weekdays">On</a>' in banner
+
+
+def test_a_valid_form_has_no_banner(ja):
+    response = ja.get(reverse("admin:schedule_chore_add"))
+    assert "hibi-errors" not in text_of(response)
+
+
+def test_next_dates_preview_waits_quietly_until_days_are_chosen(ja):
+    url = reverse("admin:schedule_chore_next_dates")
+    quiet = text_of(ja.get(url, {"repeat_mode": "weekly", "start_date": "2026-11-23"}))
+    assert "hibi-problem" not in quiet
+    assert 'class="help"' in quiet
+    wrong = text_of(
+        ja.get(
+            url,
+            {"repeat_mode": "weekly", "weekdays": "2", "start_date": "2026-11-23",
+             "extra_dates": "2026-13-01", "holiday_policy": "keep"},
+        )
+    )  # fmt: skip
+    assert 'class="hibi-problem"' in wrong
+    assert "2026-13-01" in wrong
+
+
 def test_member_colour_and_note_dates_are_checked_in_japanese(ja):
     member = ja.post(
         reverse("admin:schedule_member_add"),

@@ -51,7 +51,9 @@
             if (fields.hasOwnProperty(mode)) {
                 each(fields[mode], function (name) {
                     each(document.querySelectorAll(".form-row.field-" + name), function (row) {
-                        var keep = wanted.indexOf(name) !== -1 || row.className.indexOf("errors") !== -1;
+                        /* A row with an error stays, whatever the mode: the banner links to it. */
+                        var keep = wanted.indexOf(name) !== -1 || row.className.indexOf("errors") !== -1 ||
+                            row.querySelector(".errorlist") !== null;
                         row.style.display = keep ? "" : "none";
                     });
                 });
