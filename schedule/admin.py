@@ -363,6 +363,7 @@ class PlanAdmin(VersionedAdmin):
                 self.admin_site.admin_view(self.preview_view),
                 name="schedule_plan_preview",
             ),
+
             *super().get_urls(),
         ]
 
@@ -480,6 +481,65 @@ def chore_upcoming(chore: Chore, today: date, lang: str) -> list[dict]:
     return rows
 
 
+def new_chore_fieldsets(fieldsets: list) -> list:
+    """The chore's fieldsets for the add page: the title in the parent's language,
+    the time, how it repeats, who does it; the other title, the reading, extra and
+    exception dates and the holiday rules in a closed "More" section."""
+    first_title, other_title = (
+        ("title_ja", "title_en") if household.language() == "ja" else ("title_en", "title_ja")
+    )
+    more = [other_title, "title_reading"]
+    shown: list = []
+    for name, options in fieldsets:
+        kept = []
+        for field in options["fields"]:
+            names = field if isinstance(field, tuple) else (field,)
+            if set(names) & {"title_ja", "title_en", "title_reading"}:
+                continue
+            if set(names) & NEW_CHORE_EXTRAS:
+                more.append(field)
+            else:
+                kept.append(field)
+        if name is None:
+            kept.insert(0, first_title)
+        if name == _("Who"):
+            kept.insert(0, "who")
+        if kept:
+            shown.append((name, {**options, "fields": kept}))
+    return [*shown, (_("More"), {"fields": more, "classes": ["collapse"]})]
+
+
+# What a new chore rarely needs: under "More" (Django opens it when one is in error).
+NEW_CHORE_EXTRAS = {
+    "extra_dates",
+    "exception_dates",
+    "holiday_policy",
+    "holiday_exceptions",
+    "no_collection_days",
+    "is_garbage",
+    "nudge_when_overdue",
+}
+
+
+def next_turns(chore_ids: list[int]) -> dict[int, str]:
+    """Whose turn each chore's next date is, by name, for the chore list."""
+    today = timezone.localdate()
+    family = loading.load_household(today, household.zone())
+    lang = household.language()
+    found = {}
+    for chore in family.chores:
+        if chore.id not in chore_ids:
+            continue
+        try:
+            days = chore.recurrence.next_occurrences(today, 1)
+        except (recurrence.RecurrenceError, ValueError):
+            continue
+        if days:
+            people = planner.whose_turn(family, chore, days[0])
+            found[chore.id] = repeat.list_separator().join(m.name(lang) for m in people)
+    return found
+
+
 def next_dates_context(rule: recurrence.Recurrence, rows: list[dict], today: date) -> dict:
     """The next dates and, up to the last of them, the days the rule named in vain."""
     last = rows[-1]["date"] if rows else today
@@ -533,7 +593,8 @@ class AssigneeInline(CappedInline):
 class ChoreAdmin(VersionedAdmin):
     form = forms.ChoreForm
     inlines = [ChoreClosureInline, AssigneeInline]
-    list_display = ["__str__", "when", "time", "holiday_policy", "is_garbage", "next_date"]
+    # On a phone the list keeps the title, the next date and whose turn (admin.css).
+    list_display = ["__str__", "when", "time", "holiday_policy", "is_garbage", "next_date", "turn"]
     readonly_fields = ["next_dates"]
     fieldsets = [
         (
@@ -575,6 +636,21 @@ class ChoreAdmin(VersionedAdmin):
         (_("Phones"), {"fields": ["nudge_when_overdue"]}),
     ]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = forms.NewChoreForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None:
+            return super().get_fieldsets(request, obj)
+        return new_chore_fieldsets(self.fieldsets)
+
+    def get_inlines(self, request, obj):
+        # A new chore's people are ticks on the form; turn order and closures
+        # that work differently are for its own page, once it exists.
+        return [] if obj is None else super().get_inlines(request, obj)
+
     def get_changelist_instance(self, request):
         # The closures and every chore's links in two queries for the whole
         # list, instead of two per row for its "next" column.
@@ -583,7 +659,14 @@ class ChoreAdmin(VersionedAdmin):
         links = loading.load_closure_links()
         for chore in changelist.result_list:
             chore.loaded_rules = chore.collection_rules(closures, links.get(chore.pk, {}))
+        turns = next_turns([chore.pk for chore in changelist.result_list])
+        for chore in changelist.result_list:
+            chore.next_turn = turns.get(chore.pk, "")
         return changelist
+
+    @admin.display(description=_("whose turn"))
+    def turn(self, chore: Chore) -> str:
+        return getattr(chore, "next_turn", "") or "—"
 
     def get_urls(self):
         return [

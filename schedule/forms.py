@@ -10,6 +10,7 @@ a plan for no day is refused here, since a plan's copy may be saved for none.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from typing import Any, cast
@@ -25,6 +26,7 @@ from . import collection, household, icons, readings, recurrence, validation
 from .models import (
     Block,
     Chore,
+    ChoreAssignee,
     ChoreClosure,
     Closure,
     Display,
@@ -57,6 +59,10 @@ MODE_FIELDS = {
     Mode.DATES: [],
     Mode.RAW: ["rrule"],
 }
+# When the start date matters, so the page shows it: counting every few days or
+# weeks starts there (a raw rule may count too); "every Wednesday" needs none. A
+# mode mapped to a field's name needs it only when that field is not 1.
+START_DATE_WHEN = {Mode.INTERVAL: "", Mode.RAW: "", Mode.WEEKLY: "week_interval"}
 REPEAT_FIELDS = list(
     dict.fromkeys(["repeat_mode", *(name for names in MODE_FIELDS.values() for name in names)])
 )
@@ -700,8 +706,13 @@ class ChoreForm(RepeatForm, VersionedForm):
         self.chore_id = self.instance.pk
         if self.instance.pk is not None:
             self.initial.update(self.initial_from_rule(self.instance.rrule))
+        else:
+            # Today in the household, not the server's: counting starts from the day it is added.
+            self.fields["start_date"].initial = household.today()
         keep_unknown_icon(self)
-        self.fields["repeat_mode"].widget.attrs["data-hibi-mode-fields"] = _mode_fields_json()
+        attrs = self.fields["repeat_mode"].widget.attrs
+        attrs["data-hibi-mode-fields"] = _mode_fields_json()
+        attrs["data-hibi-start-when"] = json.dumps(START_DATE_WHEN)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -728,9 +739,38 @@ class ChoreForm(RepeatForm, VersionedForm):
 
 
 def _mode_fields_json() -> str:
-    import json
-
     return json.dumps(MODE_FIELDS)
+
+
+class NewChoreForm(ChoreForm):
+    """The add page's form: who does it, as ticks beside their names (in the
+    family's order, which is also the turn order; the chore's page changes it)."""
+
+    who = forms.ModelMultipleChoiceField(
+        label=_("Who does it"),
+        queryset=Member.objects.all(),
+        required=False,
+        widget=DayCheckboxes,
+        help_text=_("Nobody ticked: anyone may do it."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not validation.turns_have_people(bool(data.get("rotate")), len(data.get("who") or ())):
+            self.add_error(
+                "who",
+                ValidationError(
+                    _("Choose who takes turns here, or untick “take turns”."), code="rotation"
+                ),
+            )
+        return data
+
+    def _save_m2m(self) -> None:
+        super()._save_m2m()  # type: ignore[misc]
+        for order, member in enumerate(self.cleaned_data.get("who") or ()):
+            ChoreAssignee.objects.get_or_create(
+                chore=self.instance, member=member, defaults={"order": order}
+            )
 
 
 class ChoreClosureForm(forms.ModelForm):

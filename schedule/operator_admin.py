@@ -65,13 +65,13 @@ class UserForm(UserChangeForm):
         super().__init__(*args, **kwargs)
         # Django's form sets the permissions' choices again, all of them.
         if chosen := self.fields.get("user_permissions"):
-            assert isinstance(chosen, ModelMultipleChoiceField)
+            assert isinstance(chosen, ModelMultipleChoiceField) and chosen.queryset is not None
             chosen.queryset = offered(chosen.queryset)
 
 
 class PasswordForm(AdminPasswordChangeForm):
     # Django's warning under "password-based authentication" is English only (6.1).
-    usable_password_help_text = format_lazy(
+    usable_password_help_text = format_lazy(  # type: ignore[assignment]
         '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
         SetUnusablePasswordMixin.usable_password_help_text,
         _("If disabled, the current password for this user will be lost."),

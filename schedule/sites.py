@@ -23,6 +23,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -44,7 +45,8 @@ class HibiAdminSite(admin.AdminSite):
     site_url = None
 
     def index(self, request, extra_context=None):
-        return super().index(request, {"today": today_summary(), **(extra_context or {})})
+        context = {"today": today_summary(), "shortcuts": shortcuts(request)}
+        return super().index(request, {**context, **(extra_context or {})})
 
     def get_app_list(self, request, app_label=None):
         """The family's pages first, in the order a parent needs them; the
@@ -164,19 +166,39 @@ class HibiAxesConfig(AxesConfig):
 def name_axes_rows() -> None:
     """django-axes names its rows in English whatever the language ("Access Log for
     parent @ …"), and the admin prints those names in its titles and breadcrumbs."""
-    attempt, failure, log = (apps.get_model("axes", name) for name in AXES_ROWS)
-    attempt.__str__ = lambda row: gettext("Sign-in attempts of %(user)s") % {"user": row.username}
-    failure.__str__ = lambda row: (
-        gettext("Failed sign-in of %(user)s from %(address)s")
-        % {
-            "user": row.username,
-            "address": row.ip_address,
-        }
-    )
-    log.__str__ = lambda row: gettext("Sign-in of %(user)s") % {"user": row.username}
+    for name, naming in AXES_ROW_NAMES.items():
+        apps.get_model("axes", name).__str__ = naming  # type: ignore[assignment]
 
 
-AXES_ROWS = ("AccessAttempt", "AccessFailureLog", "AccessLog")
+def _attempt_name(row: Any) -> str:
+    return gettext("Sign-in attempts of %(user)s") % {"user": row.username}
+
+
+def _failure_name(row: Any) -> str:
+    return gettext("Failed sign-in of %(user)s from %(address)s") % {
+        "user": row.username,
+        "address": row.ip_address,
+    }
+
+
+def _log_name(row: Any) -> str:
+    return gettext("Sign-in of %(user)s") % {"user": row.username}
+
+
+AXES_ROW_NAMES = {
+    "AccessAttempt": _attempt_name,
+    "AccessFailureLog": _failure_name,
+    "AccessLog": _log_name,
+}
+
+
+def shortcuts(request) -> list[tuple[_StrPromise | str, str]]:
+    """The edits a parent makes most, one tap from the home page: (label, address),
+    each only for a parent allowed to make it."""
+    found: list[tuple[_StrPromise | str, str]] = []
+    if request.user.has_perm("schedule.add_chore"):
+        found.append((_("Add a chore"), reverse("admin:schedule_chore_add")))
+    return found
 
 
 def today_summary(now: datetime | None = None) -> dict:

@@ -561,6 +561,48 @@ def test_turns_without_anyone_are_refused_in_japanese(ja):
     assert not Chore.objects.exists()
 
 
+def test_a_new_chore_takes_who_does_it_as_ticks_in_the_family_s_order(ja):
+    haru = Member.objects.create(name_ja="はる", order=2)
+    mio = Member.objects.create(name_ja="みお", order=1)
+    data = chore_post(title_ja="プール", weekdays=["2"], time="16:00", time_kind="at")
+    data["who"] = [str(haru.pk), str(mio.pk)]
+    data["rotate"] = "on"
+    response = ja.post(reverse("admin:schedule_chore_add"), data)
+    assert response.status_code == 302, errors_on(response)
+    chore = Chore.objects.get(title_ja="プール")
+    assert chore.rrule == "FREQ=WEEKLY;BYDAY=WE"
+    assert [a.member for a in ChoreAssignee.objects.filter(chore=chore)] == [mio, haru]
+
+
+def test_a_new_chore_that_takes_turns_needs_someone_ticked(ja):
+    response = ja.post(reverse("admin:schedule_chore_add"), chore_post(rotate="on", who=[]))
+    assert 'href="#id_who"' in errors_on(response)
+    assert not Chore.objects.exists()
+
+
+def test_a_new_chore_starts_today_and_keeps_the_rare_fields_under_more(ja, frozen):
+    html = text_of(ja.get(reverse("admin:schedule_chore_add")))
+    assert 'name="start_date" value="2026-11-23"' in html
+    more = html[html.index("<summary>") :]
+    for rare in ("id_extra_dates", "id_exception_dates", "id_holiday_policy", "id_title_en"):
+        assert f'id="{rare}"' in more, rare
+    assert 'id="id_title_ja"' not in more
+    assert "choreassignee_set-TOTAL_FORMS" not in html  # who does it: ticks, not rows
+    assert 'data-hibi-start-when="' in html
+
+
+def test_a_new_chore_in_english_asks_for_the_english_title_first(en):
+    html = text_of(en.get(reverse("admin:schedule_chore_add")))
+    assert html.index('id="id_title_en"') < html.index("<summary>") < html.index('id="id_title_ja"')
+
+
+def test_the_chore_list_says_whose_turn_is_next(ja, demo_display, frozen):
+    html = text_of(ja.get(reverse("admin:schedule_chore_changelist")))
+    row = re.search(r"ルンバのスイッチ.*?</tr>", html, re.S).group(0)
+    assert "11/23" in row
+    assert re.search(r'class="field-turn">(はる|みお)<', row), row
+
+
 def test_first_assignees_can_be_added_while_turning_turns_on(ja):
     chore = Chore.objects.create(title_ja="ルンバ", rrule="FREQ=DAILY")
     haru = Member.objects.create(name_ja="はる")
@@ -611,7 +653,9 @@ def test_the_top_banner_names_each_field_in_error_and_links_to_it(ja):
     for anchor in re.findall(r'href="#([^"]+)"', banner):
         assert f'id="{anchor}"' in text_of(response), anchor
     # Django's own note ("correct the errors below") is hidden behind the banner.
-    assert re.search(r'hibi-errors.*?</div>\s*<div>.*?<p class="errornote">', text_of(response), re.S)
+    assert re.search(
+        r'hibi-errors.*?</div>\s*<div>.*?<p class="errornote">', text_of(response), re.S
+    )
 
 
 def test_the_banner_names_a_row_of_an_inline_in_error(ja):
@@ -864,7 +908,7 @@ def test_next_dates_preview_of_nonsense_says_so(ja):
         reverse("admin:schedule_chore_next_dates"), {"repeat_mode": "bogus", "start_date": "x"}
     )
     assert response.status_code == 200
-    assert "曜日や日付を入れると" in text_of(response)
+    assert 'class="hibi-problem"' in text_of(response)
 
 
 def test_next_dates_preview_needs_a_login():
@@ -977,6 +1021,17 @@ def test_index_summarises_today(ja, demo_display, frozen):
     assert ">休日</a>" in summary  # the day-off plan is in force on a holiday
     assert "燃やすごみ" in summary and "08:00 までに" in summary
     assert "リビング / Living room" in summary and "未接続" in summary
+
+
+def shortcuts_of(response) -> str:
+    found = re.search(r'<nav class="hibi-shortcuts".*?</nav>', text_of(response), re.S)
+    assert found, "no shortcuts at the top of the index"
+    return found.group(0)
+
+
+def test_index_offers_adding_a_chore_in_one_tap(ja):
+    shortcuts = shortcuts_of(ja.get(reverse("admin:index")))
+    assert f'href="{reverse("admin:schedule_chore_add")}">家事を追加</a>' in shortcuts
 
 
 def test_index_says_when_no_plan_applies(ja, frozen):
@@ -1169,12 +1224,16 @@ def test_a_member_id_beyond_64_bits_on_a_display_is_refused_as_a_choice(ja, demo
 
 
 def test_an_assignee_id_beyond_64_bits_is_refused_as_a_choice(ja):
+    response = ja.post(reverse("admin:schedule_chore_add"), chore_post(who=[str(2**64)]))
+    assert "正しく選択してください" in errors_on(response)
+    assert not Chore.objects.exists()
+    chore = Chore.objects.create(title_ja="ごみ", rrule="FREQ=WEEKLY;BYDAY=MO")
     data = chore_post(rotate="on")
     data.update(management("choreassignee_set", 1))
     data.update({"choreassignee_set-0-member": str(2**64), "choreassignee_set-0-order": "0"})
-    response = ja.post(reverse("admin:schedule_chore_add"), data)
+    response = ja.post(reverse("admin:schedule_chore_change", args=[chore.pk]), data)
     assert "正しく選択してください" in errors_on(response)
-    assert not Chore.objects.exists()
+    assert not ChoreAssignee.objects.exists()
 
 
 def test_a_forged_block_count_is_refused_without_building_a_form_per_claimed_row(ja):
@@ -1195,9 +1254,11 @@ def test_a_forged_override_or_assignee_count_is_refused_too(ja):
     data = plan_post([block_row("07:00", "08:00", "朝ごはん")])
     data["overrides-TOTAL_FORMS"] = str(forms.MAX_OVERRIDES_PER_PLAN + 1)
     assert "件までです" in errors_on(ja.post(reverse("admin:schedule_plan_add"), data))
+    chore = Chore.objects.create(title_ja="ごみ", rrule="FREQ=WEEKLY;BYDAY=MO")
     data = chore_post()
     data.update(management("choreassignee_set", 10**9))
-    assert "交代で担当できるのは" in errors_on(ja.post(reverse("admin:schedule_chore_add"), data))
+    change = reverse("admin:schedule_chore_change", args=[chore.pk])
+    assert "交代で担当できるのは" in errors_on(ja.post(change, data))
 
 
 def test_a_plan_at_its_caps_still_saves(ja):

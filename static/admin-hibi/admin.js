@@ -59,6 +59,30 @@
                 });
             }
         }
+        showStartDate(chosen);
+    }
+
+    /* The start date only where counting starts there: every few days or weeks
+       (data-hibi-start-when: a mode, or a mode and the field that must not be 1). */
+    function showStartDate(chosen) {
+        var when = null;
+        try {
+            when = JSON.parse(chosen.getAttribute("data-hibi-start-when") || "null");
+        } catch (error) {
+            when = null;
+        }
+        if (!when) {
+            return;
+        }
+        var needed = when.hasOwnProperty(chosen.value);
+        if (needed && when[chosen.value]) {
+            var counter = document.querySelector("[name=" + when[chosen.value] + "]");
+            needed = !counter || counter.value !== "1";
+        }
+        each(document.querySelectorAll(".form-row.field-start_date"), function (row) {
+            var keep = needed || row.querySelector(".errorlist") !== null;
+            row.style.display = keep ? "" : "none";
+        });
     }
 
     /* Next dates: ask the server for the dates the fields describe, as typed. */
@@ -249,7 +273,7 @@
 
     document.addEventListener("change", function (event) {
         var target = event.target;
-        if (target.hasAttribute("data-hibi-mode-fields")) {
+        if (target.hasAttribute("data-hibi-mode-fields") || target.name === "week_interval") {
             showRepeatFields();
         }
         if (target.hasAttribute("data-hibi-colour")) {
