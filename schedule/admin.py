@@ -21,6 +21,7 @@ import segno
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -35,7 +36,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import collection, forms, household, icons, loading, planner, recurrence, repeat, services
 from .models import (
@@ -363,7 +364,11 @@ class PlanAdmin(VersionedAdmin):
                 self.admin_site.admin_view(self.preview_view),
                 name="schedule_plan_preview",
             ),
-
+            path(
+                "<path:object_id>/blocks/<id:block_id>/",
+                self.admin_site.admin_view(self.block_view),
+                name="schedule_plan_block",
+            ),
             *super().get_urls(),
         ]
 
@@ -381,7 +386,20 @@ class PlanAdmin(VersionedAdmin):
                 },
             )
             context["has_displays"] = Display.objects.exists()
+            context["block_rows"] = block_rows(plan)
         return super().change_view(request, object_id, form_url, context)
+
+    def block_view(self, request, object_id, block_id):
+        """One block on a page of its own: the plan's list of blocks opens it."""
+        plan = self.get_object(request, unquote(object_id))
+        if plan is None:
+            raise Http404
+        if not self.has_change_permission(request, plan):
+            raise PermissionDenied
+        block = plan.blocks.filter(pk=block_id).first()
+        if block is None:
+            raise Http404
+        return _one_block(request, self, block)
 
     def preview_view(self, request, object_id):
         """Open the wall at a chosen moment: `?display=&date=&time=`, or the next day in force."""
@@ -391,6 +409,103 @@ class PlanAdmin(VersionedAdmin):
         if not self.has_view_permission(request, plan):
             raise PermissionDenied
         return _wall_preview(request, plan)
+
+
+def block_rows(plan: Plan) -> list[dict]:
+    """The plan's blocks, one line each (time, icon, title, who), each opening its own page."""
+    rows = []
+    for block in plan.blocks.order_by("start", "end", "id").prefetch_related("members"):
+        rows.append(
+            {
+                "url": reverse("admin:schedule_plan_block", args=[plan.pk, block.pk]),
+                "times": f"{block.start:%H:%M}–{block.end:%H:%M}",
+                "icon": block.icon if icons.is_icon(block.icon) else "",
+                "title": block.title,
+                "who": repeat.list_separator().join(member.name for member in block.members.all()),
+            }
+        )
+    return rows
+
+
+ONE_BLOCK_FIELDSETS: list[tuple[Any, Any]] = [
+    (
+        None,
+        {
+            "fields": [
+                ("start", "end"),
+                "shift_following",
+                "title_ja",
+                "title_en",
+                "title_reading",
+                "icon",
+                "colour",
+                "members",
+                "plan_version",
+            ]
+        },
+    ),
+    (
+        _("Phones and webhooks"),
+        {"fields": ["nudge_minutes_before", "webhook_url"], "classes": ["collapse"]},
+    ),
+]
+
+
+@require_http_methods(["GET", "POST"])
+def _one_block(request, model_admin: PlanAdmin, block: Block):
+    plan = block.plan
+    others = list(
+        plan.blocks.exclude(pk=block.pk).order_by("start", "end", "id").prefetch_related("members")
+    )
+    if request.method == "POST":
+        form = forms.OneBlockForm(request.POST, instance=block, others=others)
+        with transaction.atomic():
+            saved = form.is_valid()
+            if saved:
+                changed = form.save(commit=False)
+                services.change_block(changed, form.moves)
+                form.save_m2m()
+                model_admin.log_change(request, plan, one_block_change_message(changed, form))
+        if saved:
+            message = one_block_change_message(changed, form)
+            model_admin.message_user(request, message, messages.SUCCESS)
+            # Free time may be what the parent wants: said, not refused.
+            for start, end in form.gaps:
+                text = _(
+                    "Nothing is planned from %(start)s to %(end)s now: "
+                    "the wall shows free time then."
+                )
+                times = {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}
+                model_admin.message_user(request, text % times, messages.WARNING)
+            return redirect(reverse("admin:schedule_plan_change", args=[plan.pk]) + "#blocks-list")
+    else:
+        form = forms.OneBlockForm(instance=block, others=others)
+    adminform = helpers.AdminForm(form, ONE_BLOCK_FIELDSETS, {}, model_admin=model_admin)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": block.title,
+        "subtitle": plan,
+        "plan": plan,
+        "opts": Plan._meta,
+        "adminform": adminform,
+        "errors": helpers.AdminErrorList(form, []),
+        "media": model_admin.media + adminform.media,
+    }
+    return render(request, "admin/schedule/plan/one_block.html", context)
+
+
+def one_block_change_message(block: Block, form: forms.OneBlockForm) -> str:
+    text = _("Changed the block “%(block)s” (%(time)s).") % {
+        "block": block,
+        "time": f"{block.start:%H:%M}–{block.end:%H:%M}",
+    }
+    if form.moves:
+        text += " " + ngettext(
+            "Shifted %(count)d following block.",
+            "Shifted %(count)d following blocks.",
+            len(form.moves),
+        ) % {"count": len(form.moves)}
+    return str(text)
 
 
 @require_GET

@@ -412,6 +412,130 @@ class BlockFormSet(forms.BaseInlineFormSet):
             )
 
 
+class OneBlockForm(BlockForm):
+    """One block of a plan on a page of its own, checked against the plan's other
+    blocks as the plan's page checks them (two blocks of one person at once are
+    refused), with "shift the following blocks" when its time moves.
+
+    After `is_valid()`, `moves` holds the following blocks' new times and `gaps`
+    the stretches of the day the change leaves with no block: a warning, since
+    free time may be what the parent wants.
+    """
+
+    shift_following = forms.BooleanField(
+        label=_("Shift the following blocks by the same minutes"),
+        required=False,
+        help_text=_(
+            "The blocks after this one move as much as its end moved (or its start, if "
+            "the end stayed). A night moves its bedtime, not its morning."
+        ),
+    )
+    plan_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args: Any, others: list[Block], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.others = others
+        # The page's script moves the end with the start (admin.js), keeping the length.
+        start = self.fields["start"].widget
+        start.attrs = {**start.attrs, "data-hibi-end": "id_end"}
+        start.attrs["data-hibi-was"] = f"{self.instance.start:%H:%M}" if self.instance.start else ""
+        self.fields["plan_version"].initial = self.instance.plan.version
+        self.moves: dict[Block, tuple[Any, Any]] = {}
+        self.gaps: list[tuple[Any, Any]] = []
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        start, end = data.get("start"), data.get("end")
+        if start is None or end is None or start == end:
+            return data
+        self._check_version(data.get("plan_version"))
+        old_start, old_end = self.initial["start"], self.initial["end"]
+        minutes = _minutes_between(old_end, end) or _minutes_between(old_start, start)
+        if data.get("shift_following") and minutes:
+            for other in self.others:
+                if not _follows(other, old_start, old_end):
+                    continue
+                moved = validation.shifted(other.start, other.end, minutes)
+                if moved is None:
+                    self.add_error(
+                        "shift_following",
+                        ValidationError(
+                            _("“%(block)s” (%(time)s) would move past midnight."),
+                            params={"block": other, "time": _times(other.start, other.end)},
+                            code="past_midnight",
+                        ),
+                    )
+                    return data
+                self.moves[other] = moved
+        members = frozenset(member.pk for member in data.get("members") or ())
+        this = validation.BlockSpan(start, end, members)
+        spans = [this]
+        before = [validation.BlockSpan(old_start, old_end, self._saved_members())]
+        for other in self.others:
+            people = frozenset(member.pk for member in other.members.all())
+            before.append(validation.BlockSpan(other.start, other.end, people))
+            spans.append(
+                validation.BlockSpan(*self.moves.get(other, (other.start, other.end)), people)
+            )
+        for index, earlier, shared in validation.overlaps(spans):
+            if earlier != 0:
+                continue
+            other = self.others[index - 1]
+            self.add_error(
+                None,
+                ValidationError(
+                    _(
+                        "This would overlap “%(other)s” (%(other_time)s) for %(who)s. "
+                        "Tick “shift the following blocks”, or choose other times."
+                    ),
+                    params={
+                        "other": other,
+                        "other_time": _times(spans[index].start, spans[index].end),
+                        "who": _who(shared, [*(data.get("members") or ()), *other.members.all()]),
+                    },
+                    code="overlap",
+                ),
+            )
+        self.gaps = validation.opened_gaps(before, spans)
+        if self.has_changed():
+            readings.fill_missing([self])
+        return data
+
+    def _saved_members(self) -> frozenset[int]:
+        return frozenset(self.instance.members.values_list("pk", flat=True))
+
+    def _check_version(self, loaded: int | None) -> None:
+        saved = (
+            Plan.objects.select_for_update()
+            .filter(pk=self.instance.plan_id)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if loaded is not None and saved is not None and saved != loaded:
+            raise ValidationError(
+                _(
+                    "Someone else saved this plan while you were editing it, so your "
+                    "change was not saved. Open it again to see theirs, then make yours."
+                ),
+                code="stale",
+            )
+
+
+def _follows(other: Block, start, end) -> bool:
+    """A block the parent means by "the following blocks": it starts when this one
+    has ended, and before it starts again (a night is followed by the next day)."""
+    if end > start:
+        return other.start >= end
+    return end <= other.start < start
+
+
+def _minutes_between(before, after) -> int:
+    """How many minutes a time moved, the short way round the clock (23:50 → 00:10 is 20)."""
+    moved = (after.hour * 60 + after.minute) - (before.hour * 60 + before.minute)
+    return (moved + 720) % 1440 - 720
+
+
 def _who(people: frozenset[int], members) -> str:
     if not people:
         return str(_("the whole family"))

@@ -12,10 +12,34 @@ from datetime import date, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from . import calendar5374, validation
-from .models import SUNDAY, Chore, ChoreCancellation, ChoreDone, Closure, Display, Plan, Revision
+from .models import (
+    SUNDAY,
+    Block,
+    Chore,
+    ChoreCancellation,
+    ChoreDone,
+    Closure,
+    Display,
+    Plan,
+    Revision,
+)
+
+
+def change_block(block: Block, moves: dict[Block, tuple[time, time]]) -> None:
+    """Save one block changed on its own page, the following blocks it shifted, and
+    its plan's version (a plan page opened before this change must not save over it).
+
+    Call inside the transaction that checked the plan's version.
+    """
+    block.save()
+    for other, (start, end) in moves.items():
+        other.start, other.end = start, end
+        other.save(update_fields=["start", "end"])
+    Plan.objects.filter(pk=block.plan_id).update(version=F("version") + 1)
 
 
 def tick_chore(chore: Chore, day: date, done: bool, display: Display | None = None) -> None:

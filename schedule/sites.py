@@ -45,7 +45,8 @@ class HibiAdminSite(admin.AdminSite):
     site_url = None
 
     def index(self, request, extra_context=None):
-        context = {"today": today_summary(), "shortcuts": shortcuts(request)}
+        today = today_summary()
+        context = {"today": today, "shortcuts": shortcuts(request, today)}
         return super().index(request, {**context, **(extra_context or {})})
 
     def get_app_list(self, request, app_label=None):
@@ -192,12 +193,17 @@ AXES_ROW_NAMES = {
 }
 
 
-def shortcuts(request) -> list[tuple[_StrPromise | str, str]]:
+def shortcuts(request, today: dict) -> list[tuple[_StrPromise | str, str]]:
     """The edits a parent makes most, one tap from the home page: (label, address),
     each only for a parent allowed to make it."""
     found: list[tuple[_StrPromise | str, str]] = []
-    if request.user.has_perm("schedule.add_chore"):
+    user = request.user
+    if user.has_perm("schedule.add_chore"):
         found.append((_("Add a chore"), reverse("admin:schedule_chore_add")))
+    plan = today["day"].plan
+    if plan is not None and user.has_perm("schedule.change_plan"):
+        url = reverse("admin:schedule_plan_change", args=[plan.id]) + "#blocks-list"
+        found.append((_("Today's times (%(plan)s)") % {"plan": today["plan_name"]}, url))
     return found
 
 

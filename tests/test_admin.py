@@ -11,6 +11,7 @@ import time_machine
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth.models import User
 from django.db import OperationalError
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
@@ -1034,6 +1035,12 @@ def test_index_offers_adding_a_chore_in_one_tap(ja):
     assert f'href="{reverse("admin:schedule_chore_add")}">家事を追加</a>' in shortcuts
 
 
+def test_index_opens_the_blocks_of_todays_plan_in_one_tap(ja, demo_display, frozen):
+    day_off = Plan.objects.get(name_ja="休日")  # 勤労感謝の日
+    url = reverse("admin:schedule_plan_change", args=[day_off.pk]) + "#blocks-list"
+    assert f'href="{url}">今日の時間割（休日）</a>' in shortcuts_of(ja.get(reverse("admin:index")))
+
+
 def test_index_says_when_no_plan_applies(ja, frozen):
     html = text_of(ja.get(reverse("admin:index")))
     assert "今日使う予定表がないため" in html
@@ -1621,3 +1628,121 @@ def test_a_tampered_text_on_the_way_is_read_again_and_refused(en):
     assert response.status_code == 200
     assert "area_days.csv, line 2, column 3" in text_of(response)
     assert not Chore.objects.exists()
+
+
+# --- A plan's blocks, one by one ---------------------------------------------------------
+
+
+def weekday_block(title: str) -> Block:
+    return Block.objects.get(plan__name_ja="平日", title_ja=title)
+
+
+def one_block_post(block: Block, **fields) -> dict:
+    data = {
+        "start": f"{block.start:%H:%M}",
+        "end": f"{block.end:%H:%M}",
+        "title_ja": block.title_ja,
+        "title_en": block.title_en,
+        "title_reading": block.title_reading,
+        "icon": block.icon,
+        "colour": block.colour,
+        "members": [str(m.pk) for m in block.members.all()],
+        "nudge_minutes_before": "",
+        "webhook_url": "",
+        "plan_version": str(block.plan.version),
+    }
+    data.update(fields)
+    return data
+
+
+def block_url(block: Block) -> str:
+    return reverse("admin:schedule_plan_block", args=[block.plan_id, block.pk])
+
+
+def times(title: str) -> str:
+    block = weekday_block(title)
+    return f"{block.start:%H:%M}–{block.end:%H:%M}"
+
+
+def test_the_plan_page_lists_its_blocks_one_line_each_before_the_form(ja, demo_display):
+    dinner = weekday_block("夜ごはん")
+    html = text_of(ja.get(reverse("admin:schedule_plan_change", args=[dinner.plan_id])))
+    listed = re.search(r'<section class="module hibi-block-list".*?</section>', html, re.S).group(0)
+    assert html.index("hibi-block-list") < html.index('id="plan_form"')
+    assert len(re.findall(r"<li>", listed)) == Block.objects.filter(plan=dinner.plan).count()
+    line = re.search(rf'<a href="{block_url(dinner)}">.*?</a>', listed).group(0)
+    assert "18:15–19:00" in line and "dinner.svg" in line and "夜ごはん" in line
+    assert listed.index("06:30–07:00") < listed.index("18:15–19:00")
+
+
+def test_a_block_opens_on_its_own_page(ja, demo_display):
+    html = text_of(ja.get(block_url(weekday_block("夜ごはん"))))
+    assert 'value="18:15"' in html and 'value="夜ごはん"' in html
+    assert "後ろの予定も同じ分だけずらす" in html
+
+
+def test_moving_dinner_later_warns_of_the_gap_it_leaves(ja, demo_display):
+    dinner = weekday_block("夜ごはん")
+    response = ja.post(block_url(dinner), one_block_post(dinner, start="18:30"), follow=True)
+    assert times("夜ごはん") == "18:30–19:00"
+    shown = text_of(response)
+    assert "18:15から18:30まで何も予定がありません" in shown
+    assert 'class="warning"' in shown
+
+
+def test_shifting_the_following_blocks_moves_the_evening_and_the_bedtime(ja, demo_display):
+    dinner = weekday_block("夜ごはん")
+    version = dinner.plan.version
+    data = one_block_post(dinner, start="18:30", end="19:15", shift_following="on")
+    response = ja.post(block_url(dinner), data)
+    assert response.status_code == 302
+    assert response["Location"].endswith("#blocks-list")
+    assert times("夜ごはん") == "18:30–19:15"
+    assert times("家族の時間") == "19:15–20:45"
+    assert times("寝る準備") == "20:45–21:15"
+    assert times("おやすみ") == "21:15–06:30"  # the night keeps its morning
+    assert times("お風呂") == "17:30–18:15"
+    assert times("おはよう・着がえ") == "06:30–07:00"
+    dinner.plan.refresh_from_db()
+    assert dinner.plan.version == version + 1
+
+
+def test_a_change_overlapping_the_next_block_is_not_saved_and_says_how_to_fix_it(ja, demo_display):
+    dinner = weekday_block("夜ごはん")
+    response = ja.post(block_url(dinner), one_block_post(dinner, end="19:30"))
+    html = errors_on(response)
+    assert "「家族の時間」（19:00–20:30）と重なります" in html
+    assert times("夜ごはん") == "18:15–19:00"
+
+
+def test_shifting_past_midnight_is_refused(ja, demo_display):
+    dinner = weekday_block("夜ごはん")
+    data = one_block_post(dinner, start="22:15", end="23:50", shift_following="on")
+    assert "日付をまたいでしまいます" in errors_on(ja.post(block_url(dinner), data))
+    assert times("夜ごはん") == "18:15–19:00"
+
+
+def test_a_block_page_opened_before_another_save_does_not_save_over_it(ja, demo_display):
+    dinner = weekday_block("夜ごはん")
+    data = one_block_post(dinner, start="18:30")
+    Plan.objects.filter(pk=dinner.plan_id).update(version=F("version") + 1)
+    assert "ほかの人がこの予定表を保存しました" in errors_on(ja.post(block_url(dinner), data))
+    assert times("夜ごはん") == "18:15–19:00"
+
+
+def test_a_block_of_another_plan_or_none_is_not_found(ja, demo_display):
+    dinner = weekday_block("夜ごはん")
+    other = Plan.objects.exclude(pk=dinner.plan_id).first()
+    url = reverse("admin:schedule_plan_block", args=[other.pk, dinner.pk])
+    assert ja.get(url).status_code == 404
+    for wrong in (2**64, "x"):
+        # Django's admin reads these as a plan's id and says there is no such plan.
+        response = ja.get(f"/admin/schedule/plan/{dinner.plan_id}/blocks/{wrong}/", follow=True)
+        assert response.status_code in (200, 404)
+        assert 'id="block_form"' not in text_of(response)
+    assert ja.put(block_url(dinner)).status_code == 405
+
+
+def test_a_block_page_needs_a_login(demo_display):
+    response = Client().get(block_url(weekday_block("夜ごはん")))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]

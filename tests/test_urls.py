@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from schedule.demo import CHORES, DAY_OFF_BLOCKS, MEMBERS, WEEKDAY_BLOCKS, load_demo_family
 from schedule.models import (
+    Block,
     CalendarFeed,
     CalendarSubscription,
     Chore,
@@ -96,6 +97,10 @@ def paths_of(route: str) -> list[str]:
         "object_id": first_pk(route),
         "content_type_id": str(ContentType.objects.get_for_model(Note).pk),
         "id": str(User.objects.first().pk),
+        # A plan's block, on the page of that plan.
+        "block_id": str(
+            Block.objects.filter(plan_id=first_pk(route)).values_list("pk", flat=True).first()
+        ),
     }
     path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: samples[m.group(1)], route)
     if "<" in path or "(?" in path:

@@ -271,8 +271,36 @@
         }
     });
 
+    /* A block's start moved: its end moves as much, so the block keeps its length
+       (data-hibi-end names the end's field; the parent may still change the end). */
+    function minutesOf(text) {
+        var parts = /^(\d{1,2}):(\d{2})/.exec(text || "");
+        return parts ? parseInt(parts[1], 10) * 60 + parseInt(parts[2], 10) : null;
+    }
+
+    function clock(minutes) {
+        minutes = ((minutes % 1440) + 1440) % 1440;
+        var hours = Math.floor(minutes / 60);
+        var rest = minutes % 60;
+        return (hours < 10 ? "0" : "") + hours + ":" + (rest < 10 ? "0" : "") + rest;
+    }
+
+    function keepLength(start) {
+        var end = document.getElementById(start.getAttribute("data-hibi-end"));
+        var before = minutesOf(start.getAttribute("data-hibi-was"));
+        var now = minutesOf(start.value);
+        var ends = end ? minutesOf(end.value) : null;
+        if (before !== null && now !== null && ends !== null) {
+            end.value = clock(ends + now - before);
+        }
+        start.setAttribute("data-hibi-was", start.value);
+    }
+
     document.addEventListener("change", function (event) {
         var target = event.target;
+        if (target.hasAttribute("data-hibi-end")) {
+            keepLength(target);
+        }
         if (target.hasAttribute("data-hibi-mode-fields") || target.name === "week_interval") {
             showRepeatFields();
         }
