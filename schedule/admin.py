@@ -320,14 +320,19 @@ class PlanAdmin(VersionedAdmin):
                 self.log_addition(request, copy, str(_("Copied from “%(plan)s”.") % {"plan": plan}))
                 copies.append(copy)
         if len(copies) == 1:
+            # A copy is often for one day (a school event): that way first.
+            use = format_html(
+                '<a href="{}?plan={}">{}</a>',
+                reverse("admin:schedule_plan_use"),
+                copies[0].pk,
+                _("Use on a date"),
+            )
+            text = _(
+                "Made a copy: “{copy}”. It changes nothing on the wall until it is used: "
+                "on one date ({use}) or on the weekdays you choose below."
+            )
             self.message_user(
-                request,
-                _(
-                    "Made a copy: “%(copy)s”. Choose the days it applies to; "
-                    "until then it changes nothing on the wall."
-                )
-                % {"copy": copies[0]},
-                messages.SUCCESS,
+                request, format_html(str(text), copy=copies[0], use=use), messages.SUCCESS
             )
             return redirect("admin:schedule_plan_change", copies[0].pk)
         self.message_user(
@@ -365,6 +370,11 @@ class PlanAdmin(VersionedAdmin):
                 name="schedule_plan_preview",
             ),
             path(
+                "use-on-a-date/",
+                self.admin_site.admin_view(self.use_view),
+                name="schedule_plan_use",
+            ),
+            path(
                 "<path:object_id>/blocks/<id:block_id>/",
                 self.admin_site.admin_view(self.block_view),
                 name="schedule_plan_block",
@@ -389,6 +399,12 @@ class PlanAdmin(VersionedAdmin):
             context["block_rows"] = block_rows(plan)
         return super().change_view(request, object_id, form_url, context)
 
+    def use_view(self, request):
+        """A date that follows another plan: a calendar of the next weeks and a form."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        return _use_on_a_date(request, self)
+
     def block_view(self, request, object_id, block_id):
         """One block on a page of its own: the plan's list of blocks opens it."""
         plan = self.get_object(request, unquote(object_id))
@@ -409,6 +425,118 @@ class PlanAdmin(VersionedAdmin):
         if not self.has_view_permission(request, plan):
             raise PermissionDenied
         return _wall_preview(request, plan)
+
+
+CALENDAR_WEEKS = 6
+
+
+def plan_calendar(today: date, chosen: date | None, plan_id: int | None, lang: str) -> list:
+    """The next weeks, Monday first: each day with the plan the wall follows then,
+    whether a date override put it there, and a link that chooses that day."""
+    first = today - timedelta(days=today.weekday())
+    last = first + timedelta(weeks=CALENDAR_WEEKS) - timedelta(days=1)
+    family = loading.load_household(today, household.zone(), through=last)
+    base = reverse("admin:schedule_plan_use")
+    weeks: list[list[dict]] = []
+    for offset in range((last - first).days + 1):
+        day = first + timedelta(days=offset)
+        plan = planner.plan_for(family, day)
+        query = f"?date={day:%Y-%m-%d}" + (f"&plan={plan_id}" if plan_id else "")
+        if offset % 7 == 0:
+            weeks.append([])
+        weeks[-1].append(
+            {
+                "date": day,
+                "past": day < today,
+                "today": day == today,
+                "chosen": day == chosen,
+                "plan": plan.name(lang) if plan else "",
+                "override": day in family.overrides,
+                "holiday": family.calendar.name(day, lang) or "",
+                "url": base + query,
+            }
+        )
+    return weeks
+
+
+USE_FIELDSETS: list[tuple[Any, Any]] = [(None, {"fields": ["plan", "date", "reason", "as_copy"]})]
+
+
+@require_http_methods(["GET", "POST"])
+def _use_on_a_date(request, model_admin: PlanAdmin):
+    today = household.today()
+    if request.method == "POST":
+        form = forms.UseOnDateForm(request.POST, today=today)
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["as_copy"] and not model_admin.has_add_permission(request):
+                raise PermissionDenied
+            used = services.use_plan_on(data["plan"], data["date"], data["reason"], data["as_copy"])
+            day = data["date"]
+            shown = f"{day.month}/{day.day} ({repeat.SHORT_WEEKDAY_NAMES[day.weekday()]})"
+            if data["as_copy"]:
+                model_admin.log_addition(
+                    request, used.plan, str(_("Copied from “%(plan)s”.") % {"plan": data["plan"]})
+                )
+            model_admin.log_change(
+                request, used.plan, str(_("Used on %(date)s.") % {"date": day.isoformat()})
+            )
+            text = _("On %(date)s the wall follows “%(plan)s”.") % {
+                "date": shown,
+                "plan": used.plan,
+            }
+            if used.replaced is not None:
+                text += " " + _("It no longer follows “%(plan)s” that day.") % {
+                    "plan": used.replaced
+                }
+            model_admin.message_user(request, text, messages.SUCCESS)
+            if data["as_copy"]:
+                model_admin.message_user(
+                    request,
+                    _("Change the copy's blocks below: they are for that day only."),
+                    messages.INFO,
+                )
+                url = reverse("admin:schedule_plan_change", args=[used.plan.pk])
+                return redirect(url + "#blocks-list")
+            return redirect(reverse("admin:schedule_plan_use") + f"?plan={used.plan.pk}")
+    else:
+        form = forms.UseOnDateForm(initial=use_initial(request.GET, today), today=today)
+    plan_value = str(form["plan"].value() or "")
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": _("Use a plan on a date"),
+        "opts": Plan._meta,
+        # Django's admin lays out any form this way; its stubs ask for a ModelForm.
+        "adminform": helpers.AdminForm(form, USE_FIELDSETS, {}),  # type: ignore[arg-type]
+        "errors": helpers.AdminErrorList(form, []),  # type: ignore[arg-type]
+        "weeks": plan_calendar(
+            today,
+            _as_date(form["date"].value()),
+            int(plan_value) if plan_value.isdigit() and len(plan_value) < 19 else None,
+            household.language(),
+        ),
+        "weekday_names": repeat.SHORT_WEEKDAY_NAMES,
+    }
+    return render(request, "admin/schedule/plan/use_on_a_date.html", context)
+
+
+def use_initial(query, today: date) -> dict:
+    """The form's first values from the calendar's links (?date=&plan=); what cannot be
+    read is left out, not refused: the parent picks again."""
+    initial: dict[str, Any] = {"date": _as_date(query.get("date")) or today}
+    plan_id = query.get("plan", "")
+    if plan_id.isdigit() and len(plan_id) < 19:
+        initial["plan"] = Plan.objects.filter(pk=int(plan_id)).first()
+    return initial
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value or ""))
+    except ValueError:
+        return None
 
 
 def block_rows(plan: Plan) -> list[dict]:

@@ -1142,6 +1142,45 @@ KindFormSet = forms.formset_factory(KindForm, extra=0, max_num=30, absolute_max=
 # --- Previews ----------------------------------------------------------------------
 
 
+# The form below has a field named `date`, which hides the type inside its class.
+Day = date
+
+
+class UseOnDateForm(forms.Form):
+    """One date that follows a plan other than its usual one: a school event, a trip."""
+
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.all(), empty_label=None)
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=80,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. sports day")}),
+    )
+    as_copy = forms.BooleanField(
+        label=_("As a copy, to change it for that day only"),
+        required=False,
+        help_text=_("The copy opens next, to change its blocks; the plan itself stays as it is."),
+    )
+
+    def __init__(self, *args: Any, today: Day, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["date"].widget.attrs["min"] = today.isoformat()
+
+    def clean_date(self) -> Day:
+        day = self.cleaned_data["date"]
+        if day < self.today:
+            raise ValidationError(
+                _("%(date)s is already past. Choose today or a later day."),
+                params={"date": day.isoformat()},
+                code="past",
+            )
+        return day
+
+
 class WallPreviewForm(forms.Form):
     """Which tablet, which day and time to open the wall at (the wall's ?at=)."""
 

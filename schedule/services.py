@@ -25,6 +25,7 @@ from .models import (
     Closure,
     Display,
     Plan,
+    PlanOverride,
     Revision,
 )
 
@@ -79,12 +80,12 @@ def cancel_chore(chore: Chore, day: date, cancelled: bool, reason: str = "") -> 
         return bool(deleted)
 
 
-def copy_plan(plan: Plan) -> Plan:
+def copy_plan(plan: Plan, label_ja: str = "コピー", label_en: str = "copy") -> Plan:
     """A copy of `plan` and its blocks that applies to no day until a parent says so."""
     with transaction.atomic():
         copy = Plan.objects.create(
-            name_ja=f"{plan.name_ja}（コピー）"[:60] if plan.name_ja else "",
-            name_en=f"{plan.name_en} (copy)"[:60] if plan.name_en else "",
+            name_ja=f"{plan.name_ja}（{label_ja}）"[:60] if plan.name_ja else "",
+            name_en=f"{plan.name_en} ({label_en})"[:60] if plan.name_en else "",
             weekdays=0,
             on_holidays=False,
             valid_from=plan.valid_from,
@@ -99,6 +100,30 @@ def copy_plan(plan: Plan) -> Plan:
             block.save()
             block.members.set(members)
     return copy
+
+
+def use_plan_on(plan: Plan, day: date, reason: str = "", as_copy: bool = False) -> UsedOn:
+    """Make `plan` (or a copy of it, to change for that day only) the plan of one date.
+
+    A date follows one plan: the plan it followed before, if another one, is
+    named in the answer so the parent is told. Both plans' versions move on, so
+    a plan page opened before this does not put the old date back.
+    """
+    with transaction.atomic():
+        if as_copy:
+            plan = copy_plan(plan, f"{day.month}/{day.day}", f"{day.month}/{day.day}")
+        before = PlanOverride.objects.filter(date=day).select_related("plan").first()
+        PlanOverride.objects.update_or_create(date=day, defaults={"plan": plan, "reason": reason})
+        touched = {plan.pk} | ({before.plan_id} if before else set())
+        Plan.objects.filter(pk__in=touched).update(version=F("version") + 1)
+    replaced = before.plan if before is not None and before.plan_id != plan.pk else None
+    return UsedOn(plan=plan, replaced=replaced)
+
+
+@dataclass(frozen=True)
+class UsedOn:
+    plan: Plan
+    replaced: Plan | None
 
 
 # --- A city's garbage calendar into chores ----------------------------------------------

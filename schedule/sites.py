@@ -204,6 +204,8 @@ def shortcuts(request, today: dict) -> list[tuple[_StrPromise | str, str]]:
     if plan is not None and user.has_perm("schedule.change_plan"):
         url = reverse("admin:schedule_plan_change", args=[plan.id]) + "#blocks-list"
         found.append((_("Today's times (%(plan)s)") % {"plan": today["plan_name"]}, url))
+    if user.has_perm("schedule.change_plan"):
+        found.append((_("Use a plan on a date"), reverse("admin:schedule_plan_use")))
     return found
 
 

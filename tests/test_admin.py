@@ -1746,3 +1746,115 @@ def test_a_block_of_another_plan_or_none_is_not_found(ja, demo_display):
 def test_a_block_page_needs_a_login(demo_display):
     response = Client().get(block_url(weekday_block("夜ごはん")))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+# --- A plan on one date ---------------------------------------------------------------------
+
+USE = "admin:schedule_plan_use"
+SATURDAY = date(2026, 11, 28)
+
+
+def test_the_duplicate_s_message_offers_one_date_as_well_as_weekdays(ja, demo_display):
+    response = ja.post(
+        reverse("admin:schedule_plan_changelist"),
+        {"action": "duplicate", "_selected_action": [str(weekday_plan().pk)]},
+        follow=True,
+    )
+    shown = text_of(response)
+    assert "1日だけ使うなら<a " in shown
+    copy = Plan.objects.get(name_ja="平日（コピー）")
+    assert f'href="{reverse(USE)}?plan={copy.pk}">日付を決めて使う</a>' in shown
+
+
+def test_the_calendar_shows_the_plan_of_each_of_the_next_weeks(ja, demo_display, frozen):
+    html = text_of(ja.get(reverse(USE)))
+    calendar = re.search(r'<section class="module hibi-calendar".*?</section>', html, re.S).group(0)
+    assert len(re.findall(r"<td ", calendar)) == 42
+    saturday = re.search(
+        r'<td class="[^"]*">\s*<a href="[^"]*date=2026-11-28".*?</td>', calendar, re.S
+    )
+    assert "休日" in saturday.group(0)
+    assert 'class="is-past"' not in calendar  # Monday 23rd is today
+    assert 'href="/admin/schedule/plan/use-on-a-date/?date=2026-11-23"' in calendar
+
+
+def test_a_day_of_the_calendar_chooses_it_and_the_plan_stays_chosen(ja, demo_display, frozen):
+    plan = Plan.objects.get(name_ja="休日")
+    html = text_of(ja.get(reverse(USE), {"date": "2026-11-28", "plan": str(plan.pk)}))
+    assert 'name="date" value="2026-11-28"' in html
+    assert f'<option value="{plan.pk}" selected>' in html
+    assert f"date=2026-11-29&amp;plan={plan.pk}" in html
+
+
+def test_using_a_plan_on_a_date_makes_that_date_follow_it(ja, demo_display, frozen):
+    day_off = Plan.objects.get(name_ja="休日")
+    data = {"plan": str(day_off.pk), "date": "2026-11-24", "reason": "運動会の振替"}
+    response = ja.post(reverse(USE), data)
+    assert response.status_code == 302
+    override = PlanOverride.objects.get(date=date(2026, 11, 24))
+    assert override.plan == day_off and override.reason == "運動会の振替"
+    shown = text_of(ja.get(response["Location"]))
+    assert "11/24 (火) は「休日」を壁に表示します。" in shown
+    assert LogEntry.objects.filter(object_id=str(day_off.pk), action_flag=CHANGE).exists()
+
+
+def test_a_one_off_copy_is_used_on_its_date_and_opens_to_be_changed(ja, demo_display, frozen):
+    day_off = Plan.objects.get(name_ja="休日")
+    data = {"plan": str(day_off.pk), "date": "2026-11-28", "as_copy": "on"}
+    response = ja.post(reverse(USE), data)
+    copy = Plan.objects.get(name_ja="休日（11/28）")
+    assert response["Location"] == (
+        reverse("admin:schedule_plan_change", args=[copy.pk]) + "#blocks-list"
+    )
+    assert PlanOverride.objects.get(date=SATURDAY).plan == copy
+    assert copy.blocks.count() == day_off.blocks.count()
+    assert copy.weekdays == 0  # only its one date
+    # The copy's page saves as it is: it applies to a day.
+    page = text_of(ja.get(response["Location"]))
+    assert "11/28" in page and "その日だけ" in page
+
+
+def test_a_date_that_followed_another_plan_says_which_one_it_no_longer_follows(
+    ja, demo_display, frozen
+):
+    weekday, day_off = weekday_plan(), Plan.objects.get(name_ja="休日")
+    PlanOverride.objects.create(date=SATURDAY, plan=weekday)
+    response = ja.post(reverse(USE), {"plan": str(day_off.pk), "date": "2026-11-28"}, follow=True)
+    assert "その日の「平日」はやめました。" in text_of(response)
+    assert PlanOverride.objects.get(date=SATURDAY).plan == day_off
+
+
+@pytest.mark.parametrize(
+    ("date_text", "message"),
+    [("2026-11-22", "もう過ぎています"), ("2026-13-40", "日付"), ("", "必須")],
+)
+def test_a_date_that_cannot_be_used_is_refused_in_japanese(
+    ja, demo_display, frozen, date_text, message
+):
+    response = ja.post(reverse(USE), {"plan": str(weekday_plan().pk), "date": date_text})
+    assert message in errors_on(response)
+    assert not PlanOverride.objects.exists()
+
+
+def test_nonsense_in_the_calendar_s_links_is_left_out(ja, demo_display, frozen):
+    for query in ({"date": "9999-99-99", "plan": "x"}, {"plan": str(2**70)}, {"date": "\x00"}):
+        response = ja.get(reverse(USE), query)
+        assert response.status_code == 200
+        assert 'name="date" value="2026-11-23"' in text_of(response)
+
+
+def test_an_unknown_plan_is_refused_as_a_choice(ja, demo_display, frozen):
+    response = ja.post(reverse(USE), {"plan": str(2**64), "date": "2026-11-28"})
+    assert "正しく選択してください" in errors_on(response)
+
+
+def test_index_and_plan_page_lead_to_a_date_in_one_tap(ja, demo_display):
+    plan = weekday_plan()
+    assert f'href="{reverse(USE)}">' in shortcuts_of(ja.get(reverse("admin:index")))
+    page = text_of(ja.get(reverse("admin:schedule_plan_change", args=[plan.pk])))
+    assert f'href="{reverse(USE)}?plan={plan.pk}">日付を決めて使う</a>' in page
+
+
+def test_using_a_plan_on_a_date_needs_a_login(demo_display):
+    response = Client().get(reverse(USE))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
