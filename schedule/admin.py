@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 import segno
@@ -386,15 +386,7 @@ class PlanAdmin(VersionedAdmin):
         plan = self.get_object(request, unquote(object_id))
         context = dict(extra_context or {})
         if plan is not None:
-            now = timezone.localtime()
-            context["preview_form"] = forms.WallPreviewForm(
-                displays=Display.objects.all(),
-                initial={
-                    "display": Display.objects.first(),
-                    "date": next_day_in_force(plan, now.date()),
-                    "time": now.time().replace(second=0, microsecond=0),
-                },
-            )
+            context["preview_form"] = preview_form(plan)
             context["has_displays"] = Display.objects.exists()
             context["block_rows"] = block_rows(plan)
         return super().change_view(request, object_id, form_url, context)
@@ -636,27 +628,65 @@ def one_block_change_message(block: Block, form: forms.OneBlockForm) -> str:
     return str(text)
 
 
+def main_display() -> Display | None:
+    """The tablet a preview opens first: the one that asked for its wall last (the
+    one on the wall), else the first one added (make run's living room)."""
+    seen = Display.objects.filter(last_seen_at__isnull=False).order_by("-last_seen_at").first()
+    return seen or Display.objects.order_by("id").first()
+
+
+def preview_moment(now: datetime, display: Display | None) -> time:
+    """The time a preview opens at: now, unless the tablet is in its night hours then
+    (a dark clock shows nothing of the plan), when its morning."""
+    clock = now.time().replace(second=0, microsecond=0)
+    if display is None or display.night_start is None or display.night_end is None:
+        return clock
+    start, end = display.night_start, display.night_end
+    at_night = (start <= clock or clock < end) if start > end else (start <= clock < end)
+    return end if at_night else clock
+
+
+def preview_form(plan: Plan) -> forms.WallPreviewForm:
+    """Which tablet and moment a preview opens: the main display, at a moment it
+    shows the plan, on the next day the plan is in force."""
+    now = timezone.localtime()
+    display = main_display()
+    moment = preview_moment(now, display)
+    # A morning chosen late in the evening is tomorrow's.
+    first = now.date() + timedelta(days=1) if moment < now.time().replace(second=0) else now.date()
+    return forms.WallPreviewForm(
+        displays=Display.objects.all(),
+        initial={"display": display, "date": next_day_in_force(plan, first), "time": moment},
+    )
+
+
 @require_GET
 def _wall_preview(request, plan: Plan):
     displays = Display.objects.all()
     if not displays.exists():
         messages.warning(request, _("Add a display first: the preview opens its wall."))
         return redirect("admin:schedule_display_add")
-    if request.GET:
-        form = forms.WallPreviewForm(request.GET, displays=displays)
-        if not form.is_valid():
-            return render(
-                request,
-                "admin/hibi/bad_request.html",
-                {"form": form, "back": reverse("admin:schedule_plan_change", args=[plan.pk])},
-                status=400,
-            )
-        return redirect(form.wall_url())
-    now = timezone.localtime()
-    day = next_day_in_force(plan, now.date())
-    first = displays.first()
-    assert first is not None  # checked above
-    return redirect(f"{first.get_absolute_url()}?at={day:%Y-%m-%d}T{now:%H:%M}")
+    if not request.GET:
+        # Which tablet and which moment are the parent's choice, on a page of their own.
+        context = {
+            **admin.site.each_context(request),
+            "title": _("Preview on the wall"),
+            "subtitle": plan,
+            "plan": plan,
+            "opts": Plan._meta,
+            "preview_form": preview_form(plan),
+            "has_displays": True,
+        }
+        return render(request, "admin/schedule/plan/preview.html", context)
+    form = forms.WallPreviewForm(request.GET, displays=displays)
+    if not form.is_valid():
+        return render(
+            request,
+            "admin/hibi/bad_request.html",
+            {"form": form, "back": reverse("admin:schedule_plan_change", args=[plan.pk])},
+            status=400,
+        )
+    return redirect(form.wall_url())
 
 
 # --- Chores ----------------------------------------------------------------------
@@ -1200,6 +1230,18 @@ class DisplayAdmin(VersionedAdmin):
         if obj is not None:
             fieldsets.insert(0, (_("On the wall"), {"fields": ["seen"]}))
         return fieldsets
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # The tablet needs the new wall's address: its page with the QR code, not the list.
+        if "_addanother" in request.POST or "_popup" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        self.message_user(
+            request,
+            _("“%(display)s” is added. Scan the QR code with the tablet to open its wall.")
+            % {"display": obj},
+            messages.SUCCESS,
+        )
+        return redirect("admin:schedule_display_change", obj.pk)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         display = self.get_object(request, unquote(object_id))

@@ -718,6 +718,21 @@ def test_member_colour_and_note_dates_are_checked_in_japanese(ja):
     assert "夜の時間は始まりと終わりの両方を入れてください。" in errors_on(display)
 
 
+def test_a_new_display_opens_on_its_page_with_the_qr_code(ja):
+    response = ja.post(
+        reverse("admin:schedule_display_add"),
+        {"name": "こども部屋", "language": "both", "theme": "light", "cue_minutes": "5"},
+        follow=True,
+    )
+    kids = Display.objects.get(name="こども部屋")
+    assert response.redirect_chain[-1][0] == reverse(
+        "admin:schedule_display_change", args=[kids.pk]
+    )
+    html = text_of(response)
+    assert reverse("admin:schedule_display_qr", args=[kids.pk]) in html
+    assert "タブレットのカメラでQRコードを読み取って" in html
+
+
 def test_icon_picker_offers_only_bundled_icons(ja):
     page = text_of(ja.get(reverse("admin:schedule_member_add")))
     assert 'class="hibi-icon-picker"' in page
@@ -791,12 +806,28 @@ def test_wall_preview_opens_the_wall_at_the_chosen_moment(ja, demo_display):
     assert response["Location"] == f"/d/{demo_display.token}/?at=2026-11-24T17:05"
 
 
-def test_wall_preview_without_a_moment_opens_the_next_day_the_plan_is_used(
-    ja, demo_display, frozen
-):
+def test_wall_preview_without_a_moment_asks_which_tablet_and_when(ja, demo_display, frozen):
+    kids = Display.objects.create(name="Aこども部屋")  # first by name, not the main one
     response = ja.get(reverse("admin:schedule_plan_preview", args=[weekday_plan().pk]))
+    assert response.status_code == 200
+    html = text_of(response)
     # Monday 23 November is a public holiday (day-off plan); Tuesday is a weekday.
-    assert response["Location"] == f"/d/{demo_display.token}/?at=2026-11-24T09:00"
+    assert 'name="date" value="2026-11-24"' in html and 'name="time" value="09:00"' in html
+    assert f'<option value="{demo_display.pk}" selected>' in html
+    assert f'<option value="{kids.pk}">' in html
+
+
+def test_the_tablet_seen_last_is_the_one_a_preview_opens_first(ja, demo_display, frozen):
+    kids = Display.objects.create(name="こども部屋", last_seen_at=MORNING)
+    html = text_of(ja.get(reverse("admin:schedule_plan_preview", args=[weekday_plan().pk])))
+    assert f'<option value="{kids.pk}" selected>' in html
+
+
+def test_a_preview_asked_for_at_night_opens_at_the_tablet_s_morning(ja, demo_display):
+    late = datetime(2026, 11, 24, 23, 30, tzinfo=TOKYO)  # the demo wall's night: 21:30–06:00
+    with time_machine.travel(late, tick=False):
+        html = text_of(ja.get(reverse("admin:schedule_plan_preview", args=[weekday_plan().pk])))
+    assert 'name="date" value="2026-11-25"' in html and 'name="time" value="06:00"' in html
 
 
 def test_wall_preview_with_a_bad_date_is_a_clear_400(ja, demo_display):
