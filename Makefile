@@ -6,8 +6,9 @@ SHELL := /bin/bash
 
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
-# uv itself: on PATH, or installed into the user's Python by `make uv`.
-UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+# uv itself: on PATH, else fetched by `make uv` with pip into .uv/ (pip's --target
+# is allowed where PEP 668 refuses `pip install --user`, as on Debian 12).
+UV := $(shell command -v uv 2>/dev/null || echo "$(CURDIR)/.uv/bin/uv")
 # Python 3.13 (3.12 works too): the first one found on this machine.
 PYTHON ?= $(firstword $(wildcard /usr/local/bin/python3.13 /usr/bin/python3.13 \
 	$(HOME)/.pyenv/versions/3.13*/bin/python3.13 /usr/local/bin/python3.12 \
@@ -34,8 +35,10 @@ help:
 	@echo "make old-engines - install the old browser engines the tests run the wall in"
 
 uv:
-	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
-		|| python3 -m pip install --quiet --user uv
+	@command -v uv >/dev/null 2>&1 || test -x .uv/bin/uv || { \
+		echo "uv not found: fetching it with pip into .uv/ (once)"; \
+		python3 -m pip install --quiet --disable-pip-version-check --target .uv uv \
+		|| { echo "pip is missing too: sudo apt-get install python3-pip (or see https://docs.astral.sh/uv/)"; exit 1; }; }
 
 install: uv
 	@test -n "$(PYTHON)" || { echo "Python 3.13 or 3.12 not found; set PYTHON=/path/to/python3.13"; exit 1; }
@@ -64,13 +67,11 @@ messages: secret
 # host name; the Docker setup takes ALLOWED_HOSTS from .env instead.
 run: export ALLOWED_HOSTS ?= *
 run: install
-	$(PY) manage.py migrate --no-input -v0
-	$(PY) manage.py demo_family --if-empty --base-url http://localhost:$(PORT)
-	$(PY) manage.py ensure_admin
-	$(PY) manage.py collectstatic --no-input -v0
-	@echo "Admin: http://localhost:$(PORT)/admin/"
+	@VENV=$(VENV) HOST=$(HOST) PORT=$(PORT) scripts/serve --check
+	@# Migrate, demo family, first admin, static files; then one block: where everything is.
+	@$(PY) manage.py first_run --port $(PORT)
 	@# The worker (calendars, nudges, webhooks) runs beside gunicorn; Ctrl-C stops both.
-	VENV=$(VENV) HOST=$(HOST) PORT=$(PORT) scripts/serve
+	@VENV=$(VENV) HOST=$(HOST) PORT=$(PORT) scripts/serve
 
 lint: secret
 	$(VENV)/bin/ruff check .
@@ -137,4 +138,4 @@ bench: install-dev old-engines
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles .pytest_cache
+	rm -rf $(VENV) .uv node_modules staticfiles .pytest_cache

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 import segno
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -31,9 +33,10 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import collection, forms, household, icons, loading, planner, recurrence, repeat, services
 from .colours import ink_on
@@ -69,6 +72,28 @@ class VersionedAdmin(admin.ModelAdmin):
             return fieldsets
         (name, options), *rest = fieldsets
         return [(name, {**options, "fields": [*options["fields"], "loaded_version"]}), *rest]
+
+    def get_deleted_objects(self, objs, request):
+        """What a delete takes with it, without the hidden rows that tie a block or a
+        display to its members ("Block_members object (1)" says nothing to a parent)."""
+        deleted, counts, permissions, protected = super().get_deleted_objects(objs, request)
+        links = [m._meta for m in django_apps.get_models(include_auto_created=True)]
+        links = [meta for meta in links if meta.auto_created]
+        prefixes = tuple(f"{capfirst(meta.verbose_name)}: " for meta in links)
+        plurals = {str(meta.verbose_name_plural) for meta in links}
+        counts = {name: count for name, count in counts.items() if str(name) not in plurals}
+        return _without(deleted, prefixes), counts, permissions, protected
+
+
+def _without(nested: list, prefixes: tuple[str, ...]) -> list:
+    kept: list = []
+    for item in nested:
+        if isinstance(item, list):
+            if inner := _without(item, prefixes):
+                kept.append(inner)
+        elif not str(item).startswith(prefixes):
+            kept.append(item)
+    return kept
 
 
 # --- Plans -----------------------------------------------------------------------
@@ -290,14 +315,19 @@ class PlanAdmin(VersionedAdmin):
                 self.log_addition(request, copy, str(_("Copied from “%(plan)s”.") % {"plan": plan}))
                 copies.append(copy)
         if len(copies) == 1:
+            # A copy is often for one day (a school event): that way first.
+            use = format_html(
+                '<a href="{}?plan={}">{}</a>',
+                reverse("admin:schedule_plan_use"),
+                copies[0].pk,
+                _("Use on a date"),
+            )
+            text = _(
+                "Made a copy: “{copy}”. It changes nothing on the wall until it is used: "
+                "on one date ({use}) or on the weekdays you choose below."
+            )
             self.message_user(
-                request,
-                _(
-                    "Made a copy: “%(copy)s”. Choose the days it applies to; "
-                    "until then it changes nothing on the wall."
-                )
-                % {"copy": copies[0]},
-                messages.SUCCESS,
+                request, format_html(str(text), copy=copies[0], use=use), messages.SUCCESS
             )
             return redirect("admin:schedule_plan_change", copies[0].pk)
         self.message_user(
@@ -334,6 +364,16 @@ class PlanAdmin(VersionedAdmin):
                 self.admin_site.admin_view(self.preview_view),
                 name="schedule_plan_preview",
             ),
+            path(
+                "use-on-a-date/",
+                self.admin_site.admin_view(self.use_view),
+                name="schedule_plan_use",
+            ),
+            path(
+                "<path:object_id>/blocks/<id:block_id>/",
+                self.admin_site.admin_view(self.block_view),
+                name="schedule_plan_block",
+            ),
             *super().get_urls(),
         ]
 
@@ -341,17 +381,28 @@ class PlanAdmin(VersionedAdmin):
         plan = self.get_object(request, unquote(object_id))
         context = dict(extra_context or {})
         if plan is not None:
-            now = timezone.localtime()
-            context["preview_form"] = forms.WallPreviewForm(
-                displays=Display.objects.all(),
-                initial={
-                    "display": Display.objects.first(),
-                    "date": next_day_in_force(plan, now.date()),
-                    "time": now.time().replace(second=0, microsecond=0),
-                },
-            )
+            context["preview_form"] = preview_form(plan)
             context["has_displays"] = Display.objects.exists()
+            context["block_rows"] = block_rows(plan)
         return super().change_view(request, object_id, form_url, context)
+
+    def use_view(self, request):
+        """A date that follows another plan: a calendar of the next weeks and a form."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        return _use_on_a_date(request, self)
+
+    def block_view(self, request, object_id, block_id):
+        """One block on a page of its own: the plan's list of blocks opens it."""
+        plan = self.get_object(request, unquote(object_id))
+        if plan is None:
+            raise Http404
+        if not self.has_change_permission(request, plan):
+            raise PermissionDenied
+        block = plan.blocks.filter(pk=block_id).first()
+        if block is None:
+            raise Http404
+        return _one_block(request, self, block)
 
     def preview_view(self, request, object_id):
         """Open the wall at a chosen moment: `?display=&date=&time=`, or the next day in force."""
@@ -363,27 +414,274 @@ class PlanAdmin(VersionedAdmin):
         return _wall_preview(request, plan)
 
 
+CALENDAR_WEEKS = 6
+
+
+def plan_calendar(today: date, chosen: date | None, plan_id: int | None, lang: str) -> list:
+    """The next weeks, Monday first: each day with the plan the wall follows then,
+    whether a date override put it there, and a link that chooses that day."""
+    first = today - timedelta(days=today.weekday())
+    last = first + timedelta(weeks=CALENDAR_WEEKS) - timedelta(days=1)
+    family = loading.load_household(today, household.zone(), through=last)
+    base = reverse("admin:schedule_plan_use")
+    weeks: list[list[dict]] = []
+    for offset in range((last - first).days + 1):
+        day = first + timedelta(days=offset)
+        plan = planner.plan_for(family, day)
+        query = f"?date={day:%Y-%m-%d}" + (f"&plan={plan_id}" if plan_id else "")
+        if offset % 7 == 0:
+            weeks.append([])
+        weeks[-1].append(
+            {
+                "date": day,
+                "past": day < today,
+                "today": day == today,
+                "chosen": day == chosen,
+                "plan": plan.name(lang) if plan else "",
+                "override": day in family.overrides,
+                "holiday": family.calendar.name(day, lang) or "",
+                "url": base + query,
+            }
+        )
+    return weeks
+
+
+USE_FIELDSETS: list[tuple[Any, Any]] = [(None, {"fields": ["plan", "date", "reason", "as_copy"]})]
+
+
+@require_http_methods(["GET", "POST"])
+def _use_on_a_date(request, model_admin: PlanAdmin):
+    today = household.today()
+    if request.method == "POST":
+        form = forms.UseOnDateForm(request.POST, today=today)
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["as_copy"] and not model_admin.has_add_permission(request):
+                raise PermissionDenied
+            used = services.use_plan_on(data["plan"], data["date"], data["reason"], data["as_copy"])
+            day = data["date"]
+            shown = f"{day.month}/{day.day} ({repeat.SHORT_WEEKDAY_NAMES[day.weekday()]})"
+            if data["as_copy"]:
+                model_admin.log_addition(
+                    request, used.plan, str(_("Copied from “%(plan)s”.") % {"plan": data["plan"]})
+                )
+            model_admin.log_change(
+                request, used.plan, str(_("Used on %(date)s.") % {"date": day.isoformat()})
+            )
+            text = _("On %(date)s the wall follows “%(plan)s”.") % {
+                "date": shown,
+                "plan": used.plan,
+            }
+            if used.replaced is not None:
+                text += " " + _("It no longer follows “%(plan)s” that day.") % {
+                    "plan": used.replaced
+                }
+            model_admin.message_user(request, text, messages.SUCCESS)
+            if data["as_copy"]:
+                model_admin.message_user(
+                    request,
+                    _("Change the copy's blocks below: they are for that day only."),
+                    messages.INFO,
+                )
+                url = reverse("admin:schedule_plan_change", args=[used.plan.pk])
+                return redirect(url + "#blocks-list")
+            return redirect(reverse("admin:schedule_plan_use") + f"?plan={used.plan.pk}")
+    else:
+        form = forms.UseOnDateForm(initial=use_initial(request.GET, today), today=today)
+    plan_value = str(form["plan"].value() or "")
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": _("Use a plan on a date"),
+        "opts": Plan._meta,
+        # Django's admin lays out any form this way; its stubs ask for a ModelForm.
+        "adminform": helpers.AdminForm(form, USE_FIELDSETS, {}),  # type: ignore[arg-type]
+        "errors": helpers.AdminErrorList(form, []),  # type: ignore[arg-type]
+        "weeks": plan_calendar(
+            today,
+            _as_date(form["date"].value()),
+            int(plan_value) if plan_value.isdigit() and len(plan_value) < 19 else None,
+            household.language(),
+        ),
+        "weekday_names": repeat.SHORT_WEEKDAY_NAMES,
+    }
+    return render(request, "admin/schedule/plan/use_on_a_date.html", context)
+
+
+def use_initial(query, today: date) -> dict:
+    """The form's first values from the calendar's links (?date=&plan=); what cannot be
+    read is left out, not refused: the parent picks again."""
+    initial: dict[str, Any] = {"date": _as_date(query.get("date")) or today}
+    plan_id = query.get("plan", "")
+    if plan_id.isdigit() and len(plan_id) < 19:
+        initial["plan"] = Plan.objects.filter(pk=int(plan_id)).first()
+    return initial
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value or ""))
+    except ValueError:
+        return None
+
+
+def block_rows(plan: Plan) -> list[dict]:
+    """The plan's blocks, one line each (time, icon, title, who), each opening its own page."""
+    rows = []
+    for block in plan.blocks.order_by("start", "end", "id").prefetch_related("members"):
+        rows.append(
+            {
+                "url": reverse("admin:schedule_plan_block", args=[plan.pk, block.pk]),
+                "times": f"{block.start:%H:%M}–{block.end:%H:%M}",
+                "icon": block.icon if icons.is_icon(block.icon) else "",
+                "title": block.title,
+                "who": repeat.list_separator().join(member.name for member in block.members.all()),
+            }
+        )
+    return rows
+
+
+ONE_BLOCK_FIELDSETS: list[tuple[Any, Any]] = [
+    (
+        None,
+        {
+            "fields": [
+                ("start", "end"),
+                "shift_following",
+                "title_ja",
+                "title_en",
+                "title_reading",
+                "icon",
+                "colour",
+                "members",
+                "plan_version",
+            ]
+        },
+    ),
+    (
+        _("Phones and webhooks"),
+        {"fields": ["nudge_minutes_before", "webhook_url"], "classes": ["collapse"]},
+    ),
+]
+
+
+@require_http_methods(["GET", "POST"])
+def _one_block(request, model_admin: PlanAdmin, block: Block):
+    plan = block.plan
+    others = list(
+        plan.blocks.exclude(pk=block.pk).order_by("start", "end", "id").prefetch_related("members")
+    )
+    if request.method == "POST":
+        form = forms.OneBlockForm(request.POST, instance=block, others=others)
+        with transaction.atomic():
+            saved = form.is_valid()
+            if saved:
+                changed = form.save(commit=False)
+                services.change_block(changed, form.moves)
+                form.save_m2m()
+                model_admin.log_change(request, plan, one_block_change_message(changed, form))
+        if saved:
+            message = one_block_change_message(changed, form)
+            model_admin.message_user(request, message, messages.SUCCESS)
+            # Free time may be what the parent wants: said, not refused.
+            for start, end in form.gaps:
+                text = _(
+                    "Nothing is planned from %(start)s to %(end)s now: "
+                    "the wall shows free time then."
+                )
+                times = {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}
+                model_admin.message_user(request, text % times, messages.WARNING)
+            return redirect(reverse("admin:schedule_plan_change", args=[plan.pk]) + "#blocks-list")
+    else:
+        form = forms.OneBlockForm(instance=block, others=others)
+    adminform = helpers.AdminForm(form, ONE_BLOCK_FIELDSETS, {}, model_admin=model_admin)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": block.title,
+        "subtitle": plan,
+        "plan": plan,
+        "opts": Plan._meta,
+        "adminform": adminform,
+        "errors": helpers.AdminErrorList(form, []),
+        "media": model_admin.media + adminform.media,
+    }
+    return render(request, "admin/schedule/plan/one_block.html", context)
+
+
+def one_block_change_message(block: Block, form: forms.OneBlockForm) -> str:
+    text = _("Changed the block “%(block)s” (%(time)s).") % {
+        "block": block,
+        "time": f"{block.start:%H:%M}–{block.end:%H:%M}",
+    }
+    if form.moves:
+        text += " " + ngettext(
+            "Shifted %(count)d following block.",
+            "Shifted %(count)d following blocks.",
+            len(form.moves),
+        ) % {"count": len(form.moves)}
+    return str(text)
+
+
+def main_display() -> Display | None:
+    """The tablet a preview opens first: the one that asked for its wall last (the
+    one on the wall), else the first one added (make run's living room)."""
+    seen = Display.objects.filter(last_seen_at__isnull=False).order_by("-last_seen_at").first()
+    return seen or Display.objects.order_by("id").first()
+
+
+def preview_moment(now: datetime, display: Display | None) -> time:
+    """The time a preview opens at: now, unless the tablet is in its night hours then
+    (a dark clock shows nothing of the plan), when its morning."""
+    clock = now.time().replace(second=0, microsecond=0)
+    if display is None or display.night_start is None or display.night_end is None:
+        return clock
+    start, end = display.night_start, display.night_end
+    at_night = (start <= clock or clock < end) if start > end else (start <= clock < end)
+    return end if at_night else clock
+
+
+def preview_form(plan: Plan) -> forms.WallPreviewForm:
+    """Which tablet and moment a preview opens: the main display, at a moment it
+    shows the plan, on the next day the plan is in force."""
+    now = timezone.localtime()
+    display = main_display()
+    moment = preview_moment(now, display)
+    # A morning chosen late in the evening is tomorrow's.
+    first = now.date() + timedelta(days=1) if moment < now.time().replace(second=0) else now.date()
+    return forms.WallPreviewForm(
+        displays=Display.objects.all(),
+        initial={"display": display, "date": next_day_in_force(plan, first), "time": moment},
+    )
+
+
 @require_GET
 def _wall_preview(request, plan: Plan):
     displays = Display.objects.all()
     if not displays.exists():
         messages.warning(request, _("Add a display first: the preview opens its wall."))
         return redirect("admin:schedule_display_add")
-    if request.GET:
-        form = forms.WallPreviewForm(request.GET, displays=displays)
-        if not form.is_valid():
-            return render(
-                request,
-                "admin/hibi/bad_request.html",
-                {"form": form, "back": reverse("admin:schedule_plan_change", args=[plan.pk])},
-                status=400,
-            )
-        return redirect(form.wall_url())
-    now = timezone.localtime()
-    day = next_day_in_force(plan, now.date())
-    first = displays.first()
-    assert first is not None  # checked above
-    return redirect(f"{first.get_absolute_url()}?at={day:%Y-%m-%d}T{now:%H:%M}")
+    if not request.GET:
+        # Which tablet and which moment are the parent's choice, on a page of their own.
+        context = {
+            **admin.site.each_context(request),
+            "title": _("Preview on the wall"),
+            "subtitle": plan,
+            "plan": plan,
+            "opts": Plan._meta,
+            "preview_form": preview_form(plan),
+            "has_displays": True,
+        }
+        return render(request, "admin/schedule/plan/preview.html", context)
+    form = forms.WallPreviewForm(request.GET, displays=displays)
+    if not form.is_valid():
+        return render(
+            request,
+            "admin/hibi/bad_request.html",
+            {"form": form, "back": reverse("admin:schedule_plan_change", args=[plan.pk])},
+            status=400,
+        )
+    return redirect(form.wall_url())
 
 
 # --- Chores ----------------------------------------------------------------------
@@ -451,6 +749,65 @@ def chore_upcoming(chore: Chore, today: date, lang: str) -> list[dict]:
     return rows
 
 
+def new_chore_fieldsets(fieldsets: list) -> list:
+    """The chore's fieldsets for the add page: the title in the parent's language,
+    the time, how it repeats, who does it; the other title, the reading, extra and
+    exception dates and the holiday rules in a closed "More" section."""
+    first_title, other_title = (
+        ("title_ja", "title_en") if household.language() == "ja" else ("title_en", "title_ja")
+    )
+    more = [other_title, "title_reading"]
+    shown: list = []
+    for name, options in fieldsets:
+        kept = []
+        for field in options["fields"]:
+            names = field if isinstance(field, tuple) else (field,)
+            if set(names) & {"title_ja", "title_en", "title_reading"}:
+                continue
+            if set(names) & NEW_CHORE_EXTRAS:
+                more.append(field)
+            else:
+                kept.append(field)
+        if name is None:
+            kept.insert(0, first_title)
+        if name == _("Who"):
+            kept.insert(0, "who")
+        if kept:
+            shown.append((name, {**options, "fields": kept}))
+    return [*shown, (_("More"), {"fields": more, "classes": ["collapse"]})]
+
+
+# What a new chore rarely needs: under "More" (Django opens it when one is in error).
+NEW_CHORE_EXTRAS = {
+    "extra_dates",
+    "exception_dates",
+    "holiday_policy",
+    "holiday_exceptions",
+    "no_collection_days",
+    "is_garbage",
+    "nudge_when_overdue",
+}
+
+
+def next_turns(chore_ids: list[int]) -> dict[int, str]:
+    """Whose turn each chore's next date is, by name, for the chore list."""
+    today = timezone.localdate()
+    family = loading.load_household(today, household.zone())
+    lang = household.language()
+    found = {}
+    for chore in family.chores:
+        if chore.id not in chore_ids:
+            continue
+        try:
+            days = chore.recurrence.next_occurrences(today, 1)
+        except (recurrence.RecurrenceError, ValueError):
+            continue
+        if days:
+            people = planner.whose_turn(family, chore, days[0])
+            found[chore.id] = repeat.list_separator().join(m.name(lang) for m in people)
+    return found
+
+
 def next_dates_context(rule: recurrence.Recurrence, rows: list[dict], today: date) -> dict:
     """The next dates and, up to the last of them, the days the rule named in vain."""
     last = rows[-1]["date"] if rows else today
@@ -504,7 +861,8 @@ class AssigneeInline(CappedInline):
 class ChoreAdmin(VersionedAdmin):
     form = forms.ChoreForm
     inlines = [ChoreClosureInline, AssigneeInline]
-    list_display = ["__str__", "when", "time", "holiday_policy", "is_garbage", "next_date"]
+    # On a phone the list keeps the title, the next date and whose turn (admin.css).
+    list_display = ["__str__", "when", "time", "holiday_policy", "is_garbage", "next_date", "turn"]
     readonly_fields = ["next_dates"]
     fieldsets = [
         (
@@ -546,6 +904,21 @@ class ChoreAdmin(VersionedAdmin):
         (_("Phones"), {"fields": ["nudge_when_overdue"]}),
     ]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = forms.NewChoreForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None:
+            return super().get_fieldsets(request, obj)
+        return new_chore_fieldsets(self.fieldsets)
+
+    def get_inlines(self, request, obj):
+        # A new chore's people are ticks on the form; turn order and closures
+        # that work differently are for its own page, once it exists.
+        return [] if obj is None else super().get_inlines(request, obj)
+
     def get_changelist_instance(self, request):
         # The closures and every chore's links in two queries for the whole
         # list, instead of two per row for its "next" column.
@@ -554,7 +927,14 @@ class ChoreAdmin(VersionedAdmin):
         links = loading.load_closure_links()
         for chore in changelist.result_list:
             chore.loaded_rules = chore.collection_rules(closures, links.get(chore.pk, {}))
+        turns = next_turns([chore.pk for chore in changelist.result_list])
+        for chore in changelist.result_list:
+            chore.next_turn = turns.get(chore.pk, "")
         return changelist
+
+    @admin.display(description=_("whose turn"))
+    def turn(self, chore: Chore) -> str:
+        return getattr(chore, "next_turn", "") or "—"
 
     def get_urls(self):
         return [
@@ -634,6 +1014,18 @@ class ChoreAdmin(VersionedAdmin):
         return import_page(request, self)
 
 
+def typed_wrong(form: forms.RepeatForm) -> str:
+    """The first error of something typed that cannot work ("“2026-13-01” is not a
+    date"), as opposed to something not filled in yet; empty if there is none."""
+    for field, errors in form.errors.as_data().items():
+        for error in errors:
+            if error.code not in {None, "required"}:
+                label = form.fields[field].label if field in form.fields else ""
+                text = " ".join(error.messages)
+                return f"{label}: {text}" if label else text
+    return ""
+
+
 @require_GET
 def _next_dates_fragment(request):
     chore_id = request.GET.get("chore", "")
@@ -643,8 +1035,13 @@ def _next_dates_fragment(request):
     rule = form.recurrence()
     context: dict[str, Any] = {"rows": []}
     problem: str | _StrPromise = ""
-    if rule is None:
-        problem = _("Fill in the days to see the next dates.")
+    if not form.is_valid():
+        # Days not chosen yet is where every new chore starts: a hint, not an error.
+        # Something typed that cannot be read is an error, and says which.
+        problem = typed_wrong(form)
+        context["hint"] = "" if problem else _("Choose the days to see the next dates.")
+    elif rule is None:
+        problem = _("This repeat rule cannot be read.")
     else:
         today = timezone.localdate()
         try:
@@ -829,6 +1226,18 @@ class DisplayAdmin(VersionedAdmin):
             fieldsets.insert(0, (_("On the wall"), {"fields": ["seen"]}))
         return fieldsets
 
+    def response_add(self, request, obj, post_url_continue=None):
+        # The tablet needs the new wall's address: its page with the QR code, not the list.
+        if "_addanother" in request.POST or "_popup" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        self.message_user(
+            request,
+            _("“%(display)s” is added. Scan the QR code with the tablet to open its wall.")
+            % {"display": obj},
+            messages.SUCCESS,
+        )
+        return redirect("admin:schedule_display_change", obj.pk)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         display = self.get_object(request, unquote(object_id))
         context = dict(extra_context or {})
@@ -1009,5 +1418,6 @@ def next_day_in_force(plan: Plan, today: date, horizon: int = 60) -> date:
     return planner.next_day_in_force(family, plan.pk, today, horizon) or today
 
 
-# The pages for calendars in and out, phones and webhooks live in their own module.
-from . import outside_admin  # noqa: E402, F401
+# The pages for calendars in and out, phones and webhooks live in their own module,
+# and so do the operator's users and groups.
+from . import operator_admin, outside_admin  # noqa: E402, F401

@@ -10,6 +10,7 @@ a plan for no day is refused here, since a plan's copy may be saved for none.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from typing import Any, cast
@@ -25,6 +26,7 @@ from . import collection, household, icons, readings, recurrence, validation
 from .models import (
     Block,
     Chore,
+    ChoreAssignee,
     ChoreClosure,
     Closure,
     Display,
@@ -57,6 +59,10 @@ MODE_FIELDS = {
     Mode.DATES: [],
     Mode.RAW: ["rrule"],
 }
+# When the start date matters, so the page shows it: counting every few days or
+# weeks starts there (a raw rule may count too); "every Wednesday" needs none. A
+# mode mapped to a field's name needs it only when that field is not 1.
+START_DATE_WHEN = {Mode.INTERVAL: "", Mode.RAW: "", Mode.WEEKLY: "week_interval"}
 REPEAT_FIELDS = list(
     dict.fromkeys(["repeat_mode", *(name for names in MODE_FIELDS.values() for name in names)])
 )
@@ -109,7 +115,7 @@ def icon_field(required: bool = False) -> forms.ChoiceField:
     choices = icons.icon_choices()
     if not required:
         choices = [("", _("No icon")), *choices]
-    return forms.ChoiceField(label=_("icon"), choices=choices, required=required, widget=IconPicker)
+    return forms.ChoiceField(label=_("Icon"), choices=choices, required=required, widget=IconPicker)
 
 
 def keep_unknown_icon(form: forms.ModelForm, name: str = "icon") -> None:
@@ -205,7 +211,10 @@ def _parse_listed_date(text: str) -> date:
 class DateListField(forms.Field):
     """Dates typed one per line (or separated by commas), stored as ISO strings."""
 
-    widget = forms.Textarea(attrs={"rows": 3, "cols": 24, "placeholder": "2026-12-31"})
+    # An example, worded as one: a bare date in the box looked like one already filled in.
+    widget = forms.Textarea(
+        attrs={"rows": 3, "cols": 24, "placeholder": _("One date a line, e.g. 2026-12-31")}
+    )
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
@@ -264,7 +273,9 @@ class VersionedForm(forms.ModelForm):
     parent is told to look at it and make theirs again.
     """
 
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    loaded_version = forms.IntegerField(
+        label=_("Version when opened"), widget=forms.HiddenInput, required=False, min_value=0
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -303,7 +314,7 @@ class VersionedForm(forms.ModelForm):
 
 class PlanForm(VersionedForm):
     weekdays = WeekdaysField(
-        label=_("weekdays"), help_text=_("The days of the week this plan is for.")
+        label=_("Weekdays"), help_text=_("The days of the week this plan is for.")
     )
 
     class Meta:
@@ -324,7 +335,7 @@ def _times(start, end) -> str:
 class BlockForm(forms.ModelForm):
     icon = icon_field()
     members = forms.ModelMultipleChoiceField(
-        label=_("members"),
+        label=_("Members"),
         queryset=Member.objects.all(),
         required=False,
         widget=DayCheckboxes,
@@ -401,6 +412,130 @@ class BlockFormSet(forms.BaseInlineFormSet):
             )
 
 
+class OneBlockForm(BlockForm):
+    """One block of a plan on a page of its own, checked against the plan's other
+    blocks as the plan's page checks them (two blocks of one person at once are
+    refused), with "shift the following blocks" when its time moves.
+
+    After `is_valid()`, `moves` holds the following blocks' new times and `gaps`
+    the stretches of the day the change leaves with no block: a warning, since
+    free time may be what the parent wants.
+    """
+
+    shift_following = forms.BooleanField(
+        label=_("Shift the following blocks by the same minutes"),
+        required=False,
+        help_text=_(
+            "The blocks after this one move as much as its end moved (or its start, if "
+            "the end stayed). A night moves its bedtime, not its morning."
+        ),
+    )
+    plan_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args: Any, others: list[Block], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.others = others
+        # The page's script moves the end with the start (admin.js), keeping the length.
+        start = self.fields["start"].widget
+        start.attrs = {**start.attrs, "data-hibi-end": "id_end"}
+        start.attrs["data-hibi-was"] = f"{self.instance.start:%H:%M}" if self.instance.start else ""
+        self.fields["plan_version"].initial = self.instance.plan.version
+        self.moves: dict[Block, tuple[Any, Any]] = {}
+        self.gaps: list[tuple[Any, Any]] = []
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        start, end = data.get("start"), data.get("end")
+        if start is None or end is None or start == end:
+            return data
+        self._check_version(data.get("plan_version"))
+        old_start, old_end = self.initial["start"], self.initial["end"]
+        minutes = _minutes_between(old_end, end) or _minutes_between(old_start, start)
+        if data.get("shift_following") and minutes:
+            for other in self.others:
+                if not _follows(other, old_start, old_end):
+                    continue
+                moved = validation.shifted(other.start, other.end, minutes)
+                if moved is None:
+                    self.add_error(
+                        "shift_following",
+                        ValidationError(
+                            _("“%(block)s” (%(time)s) would move past midnight."),
+                            params={"block": other, "time": _times(other.start, other.end)},
+                            code="past_midnight",
+                        ),
+                    )
+                    return data
+                self.moves[other] = moved
+        members = frozenset(member.pk for member in data.get("members") or ())
+        this = validation.BlockSpan(start, end, members)
+        spans = [this]
+        before = [validation.BlockSpan(old_start, old_end, self._saved_members())]
+        for other in self.others:
+            people = frozenset(member.pk for member in other.members.all())
+            before.append(validation.BlockSpan(other.start, other.end, people))
+            spans.append(
+                validation.BlockSpan(*self.moves.get(other, (other.start, other.end)), people)
+            )
+        for index, earlier, shared in validation.overlaps(spans):
+            if earlier != 0:
+                continue
+            other = self.others[index - 1]
+            self.add_error(
+                None,
+                ValidationError(
+                    _(
+                        "This would overlap “%(other)s” (%(other_time)s) for %(who)s. "
+                        "Tick “shift the following blocks”, or choose other times."
+                    ),
+                    params={
+                        "other": other,
+                        "other_time": _times(spans[index].start, spans[index].end),
+                        "who": _who(shared, [*(data.get("members") or ()), *other.members.all()]),
+                    },
+                    code="overlap",
+                ),
+            )
+        self.gaps = validation.opened_gaps(before, spans)
+        if self.has_changed():
+            readings.fill_missing([self])
+        return data
+
+    def _saved_members(self) -> frozenset[int]:
+        return frozenset(self.instance.members.values_list("pk", flat=True))
+
+    def _check_version(self, loaded: int | None) -> None:
+        saved = (
+            Plan.objects.select_for_update()
+            .filter(pk=self.instance.plan_id)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if loaded is not None and saved is not None and saved != loaded:
+            raise ValidationError(
+                _(
+                    "Someone else saved this plan while you were editing it, so your "
+                    "change was not saved. Open it again to see theirs, then make yours."
+                ),
+                code="stale",
+            )
+
+
+def _follows(other: Block, start, end) -> bool:
+    """A block the parent means by "the following blocks": it starts when this one
+    has ended, and before it starts again (a night is followed by the next day)."""
+    if end > start:
+        return other.start >= end
+    return end <= other.start < start
+
+
+def _minutes_between(before, after) -> int:
+    """How many minutes a time moved, the short way round the clock (23:50 → 00:10 is 20)."""
+    moved = (after.hour * 60 + after.minute) - (before.hour * 60 + before.minute)
+    return (moved + 720) % 1440 - 720
+
+
 def _who(people: frozenset[int], members) -> str:
     if not people:
         return str(_("the whole family"))
@@ -445,19 +580,19 @@ class RepeatForm(forms.Form):
     """How a chore repeats, in the words of a family's garbage calendar."""
 
     repeat_mode = forms.ChoiceField(
-        label=_("repeats"),
+        label=_("Repeats"),
         choices=Mode.choices,
         initial=Mode.WEEKLY,
         widget=forms.RadioSelect(attrs={"class": "hibi-repeat-mode"}),
     )
     weekdays = forms.TypedMultipleChoiceField(
-        label=_("on"), choices=WEEKDAY_CHOICES, coerce=int, required=False, widget=DayCheckboxes
+        label=_("On"), choices=WEEKDAY_CHOICES, coerce=int, required=False, widget=DayCheckboxes
     )
     week_interval = forms.TypedChoiceField(
-        label=_("how often"), choices=WEEK_INTERVALS, coerce=int, initial=1, required=False
+        label=_("How often"), choices=WEEK_INTERVALS, coerce=int, initial=1, required=False
     )
     month_weeks = forms.TypedMultipleChoiceField(
-        label=_("weeks of the month"),
+        label=_("Weeks of the month"),
         choices=MONTH_WEEKS,
         coerce=int,
         required=False,
@@ -468,14 +603,14 @@ class RepeatForm(forms.Form):
         ),
     )
     month_weekdays = forms.TypedMultipleChoiceField(
-        label=_("day of the week"),
+        label=_("Day of the week"),
         choices=WEEKDAY_CHOICES,
         coerce=int,
         required=False,
         widget=DayCheckboxes,
     )
     interval = forms.IntegerField(
-        label=_("every"),
+        label=_("Every"),
         min_value=1,
         max_value=365,
         initial=2,
@@ -483,43 +618,43 @@ class RepeatForm(forms.Form):
         widget=forms.NumberInput(attrs={"size": 4, "class": "hibi-narrow"}),
     )
     interval_unit = forms.ChoiceField(
-        label=_("unit"), choices=Unit.choices, initial=Unit.DAYS, required=False
+        label=_("Unit"), choices=Unit.choices, initial=Unit.DAYS, required=False
     )
     start_date = forms.DateField(
-        label=_("starting"),
+        label=_("Starting"),
         help_text=_("Counting starts here for “every few days” and “every other week”."),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     rrule = forms.CharField(
-        label=_("repeat rule"),
+        label=_("Repeat rule"),
         max_length=200,
         required=False,
-        help_text=_("RFC 5545 rule, e.g. FREQ=WEEKLY;BYDAY=MO,TH."),
+        help_text=_("RFC 5545 rule, e.g. <code>FREQ=WEEKLY;BYDAY=MO,TH</code>."),
     )
     extra_dates = DateListField(
-        label=_("extra dates"),
+        label=_("Extra dates"),
         help_text=_("One date per line, such as a special collection day."),
     )
     exception_dates = DateListField(
-        label=_("exception dates"),
+        label=_("Exception dates"),
         help_text=_("One date per line when the chore does not happen, such as New Year."),
     )
     holiday_policy = forms.ChoiceField(
-        label=_("on a public holiday"),
+        label=_("On a public holiday"),
         choices=Chore.HolidayPolicy.choices,
         initial=Chore.HolidayPolicy.KEEP,
     )
     holiday_exceptions = HolidayListField(
-        label=_("except on these holidays"),
+        label=_("Except on these holidays"),
         help_text=Chore._meta.get_field("holiday_exceptions").help_text,
     )
     no_collection_days = WeekdaysField(
-        label=_("never moved to"),
+        label=_("Never moved to"),
         initial=[6],
         help_text=Chore._meta.get_field("no_collection_days").help_text,
     )
     is_garbage = forms.BooleanField(
-        label=_("garbage collection"),
+        label=_("Garbage collection"),
         required=False,
         help_text=Chore._meta.get_field("is_garbage").help_text,
     )
@@ -578,20 +713,20 @@ class RepeatForm(forms.Form):
         data = self.cleaned_data
         mode = data.get("repeat_mode")
         if mode == Mode.WEEKLY and not data.get("weekdays"):
-            self.add_error("weekdays", _("Tick at least one day of the week."))
+            self._missing("weekdays", _("Tick at least one day of the week."))
         elif mode in (Mode.MONTHLY, Mode.MONTH_WEEK):
             if not data.get("month_weeks"):
-                self.add_error("month_weeks", _("Tick at least one week of the month."))
+                self._missing("month_weeks", _("Tick at least one week of the month."))
             if not data.get("month_weekdays"):
-                self.add_error("month_weekdays", _("Tick the day of the week."))
+                self._missing("month_weekdays", _("Tick the day of the week."))
             if mode == Mode.MONTH_WEEK:
                 self._clean_calendar_weeks(data)
         elif mode == Mode.INTERVAL and not data.get("interval"):
-            self.add_error("interval", _("Say how many days or weeks apart."))
+            self._missing("interval", _("Say how many days or weeks apart."))
         elif (
             mode == Mode.DATES and not data.get("extra_dates") and "extra_dates" not in self.errors
         ):
-            self.add_error(
+            self._missing(
                 "extra_dates", _("List at least one date, or choose another way to repeat.")
             )
         elif (
@@ -599,10 +734,15 @@ class RepeatForm(forms.Form):
             and not (data.get("rrule") or "").strip()
             and "rrule" not in self.errors
         ):
-            self.add_error("rrule", _("Write a repeat rule, or choose another way to repeat."))
+            self._missing("rrule", _("Write a repeat rule, or choose another way to repeat."))
         if mode and not any(name in self.errors for name in REPEAT_FIELDS):
             data["rrule"] = rule_from_repeat(self.repeat())
         return data
+
+    def _missing(self, field: str, message: Any) -> None:
+        # "required": not filled in yet (the next-dates preview waits quietly),
+        # unlike a value that cannot work.
+        self.add_error(field, ValidationError(message, code="required"))
 
     def _clean_calendar_weeks(self, data: dict[str, Any]) -> None:
         if LAST in (data.get("month_weeks") or ()):
@@ -690,8 +830,13 @@ class ChoreForm(RepeatForm, VersionedForm):
         self.chore_id = self.instance.pk
         if self.instance.pk is not None:
             self.initial.update(self.initial_from_rule(self.instance.rrule))
+        else:
+            # Today in the household, not the server's: counting starts from the day it is added.
+            self.fields["start_date"].initial = household.today()
         keep_unknown_icon(self)
-        self.fields["repeat_mode"].widget.attrs["data-hibi-mode-fields"] = _mode_fields_json()
+        attrs = self.fields["repeat_mode"].widget.attrs
+        attrs["data-hibi-mode-fields"] = _mode_fields_json()
+        attrs["data-hibi-start-when"] = json.dumps(START_DATE_WHEN)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -704,6 +849,8 @@ class ChoreForm(RepeatForm, VersionedForm):
         if hasattr(errors, "error_dict"):
             kept: dict[str, list[ValidationError]] = {}
             for field, messages in errors.error_dict.items():
+                if field == "rrule" and any(name in self.errors for name in REPEAT_FIELDS):
+                    continue  # no rule was made: the friendly field in error says why
                 if field == "rrule" and self.cleaned_data.get("repeat_mode") != Mode.RAW:
                     field = "repeat_mode"
                 if messages:
@@ -716,9 +863,38 @@ class ChoreForm(RepeatForm, VersionedForm):
 
 
 def _mode_fields_json() -> str:
-    import json
-
     return json.dumps(MODE_FIELDS)
+
+
+class NewChoreForm(ChoreForm):
+    """The add page's form: who does it, as ticks beside their names (in the
+    family's order, which is also the turn order; the chore's page changes it)."""
+
+    who = forms.ModelMultipleChoiceField(
+        label=_("Who does it"),
+        queryset=Member.objects.all(),
+        required=False,
+        widget=DayCheckboxes,
+        help_text=_("Nobody ticked: anyone may do it."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not validation.turns_have_people(bool(data.get("rotate")), len(data.get("who") or ())):
+            self.add_error(
+                "who",
+                ValidationError(
+                    _("Choose who takes turns here, or untick “take turns”."), code="rotation"
+                ),
+            )
+        return data
+
+    def _save_m2m(self) -> None:
+        super()._save_m2m()  # type: ignore[misc]
+        for order, member in enumerate(self.cleaned_data.get("who") or ()):
+            ChoreAssignee.objects.get_or_create(
+                chore=self.instance, member=member, defaults={"order": order}
+            )
 
 
 class ChoreClosureForm(forms.ModelForm):
@@ -930,7 +1106,7 @@ class CalendarAreaForm(forms.Form):
     area_days_text = forms.CharField(widget=forms.HiddenInput, strip=False)
     center_text = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
     shown_area = forms.CharField(widget=forms.HiddenInput, required=False)
-    area = forms.ChoiceField(label=_("your area"))
+    area = forms.ChoiceField(label=_("Your area"))
 
     def __init__(self, *args: Any, areas: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -942,19 +1118,19 @@ class CalendarAreaForm(forms.Form):
 class KindForm(forms.Form):
     """One kind of garbage of the area, and the chore the family makes of it."""
 
-    include = forms.BooleanField(label=_("create"), required=False, initial=True)
+    include = forms.BooleanField(label=_("Create"), required=False, initial=True)
     kind = forms.CharField(widget=forms.HiddenInput)
-    title_ja = forms.CharField(label=_("title (Japanese)"), max_length=80)
-    title_en = forms.CharField(label=_("title (English)"), max_length=80, required=False)
+    title_ja = forms.CharField(label=_("Title (Japanese)"), max_length=80)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=80, required=False)
     icon = icon_field()
     time = forms.TimeField(
-        label=_("put out by"),
+        label=_("Put out by"),
         required=False,
         initial="08:00",
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     holiday_policy = forms.ChoiceField(
-        label=_("on a public holiday"),
+        label=_("On a public holiday"),
         choices=Chore.HolidayPolicy.choices,
         initial=Chore.HolidayPolicy.KEEP,
     )
@@ -966,17 +1142,56 @@ KindFormSet = forms.formset_factory(KindForm, extra=0, max_num=30, absolute_max=
 # --- Previews ----------------------------------------------------------------------
 
 
+# The form below has a field named `date`, which hides the type inside its class.
+Day = date
+
+
+class UseOnDateForm(forms.Form):
+    """One date that follows a plan other than its usual one: a school event, a trip."""
+
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.all(), empty_label=None)
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=80,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. sports day")}),
+    )
+    as_copy = forms.BooleanField(
+        label=_("As a copy, to change it for that day only"),
+        required=False,
+        help_text=_("The copy opens next, to change its blocks; the plan itself stays as it is."),
+    )
+
+    def __init__(self, *args: Any, today: Day, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["date"].widget.attrs["min"] = today.isoformat()
+
+    def clean_date(self) -> Day:
+        day = self.cleaned_data["date"]
+        if day < self.today:
+            raise ValidationError(
+                _("%(date)s is already past. Choose today or a later day."),
+                params={"date": day.isoformat()},
+                code="past",
+            )
+        return day
+
+
 class WallPreviewForm(forms.Form):
     """Which tablet, which day and time to open the wall at (the wall's ?at=)."""
 
     display = forms.ModelChoiceField(
-        label=_("display"), queryset=Display.objects.none(), empty_label=None
+        label=_("Display"), queryset=Display.objects.none(), empty_label=None
     )
     date = forms.DateField(
-        label=_("date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     time = forms.TimeField(
-        label=_("time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
 
     def __init__(self, *args: Any, displays: QuerySet[Display], **kwargs: Any) -> None:

@@ -497,6 +497,14 @@ def _shows_chore(chore: ChoreData, only: frozenset[int] | None) -> bool:
     return only is None or not chore.assignee_ids or bool(set(chore.assignee_ids) & only)
 
 
+def whose_turn(household: Household, chore: ChoreData, day: date) -> tuple[MemberData, ...]:
+    """Who does `chore` on `day`: its assignees, or the one whose turn it is."""
+    ids = chore.assignee_ids
+    if chore.rotate and ids:
+        ids = (ids[chore.recurrence.turn(day) % len(ids)],)
+    return tuple(m for m in (household.member(i) for i in ids) if m is not None)
+
+
 def chores_on(
     household: Household, day: date, only: frozenset[int] | None = None
 ) -> tuple[ChoreView, ...]:
@@ -506,10 +514,7 @@ def chores_on(
             continue
         if not _shows_chore(chore, only):
             continue
-        ids = chore.assignee_ids
-        if chore.rotate and ids:
-            ids = (ids[chore.recurrence.turn(day) % len(ids)],)
-        assignees = tuple(m for m in (household.member(i) for i in ids) if m is not None)
+        assignees = whose_turn(household, chore, day)
         due = at(day, chore.time, household.tz) if chore.time is not None else None
         views.append(
             ChoreView(

@@ -12,10 +12,35 @@ from datetime import date, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from . import calendar5374, validation
-from .models import SUNDAY, Chore, ChoreCancellation, ChoreDone, Closure, Display, Plan, Revision
+from .models import (
+    SUNDAY,
+    Block,
+    Chore,
+    ChoreCancellation,
+    ChoreDone,
+    Closure,
+    Display,
+    Plan,
+    PlanOverride,
+    Revision,
+)
+
+
+def change_block(block: Block, moves: dict[Block, tuple[time, time]]) -> None:
+    """Save one block changed on its own page, the following blocks it shifted, and
+    its plan's version (a plan page opened before this change must not save over it).
+
+    Call inside the transaction that checked the plan's version.
+    """
+    block.save()
+    for other, (start, end) in moves.items():
+        other.start, other.end = start, end
+        other.save(update_fields=["start", "end"])
+    Plan.objects.filter(pk=block.plan_id).update(version=F("version") + 1)
 
 
 def tick_chore(chore: Chore, day: date, done: bool, display: Display | None = None) -> None:
@@ -55,12 +80,12 @@ def cancel_chore(chore: Chore, day: date, cancelled: bool, reason: str = "") -> 
         return bool(deleted)
 
 
-def copy_plan(plan: Plan) -> Plan:
+def copy_plan(plan: Plan, label_ja: str = "コピー", label_en: str = "copy") -> Plan:
     """A copy of `plan` and its blocks that applies to no day until a parent says so."""
     with transaction.atomic():
         copy = Plan.objects.create(
-            name_ja=f"{plan.name_ja}（コピー）"[:60] if plan.name_ja else "",
-            name_en=f"{plan.name_en} (copy)"[:60] if plan.name_en else "",
+            name_ja=f"{plan.name_ja}（{label_ja}）"[:60] if plan.name_ja else "",
+            name_en=f"{plan.name_en} ({label_en})"[:60] if plan.name_en else "",
             weekdays=0,
             on_holidays=False,
             valid_from=plan.valid_from,
@@ -75,6 +100,30 @@ def copy_plan(plan: Plan) -> Plan:
             block.save()
             block.members.set(members)
     return copy
+
+
+def use_plan_on(plan: Plan, day: date, reason: str = "", as_copy: bool = False) -> UsedOn:
+    """Make `plan` (or a copy of it, to change for that day only) the plan of one date.
+
+    A date follows one plan: the plan it followed before, if another one, is
+    named in the answer so the parent is told. Both plans' versions move on, so
+    a plan page opened before this does not put the old date back.
+    """
+    with transaction.atomic():
+        if as_copy:
+            plan = copy_plan(plan, f"{day.month}/{day.day}", f"{day.month}/{day.day}")
+        before = PlanOverride.objects.filter(date=day).select_related("plan").first()
+        PlanOverride.objects.update_or_create(date=day, defaults={"plan": plan, "reason": reason})
+        touched = {plan.pk} | ({before.plan_id} if before else set())
+        Plan.objects.filter(pk__in=touched).update(version=F("version") + 1)
+    replaced = before.plan if before is not None and before.plan_id != plan.pk else None
+    return UsedOn(plan=plan, replaced=replaced)
+
+
+@dataclass(frozen=True)
+class UsedOn:
+    plan: Plan
+    replaced: Plan | None
 
 
 # --- A city's garbage calendar into chores ----------------------------------------------

@@ -1,5 +1,6 @@
-"""The admin site itself: Hibi's titles, the "today" summary on its index, and
-a clear 400 for list requests no page of the admin makes.
+"""The admin site itself: Hibi's titles, the "today" summary on its index, the
+family's pages before the operator's, and a clear 400 for list requests no page
+of the admin makes.
 
 `HibiAdminConfig` replaces `django.contrib.admin` in INSTALLED_APPS so that
 `admin.site` is a `HibiAdminSite` (Django's documented way to change the
@@ -13,6 +14,8 @@ import functools
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from axes.apps import AppConfig as AxesConfig
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
@@ -20,7 +23,9 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -35,9 +40,24 @@ class HibiAdminSite(admin.AdminSite):
     site_header = _("Hibi — the family's day")
     site_title = _("Hibi admin")
     index_title = _("Plan the family's day")
+    # "View site" would lead to "/", which only leads back here: the family's
+    # day is on the walls (each with its secret address) and in this admin.
+    site_url = None
 
     def index(self, request, extra_context=None):
-        return super().index(request, {"today": today_summary(), **(extra_context or {})})
+        today = today_summary()
+        context = {"today": today, "shortcuts": shortcuts(request, today)}
+        return super().index(request, {**context, **(extra_context or {})})
+
+    def get_app_list(self, request, app_label=None):
+        """The family's pages first, in the order a parent needs them; the
+        operator's (sign-ins, users and groups) after, where they belong."""
+        found = super().get_app_list(request, app_label)
+        found.sort(key=lambda app: (app["app_label"] != "schedule", app["name"].lower()))
+        for app in found:
+            if app["app_label"] == "schedule":
+                app["models"].sort(key=_family_order)
+        return found
 
     def admin_view(self, view, cacheable=False):
         # Every model's list page passes here, Django's own (users, groups,
@@ -120,8 +140,73 @@ def unreadable_selection(model_admin: admin.ModelAdmin[Any], post: QueryDict) ->
     return None
 
 
+# A parent's pages, most used first; pages added later follow in alphabetical order.
+FAMILY_PAGES = ["plan", "chore", "note", "member", "display", "iconcolour", "choredone"]
+
+
+def _family_order(model: dict) -> tuple[int, str]:
+    name = model["object_name"].lower()
+    place = FAMILY_PAGES.index(name) if name in FAMILY_PAGES else len(FAMILY_PAGES)
+    return place, model["name"]
+
+
 class HibiAdminConfig(AdminConfig):
     default_site = "schedule.sites.HibiAdminSite"
+
+
+class HibiAxesConfig(AxesConfig):
+    """django-axes under a name a parent understands (its own is "Axes")."""
+
+    verbose_name = _("Sign-in protection")
+
+    def ready(self) -> None:
+        super().ready()
+        name_axes_rows()
+
+
+def name_axes_rows() -> None:
+    """django-axes names its rows in English whatever the language ("Access Log for
+    parent @ …"), and the admin prints those names in its titles and breadcrumbs."""
+    for name, naming in AXES_ROW_NAMES.items():
+        apps.get_model("axes", name).__str__ = naming  # type: ignore[assignment]
+
+
+def _attempt_name(row: Any) -> str:
+    return gettext("Sign-in attempts of %(user)s") % {"user": row.username}
+
+
+def _failure_name(row: Any) -> str:
+    return gettext("Failed sign-in of %(user)s from %(address)s") % {
+        "user": row.username,
+        "address": row.ip_address,
+    }
+
+
+def _log_name(row: Any) -> str:
+    return gettext("Sign-in of %(user)s") % {"user": row.username}
+
+
+AXES_ROW_NAMES = {
+    "AccessAttempt": _attempt_name,
+    "AccessFailureLog": _failure_name,
+    "AccessLog": _log_name,
+}
+
+
+def shortcuts(request, today: dict) -> list[tuple[_StrPromise | str, str]]:
+    """The edits a parent makes most, one tap from the home page: (label, address),
+    each only for a parent allowed to make it."""
+    found: list[tuple[_StrPromise | str, str]] = []
+    user = request.user
+    if user.has_perm("schedule.add_chore"):
+        found.append((_("Add a chore"), reverse("admin:schedule_chore_add")))
+    plan = today["day"].plan
+    if plan is not None and user.has_perm("schedule.change_plan"):
+        url = reverse("admin:schedule_plan_change", args=[plan.id]) + "#blocks-list"
+        found.append((_("Today's times (%(plan)s)") % {"plan": today["plan_name"]}, url))
+    if user.has_perm("schedule.change_plan"):
+        found.append((_("Use a plan on a date"), reverse("admin:schedule_plan_use")))
+    return found
 
 
 def today_summary(now: datetime | None = None) -> dict:

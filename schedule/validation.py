@@ -93,6 +93,57 @@ def overlaps(blocks: Sequence[BlockSpan]) -> list[tuple[int, int, frozenset[int]
     return found
 
 
+def shifted(start: time, end: time, minutes: int) -> tuple[time, time] | None:
+    """A following block moved by `minutes` when the one before it moves: its start,
+    and its end unless it runs past midnight (a night moves its bedtime, not its
+    morning). None if it would start or end on another day."""
+    first = start.hour * 60 + start.minute + minutes
+    last = end.hour * 60 + end.minute
+    if end > start:
+        last += minutes
+        if last > MINUTES_A_DAY or (last == MINUTES_A_DAY and first == 0):
+            return None
+    if not 0 <= first < MINUTES_A_DAY or not 0 <= last <= MINUTES_A_DAY or first == last:
+        return None
+    last %= MINUTES_A_DAY
+    return time(first // 60, first % 60), time(last // 60, last % 60)
+
+
+def uncovered(blocks: Iterable[BlockSpan]) -> set[int]:
+    """The minutes of the day no block covers (the wall shows free time then)."""
+    free = set(range(MINUTES_A_DAY))
+    for block in blocks:
+        for first, last in minute_spans(block.start, block.end):
+            free.difference_update(range(first, last))
+    return free
+
+
+def opened_gaps(before: Iterable[BlockSpan], after: Iterable[BlockSpan]) -> list[tuple[time, time]]:
+    """The stretches of the day a change left with no block, that some block covered
+    before it: (start, end), in the order of the day."""
+    opened = uncovered(after) - uncovered(before)
+    stretches: list[tuple[time, time]] = []
+    for minute in sorted(opened):
+        if stretches and _minutes(stretches[-1][1]) == minute:
+            stretches[-1] = (stretches[-1][0], _clock(minute + 1))
+        else:
+            stretches.append((_clock(minute), _clock(minute + 1)))
+    if len(stretches) > 1 and stretches[0][0] == stretches[-1][1] == time(0):
+        # One stretch across midnight, not an evening's and a morning's.
+        stretches[0] = (stretches.pop()[0], stretches[0][1])
+        stretches.append(stretches.pop(0))
+    return stretches
+
+
+def _minutes(moment: time) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def _clock(minute: int) -> time:
+    minute %= MINUTES_A_DAY
+    return time(minute // 60, minute % 60)
+
+
 def turns_have_people(rotate: bool, assignees: int) -> bool:
     """Taking turns needs somebody to take them."""
     return not rotate or assignees > 0

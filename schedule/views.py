@@ -1,4 +1,4 @@
-"""HTTP views: the day at a glance, each display's wall and its poll, chore ticks,
+"""HTTP views: the way in to the admin, each display's wall and its poll, chore ticks,
 now.json for Home Assistant, the health check, and the error pages.
 
 Each view decides who may do what; the `wall` package finds the display,
@@ -33,7 +33,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST, require_safe
 from django_htmx.middleware import HtmxDetails
 
-from . import feeds, health, household, icons, loading, planner, serialise, services, worker
+from . import feeds, health, household, icons, planner, serialise, services, worker
 from .models import CalendarFeed, Chore, Display
 from .wall import display as displays
 from .wall import moments, polling, view_model
@@ -49,9 +49,9 @@ class HtmxRequest(HttpRequest):
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "schedule/index.html", {"day": loading.day_at(), "lang": household.language()}
-    )
+    """The server's bare address leads to the admin and its sign-in: the family's day
+    is shown only to a signed-in parent or on a wall that knows its secret address."""
+    return redirect("admin:index")
 
 
 def _display_or_404(token: str) -> Display:

@@ -11,6 +11,7 @@ import time_machine
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth.models import User
 from django.db import OperationalError
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
@@ -120,7 +121,7 @@ PAGES = [
         "chore holiday list",
         lambda: reverse("admin:schedule_chore_change", args=[bottle_chore().pk]),
         "例外の祝日",
-        "except on these holidays:",
+        "Except on these holidays:",
     ),
     (
         "chore import",
@@ -561,6 +562,48 @@ def test_turns_without_anyone_are_refused_in_japanese(ja):
     assert not Chore.objects.exists()
 
 
+def test_a_new_chore_takes_who_does_it_as_ticks_in_the_family_s_order(ja):
+    haru = Member.objects.create(name_ja="はる", order=2)
+    mio = Member.objects.create(name_ja="みお", order=1)
+    data = chore_post(title_ja="プール", weekdays=["2"], time="16:00", time_kind="at")
+    data["who"] = [str(haru.pk), str(mio.pk)]
+    data["rotate"] = "on"
+    response = ja.post(reverse("admin:schedule_chore_add"), data)
+    assert response.status_code == 302, errors_on(response)
+    chore = Chore.objects.get(title_ja="プール")
+    assert chore.rrule == "FREQ=WEEKLY;BYDAY=WE"
+    assert [a.member for a in ChoreAssignee.objects.filter(chore=chore)] == [mio, haru]
+
+
+def test_a_new_chore_that_takes_turns_needs_someone_ticked(ja):
+    response = ja.post(reverse("admin:schedule_chore_add"), chore_post(rotate="on", who=[]))
+    assert 'href="#id_who"' in errors_on(response)
+    assert not Chore.objects.exists()
+
+
+def test_a_new_chore_starts_today_and_keeps_the_rare_fields_under_more(ja, frozen):
+    html = text_of(ja.get(reverse("admin:schedule_chore_add")))
+    assert 'name="start_date" value="2026-11-23"' in html
+    more = html[html.index("<summary>") :]
+    for rare in ("id_extra_dates", "id_exception_dates", "id_holiday_policy", "id_title_en"):
+        assert f'id="{rare}"' in more, rare
+    assert 'id="id_title_ja"' not in more
+    assert "choreassignee_set-TOTAL_FORMS" not in html  # who does it: ticks, not rows
+    assert 'data-hibi-start-when="' in html
+
+
+def test_a_new_chore_in_english_asks_for_the_english_title_first(en):
+    html = text_of(en.get(reverse("admin:schedule_chore_add")))
+    assert html.index('id="id_title_en"') < html.index("<summary>") < html.index('id="id_title_ja"')
+
+
+def test_the_chore_list_says_whose_turn_is_next(ja, demo_display, frozen):
+    html = text_of(ja.get(reverse("admin:schedule_chore_changelist")))
+    row = re.search(r"ルンバのスイッチ.*?</tr>", html, re.S).group(0)
+    assert "11/23" in row
+    assert re.search(r'class="field-turn">(はる|みお)<', row), row
+
+
 def test_first_assignees_can_be_added_while_turning_turns_on(ja):
     chore = Chore.objects.create(title_ja="ルンバ", rrule="FREQ=DAILY")
     haru = Member.objects.create(name_ja="はる")
@@ -592,6 +635,63 @@ def test_weekly_chore_without_days_is_refused_in_japanese(ja):
     assert "曜日を1つ以上選んでください。" in errors_on(response)
 
 
+def banner_of(response) -> str:
+    found = re.search(r'<div class="errornote hibi-errors".*?</div>', text_of(response), re.S)
+    assert found, "no error banner at the top of the form"
+    return found.group(0)
+
+
+def test_the_top_banner_names_each_field_in_error_and_links_to_it(ja):
+    response = ja.post(
+        reverse("admin:schedule_chore_add"),
+        chore_post(weekdays=[], title_ja="", title_en="", extra_dates="2026-13-01"),
+    )
+    banner = banner_of(response)
+    assert '<a href="#id_weekdays">曜日</a>' in banner
+    assert '<a href="#id_extra_dates">追加でする日</a>' in banner
+    assert "曜日を1つ以上選んでください。" in banner
+    # Each link leads to an element of the page.
+    for anchor in re.findall(r'href="#([^"]+)"', banner):
+        assert f'id="{anchor}"' in text_of(response), anchor
+    # Django's own note ("correct the errors below") is hidden behind the banner.
+    assert re.search(
+        r'hibi-errors.*?</div>\s*<div>.*?<p class="errornote">', text_of(response), re.S
+    )
+
+
+def test_the_banner_names_a_row_of_an_inline_in_error(ja):
+    data = plan_post(blocks=[block_row("06:30", "06:30", "おきる")])
+    banner = banner_of(ja.post(reverse("admin:schedule_plan_add"), data))
+    assert re.search(r'href="#(id_blocks-0-end|blocks-0)">予定 1', banner), banner
+
+
+def test_the_banner_speaks_english_too(en):
+    banner = banner_of(en.post(reverse("admin:schedule_chore_add"), chore_post(weekdays=[])))
+    assert "Fix this one" in banner
+    assert '<a href="#id_weekdays">On</a>' in banner
+
+
+def test_a_valid_form_has_no_banner(ja):
+    response = ja.get(reverse("admin:schedule_chore_add"))
+    assert "hibi-errors" not in text_of(response)
+
+
+def test_next_dates_preview_waits_quietly_until_days_are_chosen(ja):
+    url = reverse("admin:schedule_chore_next_dates")
+    quiet = text_of(ja.get(url, {"repeat_mode": "weekly", "start_date": "2026-11-23"}))
+    assert "hibi-problem" not in quiet
+    assert 'class="help"' in quiet
+    wrong = text_of(
+        ja.get(
+            url,
+            {"repeat_mode": "weekly", "weekdays": "2", "start_date": "2026-11-23",
+             "extra_dates": "2026-13-01", "holiday_policy": "keep"},
+        )
+    )  # fmt: skip
+    assert 'class="hibi-problem"' in wrong
+    assert "2026-13-01" in wrong
+
+
 def test_member_colour_and_note_dates_are_checked_in_japanese(ja):
     member = ja.post(
         reverse("admin:schedule_member_add"),
@@ -616,6 +716,21 @@ def test_member_colour_and_note_dates_are_checked_in_japanese(ja):
         },
     )
     assert "夜の時間は始まりと終わりの両方を入れてください。" in errors_on(display)
+
+
+def test_a_new_display_opens_on_its_page_with_the_qr_code(ja):
+    response = ja.post(
+        reverse("admin:schedule_display_add"),
+        {"name": "こども部屋", "language": "both", "theme": "light", "cue_minutes": "5"},
+        follow=True,
+    )
+    kids = Display.objects.get(name="こども部屋")
+    assert response.redirect_chain[-1][0] == reverse(
+        "admin:schedule_display_change", args=[kids.pk]
+    )
+    html = text_of(response)
+    assert reverse("admin:schedule_display_qr", args=[kids.pk]) in html
+    assert "タブレットのカメラでQRコードを読み取って" in html
 
 
 def test_icon_picker_offers_only_bundled_icons(ja):
@@ -691,12 +806,28 @@ def test_wall_preview_opens_the_wall_at_the_chosen_moment(ja, demo_display):
     assert response["Location"] == f"/d/{demo_display.token}/?at=2026-11-24T17:05"
 
 
-def test_wall_preview_without_a_moment_opens_the_next_day_the_plan_is_used(
-    ja, demo_display, frozen
-):
+def test_wall_preview_without_a_moment_asks_which_tablet_and_when(ja, demo_display, frozen):
+    kids = Display.objects.create(name="Aこども部屋")  # first by name, not the main one
     response = ja.get(reverse("admin:schedule_plan_preview", args=[weekday_plan().pk]))
+    assert response.status_code == 200
+    html = text_of(response)
     # Monday 23 November is a public holiday (day-off plan); Tuesday is a weekday.
-    assert response["Location"] == f"/d/{demo_display.token}/?at=2026-11-24T09:00"
+    assert 'name="date" value="2026-11-24"' in html and 'name="time" value="09:00"' in html
+    assert f'<option value="{demo_display.pk}" selected>' in html
+    assert f'<option value="{kids.pk}">' in html
+
+
+def test_the_tablet_seen_last_is_the_one_a_preview_opens_first(ja, demo_display, frozen):
+    kids = Display.objects.create(name="こども部屋", last_seen_at=MORNING)
+    html = text_of(ja.get(reverse("admin:schedule_plan_preview", args=[weekday_plan().pk])))
+    assert f'<option value="{kids.pk}" selected>' in html
+
+
+def test_a_preview_asked_for_at_night_opens_at_the_tablet_s_morning(ja, demo_display):
+    late = datetime(2026, 11, 24, 23, 30, tzinfo=TOKYO)  # the demo wall's night: 21:30–06:00
+    with time_machine.travel(late, tick=False):
+        html = text_of(ja.get(reverse("admin:schedule_plan_preview", args=[weekday_plan().pk])))
+    assert 'name="date" value="2026-11-25"' in html and 'name="time" value="06:00"' in html
 
 
 def test_wall_preview_with_a_bad_date_is_a_clear_400(ja, demo_display):
@@ -809,7 +940,7 @@ def test_next_dates_preview_of_nonsense_says_so(ja):
         reverse("admin:schedule_chore_next_dates"), {"repeat_mode": "bogus", "start_date": "x"}
     )
     assert response.status_code == 200
-    assert "曜日や日付を入れると" in text_of(response)
+    assert 'class="hibi-problem"' in text_of(response)
 
 
 def test_next_dates_preview_needs_a_login():
@@ -922,6 +1053,23 @@ def test_index_summarises_today(ja, demo_display, frozen):
     assert ">休日</a>" in summary  # the day-off plan is in force on a holiday
     assert "燃やすごみ" in summary and "08:00 までに" in summary
     assert "リビング / Living room" in summary and "未接続" in summary
+
+
+def shortcuts_of(response) -> str:
+    found = re.search(r'<nav class="hibi-shortcuts".*?</nav>', text_of(response), re.S)
+    assert found, "no shortcuts at the top of the index"
+    return found.group(0)
+
+
+def test_index_offers_adding_a_chore_in_one_tap(ja):
+    shortcuts = shortcuts_of(ja.get(reverse("admin:index")))
+    assert f'href="{reverse("admin:schedule_chore_add")}">家事を追加</a>' in shortcuts
+
+
+def test_index_opens_the_blocks_of_todays_plan_in_one_tap(ja, demo_display, frozen):
+    day_off = Plan.objects.get(name_ja="休日")  # 勤労感謝の日
+    url = reverse("admin:schedule_plan_change", args=[day_off.pk]) + "#blocks-list"
+    assert f'href="{url}">今日の時間割（休日）</a>' in shortcuts_of(ja.get(reverse("admin:index")))
 
 
 def test_index_says_when_no_plan_applies(ja, frozen):
@@ -1114,12 +1262,16 @@ def test_a_member_id_beyond_64_bits_on_a_display_is_refused_as_a_choice(ja, demo
 
 
 def test_an_assignee_id_beyond_64_bits_is_refused_as_a_choice(ja):
+    response = ja.post(reverse("admin:schedule_chore_add"), chore_post(who=[str(2**64)]))
+    assert "正しく選択してください" in errors_on(response)
+    assert not Chore.objects.exists()
+    chore = Chore.objects.create(title_ja="ごみ", rrule="FREQ=WEEKLY;BYDAY=MO")
     data = chore_post(rotate="on")
     data.update(management("choreassignee_set", 1))
     data.update({"choreassignee_set-0-member": str(2**64), "choreassignee_set-0-order": "0"})
-    response = ja.post(reverse("admin:schedule_chore_add"), data)
+    response = ja.post(reverse("admin:schedule_chore_change", args=[chore.pk]), data)
     assert "正しく選択してください" in errors_on(response)
-    assert not Chore.objects.exists()
+    assert not ChoreAssignee.objects.exists()
 
 
 def test_a_forged_block_count_is_refused_without_building_a_form_per_claimed_row(ja):
@@ -1140,9 +1292,11 @@ def test_a_forged_override_or_assignee_count_is_refused_too(ja):
     data = plan_post([block_row("07:00", "08:00", "朝ごはん")])
     data["overrides-TOTAL_FORMS"] = str(forms.MAX_OVERRIDES_PER_PLAN + 1)
     assert "件までです" in errors_on(ja.post(reverse("admin:schedule_plan_add"), data))
+    chore = Chore.objects.create(title_ja="ごみ", rrule="FREQ=WEEKLY;BYDAY=MO")
     data = chore_post()
     data.update(management("choreassignee_set", 10**9))
-    assert "交代で担当できるのは" in errors_on(ja.post(reverse("admin:schedule_chore_add"), data))
+    change = reverse("admin:schedule_chore_change", args=[chore.pk])
+    assert "交代で担当できるのは" in errors_on(ja.post(change, data))
 
 
 def test_a_plan_at_its_caps_still_saves(ja):
@@ -1505,3 +1659,233 @@ def test_a_tampered_text_on_the_way_is_read_again_and_refused(en):
     assert response.status_code == 200
     assert "area_days.csv, line 2, column 3" in text_of(response)
     assert not Chore.objects.exists()
+
+
+# --- A plan's blocks, one by one ---------------------------------------------------------
+
+
+def weekday_block(title: str) -> Block:
+    return Block.objects.get(plan__name_ja="平日", title_ja=title)
+
+
+def one_block_post(block: Block, **fields) -> dict:
+    data = {
+        "start": f"{block.start:%H:%M}",
+        "end": f"{block.end:%H:%M}",
+        "title_ja": block.title_ja,
+        "title_en": block.title_en,
+        "title_reading": block.title_reading,
+        "icon": block.icon,
+        "colour": block.colour,
+        "members": [str(m.pk) for m in block.members.all()],
+        "nudge_minutes_before": "",
+        "webhook_url": "",
+        "plan_version": str(block.plan.version),
+    }
+    data.update(fields)
+    return data
+
+
+def block_url(block: Block) -> str:
+    return reverse("admin:schedule_plan_block", args=[block.plan_id, block.pk])
+
+
+def times(title: str) -> str:
+    block = weekday_block(title)
+    return f"{block.start:%H:%M}–{block.end:%H:%M}"
+
+
+def test_the_plan_page_lists_its_blocks_one_line_each_before_the_form(ja, demo_display):
+    dinner = weekday_block("夜ごはん")
+    html = text_of(ja.get(reverse("admin:schedule_plan_change", args=[dinner.plan_id])))
+    listed = re.search(r'<section class="module hibi-block-list".*?</section>', html, re.S).group(0)
+    assert html.index("hibi-block-list") < html.index('id="plan_form"')
+    assert len(re.findall(r"<li>", listed)) == Block.objects.filter(plan=dinner.plan).count()
+    line = re.search(rf'<a href="{block_url(dinner)}">.*?</a>', listed).group(0)
+    assert "18:15–19:00" in line and "dinner.svg" in line and "夜ごはん" in line
+    assert listed.index("06:30–07:00") < listed.index("18:15–19:00")
+
+
+def test_a_block_opens_on_its_own_page(ja, demo_display):
+    html = text_of(ja.get(block_url(weekday_block("夜ごはん"))))
+    assert 'value="18:15"' in html and 'value="夜ごはん"' in html
+    assert "後ろの予定も同じ分だけずらす" in html
+
+
+def test_moving_dinner_later_warns_of_the_gap_it_leaves(ja, demo_display):
+    dinner = weekday_block("夜ごはん")
+    response = ja.post(block_url(dinner), one_block_post(dinner, start="18:30"), follow=True)
+    assert times("夜ごはん") == "18:30–19:00"
+    shown = text_of(response)
+    assert "18:15から18:30まで何も予定がありません" in shown
+    assert 'class="warning"' in shown
+
+
+def test_shifting_the_following_blocks_moves_the_evening_and_the_bedtime(ja, demo_display):
+    dinner = weekday_block("夜ごはん")
+    version = dinner.plan.version
+    data = one_block_post(dinner, start="18:30", end="19:15", shift_following="on")
+    response = ja.post(block_url(dinner), data)
+    assert response.status_code == 302
+    assert response["Location"].endswith("#blocks-list")
+    assert times("夜ごはん") == "18:30–19:15"
+    assert times("家族の時間") == "19:15–20:45"
+    assert times("寝る準備") == "20:45–21:15"
+    assert times("おやすみ") == "21:15–06:30"  # the night keeps its morning
+    assert times("お風呂") == "17:30–18:15"
+    assert times("おはよう・着がえ") == "06:30–07:00"
+    dinner.plan.refresh_from_db()
+    assert dinner.plan.version == version + 1
+
+
+def test_a_change_overlapping_the_next_block_is_not_saved_and_says_how_to_fix_it(ja, demo_display):
+    dinner = weekday_block("夜ごはん")
+    response = ja.post(block_url(dinner), one_block_post(dinner, end="19:30"))
+    html = errors_on(response)
+    assert "「家族の時間」（19:00–20:30）と重なります" in html
+    assert times("夜ごはん") == "18:15–19:00"
+
+
+def test_shifting_past_midnight_is_refused(ja, demo_display):
+    dinner = weekday_block("夜ごはん")
+    data = one_block_post(dinner, start="22:15", end="23:50", shift_following="on")
+    assert "日付をまたいでしまいます" in errors_on(ja.post(block_url(dinner), data))
+    assert times("夜ごはん") == "18:15–19:00"
+
+
+def test_a_block_page_opened_before_another_save_does_not_save_over_it(ja, demo_display):
+    dinner = weekday_block("夜ごはん")
+    data = one_block_post(dinner, start="18:30")
+    Plan.objects.filter(pk=dinner.plan_id).update(version=F("version") + 1)
+    assert "ほかの人がこの予定表を保存しました" in errors_on(ja.post(block_url(dinner), data))
+    assert times("夜ごはん") == "18:15–19:00"
+
+
+def test_a_block_of_another_plan_or_none_is_not_found(ja, demo_display):
+    dinner = weekday_block("夜ごはん")
+    other = Plan.objects.exclude(pk=dinner.plan_id).first()
+    url = reverse("admin:schedule_plan_block", args=[other.pk, dinner.pk])
+    assert ja.get(url).status_code == 404
+    for wrong in (2**64, "x"):
+        # Django's admin reads these as a plan's id and says there is no such plan.
+        response = ja.get(f"/admin/schedule/plan/{dinner.plan_id}/blocks/{wrong}/", follow=True)
+        assert response.status_code in (200, 404)
+        assert 'id="block_form"' not in text_of(response)
+    assert ja.put(block_url(dinner)).status_code == 405
+
+
+def test_a_block_page_needs_a_login(demo_display):
+    response = Client().get(block_url(weekday_block("夜ごはん")))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+# --- A plan on one date ---------------------------------------------------------------------
+
+USE = "admin:schedule_plan_use"
+SATURDAY = date(2026, 11, 28)
+
+
+def test_the_duplicate_s_message_offers_one_date_as_well_as_weekdays(ja, demo_display):
+    response = ja.post(
+        reverse("admin:schedule_plan_changelist"),
+        {"action": "duplicate", "_selected_action": [str(weekday_plan().pk)]},
+        follow=True,
+    )
+    shown = text_of(response)
+    assert "1日だけ使うなら<a " in shown
+    copy = Plan.objects.get(name_ja="平日（コピー）")
+    assert f'href="{reverse(USE)}?plan={copy.pk}">日付を決めて使う</a>' in shown
+
+
+def test_the_calendar_shows_the_plan_of_each_of_the_next_weeks(ja, demo_display, frozen):
+    html = text_of(ja.get(reverse(USE)))
+    calendar = re.search(r'<section class="module hibi-calendar".*?</section>', html, re.S).group(0)
+    assert len(re.findall(r"<td ", calendar)) == 42
+    saturday = re.search(
+        r'<td class="[^"]*">\s*<a href="[^"]*date=2026-11-28".*?</td>', calendar, re.S
+    )
+    assert "休日" in saturday.group(0)
+    assert 'class="is-past"' not in calendar  # Monday 23rd is today
+    assert 'href="/admin/schedule/plan/use-on-a-date/?date=2026-11-23"' in calendar
+
+
+def test_a_day_of_the_calendar_chooses_it_and_the_plan_stays_chosen(ja, demo_display, frozen):
+    plan = Plan.objects.get(name_ja="休日")
+    html = text_of(ja.get(reverse(USE), {"date": "2026-11-28", "plan": str(plan.pk)}))
+    assert 'name="date" value="2026-11-28"' in html
+    assert f'<option value="{plan.pk}" selected>' in html
+    assert f"date=2026-11-29&amp;plan={plan.pk}" in html
+
+
+def test_using_a_plan_on_a_date_makes_that_date_follow_it(ja, demo_display, frozen):
+    day_off = Plan.objects.get(name_ja="休日")
+    data = {"plan": str(day_off.pk), "date": "2026-11-24", "reason": "運動会の振替"}
+    response = ja.post(reverse(USE), data)
+    assert response.status_code == 302
+    override = PlanOverride.objects.get(date=date(2026, 11, 24))
+    assert override.plan == day_off and override.reason == "運動会の振替"
+    shown = text_of(ja.get(response["Location"]))
+    assert "11/24 (火) は「休日」を壁に表示します。" in shown
+    assert LogEntry.objects.filter(object_id=str(day_off.pk), action_flag=CHANGE).exists()
+
+
+def test_a_one_off_copy_is_used_on_its_date_and_opens_to_be_changed(ja, demo_display, frozen):
+    day_off = Plan.objects.get(name_ja="休日")
+    data = {"plan": str(day_off.pk), "date": "2026-11-28", "as_copy": "on"}
+    response = ja.post(reverse(USE), data)
+    copy = Plan.objects.get(name_ja="休日（11/28）")
+    assert response["Location"] == (
+        reverse("admin:schedule_plan_change", args=[copy.pk]) + "#blocks-list"
+    )
+    assert PlanOverride.objects.get(date=SATURDAY).plan == copy
+    assert copy.blocks.count() == day_off.blocks.count()
+    assert copy.weekdays == 0  # only its one date
+    # The copy's page saves as it is: it applies to a day.
+    page = text_of(ja.get(response["Location"]))
+    assert "11/28" in page and "その日だけ" in page
+
+
+def test_a_date_that_followed_another_plan_says_which_one_it_no_longer_follows(
+    ja, demo_display, frozen
+):
+    weekday, day_off = weekday_plan(), Plan.objects.get(name_ja="休日")
+    PlanOverride.objects.create(date=SATURDAY, plan=weekday)
+    response = ja.post(reverse(USE), {"plan": str(day_off.pk), "date": "2026-11-28"}, follow=True)
+    assert "その日の「平日」はやめました。" in text_of(response)
+    assert PlanOverride.objects.get(date=SATURDAY).plan == day_off
+
+
+@pytest.mark.parametrize(
+    ("date_text", "message"),
+    [("2026-11-22", "もう過ぎています"), ("2026-13-40", "日付"), ("", "必須")],
+)
+def test_a_date_that_cannot_be_used_is_refused_in_japanese(
+    ja, demo_display, frozen, date_text, message
+):
+    response = ja.post(reverse(USE), {"plan": str(weekday_plan().pk), "date": date_text})
+    assert message in errors_on(response)
+    assert not PlanOverride.objects.exists()
+
+
+def test_nonsense_in_the_calendar_s_links_is_left_out(ja, demo_display, frozen):
+    for query in ({"date": "9999-99-99", "plan": "x"}, {"plan": str(2**70)}, {"date": "\x00"}):
+        response = ja.get(reverse(USE), query)
+        assert response.status_code == 200
+        assert 'name="date" value="2026-11-23"' in text_of(response)
+
+
+def test_an_unknown_plan_is_refused_as_a_choice(ja, demo_display, frozen):
+    response = ja.post(reverse(USE), {"plan": str(2**64), "date": "2026-11-28"})
+    assert "正しく選択してください" in errors_on(response)
+
+
+def test_index_and_plan_page_lead_to_a_date_in_one_tap(ja, demo_display):
+    plan = weekday_plan()
+    assert f'href="{reverse(USE)}">' in shortcuts_of(ja.get(reverse("admin:index")))
+    page = text_of(ja.get(reverse("admin:schedule_plan_change", args=[plan.pk])))
+    assert f'href="{reverse(USE)}?plan={plan.pk}">日付を決めて使う</a>' in page
+
+
+def test_using_a_plan_on_a_date_needs_a_login(demo_display):
+    response = Client().get(reverse(USE))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]

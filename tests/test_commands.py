@@ -274,3 +274,67 @@ def test_import_garbage_calendar_names_the_areas_when_the_area_is_unknown(calend
     area_days, _center = calendar_files
     with pytest.raises(CommandError, match="Areas: みどり町"):
         import_calendar(str(area_days), "--area", "どこか")
+
+
+# --- make run's set-up ----------------------------------------------------------------------
+
+
+def first_run(settings, tmp_path, monkeypatch, lan="192.168.1.23") -> str:
+    from schedule.management.commands import first_run as command
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    monkeypatch.setattr(command, "lan_address", lambda: lan)
+    monkeypatch.delenv("ADMIN_PASSWORD", raising=False)
+    out = StringIO()
+    call_command("first_run", "--port", "8123", stdout=out)
+    return out.getvalue()
+
+
+def summary_of(output: str) -> list[str]:
+    from schedule.management.commands.first_run import RULE
+
+    lines = output.splitlines()
+    assert lines[-1] == RULE, "the set-up ends with the summary block"
+    start = len(lines) - 1 - lines[::-1][1:].index(RULE) - 1
+    return lines[start + 1 : -1]
+
+
+def test_first_run_ends_with_one_block_of_the_admin_the_password_and_the_walls(
+    settings, tmp_path, monkeypatch
+):
+    output = first_run(settings, tmp_path, monkeypatch)
+    assert "Collecting static files" in output
+    block = "\n".join(summary_of(output))
+    assert "Admin:     http://192.168.1.23:8123/admin/" in block
+    assert "http://localhost:8123/admin/  (on this machine)" in block
+    assert "Password:  " in block and "shown only now" in block
+    living = models.Display.objects.get(name__contains="Living room")
+    lan_wall = f"http://192.168.1.23:8123{living.get_absolute_url()}"
+    assert lan_wall in block and f"http://localhost:8123{living.get_absolute_url()}" in block
+    assert (tmp_path / "static" / "admin-hibi" / "admin.css").exists()
+
+
+def test_a_second_first_run_keeps_the_family_and_says_the_password_was_set_before(
+    settings, tmp_path, monkeypatch
+):
+    first_run(settings, tmp_path, monkeypatch)
+    models.Display.objects.create(name="Aこども部屋")  # first by name, added second
+    again = "\n".join(summary_of(first_run(settings, tmp_path, monkeypatch)))
+    assert "shown only now" not in again and "an earlier run" in again
+    assert models.Member.objects.count() == 4
+    assert again.index("Living room") < again.index("Aこども部屋")
+
+
+def test_without_a_network_the_summary_says_tablets_cannot_reach_it(
+    settings, tmp_path, monkeypatch
+):
+    block = "\n".join(summary_of(first_run(settings, tmp_path, monkeypatch, lan=None)))
+    assert "Admin:     http://localhost:8123/admin/" in block
+    assert "tablets cannot reach this machine" in block
+
+
+def test_the_lan_address_is_never_the_loopback():
+    from schedule.management.commands.first_run import lan_address
+
+    address = lan_address()
+    assert address is None or not address.startswith("127.")

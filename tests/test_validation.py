@@ -4,7 +4,14 @@ from datetime import time
 
 import pytest
 
-from schedule.validation import BlockSpan, blocks_overlap, overlaps, turns_have_people
+from schedule.validation import (
+    BlockSpan,
+    blocks_overlap,
+    opened_gaps,
+    overlaps,
+    shifted,
+    turns_have_people,
+)
 
 
 @pytest.mark.parametrize(
@@ -42,3 +49,28 @@ def test_turns_need_somebody_to_take_them():
     assert not turns_have_people(rotate=True, assignees=0)
     assert turns_have_people(rotate=True, assignees=2)
     assert turns_have_people(rotate=False, assignees=0)
+
+
+def test_a_following_block_moves_whole_and_a_night_keeps_its_morning():
+    assert shifted(time(19), time(20, 30), 15) == (time(19, 15), time(20, 45))
+    assert shifted(time(21), time(6, 30), 15) == (time(21, 15), time(6, 30))
+    assert shifted(time(23), time(23, 45), 15) == (time(23, 15), time(0))
+
+
+def test_a_following_block_may_not_be_pushed_into_another_day():
+    assert shifted(time(23, 50), time(23, 55), 15) is None
+    assert shifted(time(0, 10), time(1), -15) is None
+    assert shifted(time(21), time(6, 30), 570) is None  # its start would reach its end
+
+
+def test_the_gap_a_later_dinner_leaves_is_found_and_old_gaps_are_not():
+    before = [span("17:30", "18:15"), span("18:15", "19:00"), span("20:00", "21:00")]
+    after = [span("17:30", "18:15"), span("18:30", "19:00"), span("20:00", "21:00")]
+    assert opened_gaps(before, after) == [(time(18, 15), time(18, 30))]
+
+
+def test_a_gap_across_midnight_is_one_stretch():
+    before = [span("21:00", "06:30")]
+    after = [span("23:00", "01:00")]
+    assert opened_gaps(before, after) == [(time(1), time(6, 30)), (time(21), time(23))]
+    assert opened_gaps([span("23:00", "01:00")], []) == [(time(23), time(1))]

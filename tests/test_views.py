@@ -545,8 +545,11 @@ def test_bad_input_gets_a_clear_answer_never_a_500(
     assert response.status_code == status
 
 
-def test_the_index_still_shows_the_day(client, demo_display):
-    assert client.get("/").status_code == 200
+def test_the_bare_address_leads_to_the_admin_sign_in_not_the_family_s_day(client, demo_display):
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[0] == ("/admin/", 302)
+    assert response.request["PATH_INFO"] == "/admin/login/"
+    assert "おばあちゃん" not in response.content.decode()
 
 
 def test_the_night_hours_of_a_display_without_nights_never_dim(client, demo_display):

@@ -9,6 +9,7 @@ family runs them, against a database of their own and a local receiver.
 import json
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -285,6 +286,24 @@ def test_make_runs_server_and_worker_start_together_and_ctrl_c_stops_both(tmp_pa
         ["ps", "-o", "pid=,stat=", "-g", str(group)], capture_output=True, text=True, check=False
     ).stdout.split("\n")
     assert [line for line in left if line.strip() and "Z" not in line.split()[-1]] == []
+
+
+@pytest.mark.slow
+def test_a_busy_port_ends_at_once_with_one_line_naming_the_next_port(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "VENV": sys.prefix}
+        result = subprocess.run(
+            ["bash", "scripts/serve"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=30
+        )
+    assert result.returncode == 1
+    lines = (result.stdout + result.stderr).strip().splitlines()
+    assert lines == [
+        f"hibi: port {port} is already in use (another Hibi or server?); "
+        f"try: PORT={port + 1} make run"
+    ]
 
 
 class socket_port:

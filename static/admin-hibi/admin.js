@@ -51,12 +51,38 @@
             if (fields.hasOwnProperty(mode)) {
                 each(fields[mode], function (name) {
                     each(document.querySelectorAll(".form-row.field-" + name), function (row) {
-                        var keep = wanted.indexOf(name) !== -1 || row.className.indexOf("errors") !== -1;
+                        /* A row with an error stays, whatever the mode: the banner links to it. */
+                        var keep = wanted.indexOf(name) !== -1 || row.className.indexOf("errors") !== -1 ||
+                            row.querySelector(".errorlist") !== null;
                         row.style.display = keep ? "" : "none";
                     });
                 });
             }
         }
+        showStartDate(chosen);
+    }
+
+    /* The start date only where counting starts there: every few days or weeks
+       (data-hibi-start-when: a mode, or a mode and the field that must not be 1). */
+    function showStartDate(chosen) {
+        var when = null;
+        try {
+            when = JSON.parse(chosen.getAttribute("data-hibi-start-when") || "null");
+        } catch (error) {
+            when = null;
+        }
+        if (!when) {
+            return;
+        }
+        var needed = when.hasOwnProperty(chosen.value);
+        if (needed && when[chosen.value]) {
+            var counter = document.querySelector("[name=" + when[chosen.value] + "]");
+            needed = !counter || counter.value !== "1";
+        }
+        each(document.querySelectorAll(".form-row.field-start_date"), function (row) {
+            var keep = needed || row.querySelector(".errorlist") !== null;
+            row.style.display = keep ? "" : "none";
+        });
     }
 
     /* Next dates: ask the server for the dates the fields describe, as typed. */
@@ -245,9 +271,37 @@
         }
     });
 
+    /* A block's start moved: its end moves as much, so the block keeps its length
+       (data-hibi-end names the end's field; the parent may still change the end). */
+    function minutesOf(text) {
+        var parts = /^(\d{1,2}):(\d{2})/.exec(text || "");
+        return parts ? parseInt(parts[1], 10) * 60 + parseInt(parts[2], 10) : null;
+    }
+
+    function clock(minutes) {
+        minutes = ((minutes % 1440) + 1440) % 1440;
+        var hours = Math.floor(minutes / 60);
+        var rest = minutes % 60;
+        return (hours < 10 ? "0" : "") + hours + ":" + (rest < 10 ? "0" : "") + rest;
+    }
+
+    function keepLength(start) {
+        var end = document.getElementById(start.getAttribute("data-hibi-end"));
+        var before = minutesOf(start.getAttribute("data-hibi-was"));
+        var now = minutesOf(start.value);
+        var ends = end ? minutesOf(end.value) : null;
+        if (before !== null && now !== null && ends !== null) {
+            end.value = clock(ends + now - before);
+        }
+        start.setAttribute("data-hibi-was", start.value);
+    }
+
     document.addEventListener("change", function (event) {
         var target = event.target;
-        if (target.hasAttribute("data-hibi-mode-fields")) {
+        if (target.hasAttribute("data-hibi-end")) {
+            keepLength(target);
+        }
+        if (target.hasAttribute("data-hibi-mode-fields") || target.name === "week_interval") {
             showRepeatFields();
         }
         if (target.hasAttribute("data-hibi-colour")) {
