@@ -26,14 +26,18 @@ from . import models as family
 from . import validation
 
 FORMAT = "hibi-family"
-VERSION = 1
+# 2: routines, their ticks, star rules, rewards and the star ledger; members'
+# collects_stars and displays' show_stars. A version 1 document reads as one
+# without any of them.
+VERSION = 2
 
 # Parents before children, so rows can be inserted in this order. Each entry:
 # the document's key, the model, and the fields written for it (foreign keys
 # by their field name, holding the id).
 # fmt: off
 TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
-    ("members", family.Member, ("id", "name_ja", "name_en", "colour", "icon", "order")),
+    ("members", family.Member,
+     ("id", "name_ja", "name_en", "colour", "icon", "order", "collects_stars")),
     ("icon_colours", family.IconColour, ("id", "icon", "colour")),
     (
         "plans",
@@ -59,12 +63,32 @@ TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
         "displays",
         family.Display,
         ("id", "name", "token", "language", "theme", "night_start", "night_end",
-         "may_complete_chores", "show_readings", "cue_minutes", "chime", "last_seen_at",
-         "last_user_agent"),
+         "may_complete_chores", "show_stars", "show_readings", "cue_minutes", "chime",
+         "last_seen_at", "last_user_agent"),
     ),
     ("display_members", family.Display.members.through, ("id", "display", "member")),
     ("chores_done", family.ChoreDone, ("id", "chore", "date", "member", "display", "done_at")),
     ("notes", family.Note, ("id", "text_ja", "text_en", "icon", "start_date", "end_date")),
+    ("routines", family.Routine, ("id", "title_ja", "title_reading", "title_en", "icon", "stars")),
+    (
+        "routine_steps",
+        family.RoutineStep,
+        ("id", "routine", "order", "icon", "title_ja", "title_reading", "title_en", "minutes"),
+    ),
+    ("routine_uses", family.RoutineAssignment, ("id", "block", "member", "routine")),
+    (
+        "steps_done",
+        family.StepDone,
+        ("id", "step", "member", "date", "display", "done_at", "what_ja", "what_en"),
+    ),
+    ("star_rules", family.StarRules, ("id", "enabled", "per_routine", "per_chore")),
+    ("rewards", family.Reward, ("id", "title_ja", "title_reading", "title_en", "icon", "price")),
+    (
+        "star_ledger",
+        family.StarEntry,
+        ("id", "member", "date", "amount", "kind", "what_ja", "what_en", "routine", "chore",
+         "reward", "corrects", "created_at"),
+    ),
 ]
 # fmt: on
 
@@ -154,6 +178,7 @@ def _check_across_rows(rows: dict[str, list[dict[str, Any]]]) -> None:
     _check_caps(rows["blocks"], "plan", "blocks", validation.MAX_BLOCKS_PER_PLAN)
     _check_caps(rows["plan_overrides"], "plan", "date overrides", validation.MAX_OVERRIDES_PER_PLAN)
     _check_caps(rows["chore_assignees"], "chore", "people taking turns", validation.MAX_TURN_TAKERS)
+    _check_routines(rows)
     assignees: dict[Any, int] = {}
     for row in rows["chore_assignees"]:
         assignees[row.get("chore")] = assignees.get(row.get("chore"), 0) + 1
@@ -185,6 +210,44 @@ def _check_across_rows(rows: dict[str, list[dict[str, Any]]]) -> None:
             )
 
 
+def _check_routines(rows: dict[str, list[dict[str, Any]]]) -> None:
+    """A routine's steps, and where it is used, as the admin's routine page checks them."""
+    steps = Counter(row.get("routine") for row in rows["routine_steps"])
+    for n, row in enumerate(rows["routines"]):
+        problem = validation.steps_problem(steps.get(row["id"], 0))
+        if problem == validation.EMPTY:
+            raise ImportRefused(f"routines[{n}] has no steps; a routine needs at least one.")
+        if problem == validation.TOO_MANY:
+            raise ImportRefused(
+                f"routines[{n}] has {steps[row['id']]} steps; "
+                f"at most {validation.MAX_STEPS_PER_ROUTINE}."
+            )
+    plan_of = {block["id"]: block.get("plan") for block in rows["blocks"]}
+    in_block: dict[Any, set[Any]] = {}
+    for row in rows["block_members"]:
+        in_block.setdefault(row.get("block"), set()).add(row.get("member"))
+    uses = []
+    for n, use in enumerate(rows["routine_uses"]):
+        ids = [use.get("block"), use.get("member"), use.get("routine")]
+        ids.append(plan_of.get(ids[0]))
+        numbers = [value for value in ids if isinstance(value, int)]
+        if len(numbers) != len(ids):
+            continue  # the row's own check names the bad id
+        block, member, routine, plan = numbers
+        if not validation.member_fits_block(frozenset(in_block.get(block, ())), member):
+            raise ImportRefused(
+                f"routine_uses[{n}]: member {member!r} is not in block {block!r}, "
+                "so the routine there is for nobody."
+            )
+        uses.append(validation.RoutineUse(plan, block, member, routine))
+    for later, earlier, why in validation.routine_clashes(uses):
+        if why == validation.SAME_BLOCK:
+            detail = "gives the same member a second routine in one block"
+        else:
+            detail = "gives the same member the same routine twice in one plan"
+        raise ImportRefused(f"routine_uses[{later}] {detail} (see routine_uses[{earlier}]).")
+
+
 def _upgrade(document: Any) -> dict[str, Any]:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ImportRefused(f'This is not a Hibi export (no "format": "{FORMAT}").')
@@ -196,7 +259,8 @@ def _upgrade(document: Any) -> dict[str, Any]:
             f"This export was made by a newer Hibi (format version {version}); "
             f"this one reads up to version {VERSION}. Upgrade Hibi first."
         )
-    # Version 1 is the only one so far; older versions are converted here.
+    # Version 1 lacks the routines and stars, which its rows' defaults leave
+    # out: it reads as it is.
     return document
 
 

@@ -15,6 +15,13 @@ WATCHED = (
     models.ChoreDone,
     models.Note,
     models.Display,
+    models.Routine,
+    models.RoutineStep,
+    models.RoutineAssignment,
+    models.StepDone,
+    models.StarRules,
+    models.Reward,
+    models.StarEntry,
 )
 
 
