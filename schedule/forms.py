@@ -970,6 +970,8 @@ class StarEntryForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            return  # a row already written is only ever read (admin.HistoryAdmin)
         self.instance.kind = StarEntry.Kind.PARENT
         self.fields["date"].initial = household.today
         member = self.fields["member"]

@@ -835,7 +835,7 @@ class StepDone(models.Model):
     member = models.ForeignKey(Member, on_delete=models.CASCADE, verbose_name=_("done by"))
     date = models.DateField(_("date"))
     display = models.ForeignKey(
-        "Display", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("from")
+        "Display", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("ticked on")
     )
     done_at = models.DateTimeField(_("done at"), default=timezone.now)
     what_ja = models.CharField(_("what (Japanese)"), max_length=200, blank=True)

@@ -448,6 +448,9 @@ def test_import_refuses_a_broken_document_and_writes_nothing(demo_display, chang
     models.Chore.objects.all().delete()
     models.Note.objects.all().delete()
     models.Display.objects.all().delete()
+    models.Routine.objects.all().delete()
+    models.Reward.objects.all().delete()
+    models.StarRules.objects.all().delete()
     change(document)
     with pytest.raises(portable.ImportRefused, match=message):
         portable.import_family(document)

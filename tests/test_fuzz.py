@@ -31,7 +31,19 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schedule.models import Chore, ChoreDone, IconColour, Member, Note, Plan
+from schedule.models import (
+    Chore,
+    ChoreDone,
+    IconColour,
+    Member,
+    Note,
+    Plan,
+    Reward,
+    RoutineStep,
+    StarEntry,
+    StarRules,
+    StepDone,
+)
 
 # Minutes of hypothesis examples: make check leaves them to make test.
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -297,6 +309,8 @@ def family(demo_display, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     parent = User.objects.create_superuser("parent", "parent@example.com", "a-long-password")
     chore = Chore.objects.order_by("pk").first()
+    step = RoutineStep.objects.select_related("routine").order_by("pk").first()
+    kid = Member.objects.filter(collects_stars=True).order_by("pk").first()
     visit = {"user_agent": "Silk/90", "ip_address": "192.0.2.7", "username": "grandma"}
     visit |= {"http_accept": "text/html", "path_info": "/admin/login/"}
     rows = {
@@ -314,6 +328,13 @@ def family(demo_display, settings):
         "schedule.Note": Note.objects.order_by("pk").first(),
         "schedule.ChoreDone": ChoreDone.objects.create(chore=chore, date=date.today()),
         "schedule.IconColour": IconColour.objects.create(icon="tidy", colour="#228844"),
+        "schedule.Routine": step.routine,
+        "schedule.StepDone": StepDone.objects.create(step=step, member=kid, date=date.today()),
+        "schedule.StarRules": StarRules.load(),
+        "schedule.Reward": Reward.objects.order_by("pk").first(),
+        "schedule.StarEntry": StarEntry.objects.create(
+            member=kid, date=date.today(), amount=2, kind=StarEntry.Kind.PARENT
+        ),
     }
     client = Client(headers={"accept-language": "ja"})
     client.force_login(parent)
