@@ -824,10 +824,17 @@ class RoutineUseForm(forms.ModelForm):
         model = RoutineAssignment
         fields = ["block", "member"]
 
+    def validate_unique(self) -> None:
+        """Left to RoutineUseFormSet, which names the child and the block (Django's
+        own words for the constraint name neither); the database still refuses."""
+
 
 class RoutineUseFormSet(forms.BaseInlineFormSet):
     """Where a routine is used: by someone in the block, one routine per child
     in a block, and not twice for one child in one plan (validation.py)."""
+
+    def validate_unique(self) -> None:
+        """See RoutineUseForm.validate_unique: clean() says it in the family's words."""
 
     def clean(self) -> None:
         super().clean()
