@@ -154,6 +154,7 @@ def import_family(document: Any, replace: bool = False) -> dict[str, int]:
             # the rows already written in this transaction.
             for key, model, fields in TABLES:
                 objects = [_object(model, fields, row, key, n) for n, row in enumerate(rows[key])]
+                _check_own_links(model, objects, key)
                 model._default_manager.bulk_create(objects)
                 counts[key] = len(objects)
             _reset_sequences()
@@ -313,16 +314,32 @@ def _object(model, fields, row, key, n) -> models.Model:
             detail = "; ".join(exc.messages) if isinstance(exc, ValidationError) else exc
             raise ImportRefused(f"{key}[{n}].{name}: {detail}") from None
     obj = model(**values)
+    # A row pointing at a row of its own table (a star taken back) is checked
+    # once the whole table is read (_check_own_links): its rows go in at once.
+    own = [f.name for f in _own_links(model)]
     try:
         # What the admin checks on save: every field, then the model's own
         # rules. Uniqueness is left to the database, inside the transaction.
-        obj.full_clean(validate_unique=False, validate_constraints=False)
+        obj.full_clean(exclude=own, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         problems = "; ".join(
             f"{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items()
         )
         raise ImportRefused(f"{key}[{n}]: {problems}") from None
     return obj
+
+
+def _own_links(model: type[models.Model]) -> list[models.Field]:
+    return [f for f in model._meta.fields if f.is_relation and f.related_model is model]
+
+
+def _check_own_links(model: type[models.Model], objects: list[models.Model], key: str) -> None:
+    ids = {obj.pk for obj in objects}
+    for field in _own_links(model):
+        for n, obj in enumerate(objects):
+            linked = getattr(obj, field.attname)
+            if linked is not None and linked not in ids:
+                raise ImportRefused(f"{key}[{n}].{field.name}: no row {linked} in {key}.")
 
 
 def _id(value: Any, nullable: bool) -> int | None:

@@ -545,3 +545,13 @@ def test_no_wall_request_answers_5xx_or_hangs(family, data):
         assert_answered(response, seconds, f"{method} {url}")
     response, seconds = timed("chore tick", lambda: client.post(toggle, {"done": done}))
     assert_answered(response, seconds, f"POST {toggle} done={done!r}")
+    step_ids = [str(pk) for pk in RoutineStep.objects.values_list("pk", flat=True)]
+    step_id = data.draw(
+        st.one_of(st.sampled_from(step_ids), st.integers(0, 2**70).map(str)), label="step"
+    )
+    member_ids = [str(pk) for pk in Member.objects.values_list("pk", flat=True)]
+    member = data.draw(st.one_of(st.sampled_from(member_ids), numbers, text), label="member")
+    form = {"done": done, "member": member} if data.draw(st.booleans()) else {"done": done}
+    step_tick = f"{base}steps/{step_id}/{segment(day)}/done?" + urlencode({"at": at})
+    response, seconds = timed("step tick", lambda: client.post(step_tick, form))
+    assert_answered(response, seconds, f"POST {step_tick} {form!r:.300}")
