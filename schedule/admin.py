@@ -19,6 +19,7 @@ import segno
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
@@ -425,13 +426,15 @@ def chore_upcoming(chore: Chore, today: date, lang: str) -> list[dict]:
 
 class WithoutRelatedLinks(admin.options.InlineModelAdmin):
     """Members and blocks are edited on their own pages; three small links per
-    row's choice crowd a phone."""
+    row's choice crowd a phone. (The admin wraps the widget in its links after
+    formfield_for_foreignkey, so they are switched off on the wrapper.)"""
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        assert field is not None
-        widget = field.widget
-        widget.can_add_related = widget.can_change_related = widget.can_view_related = False
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
+            widget = field.widget
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_view_related = widget.can_delete_related = False
         return field
 
 
@@ -803,6 +806,7 @@ class RoutineUseInline(WithoutRelatedLinks, CappedInline):
     model = RoutineAssignment
     form = forms.RoutineUseForm
     formset = forms.RoutineUseFormSet
+    template = "admin/hibi/edit_inline/compact.html"
     extra = 0
     max_num = forms.MAX_ROUTINE_USES
     verbose_name = _("where it is used")

@@ -815,9 +815,14 @@ class BlockChoiceField(forms.ModelChoiceField):
 
 
 class RoutineUseForm(forms.ModelForm):
+    # Own empty choices: Django's "- Select an option -" has no Japanese yet.
     block = BlockChoiceField(
         label=_("block"),
         queryset=Block.objects.select_related("plan").order_by("plan__name_ja", "start", "id"),
+        empty_label=_("Choose a block"),
+    )
+    member = forms.ModelChoiceField(
+        label=_("member"), queryset=Member.objects.all(), empty_label=_("Choose who")
     )
 
     class Meta:
