@@ -21,16 +21,17 @@ export SECRET_KEY_FILE ?= $(DATA_DIR)/secret_key
 HOST ?= 0.0.0.0
 PORT ?= 8000
 
-.PHONY: help uv install install-dev secret messages run test check test-postgres pytest-postgres \
-	test-container lint typecheck fmt bench clean
+.PHONY: help uv install install-dev old-engines secret messages run test check test-postgres \
+	pytest-postgres test-container lint typecheck fmt bench clean
 
 help:
-	@echo "make run    - install, migrate, demo family, serve on $(HOST):$(PORT)"
+	@echo "make run    - install, migrate, demo family, serve on $(HOST):$(PORT) with the worker"
 	@echo "make test   - install test tools, lint, run every test"
 	@echo "make check  - lint, types and the fast tests: the inner loop (under ~30 s)"
 	@echo "make test-postgres  - the suite again on a throw-away PostgreSQL"
 	@echo "make test-container - build the image, run it with docker-compose.yml"
 	@echo "make bench  - benchmarks (after make test's install)"
+	@echo "make old-engines - install the old browser engines the tests run the wall in"
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
@@ -68,8 +69,8 @@ run: install
 	$(PY) manage.py ensure_admin
 	$(PY) manage.py collectstatic --no-input -v0
 	@echo "Admin: http://localhost:$(PORT)/admin/"
-	$(VENV)/bin/gunicorn --config config/gunicorn.conf.py \
-		--bind $(HOST):$(PORT) config.wsgi
+	@# The worker (calendars, nudges, webhooks) runs beside gunicorn; Ctrl-C stops both.
+	VENV=$(VENV) HOST=$(HOST) PORT=$(PORT) scripts/serve
 
 lint: secret
 	$(VENV)/bin/ruff check .
@@ -93,9 +94,15 @@ fmt:
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Chromium 49-61 and WebKit 602 for tests/test_oldengine.py, into
+# ~/.cache/hibi/old-engines (HIBI_OLD_ENGINES); quick when already there.
+# Its Debian packages need root: as another user it prints the apt-get line.
+old-engines: uv
+	UV="$(UV)" python3 scripts/old_engines.py install
+
 # With TEST_DATABASE_URL set (as .ci/run does), the suite runs a second time on
 # PostgreSQL; the container test runs when CI=true or HIBI_CONTAINER_TESTS=1.
-test: install-dev lint
+test: install-dev old-engines lint
 	@mkdir -p staticfiles  # whitenoise warns on every test client without it
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 	@if [ -f test-artifacts/container.json ]; then \
@@ -105,15 +112,16 @@ test: install-dev lint
 	@if [ -n "$(TEST_DATABASE_URL)" ]; then $(MAKE) --no-print-directory pytest-postgres; fi
 
 # The suite on PostgreSQL: Debian's server, started for the run if no
-# TEST_DATABASE_URL is given. Browser and container tests do not touch the
-# database engine and ran in the first pass already.
+# TEST_DATABASE_URL is given. Browser, old-engine and container tests do not
+# touch the database engine and ran in the first pass already.
 test-postgres: install-dev
 	@if [ -n "$(TEST_DATABASE_URL)" ]; then $(MAKE) --no-print-directory pytest-postgres; \
 	else eval "$$(.ci/postgres start)" && trap '.ci/postgres stop' EXIT \
 		&& $(MAKE) --no-print-directory pytest-postgres TEST_DATABASE_URL="$$TEST_DATABASE_URL"; fi
 
 pytest-postgres:
-	DATABASE_URL="$(TEST_DATABASE_URL)" $(VENV)/bin/pytest -m "not browser and not container" \
+	DATABASE_URL="$(TEST_DATABASE_URL)" $(VENV)/bin/pytest \
+		-m "not browser and not container and not oldengine" \
 		$(PYTEST_ARGS)
 
 # The real image and docker-compose.yml, on the podman stand-in of ../shared.
@@ -121,8 +129,9 @@ test-container: install-dev
 	eval "$$(../shared/tools/container-env up)" \
 		&& HIBI_CONTAINER_TESTS=1 $(VENV)/bin/pytest tests/test_container.py $(PYTEST_ARGS)
 
-# Benchmarks need wrk (load) and Debian's chromium (tablet soak).
-bench: install-dev
+# Benchmarks need wrk (load), Debian's chromium (tablet soak) and the old
+# engines (Chromium 49's heap, DOM and CPU: bench/tablet.py).
+bench: install-dev old-engines
 	@command -v wrk >/dev/null && test -x /usr/bin/chromium || { \
 		apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk chromium; }
 	$(PY) bench/run.py $(BENCH_ARGS)

@@ -8,6 +8,7 @@ import json
 import secrets
 import string
 import sys
+from datetime import datetime, timedelta
 
 import django
 
@@ -38,12 +39,40 @@ def urls() -> dict:
         "page": reverse("wall", args=[token]),
         "poll_unchanged": f"{panel}?v={polling.version(display, moment)}",
         "poll_changed": f"{panel}?v=0.19700101.0",
+        "renders": render_paths(panel),
         "now_json": reverse("wall-now", args=[token]),
         "toggle": reverse("wall-chore", args=[token, chore.chore.id, f"{chore.date:%Y-%m-%d}"]),
+        "toggles": toggle_paths(display, moment.date()),
         "toggle_bodies": ["done=1", "done=0"],
         "csrf_cookie": secret,
         "csrf_token": secret,
     }
+
+
+def render_paths(panel: str) -> list[str]:
+    """Changed polls that no cache answers: each asks for another minute (?at=)
+    of this week, which is rendered from the database every time."""
+    today = moments.moment_from(None).date()
+    start = datetime.combine(today, datetime.min.time())
+    return [
+        f"{panel}?at={start + timedelta(minutes=7 * i):%Y-%m-%dT%H:%M}&v=0.19700101.0"
+        for i in range(1440)
+    ]
+
+
+def toggle_paths(display, today) -> list[str]:
+    """Every chore this wall may tick in the fortnight from today, each with its
+    day: enough (chore, day) pairs that each wrk connection alternates its own."""
+    paths = []
+    for offset in range(14):
+        day = today + timedelta(days=offset)
+        view = polling.load(display, day).day(day, moments.moment_from(None))
+        for due in view.chores:
+            if due.date == day:
+                paths.append(
+                    reverse("wall-chore", args=[display.token, due.chore.id, f"{day:%Y-%m-%d}"])
+                )
+    return paths
 
 
 def queries() -> dict:

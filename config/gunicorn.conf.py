@@ -10,7 +10,10 @@ bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{os.environ.get('PORT', '800
 # that send them slowly hold no thread (see config/workers.py; the deadline is
 # GUNICORN_HEADER_TIMEOUT seconds).
 worker_class = "config.workers.HeadersFirstWorker"
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# One worker: its threads serve over a thousand tablets polling every 15 s at
+# under half a core (make bench), and every further worker is another whole
+# copy of Django in a Raspberry Pi's memory.
+workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # The heartbeat file lives in RAM: on an SD card or a slow NAS disk a
 # blocked write would make the arbiter think the worker hung.
@@ -29,7 +32,17 @@ backlog = int(os.environ.get("GUNICORN_BACKLOG", "64"))
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 accesslog = "-"
 errorlog = "-"
+# Unchanged wall polls (204) are counted per wall, not logged one by one,
+# unless ACCESS_LOG_POLLS=1 (config/access_log.py).
+logger_class = "config.access_log.QuietPollsLogger"
 # %({x-forwarded-for}i)s shows the client behind a proxy; %(h)s is the proxy itself.
 access_log_format = '%({x-forwarded-for}i)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = 50
+
+
+def post_worker_init(worker):
+    """Render a wall once before the worker takes traffic (config/warmup.py)."""
+    from config.warmup import warm_up
+
+    warm_up(worker.wsgi)

@@ -78,12 +78,12 @@ def env_time_zone(name: str, default: str) -> str:
 
 
 def env_country(name: str, default: str) -> str:
-    # The registry's table of codes is enough; list_supported_countries() imports
-    # every country's module (8 MB) even in a process that never asks for a holiday.
-    from holidays.registry import EntityLoader
+    # The package's table of codes, read as text: importing any part of the
+    # holidays package costs every process ~20 MB (see schedule/holiday_table.py).
+    from schedule.holiday_table import country_codes
 
     value = os.environ.get(name, default).upper()
-    if value not in set(EntityLoader.get_country_codes()):
+    if value not in country_codes():
         raise ImproperlyConfigured(
             f"{name}={value!r} is not a country code the holidays package knows (e.g. JP)."
         )
@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_tasks_db",
     "schedule",
 ]
 
@@ -289,6 +290,32 @@ HEALTH_MIN_FREE_MB = env_int("HEALTH_MIN_FREE_MB", 50, minimum=0)
 # The wall: how often it asks for changes and when it reloads itself.
 WALL_POLL_SECONDS = env_int("WALL_POLL_SECONDS", 30, minimum=2)
 WALL_RELOAD_HOUR = env_int("WALL_RELOAD_HOUR", 3, minimum=0)
+# What each server process may keep of rendered, compressed panels, in KB: a
+# changed wall is rendered once and sent to every tablet that asks that minute.
+WALL_PANEL_CACHE_KB = env_int("WALL_PANEL_CACHE_KB", 1024, minimum=0)
+
+# The background worker (`manage.py hibi_worker`): Django's tasks framework
+# with the tasks kept in the family's own database, so nothing else runs.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# How often the worker's loop looks at the clock, in seconds; the minute's
+# nudges and webhooks are queued once per minute whatever this is.
+WORKER_TICK_SECONDS = env_int("WORKER_TICK_SECONDS", 10, minimum=1)
+# The worker's container health check fails when its last run is older than this.
+WORKER_STALE_MINUTES = env_int("WORKER_STALE_MINUTES", 5, minimum=2)
+
+# Calendars in: how often each subscription is fetched, how long a fetch may
+# take, how big a calendar may be, and how many days ahead the wall keeps.
+CALENDAR_SYNC_MINUTES = env_int("CALENDAR_SYNC_MINUTES", 15, minimum=1)
+CALENDAR_TIMEOUT_SECONDS = env_int("CALENDAR_TIMEOUT_SECONDS", 10, minimum=1)
+CALENDAR_MAX_MB = env_int("CALENDAR_MAX_MB", 5, minimum=1)
+CALENDAR_DAYS_AHEAD = env_int("CALENDAR_DAYS_AHEAD", 14, minimum=1)
+# Calendars out: how many days ahead a feed lists chores, overrides and notes.
+FEED_DAYS_AHEAD = env_int("FEED_DAYS_AHEAD", 400, minimum=7)
+# Nudges and webhooks: seconds a call may take, and how often a failed one is tried.
+NUDGE_TIMEOUT_SECONDS = env_int("NUDGE_TIMEOUT_SECONDS", 10, minimum=1)
+NUDGE_ATTEMPTS = env_int("NUDGE_ATTEMPTS", 5, minimum=1)
+# Seconds before the second try; each further try waits twice as long (at most an hour).
+NUDGE_RETRY_SECONDS = env_int("NUDGE_RETRY_SECONDS", 60, minimum=1)
 
 # Behind a reverse proxy that terminates HTTPS.
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
@@ -304,7 +331,10 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
-SECURE_REFERRER_POLICY = "same-origin"
+# Browsers take the last value they know: Chromium before 61 (the Fire tablets'
+# WebView) does not know same-origin and would log an error and send full URLs,
+# secret display token included; "origin" before it sends no path either.
+SECURE_REFERRER_POLICY = ["origin", "same-origin"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Fields one form may post. A plan at its caps (schedule.forms: 100 blocks of

@@ -22,6 +22,7 @@ urlpatterns = [
         views.tick_step,
         name="wall-step",
     ),
+    path("ics/<token:token>.ics", views.feed, name="feed"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -9,6 +9,8 @@
    the first admin from ADMIN_USERNAME/ADMIN_PASSWORD when there is no user
    yet (never touching an existing one), and load the demo family when
    HIBI_DEMO=1 and the database has no family.
+   The background worker (`manage.py hibi_worker`) only migrates, under the
+   same lock, so that it never starts on tables that are not there yet.
 3. exec the command, so that it is PID 1 and `docker stop`'s SIGTERM reaches it.
 """
 
@@ -85,7 +87,11 @@ def is_web_server(command: list[str]) -> bool:
     return Path(command[0]).name == "gunicorn"
 
 
-def prepare_database(data_dir: Path) -> None:
+def is_worker(command: list[str]) -> bool:
+    return "hibi_worker" in command
+
+
+def prepare_database(data_dir: Path, first_admin_and_demo: bool = True) -> None:
     """migrate, first admin, optional demo: once, even if two containers start together."""
     sys.path.insert(0, str(APP_DIR))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -100,9 +106,10 @@ def prepare_database(data_dir: Path) -> None:
     with (data_dir / ".start.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         call_command("migrate", interactive=False, verbosity=1)
-        call_command("ensure_admin")
-        if env_bool("HIBI_DEMO", False):
-            call_command("demo_family", if_empty=True)
+        if first_admin_and_demo:
+            call_command("ensure_admin")
+            if env_bool("HIBI_DEMO", False):
+                call_command("demo_family", if_empty=True)
     if connections["default"].vendor == "postgresql" and not shutil.which("pg_dump"):
         print(
             "hibi: WARNING: backups of PostgreSQL need pg_dump, which this image lacks. "
@@ -123,6 +130,8 @@ def main(argv: list[str]) -> None:
             os.environ["SECRET_KEY_FILE"] = str(key_file)
         if is_web_server(command):
             prepare_database(data_dir)
+        elif is_worker(command):
+            prepare_database(data_dir, first_admin_and_demo=False)
     except StartRefused as exc:
         print(f"hibi: {exc}", file=sys.stderr)
         sys.exit(1)

@@ -3,7 +3,9 @@
 The friendly fields and the checks across rows live in `forms.py`; this
 module arranges them into pages and adds what lets a parent trust a change
 before the wall shows it: the plan's day as a picture, a chore's next dates
-with holiday names, a display's QR code, a preview of the wall at any moment.
+with holiday names and what the closures move, a closure's effect on each
+chore, a display's QR code, a preview of the wall at any moment; and the tools
+of a garbage calendar: calling off one collection, importing a city's calendar.
 Every tool that changes data (duplicate a plan, new display token) writes
 to the admin's history like an ordinary save.
 """
@@ -34,13 +36,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from . import forms, household, icons, loading, planner, recurrence, repeat, services
+from . import collection, forms, household, icons, loading, planner, recurrence, repeat, services
 from .models import (
     WEEKDAY_NAMES,
     Block,
     Chore,
     ChoreAssignee,
+    ChoreCancellation,
+    ChoreClosure,
     ChoreDone,
+    Closure,
     Display,
     IconColour,
     Member,
@@ -398,8 +403,15 @@ def _wall_preview(request, plan: Plan):
 # --- Chores ----------------------------------------------------------------------
 
 
+def why_moved(fate: collection.Fate, lang: str) -> str:
+    """What moved a collection, in a parent's words: the closure's name or "holiday"."""
+    if fate.closure is not None:
+        return fate.closure.name(lang)
+    return str(_("public holiday"))
+
+
 def upcoming_rows(rule: recurrence.Recurrence, today: date, lang: str) -> list[dict]:
-    """The next due days with their weekday and any public holiday around them."""
+    """The next due days with their weekday, any public holiday, and what moved them there."""
     calendar = recurrence.holiday_calendar(settings.HOLIDAY_COUNTRY)
     return [
         {
@@ -407,21 +419,78 @@ def upcoming_rows(rule: recurrence.Recurrence, today: date, lang: str) -> list[d
             "weekday": WEEKDAY_NAMES[day.weekday()],
             "holiday": calendar.name(day, lang) or "",
             "moved": rule.moved_off_a_holiday(day),
+            "moved_from": [
+                {"date": fate.raw, "why": why_moved(fate, lang)}
+                for fate in rule.moved_here(day)
+                if fate.closure is not None
+            ],
             "who": "",
+            "cancelled": False,
         }
         for day in rule.next_occurrences(today, NEXT_DATES_SHOWN)
     ]
 
 
+def away_rows(rule: recurrence.Recurrence, first: date, last: date, lang: str) -> list[dict]:
+    """The days in [first, last] the rule names but the chore is not due on, and where it went."""
+    rows = []
+    day = first
+    while day <= last:
+        fate = rule.moved_away(day)
+        if fate is not None:
+            rows.append(
+                {
+                    "date": day,
+                    "weekday": WEEKDAY_NAMES[day.weekday()],
+                    "to": fate.day,
+                    "to_weekday": WEEKDAY_NAMES[fate.day.weekday()] if fate.day else "",
+                    "why": why_moved(fate, lang),
+                }
+            )
+        day += timedelta(days=1)
+    return rows
+
+
 def chore_upcoming(chore: Chore, today: date, lang: str) -> list[dict]:
-    """`upcoming_rows` for a saved chore, with whose turn it is, as the wall will show."""
+    """`upcoming_rows` for a saved chore, with whose turn it is and which are called
+    off, as the wall will show them."""
     rows = upcoming_rows(chore.recurrence(), today, lang)
-    family = loading.load_household(today, household.zone())
+    through = rows[-1]["date"] if rows else today
+    family = loading.load_household(today, household.zone(), through=through)
     for row in rows:
         for view in planner.chores_on(family, row["date"]):
             if view.chore.id == chore.pk:
                 row["who"] = ", ".join(member.name(lang) for member in view.assignees)
+                row["cancelled"] = view.cancelled
     return rows
+
+
+def next_dates_context(rule: recurrence.Recurrence, rows: list[dict], today: date) -> dict:
+    """The next dates and, up to the last of them, the days the rule named in vain."""
+    last = rows[-1]["date"] if rows else today
+    return {"rows": rows, "away": away_rows(rule, today, last, household.language())}
+
+
+class ChoreClosureInline(CappedInline):
+    """A chore's own word on a closure: only needed where it differs from the closure's."""
+
+    model = ChoreClosure
+    form = forms.ChoreClosureForm
+    formset = forms.ChoreClosureFormSet
+    extra = 0
+    max_num = forms.MAX_CLOSURES
+    verbose_name = _("closure that works differently for this chore")
+    verbose_name_plural = _("closures that work differently for this chore")
+    too_many = ngettext_lazy(
+        "A chore takes at most %(num)d closure.", "A chore takes at most %(num)d closures.", "num"
+    )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        assert field is not None
+        widget = field.widget
+        widget.can_add_related = widget.can_change_related = widget.can_view_related = False
+        return field
 
 
 class WithoutRelatedLinks(admin.options.InlineModelAdmin):
@@ -454,13 +523,22 @@ class AssigneeInline(WithoutRelatedLinks, CappedInline):
 @admin.register(Chore)
 class ChoreAdmin(VersionedAdmin):
     form = forms.ChoreForm
-    inlines = [AssigneeInline]
-    list_display = ["__str__", "when", "time", "holiday_policy", "next_date"]
+    inlines = [ChoreClosureInline, AssigneeInline]
+    list_display = ["__str__", "when", "time", "holiday_policy", "is_garbage", "next_date"]
     readonly_fields = ["next_dates"]
     fieldsets = [
         (
             None,
-            {"fields": ["title_ja", "title_reading", "title_en", "icon", ("time", "time_kind")]},
+            {
+                "fields": [
+                    "title_ja",
+                    "title_reading",
+                    "title_en",
+                    "icon",
+                    ("time", "time_kind"),
+                    "is_garbage",
+                ]
+            },
         ),
         (
             _("When"),
@@ -477,46 +555,26 @@ class ChoreAdmin(VersionedAdmin):
                     "extra_dates",
                     "exception_dates",
                     "holiday_policy",
+                    "holiday_exceptions",
+                    "no_collection_days",
                     "next_dates",
                 ],
                 "classes": ["hibi-repeat"],
             },
         ),
         (_("Who"), {"fields": ["rotate"]}),
+        (_("Phones"), {"fields": ["nudge_when_overdue"]}),
     ]
 
-    @admin.display(description=_("repeats"))
-    def when(self, chore: Chore) -> str:
-        return repeat.describe_repeat(chore.rrule)
-
-    @admin.display(description=_("next"))
-    def next_date(self, chore: Chore) -> str:
-        try:
-            days = chore.recurrence().next_occurrences(timezone.localdate(), 1)
-        except (recurrence.RecurrenceError, ValueError):
-            return "—"
-        if not days:
-            return "—"
-        return f"{days[0]:%m/%d} ({repeat.SHORT_WEEKDAY_NAMES[days[0].weekday()]})"
-
-    @admin.display(description=_("next dates"))
-    def next_dates(self, chore: Chore | None) -> str:
-        rows: list[dict[str, Any]] = []
-        problem: str | _StrPromise = ""
-        if chore is not None and chore.pk is not None:
-            try:
-                rows = chore_upcoming(chore, timezone.localdate(), household.language())
-            except (recurrence.RecurrenceError, ValueError):
-                problem = _("The saved repeat rule does not work; fix it above.")
-        return render_to_string(
-            "admin/schedule/chore/next_dates.html",
-            {
-                "rows": rows,
-                "problem": problem,
-                "saved": chore is not None and chore.pk is not None,
-                "preview_url": reverse("admin:schedule_chore_next_dates"),
-            },
-        )
+    def get_changelist_instance(self, request):
+        # The closures and every chore's links in two queries for the whole
+        # list, instead of two per row for its "next" column.
+        changelist = super().get_changelist_instance(request)
+        closures = loading.load_closures()
+        links = loading.load_closure_links()
+        for chore in changelist.result_list:
+            chore.loaded_rules = chore.collection_rules(closures, links.get(chore.pk, {}))
+        return changelist
 
     def get_urls(self):
         return [
@@ -525,8 +583,52 @@ class ChoreAdmin(VersionedAdmin):
                 self.admin_site.admin_view(self.next_dates_view),
                 name="schedule_chore_next_dates",
             ),
+            path(
+                "<path:object_id>/cancel/",
+                self.admin_site.admin_view(self.cancel_view),
+                name="schedule_chore_cancel",
+            ),
+            path(
+                "import-calendar/",
+                self.admin_site.admin_view(self.import_view),
+                name="schedule_chore_import",
+            ),
             *super().get_urls(),
         ]
+
+    @admin.display(description=_("repeats"))
+    def when(self, chore: Chore) -> str:
+        return repeat.describe_repeat(chore.rrule)
+
+    @admin.display(description=_("next"))
+    def next_date(self, chore: Chore) -> str:
+        try:
+            rules = getattr(chore, "loaded_rules", None)
+            days = chore.recurrence(rules).next_occurrences(timezone.localdate(), 1)
+        except (recurrence.RecurrenceError, ValueError):
+            return "—"
+        if not days:
+            return "—"
+        return f"{days[0]:%m/%d} ({repeat.SHORT_WEEKDAY_NAMES[days[0].weekday()]})"
+
+    @admin.display(description=_("next dates"))
+    def next_dates(self, chore: Chore | None) -> str:
+        context: dict[str, Any] = {"rows": []}
+        problem: str | _StrPromise = ""
+        saved = chore is not None and chore.pk is not None
+        preview_url = reverse("admin:schedule_chore_next_dates")
+        if chore is not None and chore.pk is not None:
+            preview_url += f"?chore={chore.pk}"
+            today = timezone.localdate()
+            try:
+                rows = chore_upcoming(chore, today, household.language())
+                context = next_dates_context(chore.recurrence(), rows, today)
+            except (recurrence.RecurrenceError, ValueError):
+                problem = _("The saved repeat rule does not work; fix it above.")
+        return render_to_string(
+            "admin/schedule/chore/next_dates.html",
+            {**context, "problem": problem, "saved": saved, "preview_url": preview_url},
+        )
 
     def next_dates_view(self, request):
         """The next dates for the repeat fields as typed, before saving (the page's script)."""
@@ -534,27 +636,157 @@ class ChoreAdmin(VersionedAdmin):
             raise PermissionDenied
         return _next_dates_fragment(request)
 
+    def cancel_view(self, request, object_id):
+        """Call off (or bring back) one collection: the index's one tap."""
+        chore = self.get_object(request, unquote(object_id))
+        if chore is None:
+            raise Http404
+        if not self.has_change_permission(request, chore):
+            raise PermissionDenied
+        return _cancel(request, self, chore)
+
+    def import_view(self, request):
+        """A city's garbage calendar (5374 CSV) into chores: upload, preview, create."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        from .calendar_import import import_page
+
+        return import_page(request, self)
+
 
 @require_GET
 def _next_dates_fragment(request):
-    form = forms.RepeatForm(request.GET)
+    chore_id = request.GET.get("chore", "")
+    form = forms.RepeatForm(
+        request.GET, chore_id=int(chore_id) if chore_id.isdigit() and len(chore_id) < 19 else None
+    )
     rule = form.recurrence()
-    rows: list[dict[str, Any]] = []
+    context: dict[str, Any] = {"rows": []}
     problem: str | _StrPromise = ""
     if rule is None:
         problem = _("Fill in the days to see the next dates.")
     else:
+        today = timezone.localdate()
         try:
-            rows = upcoming_rows(rule, timezone.localdate(), household.language())
+            rows = upcoming_rows(rule, today, household.language())
+            context = next_dates_context(rule, rows, today)
         except recurrence.RecurrenceError:
             problem = _("This repeat rule cannot be read.")
-        if not rows and not problem:
+        if not context["rows"] and not problem:
             problem = _("With these settings the chore never comes up.")
     return render(
         request,
         "admin/schedule/chore/next_dates_list.html",
-        {"rows": rows, "problem": problem, "saved": True, "fragment": True},
+        {**context, "problem": problem, "saved": True, "fragment": True},
     )
+
+
+@require_POST
+def _cancel(request, model_admin: ChoreAdmin, chore: Chore):
+    form = forms.CancelForm(request.POST)
+    back = form.safe_next(request)
+    if not form.is_valid():
+        model_admin.message_user(
+            request, _("Nothing was changed: the date could not be read."), messages.ERROR
+        )
+        return redirect(back)
+    day, cancelled = form.cleaned_data["date"], form.cleaned_data["cancelled"]
+    with transaction.atomic():
+        changed = services.cancel_chore(chore, day, cancelled, form.cleaned_data["reason"])
+        if changed:
+            what = _("Called off on %(date)s.") if cancelled else _("Brought back on %(date)s.")
+            model_admin.log_change(request, chore, str(what % {"date": day.isoformat()}))
+    params = {"chore": chore, "date": f"{day:%m/%d}"}
+    if cancelled:
+        text = _("“%(chore)s” on %(date)s is called off: the wall shows it crossed out.")
+    else:
+        text = _("“%(chore)s” on %(date)s is on again.")
+    model_admin.message_user(request, text % params, messages.SUCCESS)
+    return redirect(back)
+
+
+# --- Closures --------------------------------------------------------------------------
+
+
+def closure_effects(closure: Closure, today: date, lang: str) -> dict[str, Any]:
+    """The closure's next stretch and, for each chore it applies to, where its
+    collections inside go: the admin says which day it will be."""
+    data = closure.as_data()
+    spans = data.spans_between(today, today + timedelta(days=366 * 2)) or [
+        collection.Span(data.start, data.end)
+    ]
+    span = spans[0]
+    if not (
+        recurrence.FIRST_DAY <= span.start <= span.end <= recurrence.LAST_DAY
+        and (span.end - span.start).days < collection.MAX_CLOSURE_DAYS
+    ):
+        return {"span": None, "chores": []}
+    family = loading.load_household(span.start, household.zone(), through=span.end)
+    chores = []
+    for chore in family.chores:
+        if all(rule.closure.id != data.id for rule in chore.recurrence.rules.closures):
+            continue
+        moves = []
+        day = span.start
+        while day <= span.end:
+            fate = chore.recurrence.moved_away(day)
+            if fate is not None and fate.closure is not None and fate.closure.id == data.id:
+                moves.append(
+                    {
+                        "date": day,
+                        "weekday": WEEKDAY_NAMES[day.weekday()],
+                        "to": fate.day,
+                        "to_weekday": WEEKDAY_NAMES[fate.day.weekday()] if fate.day else "",
+                    }
+                )
+            day += timedelta(days=1)
+        chores.append({"id": chore.id, "title": chore.title(lang), "moves": moves})
+    return {"span": span, "chores": chores}
+
+
+@admin.register(Closure)
+class ClosureAdmin(VersionedAdmin):
+    form = forms.ClosureForm
+    list_display = ["__str__", "days", "yearly", "action"]
+    readonly_fields = ["effect"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (None, {"fields": ["name_ja", "name_en", ("start_date", "end_date"), "yearly"]}),
+            (
+                _("A collection that falls on these days"),
+                {"fields": ["action", "shift_days", "move_to"]},
+            ),
+        ]
+        if obj is not None:
+            fieldsets.append((_("What it does to each chore"), {"fields": ["effect"]}))
+        return fieldsets
+
+    @admin.display(description=_("dates"))
+    def days(self, closure: Closure) -> str:
+        return f"{closure.start_date:%m/%d}–{closure.end_date:%m/%d}" + (
+            "" if closure.yearly else f" ({closure.start_date:%Y})"
+        )
+
+    @admin.display(description=_("chores"))
+    def effect(self, closure: Closure) -> str:
+        # As saved: a form sent back with mistakes has already changed the instance.
+        saved = Closure.objects.filter(pk=closure.pk).first()
+        if saved is None:
+            return ""
+        return render_to_string(
+            "admin/schedule/closure/effect.html",
+            closure_effects(saved, timezone.localdate(), household.language()),
+        )
+
+
+@admin.register(ChoreCancellation)
+class ChoreCancellationAdmin(admin.ModelAdmin):
+    list_display = ["chore", "date", "reason", "cancelled_at"]
+    list_filter = ["chore"]
+    date_hierarchy = "date"
+    list_select_related = ["chore"]
+    fields = ["chore", "date", "reason"]
 
 
 # --- Displays ----------------------------------------------------------------------
@@ -1095,3 +1327,7 @@ def next_day_in_force(plan: Plan, today: date, horizon: int = 60) -> date:
         today, household.zone(), through=today + timedelta(days=horizon)
     )
     return planner.next_day_in_force(family, plan.pk, today, horizon) or today
+
+
+# The pages for calendars in and out, phones and webhooks live in their own module.
+from . import outside_admin  # noqa: E402, F401

@@ -1,6 +1,7 @@
 """The demo family: a Tokyo household of four, their weekday and day-off plans,
-a ward-style garbage calendar, a rotating chore, a note and a living-room wall;
-the children's morning and bedtime routines, their stars and two rewards.
+a ward-style garbage calendar with its New Year closure (12/31–1/4: a week
+later), a rotating chore, a note and a living-room wall; the children's morning
+and bedtime routines, their stars and two rewards.
 
 `load_demo_family()` is idempotent: rows are found by their Japanese title and
 brought back to the values below, so running it twice leaves the same data.
@@ -16,6 +17,7 @@ from .models import (
     Block,
     Chore,
     ChoreAssignee,
+    Closure,
     Display,
     Member,
     Note,
@@ -96,6 +98,19 @@ READINGS = {
     "植物に水やり": "しょくぶつにみずやり",
 }
 RULE_START = date(2026, 1, 1)
+# The garbage chores, which follow the city's closures (the others do not).
+GARBAGE_ICONS = ("trash", "trash-burnable", "recycle", "bottle", "paper")
+# Collected on these holidays although the chore is skipped on the others.
+HOLIDAYS_COLLECTED = {"カン・ビン・ペットボトル": ["海の日", "山の日"]}
+NEW_YEAR = {
+    "name_en": "New Year holidays",
+    "start_date": date(2026, 12, 31),
+    "end_date": date(2027, 1, 4),
+    "yearly": True,
+    "action": Closure.Action.SHIFT,
+    "shift_days": 7,
+    "move_to": None,
+}
 # ja, en, icon, time, rule, holiday policy, assignees, rotate
 CHORES = [
     (
@@ -136,6 +151,16 @@ CHORES = [
         "FREQ=MONTHLY;BYDAY=3WE",
         "next",
         ("mama",),
+        False,
+    ),
+    (
+        "古紙・古布",
+        "Paper & cloth",
+        "paper",
+        "08:00",
+        "FREQ=MONTHLY;BYDAY=1FR,3FR",
+        "keep",
+        ("papa",),
         False,
     ),
     (
@@ -293,14 +318,16 @@ def _plan(ja, en, weekdays, on_holidays, priority, blocks, members) -> Plan:
 @transaction.atomic
 def load_demo_family(today: date, reset: bool = False) -> Display:
     if reset:
-        for model in (Display, Note, Chore, Plan, Member, Routine, Reward):
+        for model in (Display, Note, Chore, Closure, Plan, Member, Routine, Reward):
             model.objects.all().delete()
     members = _members()
     _plan("平日", "Weekday", [0, 1, 2, 3, 4], False, 0, WEEKDAY_BLOCKS, members)
     _plan("休日", "Day off", [5, 6], True, 10, DAY_OFF_BLOCKS, members)
     _routines(members)
     _stars(members)
+    Closure.objects.update_or_create(name_ja="年末年始", defaults=NEW_YEAR)
     for ja, en, icon, at, rule, policy, who, rotate in CHORES:
+        garbage = icon in GARBAGE_ICONS
         chore, _ = Chore.objects.update_or_create(
             title_ja=ja,
             defaults={
@@ -308,14 +335,14 @@ def load_demo_family(today: date, reset: bool = False) -> Display:
                 "title_reading": READINGS.get(ja, ""),
                 "icon": icon,
                 "time": time.fromisoformat(at),
-                "time_kind": Chore.TimeKind.BY
-                if icon.startswith(("trash", "recycle", "bottle"))
-                else Chore.TimeKind.AT,
+                "time_kind": Chore.TimeKind.BY if garbage else Chore.TimeKind.AT,
                 "rrule": rule,
                 "start_date": RULE_START,
                 "extra_dates": [],
-                "exception_dates": ["2026-12-31", "2027-01-01"] if "ごみ" in ja else [],
+                "exception_dates": [],
                 "holiday_policy": policy,
+                "holiday_exceptions": HOLIDAYS_COLLECTED.get(ja, []),
+                "is_garbage": garbage,
                 "rotate": rotate,
             },
         )

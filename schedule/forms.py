@@ -21,10 +21,12 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from . import household, icons, readings, recurrence, validation
+from . import collection, household, icons, readings, recurrence, validation
 from .models import (
     Block,
     Chore,
+    ChoreClosure,
+    Closure,
     Display,
     IconColour,
     Member,
@@ -39,6 +41,7 @@ from .models import (
     StarRules,
 )
 from .repeat import (
+    LAST,
     MONTH_WEEKS,
     SHORT_WEEKDAY_NAMES,
     WEEK_INTERVALS,
@@ -55,11 +58,14 @@ WEEKDAY_CHOICES = list(enumerate(SHORT_WEEKDAY_NAMES))
 MODE_FIELDS = {
     Mode.WEEKLY: ["weekdays", "week_interval"],
     Mode.MONTHLY: ["month_weeks", "month_weekdays"],
+    Mode.MONTH_WEEK: ["month_weeks", "month_weekdays"],
     Mode.INTERVAL: ["interval", "interval_unit"],
     Mode.DATES: [],
     Mode.RAW: ["rrule"],
 }
-REPEAT_FIELDS = ["repeat_mode", *(name for names in MODE_FIELDS.values() for name in names)]
+REPEAT_FIELDS = list(
+    dict.fromkeys(["repeat_mode", *(name for names in MODE_FIELDS.values() for name in names)])
+)
 MAX_LISTED_DATES = 366
 # The caps of a plan's and a chore's rows (validation.py) keep a forged form
 # cheap (see admin.CappedInline); settings.DATA_UPLOAD_MAX_NUMBER_FIELDS fits them.
@@ -69,6 +75,7 @@ MAX_TURN_TAKERS = validation.MAX_TURN_TAKERS
 MAX_STEPS_PER_ROUTINE = validation.MAX_STEPS_PER_ROUTINE
 # A routine's uses: each child in a few blocks of each plan.
 MAX_ROUTINE_USES = 60
+MAX_CLOSURES = validation.MAX_CLOSURES
 
 
 # --- Small fields and widgets ------------------------------------------------------
@@ -173,6 +180,31 @@ class WeekdaysField(forms.TypedMultipleChoiceField):
 
     def clean(self, value) -> int:
         return Plan.weekdays_from_list(super().clean(value))
+
+
+def holiday_choices(
+    country: str, lang: str, keep: list[str] | None = None
+) -> list[tuple[str, str]]:
+    """The holidays of the household's country by their stored names, labelled in
+    `lang`; stored names no longer in the calendar stay choosable, so saving keeps them."""
+    this_year = household.today().year
+    named = recurrence.holiday_calendar(country).named(range(this_year, this_year + 3))
+    choices = [(own, en if lang == "en" else ja) for own, ja, en in named]
+    known = {own for own, _label in choices}
+    return choices + [(name, name) for name in keep or () if name not in known]
+
+
+class HolidayListField(forms.MultipleChoiceField):
+    """Named holidays as checkboxes, stored as a list of names in the country's language."""
+
+    widget = DayCheckboxes
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def has_changed(self, initial, data):
+        return sorted(initial or []) != sorted(data or [])
 
 
 def _parse_listed_date(text: str) -> date:
@@ -319,8 +351,12 @@ class BlockForm(forms.ModelForm):
             "icon",
             "colour",
             "members",
+            "nudge_minutes_before",
+            "webhook_url",
         ]
         widgets = {
+            "nudge_minutes_before": forms.NumberInput(attrs={"size": 4, "min": 0, "max": 180}),
+            "webhook_url": forms.URLInput(attrs={"size": 24}),
             "start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "title_ja": forms.TextInput(attrs={"size": 12}),
@@ -459,6 +495,10 @@ class RepeatForm(forms.Form):
         coerce=int,
         required=False,
         widget=DayCheckboxes,
+        help_text=_(
+            "“2nd” is the 2nd such weekday of the month, or that day in the month’s "
+            "2nd week, as chosen under “repeats”."
+        ),
     )
     month_weekdays = forms.TypedMultipleChoiceField(
         label=_("day of the week"),
@@ -502,15 +542,40 @@ class RepeatForm(forms.Form):
         choices=Chore.HolidayPolicy.choices,
         initial=Chore.HolidayPolicy.KEEP,
     )
+    holiday_exceptions = HolidayListField(
+        label=_("except on these holidays"),
+        help_text=Chore._meta.get_field("holiday_exceptions").help_text,
+    )
+    no_collection_days = WeekdaysField(
+        label=_("never moved to"),
+        initial=[6],
+        help_text=Chore._meta.get_field("no_collection_days").help_text,
+    )
+    is_garbage = forms.BooleanField(
+        label=_("garbage collection"),
+        required=False,
+        help_text=Chore._meta.get_field("is_garbage").help_text,
+    )
+
+    def __init__(self, *args, chore_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.chore_id = chore_id
+        field = self.fields["holiday_exceptions"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        kept = self.initial.get("holiday_exceptions") or []
+        field.choices = holiday_choices(
+            _country(), household.language(), kept if isinstance(kept, list) else []
+        )
 
     def initial_from_rule(self, rule: str) -> dict:
         repeat = repeat_from_rule(rule)
+        by_month = repeat.mode in (Mode.MONTHLY, Mode.MONTH_WEEK)
         return {
             "repeat_mode": repeat.mode,
             "weekdays": list(repeat.weekdays) if repeat.mode == Mode.WEEKLY else [],
             "week_interval": repeat.week_interval,
             "month_weeks": list(repeat.month_weeks),
-            "month_weekdays": list(repeat.weekdays) if repeat.mode == Mode.MONTHLY else [],
+            "month_weekdays": list(repeat.weekdays) if by_month else [],
             "interval": repeat.interval if repeat.mode == Mode.INTERVAL else 2,
             "interval_unit": repeat.unit,
             "rrule": rule,
@@ -525,9 +590,9 @@ class RepeatForm(forms.Form):
                 weekdays=tuple(data.get("weekdays") or ()),
                 week_interval=data.get("week_interval") or 1,
             )
-        if mode == Mode.MONTHLY:
+        if mode in (Mode.MONTHLY, Mode.MONTH_WEEK):
             return Repeat(
-                Mode.MONTHLY,
+                Mode(mode),
                 weekdays=tuple(data.get("month_weekdays") or ()),
                 month_weeks=tuple(data.get("month_weeks") or ()),
             )
@@ -547,11 +612,13 @@ class RepeatForm(forms.Form):
         mode = data.get("repeat_mode")
         if mode == Mode.WEEKLY and not data.get("weekdays"):
             self.add_error("weekdays", _("Tick at least one day of the week."))
-        elif mode == Mode.MONTHLY:
+        elif mode in (Mode.MONTHLY, Mode.MONTH_WEEK):
             if not data.get("month_weeks"):
                 self.add_error("month_weeks", _("Tick at least one week of the month."))
             if not data.get("month_weekdays"):
                 self.add_error("month_weekdays", _("Tick the day of the week."))
+            if mode == Mode.MONTH_WEEK:
+                self._clean_calendar_weeks(data)
         elif mode == Mode.INTERVAL and not data.get("interval"):
             self.add_error("interval", _("Say how many days or weeks apart."))
         elif (
@@ -570,11 +637,42 @@ class RepeatForm(forms.Form):
             data["rrule"] = rule_from_repeat(self.repeat())
         return data
 
+    def _clean_calendar_weeks(self, data: dict[str, Any]) -> None:
+        if LAST in (data.get("month_weeks") or ()):
+            self.add_error(
+                "month_weeks",
+                _("“last” is not a week of the calendar; tick the 4th or 5th week instead."),
+            )
+        if len(data.get("month_weekdays") or ()) > 1:
+            self.add_error(
+                "month_weekdays",
+                _(
+                    "Tick one day of the week: read by weeks, each day of the week "
+                    "needs its own chore."
+                ),
+            )
+
     def recurrence(self) -> recurrence.Recurrence | None:
-        """The chore's calendar as the fields describe it, if they are valid."""
+        """The chore's calendar as the fields describe it, if they are valid, with the
+        household's closures (and, for a saved chore, its own word on each)."""
         if not self.is_valid():
             return None
         data = self.cleaned_data
+        links = (
+            {
+                link.closure_id: link.as_data()
+                for link in ChoreClosure.objects.filter(chore_id=self.chore_id)
+            }
+            if self.chore_id is not None
+            else {}
+        )
+        rules = collection.rules_from_row(
+            bool(data.get("is_garbage")),
+            data.get("holiday_exceptions") or [],
+            data.get("no_collection_days") or 0,
+            [closure.as_data() for closure in Closure.objects.all()],
+            links,
+        )
         try:
             return recurrence.Recurrence(
                 rule=data["rrule"],
@@ -583,6 +681,7 @@ class RepeatForm(forms.Form):
                 exception_dates=recurrence.dates_from_text(data["exception_dates"]),
                 holiday_policy=data["holiday_policy"],
                 calendar=recurrence.holiday_calendar(_country()),
+                rules=rules,
             )
         except recurrence.RecurrenceError:
             return None
@@ -612,11 +711,16 @@ class ChoreForm(RepeatForm, VersionedForm):
             "extra_dates",
             "exception_dates",
             "holiday_policy",
+            "nudge_when_overdue",
+            "holiday_exceptions",
+            "no_collection_days",
+            "is_garbage",
         ]
         widgets = {"time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.chore_id = self.instance.pk
         if self.instance.pk is not None:
             self.initial.update(self.initial_from_rule(self.instance.rrule))
         keep_unknown_icon(self)
@@ -648,6 +752,38 @@ def _mode_fields_json() -> str:
     import json
 
     return json.dumps(MODE_FIELDS)
+
+
+class ChoreClosureForm(forms.ModelForm):
+    class Meta:
+        model = ChoreClosure
+        fields = ["closure", "action", "shift_days", "move_to"]
+        widgets = {
+            "move_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "shift_days": forms.NumberInput(attrs={"class": "hibi-narrow"}),
+        }
+
+
+class ChoreClosureFormSet(forms.BaseInlineFormSet):
+    """A substitute date must not fall inside another closure: it would never be due."""
+
+    def clean(self) -> None:
+        super().clean()
+        closures = [closure.as_data() for closure in Closure.objects.all()]
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or _deleted(form) or data.get("action") != collection.ON_DATE:
+                continue
+            closed = validation.closed_on(data.get("move_to"), closures)
+            if closed is not None:
+                form.add_error(
+                    "move_to",
+                    ValidationError(
+                        _("This date is inside the closure “%(closure)s”; give a day outside it."),
+                        params={"closure": closed.name(household.language())},
+                        code="inside",
+                    ),
+                )
 
 
 class AssigneeFormSet(forms.BaseInlineFormSet):
@@ -710,6 +846,44 @@ class NoteForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         keep_unknown_icon(self)
+
+
+class ClosureForm(VersionedForm):
+    class Meta:
+        model = Closure
+        fields = [
+            "name_ja",
+            "name_en",
+            "start_date",
+            "end_date",
+            "yearly",
+            "action",
+            "shift_days",
+            "move_to",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "move_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "shift_days": forms.NumberInput(attrs={"class": "hibi-narrow"}),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        move_to = data.get("move_to")
+        if data.get("action") == collection.ON_DATE and move_to is not None:
+            others = [c.as_data() for c in Closure.objects.exclude(pk=self.instance.pk)]
+            closed = validation.closed_on(move_to, others)
+            if closed is not None:
+                self.add_error(
+                    "move_to",
+                    ValidationError(
+                        _("This date is inside the closure “%(closure)s”; give a day outside it."),
+                        params={"closure": closed.name(household.language())},
+                        code="inside",
+                    ),
+                )
+        return data
 
 
 class DisplayForm(VersionedForm):
@@ -995,6 +1169,94 @@ class StarEntryForm(forms.ModelForm):
         if amount == 0:
             raise ValidationError(_("Give at least one star, or take at least one."))
         return amount
+
+
+# --- Calling off a collection ------------------------------------------------------------
+
+
+class CancelForm(forms.Form):
+    """One collection called off (cancelled=1) or brought back (cancelled=0)."""
+
+    date = forms.DateField()
+    cancelled = forms.TypedChoiceField(
+        choices=[("1", "1"), ("0", "0")], coerce=lambda value: value == "1"
+    )
+    reason = forms.CharField(max_length=80, required=False)
+    next = forms.CharField(required=False)
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if not recurrence.FIRST_DAY <= day <= recurrence.LAST_DAY:
+            raise ValidationError(_("Use a date between 1970 and 2100."), code="year")
+        return day
+
+    def safe_next(self, request) -> str:
+        """Back where the parent tapped: a page of this site, else the admin's index."""
+        from django.urls import reverse
+        from django.utils.http import url_has_allowed_host_and_scheme
+
+        wanted = str(self.data.get("next") or "")
+        if wanted and url_has_allowed_host_and_scheme(
+            wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return wanted
+        return reverse("admin:index")
+
+
+# --- A city's garbage calendar ------------------------------------------------------------
+
+
+class CalendarUploadForm(forms.Form):
+    """The city's 5374 files, as downloaded from its open-data page."""
+
+    area_days = forms.FileField(
+        label=_("area_days.csv"),
+        help_text=_("Each area's collection days (5374 format, UTF-8 or Shift_JIS)."),
+    )
+    center = forms.FileField(
+        label=_("center.csv"),
+        required=False,
+        help_text=_("Optional: when the collection centres are closed (New Year)."),
+    )
+
+
+class CalendarAreaForm(forms.Form):
+    """Which area of the city: the files travel along as text, read again each step."""
+
+    area_days_text = forms.CharField(widget=forms.HiddenInput, strip=False)
+    center_text = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+    shown_area = forms.CharField(widget=forms.HiddenInput, required=False)
+    area = forms.ChoiceField(label=_("your area"))
+
+    def __init__(self, *args: Any, areas: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["area"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "---------"), *((name, name) for name in areas)]
+
+
+class KindForm(forms.Form):
+    """One kind of garbage of the area, and the chore the family makes of it."""
+
+    include = forms.BooleanField(label=_("create"), required=False, initial=True)
+    kind = forms.CharField(widget=forms.HiddenInput)
+    title_ja = forms.CharField(label=_("title (Japanese)"), max_length=80)
+    title_en = forms.CharField(label=_("title (English)"), max_length=80, required=False)
+    icon = icon_field()
+    time = forms.TimeField(
+        label=_("put out by"),
+        required=False,
+        initial="08:00",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    holiday_policy = forms.ChoiceField(
+        label=_("on a public holiday"),
+        choices=Chore.HolidayPolicy.choices,
+        initial=Chore.HolidayPolicy.KEEP,
+    )
+
+
+KindFormSet = forms.formset_factory(KindForm, extra=0, max_num=30, absolute_max=30)
 
 
 # --- Previews ----------------------------------------------------------------------

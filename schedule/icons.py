@@ -11,9 +11,19 @@ rows that say "breakfast" need not change.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+import functools
+import re
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.functional import Promise
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+
+# The wall's page carries the sprite inline with ids "i-<name>", so they can
+# never clash with the page's own ids (#wall, #panel, #offline).
+SPRITE_ID_PREFIX = "i-"
 
 # our name: (Tabler icon it is drawn with, label for the picker)
 ICONS: dict[str, tuple[str, str | Promise]] = {
@@ -182,3 +192,25 @@ def validate_icon(value: str) -> None:
             params={"name": value},
             code="icon",
         )
+
+
+@functools.cache
+def inline_sprite() -> SafeString:
+    """Every icon as a `<symbol>`, for the wall's page to carry once, outside the panel.
+
+    The panel's icons then point at `#i-<name>` in the same page. Chromium 49-61
+    (the Fire tablets' WebView) never fetch an external `sprite.svg#name` for
+    `<use>` elements that htmx parsed in another document and moved into the
+    page, so after every swap the wall would lose all its pictures; a reference
+    into the page itself needs no fetch. Gzipped, the symbols cost what the
+    separate sprite request cost, and the page draws its icons at first paint.
+    """
+    found = finders.find("icons/sprite.svg")
+    if not isinstance(found, str):
+        raise ImproperlyConfigured("static/icons/sprite.svg is missing (scripts/vendor_icons.py).")
+    source = Path(found).read_text()
+    symbols = re.findall(r"<symbol id=\"[a-z0-9-]+\".*?</symbol>", source, re.S)
+    body = "".join(
+        symbol.replace('<symbol id="', f'<symbol id="{SPRITE_ID_PREFIX}', 1) for symbol in symbols
+    )
+    return mark_safe(f'<svg class="sprite" aria-hidden="true" focusable="false">{body}</svg>')

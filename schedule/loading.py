@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 
-from . import household, icons, models, planner, recurrence
+from . import calendars, collection, household, icons, models, planner, recurrence
 
 log = logging.getLogger(__name__)
 # The bad chore rows already logged, as (id, row): a changed row is logged again.
@@ -57,12 +57,19 @@ def load_household(
     ).values_list("chore_id", "member_id"):
         assignees[chore_id].append(member_id)
 
+    closures = load_closures()
+    links = load_closure_links()
+
     chores = []
-    fields = ("pk", "title_ja", "title_en", "title_reading", "icon", "time", "time_kind", "rotate")
+    fields = (
+        "pk", "title_ja", "title_en", "title_reading", "icon", "time", "time_kind", "rotate",
+        "is_garbage",
+    )  # fmt: skip
     rule_fields = ("rrule", "start_date", "extra_dates", "exception_dates", "holiday_policy")
-    for row in models.Chore.objects.values_list(*fields, *rule_fields):
-        pk, title_ja, title_en, reading, icon, at, time_kind, rotate = row[: len(fields)]
-        rule, start, extra, exceptions, policy = row[len(fields) :]
+    city_fields = ("holiday_exceptions", "no_collection_days")
+    for row in models.Chore.objects.values_list(*fields, *rule_fields, *city_fields):
+        pk, title_ja, title_en, reading, icon, at, time_kind, rotate, garbage = row[: len(fields)]
+        rule, start, extra, exceptions, policy, listed, quiet = row[len(fields) :]
         try:
             rule = recurrence.shared(
                 rule,
@@ -71,6 +78,7 @@ def load_household(
                 recurrence.dates_from_text(exceptions),
                 policy,
                 settings.HOLIDAY_COUNTRY,
+                collection.rules_from_row(garbage, listed, quiet, closures, links.get(pk, {})),
             )
         except (recurrence.RecurrenceError, ValueError, TypeError) as exc:
             # A row saved around validation (by hand, or by an older Hibi)
@@ -94,6 +102,7 @@ def load_household(
                 time_kind=time_kind,
                 assignee_ids=tuple(assignees[pk]),
                 rotate=rotate,
+                garbage=garbage,
             )
         )
 
@@ -101,6 +110,11 @@ def load_household(
         models.ChoreDone.objects.filter(date__range=(first, last)).values_list("chore_id", "date")
     )
     routine_ids = {r for p in plans for b in p.blocks for _m, r in b.routines}
+    cancelled = frozenset(
+        models.ChoreCancellation.objects.filter(date__range=(first, last)).values_list(
+            "chore_id", "date"
+        )
+    )
     notes = tuple(
         planner.NoteData(
             id=n.pk,
@@ -113,6 +127,7 @@ def load_household(
         for n in models.Note.objects.filter(start_date__lte=last, end_date__gte=first)
     )
     return planner.Household(
+        events=load_events(first, last, tz),
         tz=tz,
         calendar=calendar,
         plans=plans,
@@ -128,7 +143,23 @@ def load_household(
             ).values_list("step_id", "member_id", "date")
         ),
         stars=load_stars(),
+        cancelled=cancelled,
+        closures=closures,
     )
+
+
+def load_closures() -> tuple[collection.Closure, ...]:
+    return tuple(closure.as_data() for closure in models.Closure.objects.all())
+
+
+def load_closure_links() -> dict[int, dict[int, collection.Link]]:
+    """Every chore's links to closures, as {chore id: {closure id: link}}, in one query."""
+    links: dict[int, dict[int, collection.Link]] = defaultdict(dict)
+    for chore_id, closure_id, action, days, move_to in models.ChoreClosure.objects.values_list(
+        "chore_id", "closure_id", "action", "shift_days", "move_to"
+    ):
+        links[chore_id][closure_id] = collection.Link(action, days, move_to)
+    return links
 
 
 def load_members() -> tuple[planner.MemberData, ...]:
@@ -256,3 +287,41 @@ def load_plans(rows: QuerySet[models.Plan]) -> tuple[planner.PlanData, ...]:
         )
         for plan in plan_rows
     )
+
+
+def load_events(first: date, last: date, tz: ZoneInfo) -> tuple[planner.EventData, ...]:
+    """Subscribed calendars' events touching `first`..`last`, in one query."""
+    window_start = planner.at(first, time(0), tz)
+    window_end = planner.at(last + timedelta(days=1), time(0), tz)
+    timed = Q(start__lt=window_end, end__gt=window_start)
+    all_day = Q(start_date__lte=last, end_date__gt=first)
+    events = []
+    for pk, title, start, end, start_date, end_date, member_id, colour in (
+        models.CalendarEvent.objects.filter(timed | all_day, subscription__enabled=True)
+        .order_by("start", "start_date", "id")
+        .values_list(
+            "pk",
+            "title",
+            "start",
+            "end",
+            "start_date",
+            "end_date",
+            "subscription__member_id",
+            "subscription__member__colour",
+        )
+    ):
+        ja = calendars.guess_lang(title) == "ja"
+        events.append(
+            planner.EventData(
+                id=pk,
+                title_ja=title if ja else "",
+                title_en="" if ja else title,
+                start=start.astimezone(tz) if start else None,
+                end=end.astimezone(tz) if end else None,
+                first_day=start_date,
+                last_day=end_date - timedelta(days=1) if end_date else None,
+                member_id=member_id,
+                colour=colour or "",
+            )
+        )
+    return tuple(events)

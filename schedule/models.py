@@ -1,5 +1,6 @@
 """The family's day as data: members, plans and their blocks, chores, notes, displays,
-the routines a child follows inside a block, and the stars the child earns with them.
+the city's garbage calendar around them (closures and cancelled collections), the
+routines a child follows inside a block, and the stars the child earns with them.
 
 Rules that must always hold are database constraints; rules that need a
 friendly explanation live in `clean()` with a translatable message. Anything
@@ -13,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,7 +24,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import household, icons, recurrence
+from . import collection, household, icons, recurrence
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -55,6 +57,9 @@ WEEKDAY_NAMES = (
     _("Sunday"),
 )
 ALL_WEEKDAYS = 0b1111111
+SUNDAY = 1 << 6
+# A chore's list of holidays: a country has about twenty.
+MAX_LISTED_HOLIDAYS = 40
 
 
 # A chore's dates stay in these years: a typo such as 1026 or 9999 would make
@@ -72,6 +77,26 @@ class HolidayPolicy(models.TextChoices):
     KEEP = recurrence.KEEP, _("keep the day")
     SKIP = recurrence.SKIP, _("skip it")
     NEXT_DAY = recurrence.NEXT_DAY, _("move to the next day")
+
+
+class ClosureAction(models.TextChoices):
+    """What becomes of a collection that falls inside a closure (collection.py applies it)."""
+
+    SHIFT = collection.SHIFT, _("moved some days later")
+    PREVIOUS = collection.PREVIOUS, _("moved to the last collection day before it")
+    ON_DATE = collection.ON_DATE, _("moved to a date I give")
+    DROP = collection.DROP, _("dropped, no substitute")
+
+
+class LinkAction(models.TextChoices):
+    """A chore's own word on one closure."""
+
+    FOLLOW = collection.FOLLOW, _("as the closure says")
+    IGNORE = collection.IGNORE, _("not affected: due as usual")
+    SHIFT = collection.SHIFT, ClosureAction.SHIFT.label
+    PREVIOUS = collection.PREVIOUS, ClosureAction.PREVIOUS.label
+    ON_DATE = collection.ON_DATE, ClosureAction.ON_DATE.label
+    DROP = collection.DROP, ClosureAction.DROP.label
 
 
 class DisplayLanguage(models.TextChoices):
@@ -108,6 +133,34 @@ def outside_chore_years() -> ValidationError:
         _("Use dates between %(first)s and %(last)s; a year outside them is most likely a typo."),
         code="year",
         params={"first": recurrence.FIRST_DAY.year, "last": recurrence.LAST_DAY.year},
+    )
+
+
+WEB_SCHEMES = frozenset({"http", "https"})
+CALENDAR_SCHEMES = frozenset({"http", "https", "webcal", "webcals"})
+
+
+def _check_url(value: str, schemes: frozenset[str], message) -> None:
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 -- reading it refuses a port that is not a number
+    except ValueError:
+        raise ValidationError(message, code="url") from None
+    if parts.scheme.lower() not in schemes or not parts.hostname or any(c.isspace() for c in value):
+        raise ValidationError(message, code="url")
+
+
+def validate_web_url(value: str) -> None:
+    """An http:// or https:// address; lenient about host names, since a home
+    server is often reached by a bare name (http://homeassistant:8123/...)."""
+    _check_url(value, WEB_SCHEMES, _("Enter an address that starts with http:// or https://."))
+
+
+def validate_calendar_url(value: str) -> None:
+    _check_url(
+        value,
+        CALENDAR_SCHEMES,
+        _("Enter a calendar address that starts with https://, http:// or webcal://."),
     )
 
 
@@ -375,6 +428,22 @@ class Block(BilingualTitle):
         verbose_name=_("members"),
         help_text=_("Nobody chosen means the whole family."),
     )
+    nudge_minutes_before = models.PositiveSmallIntegerField(
+        _("nudge phones, minutes before"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(180)],
+        help_text=_("Empty: no nudge. 0: at the start; 10: ten minutes before."),
+    )
+    webhook_url = models.CharField(
+        _("webhook at the start"),
+        max_length=500,
+        blank=True,
+        validators=[validate_web_url],
+        help_text=_(
+            "Called with a small JSON message when the block starts (e.g. Home Assistant)."
+        ),
+    )
 
     class Meta:
         ordering = ["plan", "start", "id"]
@@ -440,6 +509,36 @@ class Chore(Versioned, BilingualTitle):
         choices=HolidayPolicy,
         default=HolidayPolicy.KEEP,
     )
+    nudge_when_overdue = models.BooleanField(
+        _("nudge phones when overdue"),
+        default=False,
+        help_text=_("At its time, if nobody has ticked it yet."),
+    )
+    holiday_exceptions = models.JSONField(
+        _("except on these holidays"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "With “keep the day”: the holidays it is skipped anyway. With “skip it” or "
+            "“move to the next day”: the holidays it is collected anyway."
+        ),
+    )
+    is_garbage = models.BooleanField(
+        _("garbage collection"),
+        default=False,
+        help_text=_(
+            "Closures such as New Year apply to it, and the wall marks its first and "
+            "last collection of the year."
+        ),
+    )
+    no_collection_days = models.PositiveSmallIntegerField(
+        _("never moved to"),
+        default=SUNDAY,
+        help_text=_(
+            "A collection moved off a holiday or out of a closure skips these days "
+            "(most cities collect nothing on Sunday)."
+        ),
+    )
 
     class Meta:
         ordering = ["time", "id"]
@@ -454,9 +553,31 @@ class Chore(Versioned, BilingualTitle):
             models.CheckConstraint(
                 condition=Q(time_kind__in=TimeKind.values), name="chore_time_kind_is_known"
             ),
+            models.CheckConstraint(
+                condition=Q(no_collection_days__gte=0) & Q(no_collection_days__lte=ALL_WEEKDAYS),
+                name="chore_no_collection_days_are_a_week",
+            ),
         ]
 
-    def recurrence(self) -> recurrence.Recurrence:
+    def collection_rules(
+        self,
+        closures: Iterable[collection.Closure] | None = None,
+        links: dict[int, collection.Link] | None = None,
+    ) -> collection.Rules:
+        """The city's rules for this chore; the closures and links are read if not given."""
+        if closures is None:
+            closures = [closure.as_data() for closure in Closure.objects.all()]
+        if links is None:
+            links = (
+                {link.closure_id: link.as_data() for link in self.closure_links.all()}
+                if self.pk is not None
+                else {}
+            )
+        return collection.rules_from_row(
+            self.is_garbage, self.holiday_exceptions, self.no_collection_days or 0, closures, links
+        )
+
+    def recurrence(self, rules: collection.Rules | None = None) -> recurrence.Recurrence:
         return recurrence.shared(
             self.rrule,
             self.start_date,
@@ -464,6 +585,7 @@ class Chore(Versioned, BilingualTitle):
             recurrence.dates_from_text(self.exception_dates),
             self.holiday_policy,
             settings.HOLIDAY_COUNTRY,
+            self.collection_rules() if rules is None else rules,
         )
 
     def is_due_on(self, day: date) -> bool:
@@ -471,6 +593,17 @@ class Chore(Versioned, BilingualTitle):
 
     def clean(self) -> None:
         errors = self.clean_titles()
+        listed = self.holiday_exceptions
+        if (
+            not isinstance(listed, list)
+            or not all(isinstance(name, str) and 0 < len(name) <= 60 for name in listed)
+            or len(listed) > MAX_LISTED_HOLIDAYS
+        ):
+            errors["holiday_exceptions"] = ValidationError(
+                _("Give a list of at most %(count)d holiday names."),
+                params={"count": MAX_LISTED_HOLIDAYS},
+                code="holidays",
+            )
         for name in ("extra_dates", "exception_dates"):
             value = getattr(self, name)
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -517,6 +650,217 @@ class Chore(Versioned, BilingualTitle):
         except recurrence.RecurrenceError:
             return False
         return True
+
+
+class Closure(Versioned):
+    """Days the city collects nothing (年末年始 12/31–1/4, お盆), once or every year.
+
+    Every garbage chore follows it, other chores only when linked
+    (`ChoreClosure`); `action` says what becomes of a collection inside it,
+    unless a chore's link says otherwise.
+    """
+
+    Action = ClosureAction
+
+    name_ja = models.CharField(_("name (Japanese)"), max_length=60, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=60, blank=True)
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"))
+    yearly = models.BooleanField(
+        _("every year"),
+        default=True,
+        help_text=_("The same days every year (New Year, Obon); untick for one year only."),
+    )
+    action = models.CharField(
+        _("a collection on these days is"),
+        max_length=8,
+        choices=ClosureAction,
+        default=ClosureAction.SHIFT,
+    )
+    shift_days = models.PositiveSmallIntegerField(
+        _("days later"), default=7, help_text=_("For “moved some days later”; 7 is a week.")
+    )
+    move_to = models.DateField(
+        _("moved to"), null=True, blank=True, help_text=_("For “moved to a date I give”.")
+    )
+
+    class Meta:
+        ordering = ["start_date", "id"]
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name_ja="") | ~Q(name_en=""), name="closure_has_a_name"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="closure_range_is_in_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(action__in=ClosureAction.values), name="closure_action_is_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return household.pick(self.name_ja, self.name_en)
+
+    def as_data(self) -> collection.Closure:
+        return collection.Closure(
+            id=self.pk or 0,
+            name_ja=self.name_ja,
+            name_en=self.name_en,
+            start=self.start_date,
+            end=self.end_date,
+            yearly=self.yearly,
+            action=self.action,
+            shift_days=self.shift_days,
+            move_to=self.move_to,
+        )
+
+    def clean(self) -> None:
+        errors = in_one_language(self, "name", _("Give a name in Japanese or English."))
+        for name in ("start_date", "end_date", "move_to"):
+            day = getattr(self, name)
+            if day is not None and not in_chore_years(day):
+                errors[name] = outside_chore_years()
+        if not errors and self.start_date and self.end_date:
+            problems = collection.closure_problems(
+                self.start_date,
+                self.end_date,
+                self.yearly,
+                self.action,
+                self.shift_days or 0,
+                self.move_to,
+            )
+            errors.update(closure_errors(problems))
+        if errors:
+            raise ValidationError(errors)
+
+
+# The closure checks' findings (collection.closure_problems), in a parent's words.
+CLOSURE_PROBLEMS: dict[str, tuple[str, str | _StrPromise, dict[str, int]]] = {
+    "before_start": ("end_date", _("The end date is before the start date."), {}),
+    "too_long": (
+        "end_date",
+        _("A closure lasts at most %(days)d days; enter a longer break as two closures."),
+        {"days": collection.MAX_CLOSURE_DAYS},
+    ),
+    "leap_day": (
+        "start_date",
+        _("A closure every year cannot start or end on 29 February."),
+        {},
+    ),
+    "shift_range": (
+        "shift_days",
+        _("Move by 1 to %(days)d days."),
+        {"days": collection.MAX_SHIFT_DAYS},
+    ),
+    "missing": ("move_to", _("Give the date the collection moves to."), {}),
+    "inside": ("move_to", _("This date is inside the closure itself; give a day outside it."), {}),
+    "too_far": (
+        "move_to",
+        _("Give a date at most %(days)d days before or after the closure."),
+        {"days": collection.MAX_SUBSTITUTE_DISTANCE.days},
+    ),
+}
+
+
+def closure_errors(problems: dict[str, str]) -> dict[str, ValidationError]:
+    errors: dict[str, ValidationError] = {}
+    for problem in problems.values():
+        field, message, params = CLOSURE_PROBLEMS[problem]
+        errors[field] = ValidationError(message, code=problem, params=params or None)
+    return errors
+
+
+class ChoreClosure(models.Model):
+    """A chore's own word on one closure: follow it (a chore that is not garbage
+    follows none unless linked), ignore it, or move its collections another way."""
+
+    Action = LinkAction
+
+    chore = models.ForeignKey(
+        Chore, on_delete=models.CASCADE, related_name="closure_links", verbose_name=_("chore")
+    )
+    closure = models.ForeignKey(
+        Closure, on_delete=models.CASCADE, related_name="chore_links", verbose_name=_("closure")
+    )
+    action = models.CharField(
+        _("a collection inside it is"), max_length=8, choices=LinkAction, default=LinkAction.FOLLOW
+    )
+    shift_days = models.PositiveSmallIntegerField(
+        _("days later"), null=True, blank=True, help_text=_("Empty: as the closure says.")
+    )
+    move_to = models.DateField(_("moved to"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["closure__start_date", "id"]
+        verbose_name = _("closure of this chore")
+        verbose_name_plural = _("closures of this chore")
+        constraints = [
+            models.UniqueConstraint(fields=["chore", "closure"], name="chore_closure_once"),
+            models.CheckConstraint(
+                condition=Q(action__in=LinkAction.values), name="chore_closure_action_is_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chore} / {self.closure}"
+
+    def as_data(self) -> collection.Link:
+        return collection.Link(self.action, self.shift_days, self.move_to)
+
+    def clean(self) -> None:
+        if self.move_to is not None and not in_chore_years(self.move_to):
+            raise ValidationError({"move_to": outside_chore_years()})
+        problems: dict[str, str] = {}
+        if (
+            self.action == LinkAction.SHIFT
+            and self.shift_days is not None
+            and not 1 <= self.shift_days <= collection.MAX_SHIFT_DAYS
+        ):
+            problems["shift_days"] = "shift_range"
+        closure = Closure.objects.filter(pk=self.closure_id).first() if self.closure_id else None
+        if closure is not None:
+            problems.update(
+                collection.substitute_problems(
+                    closure.start_date, closure.end_date, closure.yearly, self.action, self.move_to
+                )
+            )
+        if problems:
+            raise ValidationError(closure_errors(problems))
+
+
+class ChoreCancellation(models.Model):
+    """One collection called off (a storm warning, an evacuation order at 6:00).
+
+    The wall shows it crossed out, "ちゅうし / cancelled"; nothing is moved.
+    """
+
+    chore = models.ForeignKey(
+        Chore, on_delete=models.CASCADE, related_name="cancellations", verbose_name=_("chore")
+    )
+    date = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=80, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "chore"]
+        verbose_name = _("cancelled chore")
+        verbose_name_plural = _("cancelled chores")
+        constraints = [
+            models.UniqueConstraint(fields=["chore", "date"], name="chore_cancelled_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chore} {self.date:%Y-%m-%d}"
+
+    def clean(self) -> None:
+        if self.date is not None and not in_chore_years(self.date):
+            raise ValidationError({"date": outside_chore_years()})
 
 
 class ChoreAssignee(models.Model):
@@ -709,6 +1053,331 @@ class Display(Versioned):
             )
         if self.night_start is not None and self.night_start == self.night_end:
             raise ValidationError({"night_end": _("Night cannot start and end at the same time.")})
+
+
+# --- Beyond the wall: calendars in and out, nudges, webhooks -------------------------
+
+# Why a fetch or a send failed, said to a parent in their language. Stored as
+# a code and a detail (a status code, a size), so the admin can say it in the
+# language of whoever reads it, not the one the worker ran in.
+PROBLEMS = {
+    "timeout": _("It did not answer in time (%(detail)s seconds)."),
+    "network": _("It could not be reached: %(detail)s"),
+    "http": _("It answered with an error (HTTP %(detail)s)."),
+    "not_found": _("The address was not found (HTTP 404). Check it, or make a new one."),
+    "too_big": _("It is too big (more than %(detail)s MB)."),
+    "not_calendar": _("What came back is not a calendar."),
+    "scheme": _("Only http://, https:// and webcal:// addresses are fetched."),
+    "refused": _("The nudge service did not accept the message."),
+    "not_understood": _("Apprise does not understand this address."),
+    "quiet": _("Not sent: quiet hours."),
+    "interrupted": _("The worker stopped while sending; not sent again, to be safe."),
+    "unexpected": _("Something unexpected went wrong: %(detail)s"),
+}
+
+
+def describe_problem(code: str, detail: str) -> str:
+    """The stored problem in the active language ("" when there is none)."""
+    if not code:
+        return ""
+    message = PROBLEMS.get(code, PROBLEMS["unexpected"])
+    return str(message) % {"detail": detail or "?"}
+
+
+class CalendarSubscription(models.Model):
+    """A calendar someone else keeps (school, a club, Google, iCloud), shown on the wall.
+
+    The worker fetches it every CALENDAR_SYNC_MINUTES and keeps the coming
+    days' events in CalendarEvent, so the wall shows them with the internet down.
+    """
+
+    name = models.CharField(_("name"), max_length=80)
+    url = models.CharField(
+        _("calendar address"),
+        max_length=1000,
+        validators=[validate_calendar_url],
+        help_text=_(
+            "The calendar's address in iCal format (Google: “Secret address in iCal "
+            "format”; iPhone: share the calendar as a public calendar). webcal:// works too."
+        ),
+    )
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="subscriptions",
+        verbose_name=_("whose"),
+        help_text=_("Empty: the whole family's."),
+    )
+    enabled = models.BooleanField(_("in use"), default=True)
+    etag = models.CharField(max_length=300, blank=True, editable=False)
+    last_modified = models.CharField(max_length=100, blank=True, editable=False)
+    last_sync_at = models.DateTimeField(_("last fetched"), null=True, blank=True, editable=False)
+    last_success_at = models.DateTimeField(
+        _("last fetched without a problem"), null=True, blank=True, editable=False
+    )
+    event_count = models.PositiveIntegerField(_("events kept"), default=0, editable=False)
+    error_code = models.CharField(max_length=20, blank=True, editable=False)
+    error_detail = models.CharField(max_length=300, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("subscribed calendar")
+        verbose_name_plural = _("subscribed calendars")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def last_error(self) -> str:
+        return describe_problem(self.error_code, self.error_detail)
+
+
+class CalendarEvent(models.Model):
+    """One event of a subscribed calendar in the coming days, as last fetched.
+
+    Timed events have `start`/`end`; all-day ones `start_date`/`end_date`
+    (the end date excluded, as in iCalendar).
+    """
+
+    subscription = models.ForeignKey(
+        CalendarSubscription,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("subscribed calendar"),
+    )
+    uid = models.CharField(max_length=300)
+    title = models.CharField(_("title"), max_length=200)
+    start = models.DateTimeField(_("start"), null=True, blank=True)
+    end = models.DateTimeField(_("end"), null=True, blank=True)
+    start_date = models.DateField(_("first day"), null=True, blank=True)
+    end_date = models.DateField(_("day after the last"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["start", "start_date", "id"]
+        verbose_name = _("calendar event")
+        verbose_name_plural = _("calendar events")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(start__isnull=False, end__isnull=False, start_date__isnull=True)
+                    | Q(start__isnull=True, start_date__isnull=False, end_date__isnull=False)
+                ),
+                name="calendar_event_is_timed_or_all_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def all_day(self) -> bool:
+        return self.start is None
+
+
+class CalendarFeed(models.Model):
+    """Hibi's own calendar for phones: a secret address per family or per member."""
+
+    name = models.CharField(_("name"), max_length=60)
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="feeds",
+        verbose_name=_("whose"),
+        help_text=_("Empty: the whole family's chores, date overrides and notes."),
+    )
+    token = models.CharField(
+        _("secret token"),
+        max_length=64,
+        unique=True,
+        default=new_token,
+        validators=[TOKEN_VALIDATOR],
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("feed", args=[self.token])
+
+    def regenerate_token(self) -> None:
+        self.token = new_token()
+        self.save(update_fields=["token"])
+
+
+class NudgeTarget(models.Model):
+    """A phone (or a chat, an e-mail box) that gets nudges, through an Apprise address."""
+
+    Language = DisplayLanguage
+
+    name = models.CharField(_("name"), max_length=60)
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="nudge_targets",
+        verbose_name=_("whose"),
+        help_text=_("Empty: nudges for the whole family; else only those for this member."),
+    )
+    apprise_url = models.CharField(
+        _("Apprise address"),
+        max_length=1000,
+        help_text=_(
+            "Where nudges go, as an Apprise address: ntfy://…, pover://…, tgram://…, "
+            "mailto://…, json://… (see the Apprise documentation)."
+        ),
+    )
+    enabled = models.BooleanField(_("in use"), default=True)
+    language = models.CharField(
+        _("language"), max_length=4, choices=DisplayLanguage, default=DisplayLanguage.JA
+    )
+    evening_chores = models.BooleanField(
+        _("the evening before morning chores"),
+        default=True,
+        help_text=_("For example the trash: “tomorrow morning by 8:00: cans”."),
+    )
+    evening_time = models.TimeField(_("evening nudge at"), default=time(19, 0))
+    block_starts = models.BooleanField(
+        _("blocks that ask for a nudge"),
+        default=True,
+        help_text=_("Blocks with “nudge phones, minutes before” filled in."),
+    )
+    overdue_chores = models.BooleanField(
+        _("chores not done at their time"),
+        default=False,
+        help_text=_("Chores with “nudge phones when overdue” ticked."),
+    )
+    quiet_start = models.TimeField(_("quiet from"), null=True, blank=True, default=time(21, 0))
+    quiet_end = models.TimeField(_("quiet until"), null=True, blank=True, default=time(7, 0))
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("phone for nudges")
+        verbose_name_plural = _("phones for nudges")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(language__in=DisplayLanguage.values), name="nudge_language_is_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_quiet_at(self, clock: time) -> bool:
+        start, end = self.quiet_start, self.quiet_end
+        if start is None or end is None or start == end:
+            return False
+        if start < end:
+            return start <= clock < end
+        return clock >= start or clock < end
+
+    def clean(self) -> None:
+        errors = {}
+        if (self.quiet_start is None) != (self.quiet_end is None):
+            errors["quiet_end"] = ValidationError(
+                _("Give both quiet hours, or neither for no quiet hours.")
+            )
+        if self.apprise_url:
+            import apprise
+
+            if not apprise.Apprise().add(self.apprise_url):
+                errors["apprise_url"] = ValidationError(
+                    _("Apprise does not understand this address."), code="apprise"
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+class DeliveryKind(models.TextChoices):
+    NUDGE = "nudge", _("nudge")
+    WEBHOOK = "webhook", _("webhook")
+    TEST = "test", _("test")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("waiting")
+    SENDING = "sending", _("sending")
+    RETRY = "retry", _("failed, will try again")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+    SKIPPED = "skipped", _("not sent")
+
+
+class Delivery(models.Model):
+    """One nudge or webhook call for one occurrence: at most one row, so at most one send.
+
+    `channel` says where it goes ("target:3", "webhook:12"), `occurrence`
+    which event it is for ("evening:2026-11-24", "block:7:2026-11-24T17:20");
+    the pair is unique, which is what keeps a restarted worker from sending
+    the same nudge twice.
+    """
+
+    Kind = DeliveryKind
+    Status = DeliveryStatus
+
+    kind = models.CharField(_("kind"), max_length=8, choices=DeliveryKind)
+    channel = models.CharField(max_length=40)
+    occurrence = models.CharField(max_length=120)
+    target = models.ForeignKey(
+        NudgeTarget,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("phone"),
+    )
+    block = models.ForeignKey(
+        Block,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("block"),
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    body = models.TextField(_("message"), max_length=2000, blank=True)
+    due_at = models.DateTimeField(_("due"))
+    status = models.CharField(
+        _("state"), max_length=8, choices=DeliveryStatus, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("tries"), default=0)
+    next_try_at = models.DateTimeField(_("next try"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    error_code = models.CharField(max_length=20, blank=True)
+    error_detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-due_at", "-id"]
+        verbose_name = _("nudge or webhook sent")
+        verbose_name_plural = _("nudges and webhooks sent")
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "occurrence"], name="delivery_once"),
+            models.CheckConstraint(
+                condition=Q(kind__in=DeliveryKind.values), name="delivery_kind_is_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=DeliveryStatus.values), name="delivery_status_is_known"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "next_try_at"], name="delivery_to_send")]
+
+    def __str__(self) -> str:
+        return f"{self.title or self.occurrence} ({self.get_status_display()})"
+
+    @property
+    def problem(self) -> str:
+        return describe_problem(self.error_code, self.error_detail)
 
 
 # Routines and stars -------------------------------------------------------------------

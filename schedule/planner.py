@@ -3,7 +3,9 @@
 `day_view(household, day, moment)` answers every question the wall asks —
 which plan is in force, the holiday, the blocks with absolute times, the
 current block and its progress, what comes next, the chores due today and
-tomorrow and whether the evening has come to show tomorrow's, the notes —
+tomorrow and whether the evening has come to show tomorrow's, the notes, the
+city's closures of the day, the collections moved away or called off, the
+first and last collection of the year coming up —
 without the ORM, a request or the clock. `nights()`, `morning_after()` and
 `changes()` answer the rest: when a display's night hours dim it, what the
 night screen shows of the morning, and every instant at which the wall
@@ -27,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from .collection import Closure, Fate
 from .recurrence import HolidayCalendar, Recurrence
 
 # How many blocks the wall lists under "Next", and the night screen of the morning.
@@ -37,6 +40,10 @@ MORNING_BLOCKS = 3
 EVENING = time(17, 0)
 # Tomorrow's chores worth getting ready the evening before: the morning's.
 GET_READY_BEFORE = time(12, 0)
+# The first and last collection of the year are marked this many days ahead.
+YEAR_MARK_DAYS = 7
+FIRST_OF_YEAR = "first"
+LAST_OF_YEAR = "last"
 
 
 def pick(ja: str, en: str, lang: str) -> str:
@@ -72,6 +79,7 @@ class BlockData:
     free: bool = False  # the stretch between two blocks, made by the planner
     leads_to: BlockData | None = None  # a free stretch: the block that ends it
     routines: tuple[tuple[int, int], ...] = ()  # (member id, routine id), one per member
+    event_id: int | None = None  # a subscribed calendar's event, placed like a block
 
     def title(self, lang: str) -> str:
         return pick(self.title_ja, self.title_en, lang)
@@ -114,9 +122,21 @@ class ChoreData:
     time_kind: str = "by"
     assignee_ids: tuple[int, ...] = ()  # in turn order
     rotate: bool = False
+    garbage: bool = False
 
     def title(self, lang: str) -> str:
         return pick(self.title_ja, self.title_en, lang)
+
+    def year_mark(self, day: date) -> str:
+        """FIRST_OF_YEAR or LAST_OF_YEAR if `day` is a garbage chore's first or last of its year."""
+        if not self.garbage:
+            return ""
+        bounds = self.recurrence.year_bounds(day.year)
+        if bounds is None:
+            return ""
+        if day == bounds[1]:
+            return LAST_OF_YEAR
+        return FIRST_OF_YEAR if day == bounds[0] else ""
 
 
 @dataclass(frozen=True)
@@ -130,6 +150,53 @@ class NoteData:
 
     def text(self, lang: str) -> str:
         return pick(self.text_ja, self.text_en, lang)
+
+
+# Events' blocks take ids from here down, away from the free stretches' -1, -2, ...
+EVENT_IDS = 1_000_000_000
+
+
+@dataclass(frozen=True)
+class EventData:
+    """An event of a subscribed calendar: timed (`start`/`end` instants) or
+    all-day (`first_day` to `last_day`, both included).
+
+    Its text is the calendar's own, in one language: `title_ja` or `title_en`
+    by its script (see calendars.guess_lang), so the wall marks it rightly.
+    """
+
+    id: int
+    title_ja: str
+    title_en: str
+    start: datetime | None = None
+    end: datetime | None = None
+    first_day: date | None = None
+    last_day: date | None = None
+    member_id: int | None = None  # None: the whole family's calendar
+    colour: str = ""  # its member's, so the event reads as theirs
+
+    @property
+    def all_day(self) -> bool:
+        return self.start is None
+
+    def title(self, lang: str) -> str:
+        return pick(self.title_ja, self.title_en, lang)
+
+    def as_block(self) -> BlockData:
+        """The event as a block, so the wall lays it out and counts it down like one.
+        Its id is apart from the plan's blocks (positive) and free stretches (-1, -2, ...)."""
+        assert self.start is not None and self.end is not None
+        return BlockData(
+            id=-EVENT_IDS - self.id,
+            event_id=self.id,
+            start=self.start.timetz().replace(tzinfo=None),
+            end=self.end.timetz().replace(tzinfo=None),
+            title_ja=self.title_ja,
+            title_en=self.title_en,
+            icon="calendar",
+            colour=self.colour,
+            member_ids=(self.member_id,) if self.member_id is not None else (),
+        )
 
 
 @dataclass(frozen=True)
@@ -197,6 +264,9 @@ class Household:
     routines: dict[int, RoutineData] = field(default_factory=dict)  # by id
     steps_done: frozenset[tuple[int, int, date]] = frozenset()  # (step id, member id, date)
     stars: Stars | None = None  # None: the family collects no stars
+    events: tuple[EventData, ...] = ()
+    cancelled: frozenset[tuple[int, date]] = frozenset()  # (chore id, date)
+    closures: tuple[Closure, ...] = ()
 
     def member(self, member_id: int) -> MemberData | None:
         for member in self.members:
@@ -284,6 +354,7 @@ class BlockView:
     # Roomba block shows whose turn it is to start the Roomba.
     jobs: tuple[ChoreView, ...] = ()
     routines: tuple[RoutineView, ...] = ()  # per member, in the family's order
+    event: EventData | None = None  # a subscribed calendar's event, not the plan's
 
     def title(self, lang: str) -> str:
         return self.block.title(lang)
@@ -305,9 +376,29 @@ class ChoreView:
     due: datetime | None
     assignees: tuple[MemberData, ...]
     done: bool
+    cancelled: bool = False  # called off on the day: shown crossed out, not moved
+    moved_from: tuple[Fate, ...] = ()  # the rule's days a holiday or closure moved here
+    year_mark: str = ""  # FIRST_OF_YEAR, LAST_OF_YEAR or ""
 
     def title(self, lang: str) -> str:
         return self.chore.title(lang)
+
+
+@dataclass(frozen=True)
+class MovedAway:
+    """A day the chore's rule names, on which it is not due: moved elsewhere or dropped."""
+
+    chore: ChoreData
+    fate: Fate
+
+
+@dataclass(frozen=True)
+class YearMark:
+    """A garbage chore's first or last collection of the year, coming up soon."""
+
+    chore: ChoreData
+    date: date
+    kind: str  # FIRST_OF_YEAR or LAST_OF_YEAR
 
 
 @dataclass(frozen=True)
@@ -324,6 +415,10 @@ class DayView:
     tomorrow_chores: tuple[ChoreView, ...]
     notes: tuple[NoteData, ...]
     evening: datetime  # from then on, tomorrow's chores to get ready are shown
+    all_day: tuple[EventData, ...] = ()  # subscribed calendars' all-day events
+    closures: tuple[Closure, ...] = ()  # the closures that hold this day
+    moved_away: tuple[MovedAway, ...] = ()
+    year_marks: tuple[YearMark, ...] = ()
     stars: tuple[StarView, ...] = ()  # the shown members who collect stars
 
     @property
@@ -460,6 +555,37 @@ def _free_stretches(placed: list[Placed]) -> list[Placed]:
     return free
 
 
+def _placed_events(
+    household: Household, day: date, only: frozenset[int] | None
+) -> list[tuple[BlockData, datetime, datetime, bool]]:
+    """Timed events that overlap the day, placed like blocks beside the plan's."""
+    tz = household.tz
+    day_start, day_end = at(day, time(0), tz), at(day + timedelta(days=1), time(0), tz)
+    placed = []
+    for event in household.events:
+        if event.all_day or not _shown(event.as_block().member_ids, only):
+            continue
+        assert event.start is not None and event.end is not None
+        start, end = event.start.astimezone(tz), event.end.astimezone(tz)
+        if start < day_end and end > day_start and end > start:
+            placed.append((event.as_block(), start, end, start < day_start))
+    return placed
+
+
+def all_day_events(
+    household: Household, day: date, only: frozenset[int] | None = None
+) -> tuple[EventData, ...]:
+    return tuple(
+        e
+        for e in household.events
+        if e.all_day
+        and e.first_day is not None
+        and e.last_day is not None
+        and e.first_day <= day <= e.last_day
+        and _shown((e.member_id,) if e.member_id is not None else (), only)
+    )
+
+
 def _lanes(intervals: list[tuple[datetime, datetime]]) -> list[int]:
     """Greedy lanes: each interval goes to the first lane free at its start."""
     lane_ends: list[datetime] = []
@@ -498,6 +624,10 @@ def takers(
     return assignee_ids
 
 
+def _shows_chore(chore: ChoreData, only: frozenset[int] | None) -> bool:
+    return only is None or not chore.assignee_ids or bool(set(chore.assignee_ids) & only)
+
+
 def chores_on(
     household: Household, day: date, only: frozenset[int] | None = None
 ) -> tuple[ChoreView, ...]:
@@ -505,7 +635,7 @@ def chores_on(
     for chore in household.chores:
         if not chore.recurrence.is_due_on(day):
             continue
-        if only is not None and chore.assignee_ids and not set(chore.assignee_ids) & only:
+        if not _shows_chore(chore, only):
             continue
         ids = takers(chore.assignee_ids, chore.rotate, chore.recurrence, day)
         assignees = tuple(m for m in (household.member(i) for i in ids) if m is not None)
@@ -517,10 +647,49 @@ def chores_on(
                 due=due,
                 assignees=assignees,
                 done=(chore.id, day) in household.done,
+                cancelled=(chore.id, day) in household.cancelled,
+                moved_from=chore.recurrence.moved_here(day),
+                year_mark=chore.year_mark(day),
             )
         )
     views.sort(key=lambda view: (view.due is None, view.due or datetime.min.replace(tzinfo=UTC)))
     return tuple(views)
+
+
+def moved_away(
+    household: Household, day: date, only: frozenset[int] | None = None
+) -> tuple[MovedAway, ...]:
+    """The chores whose rule names `day` but which a holiday or a closure took elsewhere."""
+    out = []
+    for chore in household.chores:
+        if _shows_chore(chore, only):
+            fate = chore.recurrence.moved_away(day)
+            if fate is not None:
+                out.append(MovedAway(chore, fate))
+    return tuple(out)
+
+
+def year_marks(
+    household: Household, day: date, only: frozenset[int] | None = None
+) -> tuple[YearMark, ...]:
+    """Garbage chores whose last (or first) collection of a year comes within
+    YEAR_MARK_DAYS after `day`: the nearest one per chore, soonest first."""
+    horizon = day + timedelta(days=YEAR_MARK_DAYS)
+    marks = []
+    for chore in household.chores:
+        if not chore.garbage or not _shows_chore(chore, only):
+            continue
+        found = []
+        for year in {day.year, horizon.year}:
+            bounds = chore.recurrence.year_bounds(year)
+            if bounds is not None:
+                found += [(bounds[0], FIRST_OF_YEAR), (bounds[1], LAST_OF_YEAR)]
+        coming = sorted((when, kind) for when, kind in found if day < when <= horizon)
+        if coming:
+            when, kind = coming[0]
+            # A chore due once a year: its one collection is its last.
+            marks.append(YearMark(chore, when, chore.year_mark(when) or kind))
+    return tuple(sorted(marks, key=lambda mark: (mark.date, mark.chore.id)))
 
 
 def day_view(
@@ -537,9 +706,12 @@ def day_view(
     if moment.tzinfo is None:
         raise ValueError("moment must be timezone-aware")
     placed = _placed_blocks(household, day, members)
+    # Free time is the routine's gaps; a calendar's event sits beside it.
     placed = sorted(
-        placed + _free_stretches(placed), key=lambda item: (item[1], item[2], item[0].id)
+        placed + _free_stretches(placed) + _placed_events(household, day, members),
+        key=lambda item: (item[1], item[2], item[0].id),
     )
+    events = {e.id: e for e in household.events}
     lanes = _lanes([(start, end) for _, start, end, _ in placed])
     chores = chores_on(household, day, members)
     blocks = []
@@ -565,6 +737,7 @@ def day_view(
                 minutes_left=minutes_left,
                 jobs=_jobs(block, start, end, chores),
                 routines=_routines(household, block, (start, end), own_day, members, placed),
+                event=events.get(block.event_id) if block.event_id is not None else None,
             )
         )
     holiday = None
@@ -586,6 +759,10 @@ def day_view(
         notes=tuple(n for n in household.notes if n.start <= day <= n.end),
         evening=at(day, EVENING, household.tz),
         stars=star_views(household, members),
+        all_day=all_day_events(household, day, members),
+        closures=tuple(c for c in household.closures if c.span_around(day) is not None),
+        moved_away=moved_away(household, day, members),
+        year_marks=year_marks(household, day, members),
     )
 
 
@@ -694,8 +871,13 @@ def star_views(household: Household, only: frozenset[int] | None = None) -> tupl
 
 
 def to_get_ready(chores: tuple[ChoreView, ...], tz: object) -> tuple[ChoreView, ...]:
+    """The morning's chores (and untimed ones) worth getting ready; never a cancelled one."""
     assert isinstance(tz, ZoneInfo)
-    return tuple(c for c in chores if c.due is None or c.due < at(c.date, GET_READY_BEFORE, tz))
+    return tuple(
+        c
+        for c in chores
+        if not c.cancelled and (c.due is None or c.due < at(c.date, GET_READY_BEFORE, tz))
+    )
 
 
 # Night hours and the morning after -------------------------------------------------

@@ -22,14 +22,19 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 
+from . import collection, validation
 from . import models as family
-from . import validation
 
 FORMAT = "hibi-family"
-# 2: routines, their ticks, star rules, rewards and the star ledger; members'
-# collects_stars and displays' show_stars. A version 1 document reads as one
-# without any of them.
-VERSION = 2
+# 2: calendars, feeds, phones for nudges and what was sent; blocks' nudges and
+# webhooks, chores' overdue nudges; closures, chores' own word on them,
+# cancelled collections, and the chores' holiday lists, garbage flag and
+# no-collection days.
+# 3: routines, their ticks, star rules, rewards and the star ledger; members'
+# collects_stars and displays' show_stars.
+# Older documents read as they are: their rows take the new fields' defaults
+# and the tables they lack stay empty.
+VERSION = 3
 
 # Parents before children, so rows can be inserted in this order. Each entry:
 # the document's key, the model, and the fields written for it (foreign keys
@@ -49,16 +54,29 @@ TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
     (
         "blocks",
         family.Block,
-        ("id", "plan", "start", "end", "title_ja", "title_reading", "title_en", "icon", "colour"),
+        ("id", "plan", "start", "end", "title_ja", "title_reading", "title_en", "icon", "colour",
+         "nudge_minutes_before", "webhook_url"),
     ),
     ("block_members", family.Block.members.through, ("id", "block", "member")),
+    (
+        "closures",
+        family.Closure,
+        ("id", "name_ja", "name_en", "start_date", "end_date", "yearly", "action", "shift_days",
+         "move_to"),
+    ),
     (
         "chores",
         family.Chore,
         ("id", "title_ja", "title_reading", "title_en", "icon", "time", "time_kind", "rotate",
-         "rrule", "start_date", "extra_dates", "exception_dates", "holiday_policy"),
+         "rrule", "start_date", "extra_dates", "exception_dates", "holiday_policy",
+         "nudge_when_overdue", "holiday_exceptions", "is_garbage", "no_collection_days"),
     ),
     ("chore_assignees", family.ChoreAssignee, ("id", "chore", "member", "order")),
+    (
+        "chore_closures",
+        family.ChoreClosure,
+        ("id", "chore", "closure", "action", "shift_days", "move_to"),
+    ),
     (
         "displays",
         family.Display,
@@ -68,7 +86,32 @@ TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
     ),
     ("display_members", family.Display.members.through, ("id", "display", "member")),
     ("chores_done", family.ChoreDone, ("id", "chore", "date", "member", "display", "done_at")),
+    (
+        "chore_cancellations",
+        family.ChoreCancellation,
+        ("id", "chore", "date", "reason", "cancelled_at"),
+    ),
     ("notes", family.Note, ("id", "text_ja", "text_en", "icon", "start_date", "end_date")),
+    # Without ETag and events: the first fetch after an import reads each calendar whole.
+    (
+        "calendar_subscriptions",
+        family.CalendarSubscription,
+        ("id", "name", "url", "member", "enabled", "last_sync_at", "last_success_at",
+         "event_count", "error_code", "error_detail"),
+    ),
+    ("calendar_feeds", family.CalendarFeed, ("id", "name", "member", "token")),
+    (
+        "nudge_targets",
+        family.NudgeTarget,
+        ("id", "name", "member", "apprise_url", "enabled", "language", "evening_chores",
+         "evening_time", "block_starts", "overdue_chores", "quiet_start", "quiet_end"),
+    ),
+    (
+        "deliveries",
+        family.Delivery,
+        ("id", "kind", "channel", "occurrence", "target", "block", "title", "body", "due_at",
+         "status", "attempts", "next_try_at", "sent_at", "error_code", "error_detail"),
+    ),
     ("routines", family.Routine, ("id", "title_ja", "title_reading", "title_en", "icon", "stars")),
     (
         "routine_steps",
@@ -180,6 +223,9 @@ def _check_across_rows(rows: dict[str, list[dict[str, Any]]]) -> None:
     _check_caps(rows["plan_overrides"], "plan", "date overrides", validation.MAX_OVERRIDES_PER_PLAN)
     _check_caps(rows["chore_assignees"], "chore", "people taking turns", validation.MAX_TURN_TAKERS)
     _check_routines(rows)
+    if len(rows["closures"]) > validation.MAX_CLOSURES:
+        raise ImportRefused(f"{len(rows['closures'])} closures; at most {validation.MAX_CLOSURES}.")
+    _check_substitutes(rows)
     assignees: dict[Any, int] = {}
     for row in rows["chore_assignees"]:
         assignees[row.get("chore")] = assignees.get(row.get("chore"), 0) + 1
@@ -249,6 +295,32 @@ def _check_routines(rows: dict[str, list[dict[str, Any]]]) -> None:
         raise ImportRefused(f"routine_uses[{later}] {detail} (see routine_uses[{earlier}]).")
 
 
+def _check_substitutes(rows: dict[str, list[dict[str, Any]]]) -> None:
+    """A substitute date inside another closure would never be due (validation.closed_on)."""
+    closures = {}
+    for row in rows["closures"]:
+        try:
+            start = dt.date.fromisoformat(str(row.get("start_date")))
+            end = dt.date.fromisoformat(str(row.get("end_date")))
+        except ValueError:
+            continue  # the row's own check names the bad date
+        yearly = bool(row.get("yearly", True))
+        closures[row.get("id")] = collection.Closure(0, "", "", start, end, yearly)
+    substitutes = [("closures", n, row) for n, row in enumerate(rows["closures"])]
+    substitutes += [("chore_closures", n, row) for n, row in enumerate(rows["chore_closures"])]
+    for key, n, row in substitutes:
+        if row.get("action") != "date" or not row.get("move_to"):
+            continue
+        try:
+            day = dt.date.fromisoformat(str(row["move_to"]))
+        except ValueError:
+            continue
+        own = row.get("id") if key == "closures" else row.get("closure")
+        others = [closure for id_, closure in closures.items() if id_ != own]
+        if validation.closed_on(day, others) is not None:
+            raise ImportRefused(f"{key}[{n}].move_to: {day} is inside another closure.")
+
+
 def _upgrade(document: Any) -> dict[str, Any]:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ImportRefused(f'This is not a Hibi export (no "format": "{FORMAT}").')
@@ -260,8 +332,8 @@ def _upgrade(document: Any) -> dict[str, Any]:
             f"This export was made by a newer Hibi (format version {version}); "
             f"this one reads up to version {VERSION}. Upgrade Hibi first."
         )
-    # Version 1 lacks the routines and stars, which its rows' defaults leave
-    # out: it reads as it is.
+    # Versions 2 and 3 only added tables and fields, whose defaults fill in an
+    # older document; a later change that renames or reshapes converts older ones here.
     return document
 
 

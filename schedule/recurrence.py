@@ -1,34 +1,37 @@
-"""When a chore is due: RFC 5545 recurrence rules plus public holidays.
+"""When a chore is due: RFC 5545 recurrence rules plus public holidays and closures.
 
 The rule itself is parsed and expanded by python-dateutil and the holidays come
-from the `holidays` package; this module only adds what neither knows about: a
-chore's holiday policy (keep the day, skip it, or move to the next working
-day), the turn-taking index used for rotating assignees, and the limits that
-keep any rule a parent (or an imported file) can write from hanging a worker:
-dates only between FIRST_DAY and LAST_DAY, whole-day rules only, an interval
-of at least one, and every walk of a rule stopped at LAST_DAY.
+from the `holidays` package (as a table: holiday_table.py); this module only
+adds what neither knows about: where each day the rule names really lands
+(the holiday policy and its list of holidays, the closures and their
+substitutes: `collection.fate()`), which days were moved here and why, the
+first and last due day of a year, the turn-taking index used for rotating
+assignees, and the limits that keep any rule a parent (or an imported file)
+can write from hanging a worker: dates only between FIRST_DAY and LAST_DAY,
+whole-day rules only, an interval of at least one, and every walk of a rule
+stopped at LAST_DAY.
 """
 
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import datetime as datetime_module
 import functools
 import itertools
-import threading
 import types
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
-import holidays
 from dateutil import rrule
 
-KEEP = "keep"
-SKIP = "skip"
-NEXT_DAY = "next"
+from . import collection, holiday_table
+
+KEEP = collection.KEEP
+SKIP = collection.SKIP
+NEXT_DAY = collection.NEXT_DAY
 HOLIDAY_POLICIES = (KEEP, SKIP, NEXT_DAY)
 
 # Frequencies that make sense for a household chore; hourly rules would be
@@ -64,9 +67,9 @@ def _stop_dateutil_after(year: int) -> None:
 
 _stop_dateutil_after(LAST_DAY.year + 1)
 
-# How far back to look for an occurrence that a holiday run pushed forward.
-# The longest run of Japanese holidays (Golden Week) is five days.
-_NEXT_DAY_LOOKBACK = timedelta(days=14)
+# How far around a year to look for occurrences that a move carries into it:
+# a holiday run pushes one forward, a closure's substitute forward or back.
+_MOVE_REACH = collection.MAX_MOVE
 
 # How far ahead a rule must produce a date to count as "occurs at all".
 OCCURRENCE_HORIZON = timedelta(days=3 * 366)
@@ -76,36 +79,47 @@ class RecurrenceError(ValueError):
     """A rule that cannot be parsed or that makes no sense for a chore."""
 
 
-def _language_code(country_holidays: holidays.HolidayBase, lang: str) -> str | None:
-    supported = getattr(country_holidays, "supported_languages", ()) or ()
-    wanted = ("ja",) if lang == "ja" else ("en_US", "en_GB", "en")
-    for code in wanted:
-        if code in supported:
-            return code
-    return None
-
-
 class HolidayCalendar:
-    """Public holiday names of one country, in Japanese and in English."""
+    """Public holiday names of one country, in Japanese and in English.
+
+    A plain table read once per process (see holiday_table.py: the holidays
+    package itself stays out of the server). Read-only after __init__, so
+    gunicorn's threads share it without a lock.
+    """
 
     def __init__(self, country: str = "JP") -> None:
         self.country = country
-        base = holidays.country_holidays(country)
-        self._by_lang = {
-            lang: holidays.country_holidays(country, language=_language_code(base, lang))
-            for lang in ("ja", "en")
-        }
-        # The holidays package fills in a year on first lookup; gunicorn's
-        # threads share one calendar, so lookups take turns.
-        self._lock = threading.Lock()
+        self._names = holiday_table.load(country, _data_dir())
 
     def name(self, day: date, lang: str = "ja") -> str | None:
-        with self._lock:
-            return self._by_lang["en" if lang == "en" else "ja"].get(day)
+        names = self._names.get(day)
+        if names is None:
+            return None
+        ja, en = names
+        return (en or ja) if lang == "en" else (ja or en)
 
     def is_holiday(self, day: date) -> bool:
-        with self._lock:
-            return day in self._by_lang["ja"]
+        return day in self._names
+
+    # A chore's holiday list stores the holidays' Japanese names (else their
+    # English ones): the same whichever language the parent used in the admin.
+    # Both methods ask only name() and between(), whatever keeps the names.
+
+    def names(self, day: date) -> frozenset[str]:
+        """The holidays of `day` by the names a holiday list stores."""
+        return frozenset(filter(None, (self.name(day, "ja") or "").split("; ")))
+
+    def named(self, years: Iterable[int]) -> list[tuple[str, str, str]]:
+        """Each holiday of these years once, in calendar order, as (stored name,
+        Japanese name, English name): what the admin offers for a holiday list."""
+        seen: dict[str, tuple[str, str, str]] = {}
+        for year in sorted(years):
+            for _day, ja, en in self.between(date(year, 1, 1), date(year, 12, 31)):
+                japanese, english = ja.split("; "), en.split("; ")
+                for index, name in enumerate(japanese):
+                    other = english[index] if len(english) == len(japanese) else name
+                    seen.setdefault(name, (name, name, other))
+        return list(seen.values())
 
     def between(self, first: date, last: date) -> list[tuple[date, str, str]]:
         """Holidays in [first, last] as (date, Japanese name, English name)."""
@@ -116,6 +130,13 @@ class HolidayCalendar:
                 out.append((day, self.name(day, "ja") or "", self.name(day, "en") or ""))
             day += timedelta(days=1)
         return out
+
+
+def _data_dir() -> Path | None:
+    """Where the holiday table is kept between starts: DATA_DIR, when Django is set up."""
+    from django.conf import settings
+
+    return Path(settings.DATA_DIR) if settings.configured else None
 
 
 @functools.cache
@@ -210,7 +231,8 @@ def _bounded(parsed: rrule.rrule) -> rrule.rrule:
 
 @dataclass(frozen=True)
 class Recurrence:
-    """A chore's calendar: a rule, extra dates, exception dates, a holiday policy."""
+    """A chore's calendar: a rule, extra dates, exception dates, a holiday policy,
+    and the rules a city adds (collection.Rules: holiday list, closures, no-collection days)."""
 
     rule: str
     start: date
@@ -218,6 +240,7 @@ class Recurrence:
     exception_dates: tuple[date, ...] = ()
     holiday_policy: str = KEEP
     calendar: HolidayCalendar = field(default_factory=holiday_calendar, compare=False)
+    rules: collection.Rules = collection.NO_RULES
 
     def __post_init__(self) -> None:
         if self.holiday_policy not in HOLIDAY_POLICIES:
@@ -248,30 +271,39 @@ class Recurrence:
         if not self.occurrences(self.start, last, limit=1):
             raise RecurrenceError("This rule never happens.")
 
-    def _moved(self, day: date) -> date | None:
-        """Where a raw occurrence lands once the holiday policy is applied."""
-        if self.holiday_policy == KEEP or not self.calendar.is_holiday(day):
-            return day
-        if self.holiday_policy == SKIP:
-            return None
-        while self.calendar.is_holiday(day):
-            day += timedelta(days=1)
-        return day
+    def fate(self, raw: date) -> collection.Fate:
+        """Where the occurrence the rule names for `raw` lands (see collection.fate)."""
+        return collection.fate(raw, self.holiday_policy, self.rules, self.calendar)
 
     @functools.cached_property
     def _by_year(self) -> dict[int, array[int]]:
         return {}
 
+    # Per year, the occurrences that did not stay on the day the rule names:
+    # by the day they arrive on, and by the day they left. Few, so a dict.
+    @functools.cached_property
+    def _arrivals(self) -> dict[int, dict[int, tuple[collection.Fate, ...]]]:
+        return {}
+
+    @functools.cached_property
+    def _departures(self) -> dict[int, dict[int, collection.Fate]]:
+        return {}
+
     @functools.cached_property
     def _first_year(self) -> int:
-        return min([self.start, *self.extra_dates]).year
+        earliest = min([self.start, *self.extra_dates])
+        if self.rules.closures:  # a substitute may come before the first occurrence
+            earliest = max(earliest - _MOVE_REACH, FIRST_DAY)
+        return earliest.year
 
     def _year(self, year: int) -> array[int]:
         """Ordinals of the due days in `year`, computed once and kept.
 
         dateutil walks a rule from its start date on every query, so the years
         not yet known up to `year` are found in one walk and kept; at most
-        FIRST_DAY–LAST_DAY of a daily rule, 4 bytes a day.
+        FIRST_DAY–LAST_DAY of a daily rule, 4 bytes a day. The walk reaches
+        _MOVE_REACH beyond the years on both sides: a substitute can carry 1/1
+        back to 12/30 of the year before, or a holiday's turn into the next.
         """
         found = self._by_year.get(year)
         if found is not None:
@@ -280,21 +312,30 @@ class Recurrence:
             return array("i")
         missing = [y for y in range(self._first_year, year + 1) if y not in self._by_year]
         first, last = date(missing[0], 1, 1), date(year, 12, 31)
-        lookback = _NEXT_DAY_LOOKBACK if self.holiday_policy == NEXT_DAY else timedelta(0)
-        found_years: dict[int, array[int]] = {y: array("i") for y in missing}
-        for moment in self._ruleset.between(_midnight(first - lookback), _midnight(last), inc=True):
-            day = self._moved(moment.date())
-            if day is None or not first <= day <= last:
+        found_days: dict[int, set[int]] = {y: set() for y in missing}
+        arrivals: dict[int, dict[int, list[collection.Fate]]] = {y: {} for y in missing}
+        departures: dict[int, dict[int, collection.Fate]] = {y: {} for y in missing}
+        walk_from = _midnight(max(first - _MOVE_REACH, FIRST_DAY))
+        walk_to = _midnight(min(last + _MOVE_REACH, LAST_DAY))
+        for moment in self._ruleset.between(walk_from, walk_to, inc=True):
+            raw = moment.date()
+            fate = self.fate(raw)
+            day = fate.day
+            if fate.day != raw and raw.year in departures:
+                departures[raw.year][raw.toordinal()] = fate
+            if day is None or day.year not in found_days or not FIRST_DAY <= day <= LAST_DAY:
                 continue
-            days = found_years.get(day.year)
-            ordinal = day.toordinal()
-            if days is not None and (not days or days[-1] < ordinal):
-                days.append(ordinal)
-        # Each year is stored whole in one step: threads that fill the same
-        # years at once compute the same arrays, and readers never see half of one.
-        for y, days in found_years.items():
-            self._by_year[y] = days
-        return found_years[year]
+            found_days[day.year].add(day.toordinal())
+            if day != raw:
+                arrivals[day.year].setdefault(day.toordinal(), []).append(fate)
+        # Each year is stored whole in one step, its moves before its days:
+        # threads that fill the same years at once compute the same values,
+        # and a reader that finds a year's days finds its moves too.
+        for y in missing:
+            self._arrivals[y] = {k: tuple(v) for k, v in arrivals[y].items()}
+            self._departures[y] = departures[y]
+            self._by_year[y] = array("i", sorted(found_days[y]))
+        return self._by_year[year]
 
     def occurrences(self, first: date, last: date, limit: int | None = None) -> list[date]:
         """The days in [first, last] on which the chore is due, in order."""
@@ -325,19 +366,35 @@ class Recurrence:
             first = last + timedelta(days=1)
         return out
 
+    def moved_here(self, day: date) -> tuple[collection.Fate, ...]:
+        """The occurrences that a holiday or a closure moved onto `day`."""
+        if not FIRST_DAY <= day <= LAST_DAY:
+            return ()
+        self._year(day.year)
+        return self._arrivals.get(day.year, {}).get(day.toordinal(), ())
+
+    def moved_away(self, raw: date) -> collection.Fate | None:
+        """What became of the occurrence the rule names for `raw`, if it is not due there."""
+        if not FIRST_DAY <= raw <= LAST_DAY:
+            return None
+        self._year(raw.year)
+        return self._departures.get(raw.year, {}).get(raw.toordinal())
+
     def moved_off_a_holiday(self, day: date) -> bool:
         """Is `day` due only because the holiday policy moved a holiday's turn here?"""
-        if self.holiday_policy != NEXT_DAY or not self.is_due_on(day):
-            return False
-        unmoved = dataclasses.replace(self, holiday_policy=KEEP)
-        return not unmoved.is_due_on(day) and self.calendar.is_holiday(day - timedelta(days=1))
+        return any(fate.reason == collection.HOLIDAY for fate in self.moved_here(day))
+
+    def year_bounds(self, year: int) -> tuple[date, date] | None:
+        """The first and the last due day of `year`, if the chore is due in it at all."""
+        days = self._year(min(year, LAST_DAY.year)) if year <= LAST_DAY.year else array("i")
+        if not days:
+            return None
+        return date.fromordinal(days[0]), date.fromordinal(days[-1])
 
     def turn(self, day: date) -> int:
         """How many times the chore was due before `day`: the rotation index."""
-        if day <= self.start:
-            return 0
         self._year(min(day.year, LAST_DAY.year))
-        earlier = sum(len(self._year(year)) for year in range(self.start.year, day.year))
+        earlier = sum(len(self._year(year)) for year in range(self._first_year, day.year))
         return earlier + bisect.bisect_left(self._year(day.year), day.toordinal())
 
 
@@ -357,6 +414,7 @@ def shared(
     exception_dates: tuple[date, ...],
     holiday_policy: str,
     country: str,
+    rules: collection.Rules = collection.NO_RULES,
 ) -> Recurrence:
     """One Recurrence per distinct rule, so its due days are computed once per process.
 
@@ -370,6 +428,7 @@ def shared(
         exception_dates=exception_dates,
         holiday_policy=holiday_policy,
         calendar=holiday_calendar(country),
+        rules=rules,
     )
     found._ruleset  # noqa: B018 - parsing is the check
     return found

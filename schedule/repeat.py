@@ -2,7 +2,11 @@
 
 A parent says "every week on Monday and Thursday" or "on the 2nd and 4th
 Wednesday" (第2・第4水曜, as garbage calendars do); the chore stores
-``FREQ=MONTHLY;BYDAY=2WE,4WE``. `rule_from_repeat()` and `repeat_from_rule()`
+``FREQ=MONTHLY;BYDAY=2WE,4WE``. Cities read 第2水曜 two ways: the 2nd
+Wednesday of the month (MONTHLY, the Nth occurrence) or the Wednesday of the
+month's 2nd calendar week, weeks starting on Sunday (MONTH_WEEK); the latter
+is the Wednesday among certain days of the month
+(``FREQ=MONTHLY;BYDAY=WE;BYMONTHDAY=5,6,...,11``). `rule_from_repeat()` and `repeat_from_rule()`
 translate between the two in one canonical spelling, and a stored rule that
 the friendly words cannot say exactly reads back as RAW, kept as typed,
 never lost. Pure: no ORM, no request; the admin's forms and lists use it.
@@ -35,7 +39,17 @@ class Mode(models.TextChoices):
     """The ways of saying how a chore repeats, as the admin offers them."""
 
     WEEKLY = "weekly", _("Every week on certain days")
-    MONTHLY = "monthly", _("On certain weeks of the month (such as the 2nd and 4th Wednesday)")
+    MONTHLY = (
+        "monthly",
+        _("The Nth weekday of the month (第2・第4水曜 = the 2nd and 4th Wednesday)"),
+    )
+    MONTH_WEEK = (
+        "month_week",
+        _(
+            "The weekday in the Nth week of the month (the Wednesday of the 2nd week; "
+            "weeks start on Sunday)"
+        ),
+    )
     INTERVAL = "interval", _("Every few days or weeks from the start date")
     DATES = "dates", _("Only on the dates I list")
     RAW = "raw", _("Advanced: a repeat rule (RRULE)")
@@ -80,6 +94,19 @@ def _month_week_order(week: int) -> int:
     return 6 if week == LAST else week
 
 
+# Calendar weeks a city names: a month has at most six rows, the sixth rare.
+CALENDAR_WEEKS = (1, 2, 3, 4, 5)
+
+
+def calendar_week_days(weekday: int, week: int) -> list[int]:
+    """The days of the month on which `weekday` (0 = Monday) of calendar week
+    `week` can fall, weeks starting on Sunday: exactly one of them is that
+    weekday in any month, whatever weekday the 1st is."""
+    sunday_first = (weekday + 1) % 7
+    first = 7 * (week - 1) + sunday_first - 5
+    return [day for day in range(first, first + 7) if 1 <= day <= 31]
+
+
 def rule_from_repeat(repeat: Repeat) -> str:
     """The RRULE body the friendly fields describe, in one canonical spelling."""
     days = [WEEKDAY_CODES[day] for day in sorted(set(repeat.weekdays))]
@@ -89,6 +116,16 @@ def rule_from_repeat(repeat: Repeat) -> str:
     if repeat.mode == Mode.MONTHLY:
         weeks = sorted(set(repeat.month_weeks), key=_month_week_order)
         return "FREQ=MONTHLY;BYDAY=" + ",".join(f"{week}{day}" for week in weeks for day in days)
+    if repeat.mode == Mode.MONTH_WEEK:
+        # One weekday: the days of the month differ from weekday to weekday.
+        weekday = sorted(set(repeat.weekdays))[0]
+        month_days = sorted(
+            day for week in set(repeat.month_weeks) for day in calendar_week_days(weekday, week)
+        )
+        return (
+            f"FREQ=MONTHLY;BYDAY={WEEKDAY_CODES[weekday]};"
+            f"BYMONTHDAY={','.join(str(day) for day in month_days)}"
+        )
     if repeat.mode == Mode.INTERVAL:
         freq = "DAILY" if repeat.unit == Unit.DAYS else "WEEKLY"
         return f"FREQ={freq}" + (f";INTERVAL={repeat.interval}" if repeat.interval > 1 else "")
@@ -106,6 +143,10 @@ def repeat_from_rule(rule: str) -> Repeat:
         return Repeat(Mode.DATES)
     raw = Repeat(Mode.RAW, raw=rule.strip())
     parts = recurrence.rule_parts(rule)
+    if parts is not None and "BYMONTHDAY" in parts:
+        if set(parts) <= {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY"}:
+            return _calendar_weeks(parts) or raw
+        return raw
     if parts is None or not set(parts) <= {"FREQ", "INTERVAL", "BYDAY"}:
         return raw
     interval_text = parts.get("INTERVAL", "1")
@@ -147,6 +188,23 @@ def repeat_from_rule(rule: str) -> Repeat:
     return raw
 
 
+def _calendar_weeks(parts: dict[str, str]) -> Repeat | None:
+    """MONTH_WEEK, if the rule is exactly one weekday in whole calendar weeks."""
+    if parts.get("FREQ") != "MONTHLY" or parts.get("INTERVAL", "1") != "1":
+        return None
+    code = parts.get("BYDAY", "")
+    texts = parts["BYMONTHDAY"].split(",")
+    if code not in WEEKDAY_CODES or not all(text.isdigit() for text in texts):
+        return None
+    weekday = WEEKDAY_CODES.index(code)
+    days = {int(text) for text in texts}
+    weeks = tuple(week for week in CALENDAR_WEEKS if set(calendar_week_days(weekday, week)) <= days)
+    covered = {day for week in weeks for day in calendar_week_days(weekday, week)}
+    if not weeks or covered != days:
+        return None
+    return Repeat(Mode.MONTH_WEEK, weekdays=(weekday,), month_weeks=weeks)
+
+
 def list_separator() -> str:
     """How names and days are joined in a line: ", " in English, "・" in Japanese."""
     return str(pgettext_lazy("list separator", ", "))
@@ -162,6 +220,9 @@ def describe_repeat(rule: str) -> str:
     if repeat.mode == Mode.MONTHLY:
         weeks = separator.join(str(dict(MONTH_WEEKS)[week]) for week in repeat.month_weeks)
         return str(_("monthly, %(weeks)s %(days)s") % {"weeks": weeks, "days": days})
+    if repeat.mode == Mode.MONTH_WEEK:
+        weeks = separator.join(str(dict(MONTH_WEEKS)[week]) for week in repeat.month_weeks)
+        return str(_("monthly, %(days)s of the %(weeks)s week") % {"weeks": weeks, "days": days})
     if repeat.mode == Mode.INTERVAL:
         if repeat.interval == 1:
             return str(_("every day") if repeat.unit == Unit.DAYS else _("every week"))

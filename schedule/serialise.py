@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import planner
+from . import collection, planner
 
 
 def block_json(b: planner.BlockView) -> dict[str, Any]:
@@ -27,6 +27,30 @@ def block_json(b: planner.BlockView) -> dict[str, Any]:
         "lane": b.lane,
         "current": b.current,
         "from_yesterday": b.from_yesterday,
+        "event": b.event is not None,  # from a subscribed calendar, not the plan
+    }
+
+
+def closure_json(closure: collection.Closure, day: Any = None) -> dict[str, Any]:
+    """A closure by name; with `day`, the stretch of it that holds that day."""
+    found: dict[str, Any] = {
+        "id": closure.id,
+        "name_ja": closure.name_ja,
+        "name_en": closure.name_en,
+    }
+    span = closure.span_around(day) if day is not None else None
+    if span is not None:
+        found.update(start=span.start.isoformat(), end=span.end.isoformat())
+    return found
+
+
+def fate_json(fate: collection.Fate) -> dict[str, Any]:
+    """Why a collection is not on the day its rule names: a holiday or a closure."""
+    return {
+        "from": fate.raw.isoformat(),
+        "to": fate.day.isoformat() if fate.day else None,
+        "reason": fate.reason,
+        "closure": closure_json(fate.closure) if fate.closure else None,
     }
 
 
@@ -41,6 +65,9 @@ def chore_json(c: planner.ChoreView) -> dict[str, Any]:
         "time_kind": c.chore.time_kind,
         "assignees": [m.id for m in c.assignees],
         "done": c.done,
+        "cancelled": c.cancelled,
+        "moved_from": [fate_json(fate) for fate in c.moved_from],
+        "year_mark": c.year_mark or None,
     }
 
 
@@ -140,4 +167,34 @@ def day_json(
         ],
         "routines": [routine_json(r) for r in view.routines],
         "stars": [stars_json(s) for s in view.stars] if stars else [],
+        "all_day": [
+            {
+                "title_ja": e.title_ja,
+                "title_en": e.title_en,
+                "first_day": e.first_day.isoformat() if e.first_day else None,
+                "last_day": e.last_day.isoformat() if e.last_day else None,
+                "member": e.member_id,
+            }
+            for e in view.all_day
+        ],
+        "closures": [closure_json(closure, view.date) for closure in view.closures],
+        "moved_away": [
+            {
+                "id": gone.chore.id,
+                "title_ja": gone.chore.title_ja,
+                "title_en": gone.chore.title_en,
+                **fate_json(gone.fate),
+            }
+            for gone in view.moved_away
+        ],
+        "year_marks": [
+            {
+                "id": mark.chore.id,
+                "title_ja": mark.chore.title_ja,
+                "title_en": mark.chore.title_en,
+                "date": mark.date.isoformat(),
+                "kind": mark.kind,
+            }
+            for mark in view.year_marks
+        ],
     }

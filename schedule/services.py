@@ -13,16 +13,22 @@ star back from is theirs to decide, and settling leaves it alone.
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, time
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from . import household, planner, recurrence
+from . import calendar5374, household, planner, recurrence, validation
 from .models import (
+    SUNDAY,
     Chore,
     ChoreAssignee,
+    ChoreCancellation,
     ChoreDone,
+    Closure,
     Display,
     Member,
     Plan,
@@ -207,6 +213,22 @@ def _copy_title(row: Routine | Plan, names: tuple[str, str], size: int) -> dict[
     }
 
 
+def cancel_chore(chore: Chore, day: date, cancelled: bool, reason: str = "") -> bool:
+    """Call one collection off (a storm warning) or bring it back; True if it changed.
+
+    Nothing moves: the wall shows it crossed out. A second tap is harmless, as
+    with ticking a chore done.
+    """
+    with transaction.atomic():
+        if cancelled:
+            _row, created = ChoreCancellation.objects.get_or_create(
+                chore=chore, date=day, defaults={"reason": reason}
+            )
+            return created
+        deleted, _by_model = ChoreCancellation.objects.filter(chore=chore, date=day).delete()
+        return bool(deleted)
+
+
 def copy_plan(plan: Plan) -> Plan:
     """A copy of `plan` and its blocks (with their routines) that applies to no day
     until a parent says so."""
@@ -252,3 +274,104 @@ def copy_routine(routine: Routine) -> Routine:
             step.routine = copy
         RoutineStep.objects.bulk_create(steps)
     return copy
+
+
+# --- A city's garbage calendar into chores ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class KindChoice:
+    """What the family makes of one kind of garbage: its chore's title, icon and time."""
+
+    kind: calendar5374.Kind
+    title_ja: str
+    title_en: str = ""
+    icon: str = "trash"
+    time: time | None = time(8, 0)
+    holiday_policy: str = "keep"
+
+
+@dataclass(frozen=True)
+class CalendarImported:
+    created: list[Chore]
+    updated: list[Chore]
+    closures: list[Closure]
+
+
+class CalendarRefused(Exception):
+    """The calendar could not be saved as it is; nothing was; the message says why."""
+
+
+def import_garbage_calendar(
+    city: calendar5374.City, area: calendar5374.Area, choices: list[KindChoice], today: date
+) -> CalendarImported:
+    """Chores (and the area's centre closures) from a city's calendar, all or nothing.
+
+    Every row passes the same full validation as a parent's save in the admin.
+    A chore with the same Japanese title is brought up to date rather than
+    doubled, so next year's calendar replaces this year's; its assignees stay.
+    """
+    titles = [choice.title_ja for choice in choices]
+    if len(set(titles)) != len(titles):
+        twice = sorted({title for title in titles if titles.count(title) > 1})
+        raise CalendarRefused(
+            _("Two kinds would become one chore: %(titles)s. Give them different titles.")
+            % {"titles": "、".join(twice)}
+        )
+    created: list[Chore] = []
+    updated: list[Chore] = []
+    closures: list[Closure] = []
+    with transaction.atomic():
+        for centre in city.closures_of(area):
+            name_ja, name_en = calendar5374.closure_name(centre.centre)
+            closure = Closure.objects.filter(
+                name_ja=name_ja, start_date=centre.start, end_date=centre.end
+            ).first()
+            if closure is None:
+                closure = Closure(
+                    name_ja=name_ja,
+                    name_en=name_en,
+                    start_date=centre.start,
+                    end_date=centre.end,
+                    yearly=False,
+                    action=Closure.Action.SHIFT,
+                    shift_days=7,
+                )
+                _save(closure, name_ja)
+                closures.append(closure)
+        if Closure.objects.count() > validation.MAX_CLOSURES:
+            raise CalendarRefused(
+                _("The household keeps at most %(count)d closures.")
+                % {"count": validation.MAX_CLOSURES}
+            )
+        for choice in choices:
+            chore = Chore.objects.filter(title_ja=choice.title_ja).first()
+            if chore is None:
+                chore = Chore()
+                created.append(chore)
+            else:
+                updated.append(chore)
+            chore.title_ja = choice.title_ja
+            chore.title_en = choice.title_en
+            chore.icon = choice.icon
+            chore.time = choice.time
+            chore.time_kind = Chore.TimeKind.BY
+            chore.rrule = choice.kind.rule
+            chore.start_date = date(today.year, 1, 1)
+            chore.extra_dates = [day.isoformat() for day in choice.kind.dates]
+            chore.exception_dates = []
+            chore.holiday_policy = choice.holiday_policy
+            chore.is_garbage = True
+            chore.no_collection_days = SUNDAY
+            chore.version = (chore.version or 0) + 1
+            _save(chore, choice.kind.name)
+    return CalendarImported(created, updated, closures)
+
+
+def _save(row: Chore | Closure, what: str) -> None:
+    try:
+        row.full_clean()
+    except ValidationError as exc:
+        problems = "; ".join(" ".join(messages) for messages in exc.message_dict.values())
+        raise CalendarRefused(f"{what}: {problems}") from None
+    row.save()

@@ -125,8 +125,9 @@ class HibiAdminConfig(AdminConfig):
 
 
 def today_summary(now: datetime | None = None) -> dict:
-    """What a parent checks first: the plan in force, chores due, each tablet's state."""
-    from . import household, loading
+    """What a parent checks first: the plan in force, chores due today and tomorrow
+    (each called off with one tap), the closure of the day, each tablet's state."""
+    from . import household, loading, worker
     from .models import Display
 
     now = (now or household.now()).astimezone(household.zone())
@@ -143,5 +144,13 @@ def today_summary(now: datetime | None = None) -> dict:
             (chore, chore.title(lang), ", ".join(m.name(lang) for m in chore.assignees))
             for chore in view.chores
         ],
+        "tomorrow_chores": [
+            (chore, chore.title(lang), ", ".join(m.name(lang) for m in chore.assignees))
+            for chore in view.tomorrow_chores
+        ],
+        "closures": [
+            (closure.name(lang), closure.span_around(view.date)) for closure in view.closures
+        ],
         "displays": [(display, display.state(now)) for display in Display.objects.all()],
+        "worker": worker.state(now),
     }

@@ -9,13 +9,20 @@ anything is written, so both refuse the same things.
 
 Plain values in, plain answers out: no ORM and no request, so the callers
 decide how to word the refusal for their reader.
+
+Also here: a substitute date (a closure's "moved to") must lie outside every
+closure, or the collection would never be due; and the household keeps at most
+MAX_CLOSURES closures.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
+
+from .collection import Closure
+from .recurrence import FIRST_DAY, LAST_DAY
 
 MINUTES_A_DAY = 24 * 60
 # Rows a plan or a chore has at most, whoever writes them (the admin, an
@@ -27,6 +34,9 @@ MAX_TURN_TAKERS = 20
 # A routine is a short row of pictures a small child goes through one at a
 # time; visual schedules work best with 3 to 8, and a dozen is already long.
 MAX_STEPS_PER_ROUTINE = 12
+# New Year, Obon, Golden Week, a city's own days: a few a year; an import of
+# many years of centre closures stays well under this.
+MAX_CLOSURES = 100
 
 
 @dataclass(frozen=True)
@@ -147,3 +157,16 @@ def routine_clashes(uses: Sequence[RoutineUse]) -> list[tuple[int, int, str]]:
                 found.append((index, earlier_index, SAME_PLAN))
                 break
     return found
+
+
+def closed_on(day: date | None, closures: Iterable[Closure]) -> Closure | None:
+    """The first of `closures` that holds `day`: a substitute date must not be in one.
+
+    A date outside the years a chore can have is in none (its own check refuses it).
+    """
+    if day is None or not FIRST_DAY <= day <= LAST_DAY:
+        return None
+    for closure in closures:
+        if closure.span_around(day) is not None:
+            return closure
+    return None

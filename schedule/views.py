@@ -8,6 +8,7 @@ converters (converters.py) have already refused a malformed token, day or id.
 
 import errno
 import logging
+import re
 import sys
 from datetime import date, datetime
 
@@ -24,16 +25,16 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csp import csp_override
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 from django_htmx.middleware import HtmxDetails
 
-from . import health, household, loading, planner, serialise, services
-from .models import Chore, Display, Member, RoutineStep
+from . import feeds, health, household, icons, loading, planner, serialise, services, worker
+from .models import CalendarFeed, Chore, Display, Member, RoutineStep
 from .wall import display as displays
 from .wall import moments, polling, view_model
 
@@ -84,6 +85,8 @@ def _render_wall(
         "reload_hour": settings.WALL_RELOAD_HOUR,
         "assets": polling.asset_version(),
         "next_count": planner.HOW_MANY_NEXT,
+        # Once per page, outside the polled panel; see icons.inline_sprite().
+        "icon_sprite": "" if fragment else icons.inline_sprite(),
     }
     template = "schedule/kiosk.html#panel" if fragment else "schedule/kiosk.html"
     return _no_store(render(request, template, context))
@@ -128,10 +131,31 @@ def wall_panel(request: HttpRequest, token: str) -> HttpResponse:
         del response["Content-Type"]
         return response
     if not at and (panel := polling.cached_panel(display, current, moment)) is not None:
-        return _no_store(HttpResponse(panel))
+        return _no_store(_compressed(request, panel))
     response = _render_wall(request, display, moment, at, fragment=True, loaded=loaded)
     if not at:
-        polling.remember_panel(display, current, moment, response.content)
+        return _no_store(
+            _compressed(request, polling.remember_panel(display, current, moment, response.content))
+        )
+    return response
+
+
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+ACCEPTS_BR = re.compile(r"\bbr\b")
+
+
+def _compressed(request: HttpRequest, panel: polling.Panel) -> HttpResponse:
+    """A kept panel in the encoding the client takes, compressed once when it was kept."""
+    accepted = request.headers.get("Accept-Encoding", "")
+    if ACCEPTS_BR.search(accepted):
+        response, encoding = HttpResponse(panel.br()), "br"
+    elif ACCEPTS_GZIP.search(accepted):
+        response, encoding = HttpResponse(panel.gzip), "gzip"
+    else:
+        return HttpResponse(panel.html())
+    response["Content-Encoding"] = encoding
+    patch_vary_headers(response, ("Accept-Encoding",))
+    response["Content-Length"] = str(len(response.content))
     return response
 
 
@@ -245,6 +269,29 @@ def now_json(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+@require_safe
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The family's or a member's calendar for phones; the token is the secret."""
+    found = CalendarFeed.objects.filter(token=token).first()
+    if found is None:
+        raise Http404("No such calendar.")
+    response = HttpResponse(feeds.cached(found), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="hibi.ics"'
+    # Calendar apps poll on their own schedule; a shared cache must never keep it.
+    patch_cache_control(response, private=True, max_age=300)
+    return response
+
+
+def _worker_info() -> dict:
+    """When the worker last ran: information only. The web server serves the
+    walls without it, so a stopped worker never makes this container unhealthy."""
+    try:
+        status, at = worker.state()
+    except DatabaseError:
+        return {"state": "unknown", "last_run": None}
+    return {"state": status, "last_run": at.isoformat() if at else None}
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -260,12 +307,13 @@ def healthz(request: HttpRequest) -> HttpResponse:
             {
                 "status": "unavailable",
                 "problems": {problem.check: problem.reason for problem in found},
+                "worker": _worker_info(),
             },
             status=503,
         )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
-    return JsonResponse({"status": "ok"})
+    return JsonResponse({"status": "ok", "worker": _worker_info()})
 
 
 # --- When something goes wrong ---------------------------------------------------

@@ -91,7 +91,17 @@ def block(id, start, end, title="block", members=()) -> planner.BlockData:
     )
 
 
-def household(plans=(), tz=TOKYO, chores=(), overrides=None, members=(), done=(), notes=()):
+def household(
+    plans=(),
+    tz=TOKYO,
+    chores=(),
+    overrides=None,
+    members=(),
+    done=(),
+    notes=(),
+    cancelled=(),
+    closures=(),
+):
     return planner.Household(
         tz=tz,
         calendar=recurrence.holiday_calendar("JP"),
@@ -101,4 +111,79 @@ def household(plans=(), tz=TOKYO, chores=(), overrides=None, members=(), done=()
         chores=tuple(chores),
         done=frozenset(done),
         notes=tuple(notes),
+        cancelled=frozenset(cancelled),
+        closures=tuple(closures),
     )
+
+
+class LocalServer:
+    """A real HTTP server on 127.0.0.1 for the worker to talk to: calendars to
+    fetch, a phone's nudge service or a home automation's webhook to call.
+
+    `answers[path]` is a list of (status, headers, body) used one after the
+    other (the last one repeats), or a function of the request handler that
+    answers itself. Every request is kept in `requests` as (method, path,
+    headers, body).
+    """
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.answer()
+
+            def do_POST(self):
+                self.answer()
+
+            def answer(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                server.requests.append((self.command, self.path, dict(self.headers), body))
+                found = server.answers.get(self.path.split("?")[0])
+                if callable(found):
+                    found(self)
+                    return
+                if not found:
+                    self.send_response(404)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                status, headers, content = found[0] if len(found) == 1 else found.pop(0)
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(content)))
+                self.end_headers()
+                self.wfile.write(content)
+
+            def log_message(self, format, *args):
+                pass
+
+        self.answers: dict = {}
+        self.requests: list = []
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def posts(self, path: str) -> list[bytes]:
+        return [body for method, p, _h, body in self.requests if method == "POST" and p == path]
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def local_server():
+    server = LocalServer()
+    yield server
+    server.close()

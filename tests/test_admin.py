@@ -21,7 +21,9 @@ from schedule.models import (
     Block,
     Chore,
     ChoreAssignee,
+    ChoreCancellation,
     ChoreDone,
+    Closure,
     Display,
     IconColour,
     Member,
@@ -121,6 +123,18 @@ PAGES = [
         "Next dates",
     ),
     (
+        "chore holiday list",
+        lambda: reverse("admin:schedule_chore_change", args=[bottle_chore().pk]),
+        "例外の祝日",
+        "except on these holidays:",
+    ),
+    (
+        "chore import",
+        lambda: reverse("admin:schedule_chore_import"),
+        "ファイルを読み込む",
+        "Read the files",
+    ),
+    (
         "members",
         lambda: reverse("admin:schedule_member_changelist"),
         "色とアイコン",
@@ -145,6 +159,19 @@ PAGES = [
         lambda: reverse("admin:schedule_note_change", args=[Note.objects.first().pk]),
         "本文（英語）",
         "Text (English)",
+    ),
+    (
+        "closures",
+        lambda: reverse("admin:schedule_closure_changelist"),
+        "収集休止期間",
+        "Closures",
+    ),
+    ("closure add", lambda: reverse("admin:schedule_closure_add"), "数日後にずらす", "Every year"),
+    (
+        "closure change",
+        lambda: reverse("admin:schedule_closure_change", args=[Closure.objects.get().pk]),
+        "家事ごとの扱い",
+        "What it does to each chore",
     ),
     ("displays", lambda: reverse("admin:schedule_display_changelist"), "未接続", "never connected"),
     ("display add", lambda: reverse("admin:schedule_display_add"), "夜の時間", "Night hours"),
@@ -194,6 +221,8 @@ def test_every_registered_model_has_a_page_in_the_list():
     }
     listed = {"Plan", "Chore", "Member", "Note", "Display", "ChoreDone", "IconColour"}
     listed |= {"Routine", "StepDone", "StarRules", "Reward", "StarEntry"}
+    listed |= {"CalendarSubscription", "CalendarFeed", "NudgeTarget", "Delivery"}
+    listed |= {"Closure", "ChoreCancellation"}
     assert registered == listed
 
 
@@ -232,6 +261,34 @@ def one_of_each(parent) -> dict:
         "schedule.Reward": Reward.objects.create(title_ja="おやつ", price=3),
         "schedule.StarEntry": StarEntry.objects.create(
             member=haru, date=MONDAY, amount=1, kind=StarEntry.Kind.PARENT, what_ja="おてつだい"
+        ),
+        "schedule.Closure": Closure.objects.create(
+            name_ja="年末年始", start_date=date(2026, 12, 31), end_date=date(2027, 1, 4)
+        ),
+        "schedule.ChoreCancellation": ChoreCancellation.objects.create(chore=chore, date=MONDAY),
+        **beyond_the_wall(),
+    }
+
+
+def beyond_the_wall() -> dict:
+    from django.utils import timezone
+
+    from schedule.models import CalendarFeed, CalendarSubscription, Delivery, NudgeTarget
+
+    target = NudgeTarget.objects.create(name="Papa's phone", apprise_url="json://127.0.0.1:9/")
+    return {
+        "schedule.CalendarSubscription": CalendarSubscription.objects.create(
+            name="School", url="https://example.com/school.ics"
+        ),
+        "schedule.CalendarFeed": CalendarFeed.objects.create(name="Family"),
+        "schedule.NudgeTarget": target,
+        "schedule.Delivery": Delivery.objects.create(
+            kind="nudge",
+            channel="target:1",
+            occurrence="evening:2026-11-24",
+            due_at=timezone.now(),
+            target=target,
+            title="Tomorrow morning",
         ),
     }
 
@@ -461,7 +518,9 @@ def chore_post(**fields) -> dict:
         "extra_dates": "",
         "exception_dates": "",
         "holiday_policy": "keep",
+        "no_collection_days": ["6"],
         **management("choreassignee_set", 0),
+        **management("closure_links", 0),
     }
     data.update(fields)
     return data
@@ -1421,3 +1480,296 @@ def test_the_star_rules_page_says_who_collects_stars(ja, demo_display):
         "Mio"
     ]
     assert ja.get(reverse("admin:schedule_starrules_add")).status_code == 403  # one row
+
+
+# --- The garbage calendar: holiday lists, closures, calling a collection off -------------
+
+
+def test_the_holiday_list_offers_the_countrys_holidays_in_the_parents_language(
+    ja, en, demo_display
+):
+    url = reverse("admin:schedule_chore_change", args=[bottle_chore().pk])
+    ja_page, en_page = text_of(ja.get(url)), text_of(en.get(url))
+    # Stored by their Japanese names, labelled in the page's language.
+    assert re.search(r'value="海の日"[^>]*checked[^>]*>\s*海の日', ja_page)
+    assert re.search(r'value="海の日"[^>]*checked[^>]*>\s*Marine Day', en_page)
+    assert re.search(r'value="昭和の日"[^>]*>\s*Showa Day', en_page)
+    assert "Marine Day" not in ja_page
+
+
+def test_a_holiday_list_is_saved_by_the_holidays_names(ja):
+    response = ja.post(
+        reverse("admin:schedule_chore_add"),
+        chore_post(holiday_policy="skip", holiday_exceptions=["海の日", "山の日"], is_garbage="on"),
+    )
+    assert response.status_code == 302, text_of(response)[:2000]
+    chore = Chore.objects.get()
+    assert (sorted(chore.holiday_exceptions), chore.is_garbage) == (["山の日", "海の日"], True)
+    assert chore.is_due_on(date(2027, 7, 19))  # 海の日, a Monday: collected anyway
+    assert not chore.is_due_on(date(2027, 9, 20))  # 敬老の日: skipped
+
+
+def test_an_unknown_holiday_name_is_refused_as_a_choice(ja):
+    response = ja.post(
+        reverse("admin:schedule_chore_add"), chore_post(holiday_exceptions=["<script>"])
+    )
+    assert "正しく選択してください" in errors_on(response)
+    assert not Chore.objects.exists()
+
+
+def closure_post(**fields) -> dict:
+    return {
+        "name_ja": "お盆",
+        "name_en": "Obon",
+        "start_date": "2027-08-13",
+        "end_date": "2027-08-15",
+        "yearly": "on",
+        "action": "drop",
+        "shift_days": "7",
+        "move_to": "",
+        **fields,
+    }
+
+
+def test_a_closure_is_saved_and_its_page_says_where_each_chores_collections_go(
+    ja, en, demo_display
+):
+    response = ja.post(reverse("admin:schedule_closure_add"), closure_post())
+    assert response.status_code == 302
+    obon = Closure.objects.get(name_ja="お盆")
+    new_year = Closure.objects.get(name_ja="年末年始")
+    page = text_of(en.get(reverse("admin:schedule_closure_change", args=[new_year.pk])))
+    paper = re.search(r"Paper &amp; cloth</a>:(.*?)</li>", page, re.S).group(1)
+    assert '<time datetime="2027-01-01">01/01/2027</time> Friday → 01/08/2027 Friday' in paper
+    obon_page = text_of(ja.get(reverse("admin:schedule_closure_change", args=[obon.pk])))
+    # 2027-08-13 is the 2nd Friday: no cans that week. Burnables (Mon, Thu) miss Obon.
+    cans = re.search(r"カン・ビン・ペットボトル</a>:(.*?)</li>", obon_page, re.S).group(1)
+    assert '<time datetime="2027-08-13">' in cans and "収集なし" in cans
+    burnable = re.search(r"燃やすごみ</a>:(.*?)</li>", obon_page, re.S).group(1)
+    assert "この期間に収集日はありません" in burnable
+    assert "ルンバのスイッチ" not in obon_page  # not garbage, not linked
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"end_date": "2027-08-01"}, "end_date", "終了日が開始日より前になっています。"),
+        ({"end_date": "2027-10-15"}, "end_date", "休止期間は31日までです。"),
+        ({"action": "date"}, "move_to", "ずらす先の日付を入れてください。"),
+        ({"action": "date", "move_to": "2027-08-14"}, "move_to", "この日は休止期間の中です。"),
+        ({"action": "shift", "shift_days": "0"}, "shift_days", "1〜60日の範囲でずらしてください。"),
+        ({"name_ja": "", "name_en": ""}, "name_ja", "日本語か英語で名前を入れてください。"),
+    ],
+)
+def test_a_closure_that_cannot_work_is_refused_in_japanese(ja, fields, field, message):
+    response = ja.post(reverse("admin:schedule_closure_add"), closure_post(**fields))
+    form = response.context["adminform"].form
+    assert message in " ".join(form.errors.get(field, []))
+    assert not Closure.objects.exists()
+
+
+def test_a_substitute_date_inside_another_closure_is_refused(ja, demo_display):
+    response = ja.post(
+        reverse("admin:schedule_closure_add"),
+        closure_post(action="date", move_to="2027-01-02", start_date="2026-12-25",
+                     end_date="2026-12-28", yearly=""),
+    )  # fmt: skip
+    assert "この日は収集休止期間「年末年始」の中です" in errors_on(response)
+
+
+def test_a_chore_can_follow_a_closure_its_own_way(ja, demo_display):
+    burnable = Chore.objects.get(title_ja="燃やすごみ")
+    new_year = Closure.objects.get(name_ja="年末年始")
+    url = reverse("admin:schedule_chore_change", args=[burnable.pk])
+    loaded = ja.get(url).context["adminform"].form["loaded_version"].value()
+    data = chore_post(
+        title_ja="燃やすごみ",
+        is_garbage="on",
+        loaded_version=loaded,
+        **management("closure_links", 1),
+    )
+    data.update({"closure_links-0-closure": str(new_year.pk), "closure_links-0-action": "previous"})
+    data.update(management("choreassignee_set", 0))
+    response = ja.post(url, data)
+    assert response.status_code == 302, text_of(response)[:3000]
+    burnable.refresh_from_db()
+    # 12/31 (Thursday) goes out the day before the closure, Wednesday 12/30.
+    assert burnable.is_due_on(date(2026, 12, 30)) and not burnable.is_due_on(date(2026, 12, 31))
+
+
+def test_next_dates_say_what_a_closure_moved_and_what_it_dropped(parent, demo_display):
+    paper = Chore.objects.get(title_ja="古紙・古布")
+    with time_machine.travel(datetime(2026, 12, 20, 9, 0, tzinfo=TOKYO), tick=False):
+        ja = client_in("ja", parent)
+        html = text_of(ja.get(reverse("admin:schedule_chore_change", args=[paper.pk])))
+    row = re.search(r'<time datetime="2027-01-08">.*?</li>', html, re.S).group(0)
+    assert "から移動（年末年始）" in row
+    away = re.search(r'<ul class="hibi-away">.*?</ul>', html, re.S).group(0)
+    assert 'datetime="2027-01-01"' in away and "に移動" in away
+
+
+def test_the_month_week_reading_is_saved_from_the_friendly_fields(ja):
+    response = ja.post(
+        reverse("admin:schedule_chore_add"),
+        chore_post(repeat_mode="month_week", weekdays=[], month_weeks=["2", "4"],
+                   month_weekdays=["2"]),
+    )  # fmt: skip
+    assert response.status_code == 302, text_of(response)[:2000]
+    chore = Chore.objects.get()
+    assert chore.rrule == "FREQ=MONTHLY;BYDAY=WE;BYMONTHDAY=5,6,7,8,9,10,11,19,20,21,22,23,24,25"
+    page = text_of(ja.get(reverse("admin:schedule_chore_change", args=[chore.pk])))
+    assert 'value="month_week" class="hibi-repeat-mode" data-hibi-mode-fields' in page or (
+        re.search(r'value="month_week"[^>]*checked', page)
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        (
+            {"month_weeks": ["-1"], "month_weekdays": ["2"]},
+            "「最終」はカレンダーの週ではありません",
+        ),
+        ({"month_weeks": ["2"], "month_weekdays": ["0", "3"]}, "曜日は1つだけ選んでください"),
+    ],
+)
+def test_the_month_week_reading_refuses_what_it_cannot_say(ja, fields, message):
+    response = ja.post(
+        reverse("admin:schedule_chore_add"),
+        chore_post(repeat_mode="month_week", weekdays=[], **fields),
+    )
+    assert message in errors_on(response)
+    assert not Chore.objects.exists()
+
+
+def test_the_repeat_modes_say_which_reading_of_the_2nd_wednesday_they_use(en):
+    page = text_of(en.get(reverse("admin:schedule_chore_add")))
+    assert "The Nth weekday of the month (第2・第4水曜 = the 2nd and 4th Wednesday)" in page
+    assert "the Wednesday of the 2nd week; weeks start on Sunday" in page
+
+
+def test_one_tap_on_the_index_calls_todays_collection_off(ja, demo_display):
+    thursday = datetime(2026, 11, 26, 7, 0, tzinfo=TOKYO)
+    burnable = Chore.objects.get(title_ja="燃やすごみ")
+    with time_machine.travel(thursday, tick=False):
+        index = text_of(ja.get(reverse("admin:index")))
+        url = reverse("admin:schedule_chore_cancel", args=[burnable.pk])
+        assert f'action="{url}"' in index and "中止にする（11/26）" in index
+        response = ja.post(url, {"date": "2026-11-26", "cancelled": "1", "next": "/admin/"})
+        assert response.status_code == 302 and response["Location"] == "/admin/"
+        assert ChoreCancellation.objects.filter(chore=burnable, date=date(2026, 11, 26)).exists()
+        index = text_of(ja.get(reverse("admin:index")))
+        assert "壁の画面では取り消し線が付きます" in index
+        summary = re.search(r'<section class="module hibi-today".*?</section>', index, re.S)
+        assert '<li class="is-cancelled">' in summary.group(0) and "中止を取り消す" in index
+        # Nothing moved: it is not in Friday's chores either.
+        friday = planner.chores_on(load_household(date(2026, 11, 27), TOKYO), date(2026, 11, 27))
+        assert burnable.pk not in [view.chore.id for view in friday]
+        ja.post(url, {"date": "2026-11-26", "cancelled": "0"})
+    assert not ChoreCancellation.objects.exists()
+    entry = LogEntry.objects.filter(object_id=str(burnable.pk)).first()
+    assert "中止" in entry.get_change_message()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"date": "2026-13-40", "cancelled": "1"},
+        {"date": "9999-01-01", "cancelled": "1"},
+        {"date": "2026-11-26", "cancelled": "maybe"},
+        {"date": "2026-11-26", "cancelled": "1", "next": "https://evil.example/"},
+    ],
+)
+def test_calling_off_with_a_forged_form_changes_nothing_and_never_leaves_the_site(
+    ja, demo_display, data
+):
+    burnable = Chore.objects.get(title_ja="燃やすごみ")
+    response = ja.post(reverse("admin:schedule_chore_cancel", args=[burnable.pk]), data)
+    assert response.status_code == 302
+    assert not response["Location"].startswith("https://evil")
+    if "next" not in data:
+        assert not ChoreCancellation.objects.exists()
+
+
+def test_calling_off_needs_a_post_and_a_chore_that_exists(ja, demo_display):
+    burnable = Chore.objects.get(title_ja="燃やすごみ")
+    assert ja.get(reverse("admin:schedule_chore_cancel", args=[burnable.pk])).status_code == 405
+    missing = ja.post(reverse("admin:schedule_chore_cancel", args=[999999]), {"date": "2026-11-26"})
+    assert missing.status_code == 404
+
+
+# --- Importing a city's calendar from the admin ----------------------------------------
+
+AREA_DAYS = (
+    "地名,センター,燃やすごみ,燃やさないごみ,古紙\nみどり町,東センター,月 木,水2 水4,金1 金3\n"
+)
+CENTER = "名称,休止開始日,休止終了日\n東センター,2026/12/31,2027/1/4\n"
+
+
+def upload(client, area_days: bytes, center: bytes | None = None):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    files = {"step": "read", "area_days": SimpleUploadedFile("area_days.csv", area_days)}
+    if center is not None:
+        files["center"] = SimpleUploadedFile("center.csv", center)
+    return client.post(reverse("admin:schedule_chore_import"), files)
+
+
+def test_the_import_page_previews_the_dates_then_creates_the_chores(ja, frozen):
+    read = upload(ja, AREA_DAYS.encode("shift_jis"), CENTER.encode("utf-8"))
+    assert read.status_code == 200
+    page = text_of(read)
+    assert 'value="みどり町" selected' in page  # the only area, chosen already
+    form = read.context["area_form"]
+    data = {
+        "area_days_text": form["area_days_text"].value(),
+        "center_text": form["center_text"].value(),
+        "area": "みどり町",
+        "shown_area": "",
+        "step": "preview",
+    }
+    preview = ja.post(reverse("admin:schedule_chore_import"), data)
+    html = text_of(preview)
+    paper_row = re.search(r"<strong>古紙</strong>.*?</tr>", html, re.S).group(0)
+    assert '<time datetime="2027-01-08">' in paper_row and "から移動" in paper_row
+    assert '<time datetime="2027-01-01">' not in paper_row
+    assert not Chore.objects.exists()  # a preview saves nothing
+    kinds = preview.context["kinds"]
+    data.update({"shown_area": "みどり町", "step": "create"})
+    data.update({f"kinds-{key}": value for key, value in
+                 {"TOTAL_FORMS": "3", "INITIAL_FORMS": "3"}.items()})  # fmt: skip
+    for n, kind_form in enumerate(kinds.forms):
+        for name in ("include", "kind", "title_ja", "icon", "time", "holiday_policy"):
+            value = kind_form[name].value()
+            if value not in (None, False):
+                data[f"kinds-{n}-{name}"] = "on" if value is True else value
+    data["kinds-1-title_en"] = "Non-burnable trash"
+    created = ja.post(reverse("admin:schedule_chore_import"), data)
+    assert created.status_code == 302
+    assert set(Chore.objects.values_list("title_ja", flat=True)) == {
+        "燃やすごみ",
+        "燃やさないごみ",
+        "古紙",
+    }
+    assert Chore.objects.get(title_ja="燃やさないごみ").title_en == "Non-burnable trash"
+    assert Closure.objects.get().name_ja == "東センターの休止期間"
+
+
+def test_a_malformed_file_is_refused_with_its_line_and_column_and_nothing_created(ja):
+    broken = AREA_DAYS + "さくら町,西センター,月 毎週,水1,\n"
+    response = upload(ja, broken.encode("utf-8"))
+    assert response.status_code == 200
+    assert "area_days.csv の 3 行目、3 列目: 「毎週」（燃やすごみ）は収集日として読めません。" in (
+        text_of(response)
+    )
+    assert not Chore.objects.exists() and not Closure.objects.exists()
+
+
+def test_a_tampered_text_on_the_way_is_read_again_and_refused(en):
+    response = en.post(
+        reverse("admin:schedule_chore_import"),
+        {"area_days_text": "地名,センター,燃やすごみ\nA,,月 ？\n", "area": "A", "step": "create"},
+    )
+    assert response.status_code == 200
+    assert "area_days.csv, line 2, column 3" in text_of(response)
+    assert not Chore.objects.exists()

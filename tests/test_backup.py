@@ -6,6 +6,7 @@ the suite runs with DATABASE_URL), while another process keeps editing the
 family, as the admin and the walls do on a running server.
 """
 
+import datetime as dt
 import json
 import os
 import sqlite3
@@ -540,9 +541,8 @@ def test_export_and_import_keep_routines_ticks_and_the_star_ledger(demo_display)
     assert models.StepDone.objects.filter(step__isnull=False).count() == 6
 
 
-@pytestmark_db
-def test_an_export_of_a_hibi_without_routines_still_imports(demo_display):
-    document = portable.export_family()
+def _without_routines(document):
+    """The document as a Hibi before routines and stars (format version 2 or older) wrote it."""
     for key in ("routines", "routine_steps", "routine_uses", "steps_done", "star_rules",
                 "rewards", "star_ledger"):  # fmt: skip
         del document[key]
@@ -550,8 +550,16 @@ def test_an_export_of_a_hibi_without_routines_still_imports(demo_display):
         del member["collects_stars"]
     for display in document["displays"]:
         del display["show_stars"]
-    document["version"] = 1
+
+
+@pytestmark_db
+def test_a_version_2_export_without_routines_still_imports(demo_display):
+    document = portable.export_family()
+    _without_routines(document)
+    document["version"] = 2
     portable.import_family(document, replace=True)
+    assert models.Closure.objects.get().name_ja == "年末年始"
+    assert models.Chore.objects.get(title_en="Burnable trash").is_garbage
     assert not models.Routine.objects.exists()
     assert not models.Member.objects.filter(collects_stars=True).exists()
     assert models.Display.objects.get().show_stars
@@ -614,6 +622,7 @@ def test_import_refuses_a_broken_document_and_writes_nothing(demo_display, chang
     models.Routine.objects.all().delete()
     models.Reward.objects.all().delete()
     models.StarRules.objects.all().delete()
+    models.Closure.objects.all().delete()
     change(document)
     with pytest.raises(portable.ImportRefused, match=message):
         portable.import_family(document)
@@ -706,3 +715,175 @@ def test_a_backup_killed_half_way_leaves_nothing_the_next_run_keeps(scratch):
     manage(env, "backup")
     assert not stale.exists()
     assert fresh.exists()
+
+
+# Calendars, feeds, phones and what was sent travel with the family ---------------------
+
+
+def _beyond_the_wall() -> None:
+    from datetime import UTC, datetime
+
+    mio = models.Member.objects.get(name_en="Mio")
+    block = models.Block.objects.filter(title_en="Clean up").first() or models.Block.objects.first()
+    block.webhook_url = "http://homeassistant:8123/api/webhook/roomba"
+    block.nudge_minutes_before = 10
+    block.save()
+    models.Chore.objects.filter(title_en="Burnable trash").update(nudge_when_overdue=True)
+    models.CalendarSubscription.objects.create(
+        name="Swimming", url="webcal://example.com/swim.ics", member=mio, error_code="timeout",
+        error_detail="10",
+    )  # fmt: skip
+    models.CalendarFeed.objects.create(name="Family")
+    target = models.NudgeTarget.objects.create(
+        name="Dad's phone", apprise_url="ntfy://ntfy.sh/hibi-family-test", language="both"
+    )
+    models.Delivery.objects.create(
+        kind="nudge", channel=f"target:{target.pk}", occurrence="evening:2026-11-24",
+        target=target, title="あしたの あさ", body="カン", status="sent", attempts=1,
+        due_at=datetime(2026, 11, 23, 10, tzinfo=UTC),
+        sent_at=datetime(2026, 11, 23, 10, tzinfo=UTC),
+    )  # fmt: skip
+
+
+@pytestmark_db
+def test_export_and_import_carry_calendars_feeds_phones_and_what_was_sent(demo_display, client):
+    _beyond_the_wall()
+    document = portable.export_family()
+    for key in ("calendar_subscriptions", "calendar_feeds", "nudge_targets", "deliveries"):
+        assert len(document[key]) == 1, key
+    assert "etag" not in document["calendar_subscriptions"][0]
+    token = document["calendar_feeds"][0]["token"]
+    portable.import_family(document, replace=True)
+    again = portable.export_family()
+    assert {k: v for k, v in again.items() if k != "exported_at"} == {
+        k: v for k, v in document.items() if k != "exported_at"
+    }
+    assert client.get(f"/ics/{token}.ics").status_code == 200
+    assert models.Delivery.objects.get().target.name == "Dad's phone"
+
+
+@pytestmark_db
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["nudge_targets"][0].update(apprise_url="nonsense"), r"nudge_targets\[0\]"),
+        (
+            lambda d: d["calendar_subscriptions"][0].update(url="file:///etc/passwd"),
+            r"calendar_subscriptions\[0\]: url",
+        ),
+        (lambda d: d["blocks"][0].update(webhook_url="ftp://x/y"), r"blocks\[0\]: webhook_url"),
+        (lambda d: d["calendar_feeds"][0].update(token="short"), r"calendar_feeds\[0\]: token"),
+        (lambda d: d["deliveries"][0].update(status="lost"), r"deliveries\[0\]: status"),
+    ],
+)
+def test_import_checks_the_new_rows_like_the_admin(demo_display, change, message):
+    _beyond_the_wall()
+    document = portable.export_family()
+    change(document)
+    with pytest.raises(portable.ImportRefused, match=message):
+        portable.import_family(document, replace=True)
+    assert models.NudgeTarget.objects.count() == 1  # nothing replaced
+
+
+@pytestmark_db
+def test_an_export_of_the_first_version_still_imports(demo_display):
+    document = portable.export_family()
+    document["version"] = 1
+    _without_routines(document)
+    for key in ("calendar_subscriptions", "calendar_feeds", "nudge_targets", "deliveries"):
+        del document[key]
+    for row in document["blocks"]:
+        del row["nudge_minutes_before"], row["webhook_url"]
+    portable.import_family(document, replace=True)
+    assert models.Block.objects.filter(webhook_url="").count() == models.Block.objects.count()
+
+
+@pytestmark_db
+def test_show_day_json_has_calendars_feeds_phones_and_what_was_sent(demo_display):
+    import io
+
+    from django.core.management import call_command
+
+    _beyond_the_wall()
+    out = io.StringIO()
+    call_command("show_day", "--date", "2026-11-23", "--json", "--lang", "en", stdout=out)
+    shown = json.loads(out.getvalue())["beyond_the_wall"]
+    assert shown["subscriptions"][0]["name"] == "Swimming"
+    assert shown["subscriptions"][0]["problem"] == "It did not answer in time (10 seconds)."
+    assert shown["feeds"][0]["path"].startswith("/ics/")
+    assert shown["nudge_targets"][0]["name"] == "Dad's phone"
+    assert [(d["occurrence"], d["status"]) for d in shown["sent"]] == [
+        ("evening:2026-11-24", "sent")
+    ]
+
+
+@pytestmark_db
+def test_closures_links_and_cancellations_round_trip_through_an_export(demo_display):
+    burnable = models.Chore.objects.get(title_en="Burnable trash")
+    new_year = models.Closure.objects.get(name_ja="年末年始")
+    models.Closure.objects.create(
+        name_ja="お盆", start_date=dt.date(2027, 8, 13), end_date=dt.date(2027, 8, 15),
+        action="date", move_to=dt.date(2027, 8, 17),
+    )  # fmt: skip
+    models.ChoreClosure.objects.create(chore=burnable, closure=new_year, action="previous")
+    models.ChoreCancellation.objects.create(
+        chore=burnable, date=dt.date(2026, 11, 26), reason="台風"
+    )
+    models.Chore.objects.filter(pk=burnable.pk).update(
+        holiday_exceptions=["海の日"], no_collection_days=0b1100000
+    )
+    document = portable.export_family()
+    assert document["version"] == 3
+    assert {len(document[key]) for key in ("chore_closures", "chore_cancellations")} == {1}
+    assert len(document["closures"]) == 2
+    portable.import_family(document, replace=True)
+    again = portable.export_family()
+    assert {k: v for k, v in again.items() if k != "exported_at"} == {
+        k: v for k, v in document.items() if k != "exported_at"
+    }
+    burnable.refresh_from_db()
+    assert burnable.is_due_on(dt.date(2026, 12, 30))  # the link's "day before" came back
+
+
+@pytestmark_db
+def test_a_version_1_export_still_imports_with_the_new_fields_defaults(demo_display):
+    document = portable.export_family()
+    document["version"] = 1
+    _without_routines(document)
+    for key in ("closures", "chore_closures", "chore_cancellations"):
+        del document[key]
+    for row in document["chores"]:
+        for field in ("holiday_exceptions", "is_garbage", "no_collection_days"):
+            del row[field]
+    portable.import_family(document, replace=True)
+    chore = models.Chore.objects.get(title_en="Burnable trash")
+    assert (chore.is_garbage, chore.no_collection_days, chore.holiday_exceptions) == (
+        False,
+        models.SUNDAY,
+        [],
+    )
+    assert not models.Closure.objects.exists()
+
+
+@pytestmark_db
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["closures"][0].update(end_date="2027-03-01"), r"closures\[0\]: end_date"),
+        (lambda d: d["closures"][0].update(action="date"), r"closures\[0\]: move_to"),
+        (lambda d: d["chores"][0].update(holiday_exceptions="海の日"), r"chores\[0\]"),
+        (
+            lambda d: d["chore_closures"].append(
+                {"id": 1, "chore": d["chores"][0]["id"], "closure": d["closures"][0]["id"],
+                 "action": "date", "move_to": "2027-01-02"}
+            ),
+            r"chore_closures\[0\]",
+        ),
+    ],
+)  # fmt: skip
+def test_import_refuses_a_closure_that_cannot_work(demo_display, change, message):
+    document = portable.export_family()
+    change(document)
+    with pytest.raises(portable.ImportRefused, match=message):
+        portable.import_family(document, replace=True)
+    assert models.Closure.objects.get().name_ja == "年末年始"  # the family is untouched

@@ -3,11 +3,12 @@
 import json
 import subprocess
 import sys
+from datetime import date
 from io import StringIO
 
 import pytest
 from django.core import serializers
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from schedule import models
 
@@ -45,6 +46,12 @@ def test_show_day_json_on_labour_thanksgiving(demo_display):
 
 def test_show_day_json_is_the_walls_now_json(client, demo_display):
     printed = json.loads(show_day("--date", "2026-11-23", "--at", "17:05", "--json"))
+    assert set(printed.pop("beyond_the_wall")) == {
+        "subscriptions",
+        "feeds",
+        "nudge_targets",
+        "sent",
+    }
     served = client.get(f"/d/{demo_display.token}/now.json?at=2026-11-23T17:05").json()
     assert {key: served[key] for key in printed} == printed
     assert set(served) - set(printed) == {"display", "version"}
@@ -181,3 +188,125 @@ def test_ensure_admin_prints_a_generated_password(monkeypatch):
     call_command("ensure_admin", stdout=out)
     password = out.getvalue().rsplit(": ", 1)[1].strip()
     assert get_user_model().objects.get().check_password(password)
+
+
+# --- The demo's New Year closure, as show_day tells it ---------------------------------
+
+
+def test_show_day_on_new_years_eve_shows_the_closure_and_where_the_collection_went(
+    demo_display,
+):
+    data = json.loads(show_day("--date", "2026-12-31", "--json"))
+    (closure,) = data["closures"]
+    assert (closure["name_ja"], closure["start"], closure["end"]) == (
+        "年末年始",
+        "2026-12-31",
+        "2027-01-04",
+    )
+    assert not any(c["title_en"] == "Burnable trash" for c in data["chores"])
+    (burnable,) = [gone for gone in data["moved_away"] if gone["title_en"] == "Burnable trash"]
+    assert (burnable["from"], burnable["to"], burnable["reason"]) == (
+        "2026-12-31",
+        "2027-01-07",
+        "closure",
+    )
+
+
+def test_show_day_a_week_after_new_year_shows_the_collection_moved_seven_days(demo_display):
+    data = json.loads(show_day("--date", "2027-01-08", "--json"))
+    paper = next(c for c in data["chores"] if c["title_en"] == "Paper & cloth")
+    (moved,) = paper["moved_from"]
+    assert (moved["from"], moved["to"], moved["closure"]["name_ja"]) == (
+        "2027-01-01",
+        "2027-01-08",
+        "年末年始",
+    )
+    table = show_day("--date", "2027-01-08", "--lang", "ja")
+    assert "古紙・古布 by 08:00 パパ (moved from 01-01: 年末年始)" in table
+
+
+def test_show_day_says_a_cancelled_collection_is_off(demo_display):
+    burnable = models.Chore.objects.get(title_en="Burnable trash")
+    models.ChoreCancellation.objects.create(chore=burnable, date="2026-11-26")
+    data = json.loads(show_day("--date", "2026-11-26", "--json"))
+    assert next(c for c in data["chores"] if c["id"] == burnable.pk)["cancelled"] is True
+    assert "燃やすごみ by 08:00 パパ (cancelled)" in show_day(
+        "--date", "2026-11-26", "--lang", "ja"
+    )
+
+
+# --- import_garbage_calendar --------------------------------------------------------------
+
+AREA_DAYS = (
+    "地名,センター,燃やすごみ,燃やさないごみ,古紙\nみどり町,東センター,月 木,水2 水4,金1 金3\n"
+)
+CENTER = "名称,休止開始日,休止終了日\n東センター,2026/12/31,2027/1/4\n"
+
+
+@pytest.fixture
+def calendar_files(tmp_path):
+    area_days = tmp_path / "area_days.csv"
+    area_days.write_bytes(AREA_DAYS.encode("shift_jis"))
+    center = tmp_path / "center.csv"
+    center.write_text(CENTER, encoding="utf-8")
+    return area_days, center
+
+
+def import_calendar(*args) -> str:
+    out = StringIO()
+    call_command("import_garbage_calendar", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_import_garbage_calendar_creates_the_areas_chores_and_its_centres_closure(
+    calendar_files,
+):
+    area_days, center = calendar_files
+    out = import_calendar(str(area_days), "--center", str(center), "--area", "みどり町")
+    assert "燃やさないごみ [水2 水4] FREQ=MONTHLY;BYDAY=2WE,4WE" in out
+    assert "Created 3 chores" in out
+    burnable = models.Chore.objects.get(title_ja="燃やすごみ")
+    assert (burnable.rrule, burnable.is_garbage, burnable.icon) == (
+        "FREQ=WEEKLY;BYDAY=MO,TH",
+        True,
+        "trash-burnable",
+    )
+    closure = models.Closure.objects.get()
+    assert (closure.start_date.isoformat(), closure.yearly, closure.shift_days) == (
+        "2026-12-31",
+        False,
+        7,
+    )
+    paper = models.Chore.objects.get(title_ja="古紙")
+    assert paper.is_due_on(date(2027, 1, 8)) and not paper.is_due_on(date(2027, 1, 1))
+
+
+def test_import_garbage_calendar_twice_brings_the_chores_up_to_date_not_doubled(
+    calendar_files,
+):
+    area_days, center = calendar_files
+    import_calendar(str(area_days), "--center", str(center), "--area", "みどり町")
+    out = import_calendar(str(area_days), "--center", str(center), "--area", "みどり町")
+    assert "Created 0 chores, updated 3, added 0 closures." in out
+    assert models.Chore.objects.count() == 3 and models.Closure.objects.count() == 1
+
+
+def test_import_garbage_calendar_dry_run_shows_the_dates_and_creates_nothing(calendar_files):
+    area_days, _center = calendar_files
+    out = import_calendar(str(area_days), "--area", "みどり町", "--dry-run")
+    assert "燃やすごみ [月 木]" in out
+    assert not models.Chore.objects.exists()
+
+
+def test_import_garbage_calendar_refuses_a_bad_row_naming_line_and_column(tmp_path):
+    broken = tmp_path / "area_days.csv"
+    broken.write_text(AREA_DAYS + "さくら町,西センター,月 毎週,水1,\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"area_days.csv, line 3, column 3: “毎週”"):
+        import_calendar(str(broken), "--area", "みどり町")
+    assert not models.Chore.objects.exists() and not models.Closure.objects.exists()
+
+
+def test_import_garbage_calendar_names_the_areas_when_the_area_is_unknown(calendar_files):
+    area_days, _center = calendar_files
+    with pytest.raises(CommandError, match="Areas: みどり町"):
+        import_calendar(str(area_days), "--area", "どこか")

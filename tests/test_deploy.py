@@ -247,11 +247,11 @@ def gunicorn_settings(monkeypatch, **env: str) -> dict:
     return namespace
 
 
-def test_gunicorn_defaults_are_two_threaded_workers_that_stop_before_docker_kills_them(
+def test_gunicorn_defaults_are_one_threaded_worker_that_stops_before_docker_kills_it(
     monkeypatch,
 ):
     conf = gunicorn_settings(monkeypatch)
-    assert (conf["workers"], conf["threads"]) == (2, 4)
+    assert (conf["workers"], conf["threads"]) == (1, 4)
     # gthread, with headers read before a thread is taken (tests/test_workers.py)
     assert conf["worker_class"] == "config.workers.HeadersFirstWorker"
     assert conf["worker_tmp_dir"] == "/dev/shm"
@@ -259,6 +259,7 @@ def test_gunicorn_defaults_are_two_threaded_workers_that_stop_before_docker_kill
     assert conf["graceful_timeout"] < 10  # docker stop's default grace period
     assert conf["bind"] == "0.0.0.0:8000"
     assert conf["accesslog"] == "-"
+    assert conf["logger_class"] == "config.access_log.QuietPollsLogger"
     assert "x-forwarded-for" in conf["access_log_format"]
 
 

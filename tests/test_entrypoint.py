@@ -135,6 +135,26 @@ def test_first_server_start_migrates_creates_the_admin_and_loads_the_demo(tmp_pa
         assert db.execute("SELECT COUNT(*) FROM schedule_member").fetchone()[0] == 4
 
 
+def test_the_worker_migrates_but_leaves_the_admin_and_demo_to_the_web_server(tmp_path):
+    # `hibi_worker --check` stands in for the worker: it runs after the migration.
+    result = start(
+        tmp_path,
+        "python",
+        str(ROOT / "manage.py"),
+        "hibi_worker",
+        "--check",
+        ADMIN_PASSWORD="first-password-42",
+        HIBI_DEMO="1",
+    )
+    assert "worker never" in result.stderr  # the tables were there for the check
+    assert users(tmp_path) == []
+    with sqlite3.connect(tmp_path / "db.sqlite3") as db:
+        assert db.execute("SELECT COUNT(*) FROM schedule_member").fetchone()[0] == 0
+        assert (
+            db.execute("SELECT COUNT(*) FROM django_tasks_database_dbtaskresult").fetchone()[0] == 0
+        )
+
+
 def test_an_existing_admin_is_never_overwritten(tmp_path):
     start(tmp_path, "gunicorn", "--version", ADMIN_USERNAME="parent", ADMIN_PASSWORD="first-42x")
     before = users(tmp_path)

@@ -213,6 +213,7 @@ def test_a_word_in_the_dates_is_refused_in_japanese():
         assert "「元旦」は日付として読めません" in form.errors["exception_dates"][0]
 
 
+@pytest.mark.django_db  # the household's closures apply to the preview too
 def test_the_form_builds_the_recurrence_the_model_would():
     form = RepeatForm(
         form_data(

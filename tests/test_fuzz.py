@@ -33,7 +33,9 @@ from hypothesis import strategies as st
 
 from schedule.models import (
     Chore,
+    ChoreCancellation,
     ChoreDone,
+    Closure,
     IconColour,
     Member,
     Note,
@@ -335,10 +337,39 @@ def family(demo_display, settings):
         "schedule.StarEntry": StarEntry.objects.create(
             member=kid, date=date.today(), amount=2, kind=StarEntry.Kind.PARENT
         ),
+        "schedule.Closure": Closure.objects.order_by("pk").first(),
+        "schedule.ChoreCancellation": ChoreCancellation.objects.create(
+            chore=chore, date=date.today()
+        ),
+        **beyond_the_wall(),
     }
     client = Client(headers={"accept-language": "ja"})
     client.force_login(parent)
     return client, rows, demo_display, {}
+
+
+def beyond_the_wall() -> dict:
+    """A row of each model for calendars, feeds, phones and the sent log."""
+    from django.utils import timezone
+
+    from schedule.models import CalendarFeed, CalendarSubscription, Delivery, NudgeTarget
+
+    phone = NudgeTarget.objects.create(name="phone", apprise_url="json://127.0.0.1:9/")
+    return {
+        "schedule.CalendarSubscription": CalendarSubscription.objects.create(
+            name="School", url="https://example.com/school.ics"
+        ),
+        "schedule.CalendarFeed": CalendarFeed.objects.create(name="Family"),
+        "schedule.NudgeTarget": phone,
+        "schedule.Delivery": Delivery.objects.create(
+            kind="nudge",
+            channel="target:1",
+            occurrence="evening:2026-11-24",
+            due_at=timezone.now(),
+            target=phone,
+            title="あしたの あさ",
+        ),
+    }
 
 
 def registered_pages():
@@ -465,6 +496,10 @@ REPEAT_FIELDS = [
     "extra_dates",
     "exception_dates",
     "holiday_policy",
+    "holiday_exceptions",
+    "no_collection_days",
+    "is_garbage",
+    "chore",
 ]
 
 
@@ -555,3 +590,36 @@ def test_no_wall_request_answers_5xx_or_hangs(family, data):
     step_tick = f"{base}steps/{step_id}/{segment(day)}/done?" + urlencode({"at": at})
     response, seconds = timed("step tick", lambda: client.post(step_tick, form))
     assert_answered(response, seconds, f"POST {step_tick} {form!r:.300}")
+
+
+@MANY
+@given(data=st.data())
+def test_no_call_off_or_calendar_import_answers_5xx_or_hangs(family, data):
+    client, rows, _display, _forms = family
+    cancel = reverse("admin:schedule_chore_cancel", args=[rows["schedule.Chore"].pk])
+    post = {
+        "date": data.draw(dates),
+        "cancelled": data.draw(st.sampled_from(["0", "1", "", "2"]) | short_text),
+        "reason": data.draw(short_text),
+        "next": data.draw(st.sampled_from(["/admin/", "//evil.example/", "", "javascript:x"])),
+    }
+    response, seconds = timed("call off", lambda: client.post(cancel, post))
+    assert_answered(response, seconds, f"POST {cancel} {post!r:.3000}")
+    assert response.status_code == 302 and "evil" not in response["Location"]
+    page = reverse("admin:schedule_chore_import")
+    cells = st.text(alphabet='月火水木金土日0123456789:* ,"\n　２', max_size=30)
+    text = "地名,センター,燃やすごみ,古紙\n" + "\n".join(
+        data.draw(st.lists(cells, min_size=1, max_size=4), label="rows")
+    )
+    post = {
+        "area_days_text": text,
+        "center_text": data.draw(st.sampled_from(["", "名称,a,b\n東,2026/12/31,2027/1/4\n"])
+                                 | short_text),
+        "area": data.draw(short_text),
+        "shown_area": data.draw(short_text),
+        "step": data.draw(st.sampled_from(["preview", "create", "read", ""])),
+        "kinds-TOTAL_FORMS": data.draw(numbers),
+        "kinds-INITIAL_FORMS": data.draw(numbers),
+    }  # fmt: skip
+    response, seconds = timed("calendar import", lambda: client.post(page, post))
+    assert_answered(response, seconds, f"POST {page} {post!r:.3000}")

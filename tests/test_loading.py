@@ -147,3 +147,25 @@ def test_stars_are_not_loaded_while_the_family_collects_none(demo_display):
 
     StarRules.objects.filter(pk=1).update(enabled=False)
     assert loading.load_household(WEEKDAY, TOKYO).stars is None
+
+
+def test_closures_links_and_cancellations_cost_the_same_queries_for_few_and_many(demo_display):
+    from schedule.models import ChoreCancellation, ChoreClosure, Closure
+
+    few = queries_to_load(WEEKDAY)
+    chores = [
+        Chore.objects.create(title_en=f"g{n}", rrule="FREQ=DAILY", start_date=date(2026, 1, 1))
+        for n in range(60)
+    ]
+    for n, chore in enumerate(chores):
+        closure = Closure.objects.create(
+            name_en=f"c{n}", start_date=date(2027, 2, 1 + n % 20), end_date=date(2027, 2, 21)
+        )
+        ChoreClosure.objects.create(chore=chore, closure=closure, action="drop")
+        ChoreCancellation.objects.create(chore=chore, date=WEEKDAY)
+    assert queries_to_load(WEEKDAY) == few
+    family = loading.load_household(WEEKDAY, TOKYO)
+    assert {(c.pk, WEEKDAY) for c in chores} <= family.cancelled
+    linked = next(c for c in family.chores if c.id == chores[0].pk)
+    assert [rule.closure.name_en for rule in linked.recurrence.rules.closures] == ["c0"]
+    assert not linked.recurrence.is_due_on(date(2027, 2, 10))

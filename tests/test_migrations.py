@@ -127,6 +127,12 @@ def test_a_database_from_the_first_migration_upgrades_to_the_latest_without_loss
         migrate(latest)
         new_apps = executor().loader.project_state(latest).apps
         assert read_the_family(new_apps) == expected
+        # The garbage calendar's fields (0004) start as a chore always was:
+        # no holiday list, not garbage, moves never onto a Sunday.
+        chores = new_apps.get_model(APP, "Chore").objects
+        assert list(
+            chores.values_list("holiday_exceptions", "is_garbage", "no_collection_days")
+        ) == [([], False, 1 << 6)]
     finally:
         migrate(latest)
 

@@ -213,7 +213,8 @@ def test_the_year_message_is_in_japanese(db):
     chore = Chore(title_ja="ごみ", rrule="FREQ=DAILY", start_date=date(9999, 1, 1))
     with translation.override("ja"), pytest.raises(ValidationError) as caught:
         chore.full_clean()
-    message = caught.value.message_dict["start_date"][0]
+    with translation.override("ja"):  # the message is lazy: read in the language it is for
+        message = caught.value.message_dict["start_date"][0]
     assert "1970" in message and "2100" in message
     assert any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in message)
 
@@ -273,9 +274,10 @@ def test_a_step_without_a_title_in_either_language_is_refused_in_english_and_jap
     assert errors_of(step)["title_ja"] == ["Give the step a title in Japanese or English."]
     with translation.override("ja"), pytest.raises(ValidationError) as caught:
         step.full_clean()
-    assert caught.value.message_dict["title_ja"] == [
-        "ステップに日本語か英語でタイトルを入れてください。"
-    ]
+    with translation.override("ja"):  # the message is lazy: read in the language it is for
+        assert caught.value.message_dict["title_ja"] == [
+            "ステップに日本語か英語でタイトルを入れてください。"
+        ]
 
 
 def test_a_step_needs_a_bundled_picture_and_sensible_minutes(morning):
@@ -371,3 +373,58 @@ def test_deleting_a_routine_keeps_its_ticks_and_stars_readable(plan, morning, ha
     with translation.override("en"):
         assert str(star) == "Haru +1 Morning"
     assert StarEntry.totals()[haru.pk].balance == 1
+
+
+def new_year(**fields):
+    from schedule.models import Closure
+
+    return Closure(
+        **{
+            "name_ja": "年末年始",
+            "start_date": date(2026, 12, 31),
+            "end_date": date(2027, 1, 4),
+            **fields,
+        }
+    )
+
+
+def test_a_closure_running_over_new_year_is_fine_and_a_week_later_by_default():
+    closure = new_year()
+    closure.full_clean()
+    assert (closure.yearly, closure.action, closure.shift_days) == (True, "shift", 7)
+
+
+def test_a_closure_whose_substitute_is_inside_it_is_refused():
+    errors = errors_of(new_year(action="date", move_to=date(2027, 1, 2)))
+    assert "inside the closure itself" in errors["move_to"][0]
+
+
+def test_a_chore_with_a_holiday_list_that_is_not_a_list_of_names_is_refused():
+    chore = Chore(title_ja="ごみ", rrule="FREQ=WEEKLY;BYDAY=MO", holiday_exceptions="海の日")
+    assert "holiday names" in errors_of(chore)["holiday_exceptions"][0]
+
+
+def test_a_chores_own_substitute_inside_the_closure_is_refused():
+    from schedule.models import ChoreClosure
+
+    closure = new_year()
+    closure.save()
+    chore = Chore.objects.create(title_ja="ごみ", rrule="FREQ=WEEKLY;BYDAY=FR")
+    link = ChoreClosure(chore=chore, closure=closure, action="date", move_to=date(2027, 1, 1))
+    assert "inside the closure itself" in errors_of(link)["move_to"][0]
+
+
+def test_a_chores_recurrence_follows_the_saved_closures_when_it_is_garbage():
+    new_year().save()
+    chore = Chore.objects.create(
+        title_ja="古紙", rrule="FREQ=MONTHLY;BYDAY=1FR", start_date=date(2026, 1, 1)
+    )
+    assert chore.is_due_on(date(2027, 1, 1))
+    chore.is_garbage = True
+    chore.save()
+    assert not chore.is_due_on(date(2027, 1, 1)) and chore.is_due_on(date(2027, 1, 8))
+
+
+def test_the_database_refuses_a_closure_that_ends_before_it_starts():
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        new_year(end_date=date(2026, 12, 1)).save()

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schedule import planner, recurrence
+from schedule import collection, planner, recurrence
 from schedule.loading import load_household
 
 from .conftest import TOKYO, block, household, tokyo
@@ -627,3 +627,128 @@ def test_whose_job_a_chore_is_follows_its_turns():
     assert [planner.takers((3, 4), True, rule, day) for day in days] == [(3,), (4,), (3,), (4,)]
     assert planner.takers((3, 4), False, rule, days[0]) == (3, 4)
     assert planner.takers((), True, rule, days[0]) == ()
+
+
+# Subscribed calendars' events ---------------------------------------------------------
+
+
+def swim(id=1, start="10:30", end="11:30", member=2, day=date(2026, 11, 24)):
+    return planner.EventData(
+        id=id,
+        title_ja="",
+        title_en="Swimming",
+        start=tokyo(day, start),
+        end=tokyo(day, end),
+        member_id=member,
+    )
+
+
+def school_day(*events):
+    school = planner.PlanData(
+        id=1,
+        name_ja="平日",
+        weekdays=frozenset(range(5)),
+        blocks=(block(1, "08:30", "16:30", "school", members=[2]),),
+    )
+    kids = (planner.MemberData(2, "みお", "Mio"), planner.MemberData(3, "はる", "Haru"))
+    return planner.Household(
+        tz=TOKYO,
+        calendar=recurrence.holiday_calendar("JP"),
+        plans=(school,),
+        members=kids,
+        events=tuple(events),
+    )
+
+
+def test_a_timed_event_is_placed_beside_the_block_it_overlaps_and_counts_down():
+    day = date(2026, 11, 24)
+    view = planner.day_view(school_day(swim()), day, tokyo(day, "10:45"))
+    lesson = next(b for b in view.blocks if b.event is not None)
+    school = next(b for b in view.blocks if b.event is None)
+    assert (lesson.start, lesson.end) == (tokyo(day, "10:30"), tokyo(day, "11:30"))
+    assert lesson.lane != school.lane and view.lane_count == 2
+    assert lesson.current and lesson.minutes_left == 45
+    assert [m.name("en") for m in lesson.members] == ["Mio"]
+    assert lesson.title("ja") == "Swimming"  # its own text, whatever the wall's language
+
+
+def test_a_members_event_is_left_out_of_a_display_for_the_others():
+    day = date(2026, 11, 24)
+    view = planner.day_view(school_day(swim()), day, tokyo(day, "10:45"), frozenset({3}))
+    assert [b.event for b in view.blocks] == []
+
+
+def test_an_overnight_event_shows_on_both_days_and_all_day_events_on_each_of_theirs():
+    friday = date(2026, 11, 27)
+    overnight = planner.EventData(
+        id=5, title_ja="合宿", title_en="", start=tokyo(friday, "20:00"),
+        end=tokyo(friday + timedelta(days=1), "09:00"),
+    )  # fmt: skip
+    camp = planner.EventData(
+        id=6, title_ja="", title_en="Camp", first_day=friday, last_day=friday + timedelta(days=2)
+    )
+    household = school_day(overnight, camp)
+    saturday = friday + timedelta(days=1)
+    on_saturday = planner.day_view(household, saturday, tokyo(saturday, "08:00"))
+    carried = [b for b in on_saturday.blocks if b.event is not None]
+    assert [(b.event.id, b.from_yesterday, b.current) for b in carried] == [(5, True, True)]
+    shown = [
+        d
+        for d in range(5)
+        if planner.day_view(household, friday + timedelta(days=d), tokyo(friday, "12:00")).all_day
+    ]
+    assert shown == [0, 1, 2]
+
+
+def test_an_event_with_no_length_is_not_a_block():
+    day = date(2026, 11, 24)
+    view = planner.day_view(school_day(swim(start="10:30", end="10:30")), day, tokyo(day, "10:30"))
+    assert all(b.event is None for b in view.blocks)
+
+
+NEW_YEAR = collection.Closure(1, "年末年始", "New Year", date(2026, 12, 31), date(2027, 1, 4), True)
+
+
+def garbage_chore(id, rule):
+    rules = collection.Rules(closures=collection.closure_rules(True, (NEW_YEAR,), {}))
+    return planner.ChoreData(
+        id=id,
+        title_ja=f"ごみ{id}",
+        title_en=f"trash {id}",
+        recurrence=recurrence.Recurrence(rule, date(2026, 1, 1), rules=rules),
+        time=time(8),
+        garbage=True,
+    )
+
+
+def test_a_cancelled_collection_stays_on_its_day_and_is_never_got_ready_for():
+    paper = garbage_chore(1, "FREQ=WEEKLY;BYDAY=TH")
+    family = household(chores=[paper], cancelled=[(1, date(2026, 11, 26))])
+    evening = planner.day_view(family, date(2026, 11, 25), tokyo(date(2026, 11, 25), "18:00"))
+    assert [c.cancelled for c in evening.tomorrow_chores] == [True]
+    assert evening.get_ready == ()
+    day = planner.day_view(family, date(2026, 11, 26), tokyo(date(2026, 11, 26), "07:00"))
+    assert [(c.chore.id, c.cancelled) for c in day.chores] == [(1, True)]
+
+
+def test_the_day_view_knows_its_closure_and_the_collections_it_moved():
+    paper = garbage_chore(1, "FREQ=MONTHLY;BYDAY=1FR")
+    family = household(chores=[paper], closures=[NEW_YEAR])
+    new_years_day = planner.day_view(family, date(2027, 1, 1), tokyo(date(2027, 1, 1), "09:00"))
+    assert new_years_day.closures == (NEW_YEAR,)
+    (gone,) = new_years_day.moved_away
+    assert (gone.chore.id, gone.fate.day) == (1, date(2027, 1, 8))
+    a_week_later = planner.day_view(family, date(2027, 1, 8), tokyo(date(2027, 1, 8), "07:00"))
+    (view,) = a_week_later.chores
+    assert [f.raw for f in view.moved_from] == [date(2027, 1, 1)]
+    assert view.year_mark == planner.FIRST_OF_YEAR
+
+
+def test_year_marks_show_the_nearest_first_or_last_collection_within_a_week():
+    burnable = garbage_chore(1, "FREQ=WEEKLY;BYDAY=MO,TH")
+    family = household(chores=[burnable])
+    before = planner.year_marks(family, date(2026, 12, 21))  # 12/28 is 7 days ahead
+    assert [(m.date, m.kind) for m in before] == [(date(2026, 12, 28), planner.LAST_OF_YEAR)]
+    after = planner.year_marks(family, date(2026, 12, 31))
+    assert [(m.date, m.kind) for m in after] == [(date(2027, 1, 7), planner.FIRST_OF_YEAR)]
+    assert planner.year_marks(family, date(2026, 11, 1)) == ()

@@ -1,10 +1,15 @@
 """Recurrence rules and holiday policies, checked against dates computed by hand."""
 
 import calendar
+import dataclasses
 from datetime import date, timedelta
 
+import holidays
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from schedule import collection
 from schedule.recurrence import Recurrence, RecurrenceError, holiday_calendar
 
 START = date(2026, 1, 1)
@@ -258,3 +263,198 @@ def test_a_daily_rule_keeps_due_days_compactly_for_every_year():
     kept = sum(len(days) * days.itemsize for days in rule._by_year.values())
     assert len(rule._by_year) == 131
     assert kept == (date(2101, 1, 1) - date(1970, 1, 1)).days * 4
+
+
+# --- Garbage calendars: closures, holiday lists, moves that skip days -----------------
+
+NEW_YEAR = collection.Closure(
+    1, "年末年始", "New Year", date(2026, 12, 31), date(2027, 1, 4), yearly=True, shift_days=7
+)
+OBON = collection.Closure(
+    2, "お盆", "Obon", date(2026, 8, 13), date(2026, 8, 15), yearly=True, action=collection.DROP
+)
+FIRST, LAST = date(2026, 12, 1), date(2027, 12, 31)
+JAPAN = holidays.country_holidays("JP", years=range(2025, 2030))
+
+
+def garbage(rule, policy="keep", listed=(), closed=(0, 1, 2, 3, 4, 5, 6), no_collection=(6,)):
+    """A garbage chore that follows both closures, as the loader builds it."""
+    closures = collection.closure_rules(True, (NEW_YEAR, OBON), {})
+    return Recurrence(
+        rule,
+        START,
+        holiday_policy=policy,
+        rules=collection.Rules(frozenset(listed), frozenset(no_collection), closures),
+    )
+
+
+def expected_days(weekdays, nth=None, policy="keep", listed=(), no_collection=(6,)):
+    """The due days worked out day by day, straight from the city's words and
+    the `holidays` package: an implementation of its own, not the one under test."""
+
+    def new_year(day):
+        return (day.month, day.day) >= (12, 31) or (day.month, day.day) <= (1, 4)
+
+    def obon(day):
+        return day.month == 8 and 13 <= day.day <= 15
+
+    def collected(day):
+        if day not in JAPAN:
+            return True
+        named = JAPAN[day] in listed
+        return not named if policy == "keep" else named
+
+    def forward(day):
+        while day.weekday() in no_collection or new_year(day) or obon(day) or not collected(day):
+            day += timedelta(days=1)
+        return day
+
+    out = set()
+    day = FIRST - timedelta(days=40)
+    while day <= LAST + timedelta(days=40):
+        week_of_month = (day.day - 1) // 7 + 1
+        if day.weekday() in weekdays and (nth is None or week_of_month in nth):
+            if new_year(day):
+                out.add(forward(day + timedelta(days=7)))
+            elif obon(day):
+                pass
+            elif not collected(day):
+                if policy == "next":
+                    out.add(forward(day + timedelta(days=1)))
+            else:
+                out.add(day)
+        day += timedelta(days=1)
+    return sorted(d for d in out if FIRST <= d <= LAST)
+
+
+def test_a_year_of_garbage_skipped_on_holidays_except_marine_day():
+    rule = garbage("FREQ=WEEKLY;BYDAY=MO,FR", "skip", listed=("海の日",))
+    got = rule.occurrences(FIRST, LAST)
+    assert got == expected_days({0, 4}, policy="skip", listed=("海の日",))
+    assert date(2027, 7, 19) in got  # 海の日, listed: collected anyway
+    assert date(2027, 9, 20) not in got  # 敬老の日: skipped
+    assert date(2027, 8, 13) not in got  # お盆: dropped, no substitute
+    assert date(2027, 1, 1) not in got and date(2027, 1, 8) in got  # 元日 +7: a Friday anyway
+    # 1/4 +7 is 成人の日, not collected on: the move goes on to the Tuesday.
+    assert date(2027, 1, 11) not in got and date(2027, 1, 12) in got
+    assert [f.raw for f in rule.moved_here(date(2027, 1, 12))] == [date(2027, 1, 4)]
+    assert rule.moved_away(date(2027, 8, 13)) == collection.Fate(
+        date(2027, 8, 13), None, collection.CLOSURE, OBON
+    )
+
+
+def test_a_year_of_garbage_collected_on_holidays_except_showa_day():
+    rule = garbage("FREQ=WEEKLY;BYDAY=TH", "keep", listed=("昭和の日",))
+    got = rule.occurrences(FIRST, LAST)
+    assert got == expected_days({3}, listed=("昭和の日",))
+    assert date(2027, 4, 29) not in got  # 昭和の日: skipped anyway
+    assert date(2027, 2, 11) in got and date(2027, 9, 23) in got  # other holidays: collected
+    assert date(2026, 12, 31) not in got  # 年末年始
+
+
+def test_next_day_moves_step_over_the_days_without_collection():
+    # Collected Monday to Thursday and on Saturday: a Thursday holiday's turn
+    # cannot go to Friday, so it goes to Saturday.
+    rule = garbage("FREQ=WEEKLY;BYDAY=TH", "next", no_collection=(4, 6))
+    got = rule.occurrences(FIRST, LAST)
+    assert got == expected_days({3}, policy="next", no_collection=(4, 6))
+    assert date(2027, 2, 13) in got and date(2027, 2, 12) not in got
+    assert date(2027, 5, 1) in got and date(2027, 9, 25) in got
+    assert rule.moved_off_a_holiday(date(2027, 5, 1))
+
+
+def test_a_saturday_holidays_turn_never_lands_on_sunday():
+    rule = garbage("FREQ=WEEKLY;BYDAY=SA", "next")
+    # 2028-04-29 昭和の日 is a Saturday: not Sunday the 30th, Monday 5/1.
+    assert rule.occurrences(date(2028, 4, 28), date(2028, 5, 2)) == [date(2028, 5, 1)]
+
+
+def test_the_first_and_third_friday_after_new_year_move_a_week():
+    rule = garbage("FREQ=MONTHLY;BYDAY=1FR,3FR")
+    got = rule.occurrences(FIRST, LAST)
+    assert got == expected_days({4}, nth={1, 3})
+    assert date(2027, 1, 8) in got and date(2027, 1, 1) not in got
+    (moved,) = rule.moved_here(date(2027, 1, 8))
+    assert (moved.raw, moved.reason, moved.closure) == (date(2027, 1, 1), "closure", NEW_YEAR)
+    assert rule.year_bounds(2027)[0] == date(2027, 1, 8)
+
+
+def test_a_previous_day_substitute_brings_new_year_back_into_december():
+    closures = collection.closure_rules(
+        True, (NEW_YEAR,), {1: collection.Link(collection.PREVIOUS)}
+    )
+    rule = Recurrence(
+        "FREQ=WEEKLY;BYDAY=MO,TH",
+        START,
+        rules=collection.Rules(no_collection_days=frozenset({6}), closures=closures),
+    )
+    # 12/31 (Thu) and 1/4 (Mon) both go out on Wednesday 12/30.
+    assert rule.occurrences(date(2026, 12, 28), date(2027, 1, 10)) == [
+        date(2026, 12, 28),
+        date(2026, 12, 30),
+        date(2027, 1, 7),
+    ]
+    assert {f.raw for f in rule.moved_here(date(2026, 12, 30))} == {
+        date(2026, 12, 31),
+        date(2027, 1, 4),
+    }
+    assert rule.year_bounds(2026)[1] == date(2026, 12, 30)
+
+
+def test_a_substitute_date_follows_a_yearly_closure_into_each_year():
+    closure = dataclasses.replace(NEW_YEAR, action=collection.ON_DATE, move_to=date(2027, 1, 6))
+    rule = Recurrence(
+        "FREQ=WEEKLY;BYDAY=FR",
+        START,
+        rules=collection.Rules(closures=collection.closure_rules(True, (closure,), {})),
+    )
+    assert date(2027, 1, 6) in rule.occurrences(date(2027, 1, 1), date(2027, 1, 10))
+    assert date(2028, 1, 6) in rule.occurrences(date(2027, 12, 25), date(2028, 1, 10))
+
+
+def test_a_chore_that_is_not_garbage_ignores_closures_unless_linked():
+    assert collection.closure_rules(False, (NEW_YEAR, OBON), {}) == ()
+    linked = collection.closure_rules(
+        False, (NEW_YEAR, OBON), {2: collection.Link(collection.FOLLOW)}
+    )
+    assert [rule.closure for rule in linked] == [OBON]
+    ignored = collection.closure_rules(True, (NEW_YEAR, OBON), {1: collection.Link("ignore")})
+    assert [rule.closure for rule in ignored] == [OBON]
+
+
+closure_strategy = st.builds(
+    lambda start, length, yearly, action, shift, id: collection.Closure(
+        id, "休み", "Closed", start, start + timedelta(days=length - 1), yearly, action, shift,
+        start + timedelta(days=length + 2) if action == collection.ON_DATE else None,
+    ),
+    st.dates(date(2026, 1, 1), date(2027, 12, 31)),
+    st.integers(1, 10),
+    st.booleans(),
+    st.sampled_from(collection.CLOSURE_ACTIONS),
+    st.integers(1, 14),
+    st.integers(1, 1000),
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    no_collection=st.sets(st.integers(0, 6), min_size=1, max_size=3),
+    days=st.sets(st.integers(0, 6), min_size=1, max_size=4),
+    policy=st.sampled_from(["keep", "skip", "next"]),
+    listed=st.sets(st.sampled_from(["海の日", "山の日", "昭和の日", "元日", "振替休日"])),
+    closures=st.lists(closure_strategy, max_size=3),
+)
+def test_no_occurrence_is_ever_inside_a_closure_or_on_a_no_collection_day(
+    no_collection, days, policy, listed, closures
+):
+    # The rule's own days are the parent's word; the rules keep every move off
+    # the days without collection.
+    weekdays = sorted(days - no_collection) or [min(set(range(7)) - no_collection)]
+    codes = ",".join(("MO", "TU", "WE", "TH", "FR", "SA", "SU")[d] for d in weekdays)
+    rules = collection.Rules(
+        frozenset(listed), frozenset(no_collection), collection.closure_rules(True, closures, {})
+    )
+    rule = Recurrence(f"FREQ=WEEKLY;BYDAY={codes}", START, holiday_policy=policy, rules=rules)
+    for day in rule.occurrences(date(2026, 1, 1), date(2028, 12, 31)):
+        assert day.weekday() not in no_collection, day
+        assert all(c.span_around(day) is None for c in closures), day

@@ -324,3 +324,43 @@ def test_the_page_reloads_itself_at_the_nightly_hour(live_server, family, open_p
     with page.expect_event("load", timeout=8000):
         page.clock.run_for(90_000)
     assert page.evaluate("window.sameDocument") is None
+
+
+def test_a_cancelled_collection_is_drawn_crossed_out_beside_the_years_last_collections(
+    live_server, family, open_page
+):
+    from schedule.models import Chore, ChoreCancellation
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    burnable = Chore.objects.get(title_ja="燃やすごみ")
+    ChoreCancellation.objects.create(chore=burnable, date=date(2026, 12, 24), reason="大雪警報")
+    page = open_page(wall_url(live_server, family, "2026-12-24T07:10"))
+    cancelled = page.locator(".chore.is-cancelled")
+    expect(cancelled).to_have_count(1)
+    expect(cancelled.locator(".chore-title .main-text")).to_have_text("燃やすごみ")
+    expect(cancelled.locator(".chore-flag")).to_have_text("ちゅうしCancelled")
+    crossed = cancelled.locator(".chore-title").evaluate(
+        "element => getComputedStyle(element).textDecorationLine"
+    )
+    assert crossed == "line-through"
+    expect(page.locator(".year-marks .label")).to_have_text("ことし さいごLast this year")
+    last = page.locator(".year-mark", has_text="燃やすごみ")
+    expect(last).to_contain_text("12/28 (月)")
+    page.screenshot(path=str(ARTIFACTS / "wall-cancelled-last-this-year-1024x600.png"))
+    assert inside(last.bounding_box(), 1024, 600)
+    assert page.errors == []
+
+
+def test_the_evening_box_says_tomorrow_mornings_deadline_and_the_years_last(
+    live_server, family, open_page
+):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = open_page(wall_url(live_server, family, "2026-12-27T18:30"))
+    box = page.locator(".tomorrow.is-shown")
+    expect(box).to_be_visible()
+    burnable = box.locator(".tomorrow-item", has_text="燃やすごみ")
+    expect(burnable.locator(".tomorrow-due")).to_have_text("あしたの あさ 8:00 までに")
+    expect(burnable.locator(".chore-flag")).to_contain_text("ことし さいご")
+    assert inside(burnable.bounding_box(), 1024, 600)
+    page.screenshot(path=str(ARTIFACTS / "wall-evening-deadline-1024x600.png"))
+    assert page.errors == []

@@ -1,6 +1,6 @@
 """The view model: what the kiosk template prints, in the words and colours a child reads."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -120,3 +120,61 @@ def test_an_activity_has_one_colour_on_every_wall_every_day_and_in_the_admin(
     # A parent's colour for the activity is everyone's.
     IconColour.objects.create(icon="tidy", colour="#123456")
     assert colour_of(kids, "Clean-up", "17:05", holiday) == {"#123456"}
+
+
+THURSDAY = date(2026, 11, 26)  # burnable trash, by 8:00
+
+
+@pytest.mark.django_db
+def test_a_by_time_reads_as_tomorrow_mornings_deadline_in_the_evening_box(demo_display):
+    wall = wall_at(demo_display, "18:00", date(2026, 11, 25))
+    burnable = next(c for c in wall.tomorrow if c.titles[0].text == "燃やすごみ")
+    assert [(t.lang, t.text) for t in burnable.due_labels] == [("ja", "あしたの あさ 8:00 までに")]
+    demo_display.language = "en"
+    wall = wall_at(demo_display, "18:00", date(2026, 11, 25))
+    burnable = next(c for c in wall.tomorrow if c.titles[0].text == "Burnable trash")
+    assert [t.text for t in burnable.due_labels] == ["by 8:00 tomorrow morning"]
+
+
+@pytest.mark.django_db
+def test_a_cancelled_collection_is_crossed_out_today_and_not_in_the_evening_box(demo_display):
+    from schedule.models import Chore, ChoreCancellation
+
+    burnable = Chore.objects.get(title_ja="燃やすごみ")
+    ChoreCancellation.objects.create(chore=burnable, date=THURSDAY, reason="台風")
+    evening = wall_at(demo_display, "18:00", THURSDAY - timedelta(days=1))
+    assert "燃やすごみ" not in [c.titles[0].text for c in evening.tomorrow]
+    morning = wall_at(demo_display, "07:00", THURSDAY)
+    card = next(c for c in morning.chores if c.id == burnable.pk)
+    assert card.cancelled
+    assert [(t.lang, t.text) for t in card.flags] == [("ja", "ちゅうし"), ("en", "Cancelled")]
+    # Nothing moved: not due the next day either.
+    friday = wall_at(demo_display, "07:00", THURSDAY + timedelta(days=1))
+    assert burnable.pk not in [c.id for c in friday.chores]
+
+
+@pytest.mark.django_db
+def test_the_last_collection_of_the_year_is_marked_in_the_days_before(demo_display):
+    # 2026: burnables on Mondays and Thursdays; Thursday 12/31 is inside the
+    # New Year closure, so Monday 12/28 is the last of the year.
+    wall = wall_at(demo_display, "10:00", date(2026, 12, 23))
+    (last,) = wall.year_marks
+    assert [(t.lang, t.text) for t in last.flags] == [
+        ("ja", "ことし さいご"),
+        ("en", "Last this year"),
+    ]
+    marks = {m.titles[0].text: m for m in last.marks}
+    assert [t.text for t in marks["燃やすごみ"].dates] == ["12/28 (月)"]
+    assert "ルンバのスイッチ" not in marks  # only garbage chores are marked
+    on_the_day = wall_at(demo_display, "07:00", date(2026, 12, 28))
+    card = next(c for c in on_the_day.chores if c.titles[0].text == "燃やすごみ")
+    assert [t.text for t in card.flags] == ["ことし さいご", "Last this year"]
+
+
+@pytest.mark.django_db
+def test_the_first_collection_after_new_year_is_marked_too(demo_display):
+    wall = wall_at(demo_display, "10:00", date(2027, 1, 2))
+    (first,) = wall.year_marks
+    assert first.flags[0].text == "ことし はじめて"
+    marks = {m.titles[0].text: m for m in first.marks}
+    assert [t.text for t in marks["燃やすごみ"].dates] == ["1/7 (木)"]

@@ -13,21 +13,31 @@ from __future__ import annotations
 
 import bisect
 import functools
+import gzip
 import hashlib
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+import brotli
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.utils.text import compress_string
 
 from .. import household, planner
 from ..loading import load_household
 from ..models import Display
 
-ASSETS = ("kiosk/kiosk.css", "kiosk/kiosk.js", "vendor/htmx-1.9.12.es5.js", "icons/sprite.svg")
+ASSETS = (
+    "kiosk/kiosk.css",
+    "kiosk/kiosk.js",
+    "kiosk/domparser.js",
+    "vendor/htmx-1.9.12.es5.js",
+    "icons/sprite.svg",
+)
 
 
 @dataclass(frozen=True)
@@ -41,10 +51,29 @@ class Loaded:
         return planner.day_view(self.household, day, moment, self.members)
 
 
+# The last few loads, by (display, revision, day): a wall that changes because
+# time passed (a block ends, the evening comes) shows the same data, so its
+# render needs no query beyond the display's. Every save the walls show bumps
+# the revision, which leaves these behind.
+_loads: dict[tuple[int, int, date, str], Loaded] = {}
+_LOADS_KEPT = 4
+
+
 def load(display: Display, day: date) -> Loaded:
     """A fixed number of queries, whatever the size of the family's plans."""
+    revision = getattr(display, "revision", None)
+    zone = household.zone()
+    key = (display.pk, revision, day, zone.key) if revision is not None else None
+    if key is not None and (kept := _loads.get(key)) is not None:
+        return kept
     ids = frozenset(display.members.values_list("pk", flat=True))
-    return Loaded(load_household(day, household.zone()), ids or None)
+    loaded = Loaded(load_household(day, zone), ids or None)
+    if key is not None:
+        with _times_lock:
+            if len(_loads) >= _LOADS_KEPT:
+                _loads.clear()
+            _loads[key] = loaded
+    return loaded
 
 
 def nights(display: Display, day: date) -> tuple[planner.Span, ...]:
@@ -65,28 +94,80 @@ def _remember(key: tuple[int, int, date], times: tuple[datetime, ...]) -> None:
 
 def forget_times() -> None:
     """Drop the per-process boundaries and panels (tests; a restored database)."""
+    global _panel_bytes
     with _times_lock:
         _times.clear()
+        _loads.clear()
         _panels.clear()
+        _panel_bytes = 0
 
 
-# Rendered panels by (display, version, minute). A changed poll usually asks
-# for what another poll (a second tablet, a reconnect) was just given; the
-# version holds everything that changes the panel except the countdowns, and
-# the minute bounds those to what the ticking script corrects on arrival.
-_panels: dict[tuple[int, str, str], bytes] = {}
-_PANELS_KEPT = 32
+class Panel:
+    """A rendered panel as it is sent: gzipped (what tablets ask for over plain
+    http), and brotli for a browser on https, made the first time one asks."""
+
+    def __init__(self, html: bytes) -> None:
+        self.gzip = compress_string(html)
+        self._br: bytes | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.gzip) + len(self._br or b"")
+
+    def br(self) -> bytes:
+        if self._br is None:
+            # Quality 5: most of brotli's gain at a few milliseconds per panel.
+            br = brotli.compress(gzip.decompress(self.gzip), quality=5)
+            with _times_lock:
+                if self._br is None:
+                    self._br = br
+                    if any(kept is self for kept in _panels.values()):
+                        _account(len(br))
+        return self._br
+
+    def html(self) -> bytes:
+        return gzip.decompress(self.gzip)
 
 
-def cached_panel(display: Display, current: str, moment: datetime) -> bytes | None:
+# Rendered panels by (display, version, minute), oldest first. A changed poll
+# usually asks for what another poll (a second tablet, a reconnect) was just
+# given; the version holds everything that changes the panel except the
+# countdowns, and the minute bounds those to what the ticking script corrects
+# on arrival. Kept compressed, so a hit costs no compression, and bounded by
+# their bytes (WALL_PANEL_CACHE_KB), not their number: one big family's panel
+# weighs as much as a hundred small ones.
+_panels: OrderedDict[tuple[int, str, str], Panel] = OrderedDict()
+_panel_bytes = 0
+
+
+def _account(grown: int) -> None:
+    global _panel_bytes
+    _panel_bytes += grown
+    limit = settings.WALL_PANEL_CACHE_KB * 1024
+    while _panel_bytes > limit and _panels:
+        _key, oldest = _panels.popitem(last=False)
+        _panel_bytes -= oldest.size
+
+
+def cached_panel(display: Display, current: str, moment: datetime) -> Panel | None:
     return _panels.get((display.pk, current, f"{moment:%H%M}"))
 
 
-def remember_panel(display: Display, current: str, moment: datetime, content: bytes) -> None:
+def remember_panel(display: Display, current: str, moment: datetime, content: bytes) -> Panel:
+    panel = Panel(content)
+    key = (display.pk, current, f"{moment:%H%M}")
     with _times_lock:
-        if len(_panels) >= _PANELS_KEPT:
-            _panels.clear()
-        _panels[(display.pk, current, f"{moment:%H%M}")] = content
+        if (old := _panels.pop(key, None)) is not None:
+            _account(-old.size)
+        if panel.size <= settings.WALL_PANEL_CACHE_KB * 1024:
+            _panels[key] = panel
+            _account(panel.size)
+    return panel
+
+
+def panel_bytes() -> int:
+    """What the kept panels weigh, compressed (the cache's bound applies to this)."""
+    return _panel_bytes
 
 
 def knows_day(display: Display, moment: datetime) -> bool:

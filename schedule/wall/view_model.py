@@ -10,7 +10,7 @@ business; this module only says it.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -35,6 +35,7 @@ from .polling import Loaded, nights, version
 # whose visible arc (stroke-dasharray) shrinks as the block runs out.
 PIE_CIRCUMFERENCE = 62.832
 DATE_FORMATS = {"ja": "n月j日 (D)", "en": "l, j F"}
+SHORT_DATE_FORMATS = {"ja": "n/j (D)", "en": "D j M"}
 
 LABELS: dict[str, str | _StrPromise] = {
     "next": _("Next"),
@@ -45,9 +46,22 @@ LABELS: dict[str, str | _StrPromise] = {
     "no_chores": _("No chores today"),
     "morning": _("Next morning"),
     "good_night": _("Good night"),
+    # On a chore whose tap never reached the server (the wall was offline).
+    "not_saved": _("Not saved – tap again"),
     "offline": _("Offline since %(time)s"),
     "by": _("by %(time)s"),
+    # The evening box: tomorrow's collection goes out in the morning, by then.
+    "tomorrow_by": pgettext_lazy("wall", "by %(time)s tomorrow morning"),
+    # A collection called off (a storm warning): crossed out, nothing moved.
+    "cancelled": pgettext_lazy("wall", "Cancelled"),
+    planner.FIRST_OF_YEAR: pgettext_lazy("wall", "First this year"),
+    planner.LAST_OF_YEAR: pgettext_lazy("wall", "Last this year"),
 }
+# The year's first and last collections the wall lists at most, soonest first:
+# the side column of a 1024×600 tablet holds no more beside the chores.
+YEAR_MARKS_SHOWN = 2
+# Labels said with a value, or only on some chores: not in Wall.labels.
+_VALUED = {"offline", "by", "tomorrow_by"}
 
 # The countdown under the current block, in the forms a child reads best:
 # minutes under an hour, else hours and minutes. Japanese reads the counter 分
@@ -62,6 +76,7 @@ COUNTDOWN: dict[str, str | _StrPromise] = {
     "hours_minutes": pgettext_lazy("countdown; 分 read ふん", "%(hours)s h %(minutes)s min left"),
     "hours_minutes_p": pgettext_lazy("countdown; 分 read ぷん", "%(hours)s h %(minutes)s min left"),
 }
+TABLES = {"labels": LABELS, "countdown": COUNTDOWN}
 # Last digits after which 分 reads ぷん: いっぷん, さんぷん, よんぷん, ろっぷん,
 # はっぷん, じゅっぷん (and ふん after 2, 5, 7, 9: にふん, ごふん, ななふん, きゅうふん).
 PUN_DIGITS = frozenset("013468")
@@ -107,25 +122,44 @@ def label(
     A label not translated yet is English whatever the catalogue says, so it
     is marked `lang="en"` and shown once.
     """
-    with translation.override("en"):
-        english = str(table[key])
+    name = next((n for n, t in TABLES.items() if t is table), None)
+    forms = _forms(key, mode, name) if name else _forms_of(key, mode, table)
     out: list[Text] = []
-    for lang in languages(mode):
-        with translation.override(lang):
-            text = str(table[key])
-        if text == english:
-            lang = "en"
+    for lang, text in forms:
         text = text % params if params else text
         if all(t.text != text for t in out):
             out.append(Text(lang, text))
     return tuple(out)
 
 
-def formatted_date(day: date, mode: str) -> tuple[Text, ...]:
+def _forms_of(
+    key: str, mode: str, table: Mapping[str, str | _StrPromise]
+) -> tuple[tuple[str, str], ...]:
+    with translation.override("en"):
+        english = str(table[key])
     out = []
     for lang in languages(mode):
         with translation.override(lang):
-            out.append(Text(lang, formats.date_format(day, DATE_FORMATS[lang])))
+            text = str(table[key])
+        out.append(("en" if text == english else lang, text))
+    return tuple(out)
+
+
+@functools.cache
+def _forms(key: str, mode: str, table: str) -> tuple[tuple[str, str], ...]:
+    """(lang, text) of a label before its values are filled in: they depend only
+    on the catalogues, so each is looked up once per process, not per render
+    (each lookup activates a language twice)."""
+    return _forms_of(key, mode, TABLES[table])
+
+
+def formatted_date(
+    day: date, mode: str, formats_by_lang: Mapping[str, str] = DATE_FORMATS
+) -> tuple[Text, ...]:
+    out = []
+    for lang in languages(mode):
+        with translation.override(lang):
+            out.append(Text(lang, formats.date_format(day, formats_by_lang[lang])))
     return tuple(out)
 
 
@@ -158,6 +192,7 @@ class BlockCard:
     top: float
     height: float
     on_timeline: bool
+    event: bool = False  # a subscribed calendar's event, drawn apart from the plan's blocks
 
     @property
     def pie(self) -> float:
@@ -175,6 +210,25 @@ class ChoreCard:
     chips: tuple[Chip, ...]
     done: bool
     toggle_url: str
+    cancelled: bool = False
+    flags: tuple[Text, ...] = ()  # "cancelled", "last this year": a word or two beside it
+
+
+@dataclass(frozen=True)
+class YearMarkCard:
+    """A garbage chore's last (or first) collection of the year, in the days before it."""
+
+    titles: tuple[Text, ...]
+    icon: str
+    dates: tuple[Text, ...]
+
+
+@dataclass(frozen=True)
+class YearMarkGroup:
+    """The year's last (or first) collections coming up, under one heading."""
+
+    flags: tuple[Text, ...]  # "ことし さいご · Last this year"
+    marks: tuple[YearMarkCard, ...]
 
 
 @dataclass(frozen=True)
@@ -204,6 +258,7 @@ class Wall:
     tomorrow: tuple[ChoreCard, ...]
     show_tomorrow: bool
     notes: tuple[NoteCard, ...]
+    year_marks: tuple[YearMarkGroup, ...]
     lanes: int
     ticks: tuple[Tick, ...]
     timeline_from: int
@@ -221,6 +276,7 @@ class Wall:
     reload_at: int
     now_left: float
     may_complete: bool
+    all_day: tuple[tuple[Text, ...], ...] = ()  # subscribed calendars' all-day events
 
     @property
     def now(self) -> int:
@@ -318,26 +374,49 @@ def _block_cards(
                 top=round(b.lane / lanes * 100, 3),
                 height=round(100 / lanes, 3),
                 on_timeline=on_timeline,
+                event=b.event is not None,
             )
         )
     return tuple(cards)
 
 
+def _chore_urls(display: Display) -> Callable[[int, date], str]:
+    """The tick address of a chore on a day, resolved once per render: reverse()
+    for each of a big family's chores cost more than drawing them."""
+    head, tail = reverse("wall-chore", args=[display.token, 1, "2000-01-01"]).split(
+        "/1/2000-01-01/"
+    )
+    return lambda chore_id, day: f"{head}/{chore_id}/{day.isoformat()}/{tail}"
+
+
 def _chore_cards(
-    chores: tuple[planner.ChoreView, ...], mode: str, display: Display, at: str
+    chores: tuple[planner.ChoreView, ...],
+    mode: str,
+    display: Display,
+    at: str,
+    tomorrow: bool = False,
 ) -> tuple[ChoreCard, ...]:
+    """Chores as the wall lists them; `tomorrow`: in the evening box, where a
+    "by" time is the next morning's deadline."""
     cards = []
+    chore_url = _chore_urls(display)
     for c in chores:
         due_labels: tuple[Text, ...] = ()
         if c.due is not None:
             clock = hh_mm(c.due)
+            by = "tomorrow_by" if tomorrow else "by"
             # One language is enough next to a clock time.
             due_labels = (
-                label("by", mode, time=clock)[:1]
+                label(by, mode, time=clock)[:1]
                 if c.chore.time_kind == Chore.TimeKind.BY
                 else (Text("", clock),)
             )
-        url = reverse("wall-chore", args=[display.token, c.chore.id, c.date.isoformat()])
+        flags: tuple[Text, ...] = ()
+        if c.cancelled:
+            flags = label("cancelled", mode)
+        elif c.year_mark:
+            flags = label(c.year_mark, mode)
+        url = chore_url(c.chore.id, c.date)
         cards.append(
             ChoreCard(
                 id=c.chore.id,
@@ -348,9 +427,32 @@ def _chore_cards(
                 chips=_chips(c.assignees, mode),
                 done=c.done,
                 toggle_url=url + (f"?{urlencode({'at': at})}" if at else ""),
+                cancelled=c.cancelled,
+                flags=flags,
             )
         )
     return tuple(cards)
+
+
+def _marks_to_show(view: planner.DayView) -> tuple[planner.YearMark, ...]:
+    """The soonest marks, less those the evening box already shows with their mark."""
+    in_the_box = {(c.chore.id, c.date) for c in view.get_ready} if view.show_tomorrow else set()
+    shown = [m for m in view.year_marks if (m.chore.id, m.date) not in in_the_box]
+    return tuple(shown[:YEAR_MARKS_SHOWN])
+
+
+def _year_mark_groups(marks: tuple[planner.YearMark, ...], mode: str) -> tuple[YearMarkGroup, ...]:
+    """The marks under their heading (last this year, first this year), soonest first."""
+    groups: dict[str, list[YearMarkCard]] = {}
+    for m in marks:
+        groups.setdefault(m.kind, []).append(
+            YearMarkCard(
+                titles=texts(m.chore.title_ja, m.chore.title_en, mode),
+                icon=_icon(m.chore.icon, "star"),
+                dates=formatted_date(m.date, mode, SHORT_DATE_FORMATS)[:1],
+            )
+        )
+    return tuple(YearMarkGroup(label(kind, mode), tuple(cards)) for kind, cards in groups.items())
 
 
 def _patterned(key: str, name: str, value: object, mode: str) -> tuple[Text, ...]:
@@ -440,11 +542,12 @@ def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> W
         blocks=blocks,
         current_count=sum(b.current for b in blocks),
         chores=_chore_cards(view.chores, mode, display, at),
-        tomorrow=_chore_cards(view.get_ready, mode, display, at),
+        tomorrow=_chore_cards(view.get_ready, mode, display, at, tomorrow=True),
         show_tomorrow=view.show_tomorrow,
         notes=tuple(
             NoteCard(texts(n.text_ja, n.text_en, mode), _icon(n.icon, "star")) for n in view.notes
         ),
+        year_marks=_year_mark_groups(_marks_to_show(view), mode),
         lanes=lanes,
         ticks=_ticks(window),
         timeline_from=ms(window[0]) if window else 0,
@@ -457,9 +560,10 @@ def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> W
         day_end=ms(planner.at(tomorrow_day, time(0), tz)),
         utc_offset=int(offset.total_seconds() // 60),
         poll_url=poll_url,
-        labels={key: label(key, mode) for key in LABELS if key not in {"offline", "by"}},
+        labels={key: label(key, mode) for key in LABELS if key not in _VALUED},
         offline_texts=_patterned("offline", "time", hh_mm(moment), mode),
         reload_at=ms(_reload_at(moment)),
         now_left=_now_left(window, moment),
         may_complete=display.may_complete_chores,
+        all_day=tuple(texts(e.title_ja, e.title_en, mode) for e in view.all_day),
     )

@@ -64,7 +64,8 @@
     var previewRequest = null;
     var REPEAT_NAMES = ["repeat_mode", "weekdays", "week_interval", "month_weeks",
         "month_weekdays", "interval", "interval_unit", "rrule", "start_date",
-        "extra_dates", "exception_dates", "holiday_policy"];
+        "extra_dates", "exception_dates", "holiday_policy", "holiday_exceptions",
+        "no_collection_days", "is_garbage"];
 
     function repeatQuery(form) {
         var parts = [];
@@ -91,7 +92,8 @@
         }
         var request = new XMLHttpRequest();
         previewRequest = request;
-        request.open("GET", url + "?" + repeatQuery(form), true);
+        /* A saved chore's preview URL already names it (?chore=): its closures apply. */
+        request.open("GET", url + (url.indexOf("?") === -1 ? "?" : "&") + repeatQuery(form), true);
         request.onreadystatechange = function () {
             if (request.readyState === 4 && request.status === 200 && previewRequest === request) {
                 box.innerHTML = request.responseText;

@@ -12,6 +12,10 @@
  *   the wall stays right for hours with the server gone;
  * - after each poll: an "offline since" badge on failure, gone on success;
  *   a reload when the server's assets changed (an upgrade);
+ * - chore taps and polls take turns: a tap cancels the poll in flight and no
+ *   poll starts while a tap is out (the tap's answer is the fresh panel), a
+ *   second tap waits for the first; a tap that was not saved marks its chore
+ *   "not saved" until the wall shows what was wanted or it is tapped again;
  * - a reload at the date change, at the nightly hour, and by a watchdog when
  *   no poll has succeeded for a long time — each only after the server has
  *   answered a probe, so a dead server never leaves an error page behind.
@@ -43,6 +47,11 @@
   var reloading = false;
   var nextReloadTry = 0;
   var driftStep = 0;
+  var pollXhr = null; /* the panel's poll in flight */
+  var cancelledPoll = null; /* a poll a tap called off: no sign of being offline */
+  var tap = null; /* the chore tap in flight: {xhr, url, done} */
+  var waitingTaps = []; /* taps made while another was out: {url, done} */
+  var unsaved = {}; /* toggle URL -> "1"/"0", what a tap that failed wanted */
 
   function number(el, name) {
     var value = parseInt(el.getAttribute(name), 10);
@@ -161,6 +170,7 @@
     });
     setClass(p.querySelector(".now"), "is-empty", current === 0);
     setClass(p.querySelector(".now"), "is-split", current > 1);
+    setClass(p.querySelector(".now"), "is-many", current > 2);
 
     var shown = 0;
     each(p.querySelectorAll(".js-next"), function (el) {
@@ -259,9 +269,114 @@
     }
   }
 
+  function isTap(el) {
+    return !!(el && el.getAttribute && el.getAttribute("hx-post"));
+  }
+
+  /* What a tap on this button asks for: "1" done, "0" not done (its hx-vals). */
+  function tapWants(button) {
+    try {
+      return JSON.parse(button.getAttribute("hx-vals")).done;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function tapButton(url) {
+    var p = panel();
+    var buttons = p ? p.querySelectorAll(".js-chore [hx-post]") : [];
+    for (var i = 0; i < buttons.length; i++) {
+      if (buttons[i].getAttribute("hx-post") === url) {
+        return buttons[i];
+      }
+    }
+    return null;
+  }
+
+  /* "Not saved" on each chore whose failed tap the wall does not show yet. */
+  function markUnsaved() {
+    for (var url in unsaved) {
+      if (unsaved.hasOwnProperty(url)) {
+        var button = tapButton(url);
+        /* gone from the wall, or the wall shows what the tap wanted: settled */
+        if (!button || tapWants(button) !== unsaved[url]) {
+          delete unsaved[url];
+        }
+      }
+    }
+    var p = panel();
+    each(p ? p.querySelectorAll(".js-chore") : [], function (chore) {
+      var button = chore.querySelector("[hx-post]");
+      var url = button ? button.getAttribute("hx-post") : "";
+      setClass(chore, "is-unsaved", unsaved.hasOwnProperty(url));
+    });
+  }
+
+  function nextTap() {
+    var waiting = waitingTaps.shift();
+    if (!waiting) {
+      return;
+    }
+    var button = tapButton(waiting.url);
+    if (button && tapWants(button) === waiting.done) {
+      button.click();
+    } else {
+      nextTap(); /* the wall already shows what that tap wanted */
+    }
+  }
+
+  /* Before htmx sends anything: taps and polls must not cross, or one answer
+   * swaps a panel that the other has already replaced. */
+  function beforeRequest(evt) {
+    var el = evt.target;
+    if (isTap(el)) {
+      var url = el.getAttribute("hx-post");
+      if (tap) {
+        evt.preventDefault();
+        waitingTaps.push({ url: url, done: tapWants(el) });
+        return;
+      }
+      delete unsaved[url];
+      markUnsaved();
+      if (pollXhr) {
+        cancelledPoll = pollXhr;
+        pollXhr = null;
+        cancelledPoll.abort();
+      }
+    } else if (el === panel() && tap) {
+      evt.preventDefault(); /* the tap's answer is the fresh panel */
+    }
+  }
+
+  function beforeSend(evt) {
+    var el = evt.target;
+    var xhr = evt.detail && evt.detail.xhr;
+    if (isTap(el)) {
+      tap = { xhr: xhr, url: el.getAttribute("hx-post"), done: tapWants(el) };
+    } else if (el === panel()) {
+      pollXhr = xhr;
+    }
+  }
+
   function afterRequest(evt) {
     var xhr = evt.detail && evt.detail.xhr;
     var status = xhr ? xhr.status : 0;
+    var saved = status >= 200 && status < 300;
+    if (xhr && xhr === cancelledPoll) {
+      cancelledPoll = null;
+      return;
+    }
+    if (xhr && xhr === pollXhr) {
+      pollXhr = null;
+    }
+    if (tap && xhr === tap.xhr) {
+      if (!saved) {
+        unsaved[tap.url] = tap.done;
+      }
+      tap = null;
+      markUnsaved();
+      window.setTimeout(nextTap, 0);
+    }
     if (status >= 200 && status < 400) {
       showOnline();
       var serverAssets = xhr.getResponseHeader("X-Wall-Assets");
@@ -284,10 +399,13 @@
     drifting.style.transform = value;
   }
 
+  document.addEventListener("htmx:confirm", beforeRequest);
+  document.addEventListener("htmx:beforeSend", beforeSend);
   document.addEventListener("htmx:afterRequest", afterRequest);
   document.addEventListener("htmx:afterSwap", function (evt) {
     if (evt.target && evt.target.id === "panel") {
       adopt();
+      markUnsaved();
     }
   });
   adopt();

@@ -1,12 +1,14 @@
 """Print what the wall would show for a date and time, as a table or JSON."""
 
 import json
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
-from schedule import household, planner, serialise
+from schedule import collection, household, planner, serialise
 from schedule.loading import load_household
 
 
@@ -26,10 +28,65 @@ def _parse_time(value: str) -> time:
     return parsed.time()
 
 
+def beyond_the_wall(day: date, tz: ZoneInfo) -> dict:
+    """Subscribed calendars, feeds, phones for nudges, and what was sent that day."""
+    from schedule.models import CalendarFeed, CalendarSubscription, Delivery, NudgeTarget
+
+    def member(row) -> int | None:
+        return row.member_id
+
+    start = planner.at(day, time(0), tz)
+    end = planner.at(day + timedelta(days=1), time(0), tz)
+    return {
+        "subscriptions": [
+            {
+                "id": s.pk,
+                "name": s.name,
+                "member": member(s),
+                "enabled": s.enabled,
+                "last_sync_at": s.last_sync_at.isoformat() if s.last_sync_at else None,
+                "events": s.event_count,
+                "problem": s.last_error or None,
+            }
+            for s in CalendarSubscription.objects.all()
+        ],
+        "feeds": [
+            {"id": f.pk, "name": f.name, "member": member(f), "path": f.get_absolute_url()}
+            for f in CalendarFeed.objects.all()
+        ],
+        "nudge_targets": [
+            {
+                "id": t.pk,
+                "name": t.name,
+                "member": member(t),
+                "enabled": t.enabled,
+                "evening_chores": t.evening_chores,
+                "block_starts": t.block_starts,
+                "overdue_chores": t.overdue_chores,
+            }
+            for t in NudgeTarget.objects.all()
+        ],
+        "sent": [
+            {
+                "kind": d.kind,
+                "to": d.channel,
+                "occurrence": d.occurrence,
+                "title": d.title,
+                "due_at": d.due_at.isoformat(),
+                "status": d.status,
+                "attempts": d.attempts,
+                "problem": d.problem or None,
+            }
+            for d in Delivery.objects.filter(due_at__gte=start, due_at__lt=end).order_by("due_at")
+        ],
+    }
+
+
 class Command(BaseCommand):
     help = (
-        "Show the day as the wall would: plan, blocks, chores and notes "
-        "(--json: the same document as a wall's now.json)."
+        "Show the day as the wall would: plan, blocks, chores and notes, with the "
+        "closures, moved and cancelled collections (--json: the same document as a "
+        "wall's now.json, with the calendars, feeds, phones and what was sent that day)."
     )
 
     def add_arguments(self, parser):
@@ -53,6 +110,10 @@ class Command(BaseCommand):
         view = planner.day_view(family, day, moment)
         if options["json"]:
             document = serialise.day_json(view, family.members)
+            # show_day's own part, never in now.json: the feeds' secret tokens
+            # are not for whoever holds a wall's address.
+            with translation.override(lang):  # the problems, in the asked language
+                document["beyond_the_wall"] = beyond_the_wall(day, tz)
             self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
             return
         self.stdout.write(self.table(view, lang))
@@ -72,12 +133,36 @@ class Command(BaseCommand):
                 + (f" ({who})" if who else "")
                 + extra
             )
+        for closure in view.closures:
+            span = closure.span_around(view.date)
+            assert span is not None  # the view holds only the closures of its day
+            lines.append(f"closed: {closure.name(lang)} {span.start:%m-%d}..{span.end:%m-%d}")
         for title, chores in (("chores", view.chores), ("tomorrow", view.tomorrow_chores)):
             lines.append(f"{title}:")
             for c in chores:
                 due = f"{c.chore.time_kind} {c.due:%H:%M}" if c.due else ""
                 who = ", ".join(m.name(lang) for m in c.assignees)
-                lines.append(f"  [{'x' if c.done else ' '}] {c.title(lang)} {due} {who}".rstrip())
+                mark = "-" if c.cancelled else ("x" if c.done else " ")
+                extra = "".join(
+                    f" (moved from {fate.raw:%m-%d}: {self.why(fate, lang)})"
+                    for fate in c.moved_from
+                )
+                extra += " (cancelled)" if c.cancelled else ""
+                extra += f" ({c.year_mark} of the year)" if c.year_mark else ""
+                lines.append(f"  [{mark}] {c.title(lang)} {due} {who}".rstrip() + extra)
+        for gone in view.moved_away:
+            fate = gone.fate
+            where = f"moved to {fate.day:%m-%d}" if fate.day else "dropped"
+            lines.append(f"not today: {gone.chore.title(lang)} {where} ({self.why(fate, lang)})")
+        for soon in view.year_marks:
+            lines.append(
+                f"soon: {soon.chore.title(lang)} {soon.date:%m-%d} {soon.kind} of the year"
+            )
         for n in view.notes:
             lines.append(f"note: {n.text(lang)}")
         return "\n".join(lines)
+
+    def why(self, fate: collection.Fate, lang: str) -> str:
+        if fate.closure is not None:
+            return fate.closure.name(lang)
+        return "holiday"

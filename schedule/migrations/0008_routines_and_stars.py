@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schedule', '0005_display_cues'),
+        ('schedule', '0007_garbage_calendars'),
     ]
 
     operations = [

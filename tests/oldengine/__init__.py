@@ -1,0 +1,1 @@
+"""The harness that runs the wall in old browser engines (see harness.py)."""

@@ -1,0 +1,592 @@
+"""The wall in the old engines it was built for, served as a family serves it.
+
+Every engine of scripts/old_engines.py (Chromium 49-61 through QtWebEngine,
+WebKit 602 through QtWebKit, PhantomJS as a report) gets its own gunicorn
+(config/gunicorn.conf.py, its own DATA_DIR with the demo family, polls every
+POLL seconds) and its own Xvfb screen, and goes through CHECKS in order. The
+engines run side by side in threads, so the module takes as long as the
+slowest engine; each test below waits for one engine's result of one check.
+
+What a check asserts comes from the engine itself (the page's state, errors
+recorded by tests/oldengine/prelude.js, the console) and from the server
+(its access log, the database). Screenshots go to
+test-artifacts/oldengine-<engine>-<what>.png.
+
+An engine that is not installed fails its tests with the command that
+installs it (`make old-engines`; `make test` runs it first).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import shutil
+import sqlite3
+import tempfile
+import threading
+import time
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from scripts.old_engines import ENGINES, Engine
+from tests.oldengine.harness import Browser, Screen, WallServer
+
+pytestmark = pytest.mark.oldengine
+
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+POLL = 2  # seconds between the wall's polls on the test servers
+SLACK = 4  # seconds a busy machine may add to anything the page waits for
+
+WEEKDAY_MORNING = "2026-11-24T10:10"  # work and school; three chores
+HOLIDAY_EVENING = "2026-11-23T17:05"  # clean-up, then the Roomba at 17:20
+BEFORE_THE_ROOMBA = "2026-11-23T17:19"
+NIGHT = "2026-11-24T22:10"
+BEFORE_MIDNIGHT = "2026-11-24T23:58"
+
+# What an engine may say on its console without it being a fault of the wall.
+# QtWebKit does not know CSP's frame-ancestors; X-Frame-Options: DENY still
+# keeps the wall out of frames there (see the_wall_refuses_to_be_framed).
+KNOWN_CONSOLE = (re.compile(r"Unrecognized Content-Security-Policy directive 'frame-ancestors'"),)
+# htmx logs each error event's bare name to the console; which of those are faults
+# is HTMX_FAULTS' call (a poll that a tap called off is no fault).
+HTMX_LOG = re.compile(r"htmx:[A-Za-z:]+")
+# htmx's events that mean the wall did not do what it should.
+HTMX_FAULTS = {
+    "htmx:swapError",
+    "htmx:onLoadError",
+    "htmx:invalidPath",
+    "htmx:targetError",
+    "htmx:badResponseUrl",
+    "htmx:syntax:error",
+}
+
+# Helpers for the page, prepended to each script a check runs (ES5: PhantomJS too).
+PAGE = """
+function panel() { return document.getElementById("panel"); }
+function has(el, name) { return !!el && (" " + el.className + " ").indexOf(" " + name + " ") >= 0; }
+function text(el) { return el ? el.textContent.replace(/\\s+/g, " ").replace(/^ | $/g, "") : null; }
+function chore(title) {
+  var list = document.querySelectorAll("#panel .chore");
+  for (var i = 0; i < list.length; i++) {
+    if (text(list[i].querySelector(".main-text")) === title) { return list[i]; }
+  }
+  return null;
+}
+function shown(el) {
+  if (!el) { return false; }
+  var box = el.getBoundingClientRect();
+  return box.width > 0 && box.height > 0 && getComputedStyle(el).visibility !== "hidden";
+}
+function heroes() {
+  var found = [], list = document.querySelectorAll("#panel .hero.is-current .main-text");
+  for (var i = 0; i < list.length; i++) { found.push(text(list[i])); }
+  return found;
+}
+function rect(el) {
+  if (!el) { return null; }
+  var box = el.getBoundingClientRect();
+  return [box.left, box.top, box.width, box.height];
+}
+"""
+
+# Every icon the wall shows is an SVG <use> of the sprite; one is drawn when
+# its referenced symbol was found and laid out (a non-empty bounding box).
+ICONS = """
+var uses = document.querySelectorAll("#panel use"), seen = 0, drawn = 0, missing = [];
+for (var i = 0; i < uses.length; i++) {
+  var svg = uses[i].parentNode;
+  if (!shown(svg)) { continue; }
+  seen += 1;
+  var box = null;
+  try { box = uses[i].getBBox(); } catch (e) { box = null; }
+  if (box && box.width > 0 && box.height > 0) { drawn += 1; }
+  else { missing.push(uses[i].getAttribute("xlink:href") || uses[i].getAttribute("href")); }
+}
+return {seen: seen, drawn: drawn, missing: missing.slice(0, 5)};
+"""
+
+
+@dataclass
+class Session:
+    """What a check works with: one engine, its server and its page."""
+
+    engine: Engine
+    server: WallServer
+    browser: Browser
+
+    def open(self, at: str, width: int = 1024, height: int = 600, hash: str = "") -> None:
+        url = self.server.wall_url(at) + (f"#{hash}" if hash else "")
+        assert self.browser.open(url, width, height), "the page did not load"
+        # The page's own scripts have run once DOMContentLoaded has passed.
+        assert self.page("return !!window.htmx && !!panel();"), "no htmx or no panel"
+
+    def page(self, body: str):
+        return self.browser.js(PAGE + body)
+
+    def wait_for(self, expression: str, timeout: float) -> object:
+        deadline = time.monotonic() + timeout
+        while True:
+            value = self.page(f"return ({expression});")
+            if value or time.monotonic() > deadline:
+                return value
+            time.sleep(0.2)
+
+    def shot(self, what: str) -> None:
+        self.browser.shot(ARTIFACTS / f"oldengine-{self.engine.name}-{what}.png")
+
+    def faults(self) -> list[str]:
+        """Uncaught errors, htmx's error events and the console's complaints."""
+        record = self.page("return window.__hibi;") or {"errors": [], "events": []}
+        found = list(record["errors"])
+        found += [f"{e['type']} on {e['tag']}#{e['id']}" for e in record["events"]
+                  if e["type"] in HTMX_FAULTS]  # fmt: skip
+        for message in self.browser.console():
+            text = message["text"].strip()
+            if HTMX_LOG.fullmatch(text):
+                continue  # htmx naming one of its events; the prelude judged those
+            if message["level"] >= 1 and not any(k.search(text) for k in KNOWN_CONSOLE):
+                found.append(f"console: {text}")
+        return found
+
+    def assert_no_faults(self) -> None:
+        faults = self.faults()
+        assert not faults, "\n".join(faults)
+
+    def mark(self) -> int:
+        return len(self.server.access())
+
+    def requests_since(self, mark: int, part: str) -> list:
+        return [a for a in self.server.access()[mark:] if part in a.path]
+
+    def shell(self, code: str) -> str:
+        return self.server.shell(code)
+
+    def rename_block(self, old: str, new: str) -> None:
+        """An edit as the admin makes it: the model's save, which bumps the revision."""
+        self.shell(
+            "from schedule.models import Block\n"
+            f"for b in Block.objects.filter(title_ja={old!r}):\n"
+            f"    b.title_ja = {new!r}\n"
+            "    b.save()\n"
+        )
+
+    def done_rows(self, chore: str, day: str) -> int:
+        with sqlite3.connect(self.server.data_dir / "db.sqlite3", timeout=10) as db:
+            (count,) = db.execute(
+                "SELECT count(*) FROM schedule_choredone d JOIN schedule_chore c "
+                "ON c.id = d.chore_id WHERE c.title_ja = ? AND d.date = ?",
+                (chore, day),
+            ).fetchone()
+        return count
+
+
+CHECKS = {}
+
+
+def check(fn):
+    CHECKS[fn.__name__] = fn
+    return fn
+
+
+@check
+def htmx_and_the_walls_script_run_without_errors(s: Session) -> None:
+    mark = s.mark()
+    s.open(WEEKDAY_MORNING)
+    assert s.page("return htmx.version;") == "1.9.12"
+    assert s.page('return !!panel()["htmx-internal-data"];'), "htmx did not take the panel"
+    time.sleep(2 * POLL + 1)
+    s.assert_no_faults()
+    loaded = s.server.access()[mark:]
+    assert [a.status for a in loaded if "/static/" in a.path] == [200] * 4, loaded  # css, 3 js
+    # The wall's script ticks: a minute later the clock says so, with no request.
+    s.browser.advance(60_000)
+    assert s.wait_for('text(document.querySelector(".day .js-clock")) === "10:11"', 5 + SLACK)
+
+
+@check
+def the_panel_polls_every_interval_and_gets_204(s: Session) -> None:
+    s.open(WEEKDAY_MORNING)
+    mark = s.mark()
+    time.sleep(3 * POLL + 1)
+    polls = s.requests_since(mark, "/panel")
+    assert 3 <= len(polls) <= 5, polls
+    assert {p.status for p in polls} == {204}
+    assert all("v=" in p.path and "at=" in p.path for p in polls)
+    s.assert_no_faults()
+
+
+@check
+def a_change_shows_within_one_poll_and_every_icon_is_still_drawn(s: Session) -> None:
+    s.open(WEEKDAY_MORNING)
+    before = s.wait_for("(function () {" + ICONS + "})().drawn >= 10 && true", 5)
+    icons = s.page(ICONS)
+    assert before and icons["seen"] == icons["drawn"], icons
+    s.shot("before-change")
+    s.rename_block("お仕事", "おしごと")
+    try:
+        shows = s.wait_for('heroes().indexOf("おしごと") >= 0', POLL + SLACK)
+        assert shows, f"the change did not show within a poll: {s.page('return heroes();')}"
+        time.sleep(0.5)
+        after = s.page(ICONS)
+        s.shot("after-change")
+        assert after["seen"] >= icons["seen"] - 2, (icons, after)
+        assert after["drawn"] == after["seen"], f"icons lost in the swap: {after}"
+        s.assert_no_faults()
+    finally:
+        s.rename_block("おしごと", "お仕事")
+
+
+@check
+def without_an_html_domparser_or_a_url_constructor_the_wall_still_updates(s: Session) -> None:
+    """What Safari 9.0 (iOS 9.0-9.2) lacks, taken away from this engine (prelude.js)."""
+    s.open(WEEKDAY_MORNING, hash="emulate=safari9")
+    assert s.page(
+        'return window.__hibi.emulated === "safari9" && typeof URL !== "function"'
+        ' && !!new DOMParser().parseFromString("<p>x</p>", "text/html").body;'
+    ), "the page could not parse HTML as Safari 9.0 would need to"
+    s.rename_block("お昼休み", "おひるやすみ")
+    try:
+        shows = s.wait_for('text(panel()).indexOf("おひるやすみ") >= 0', POLL + SLACK)
+        assert shows, "no change reached the wall"
+        assert s.page(ICONS)["drawn"] > 0
+        s.assert_no_faults()
+    finally:
+        s.rename_block("おひるやすみ", "お昼休み")
+
+
+@check
+def the_clock_and_the_current_block_move_on_without_a_new_panel(s: Session) -> None:
+    s.open(BEFORE_THE_ROOMBA)
+    assert s.page("return heroes();") == ["お片付け"]
+    mark = s.mark()
+    s.browser.advance(70_000)
+    moved = s.wait_for('heroes().join() === "ルンバ"', 5 + SLACK)
+    assert moved, s.page("return heroes();")
+    assert s.page('return text(document.querySelector(".day .js-clock"));') == "17:20"
+    assert s.page('return document.querySelectorAll("#panel .tl-block.is-current").length;') == 1
+    assert [p.status for p in s.requests_since(mark, "/panel") if p.status != 204] == []
+    s.assert_no_faults()
+    s.shot("after-boundary")
+
+
+@check
+def a_tapped_chore_is_saved_with_csrf_and_a_second_tap_undoes_it(s: Session) -> None:
+    s.open(WEEKDAY_MORNING)
+    mark = s.mark()
+    assert s.page('return !has(chore("プラスチック"), "is-done");')
+    s.page('chore("プラスチック").querySelector("button").click(); return true;')
+    assert s.wait_for('has(chore("プラスチック"), "is-done")', SLACK), "the tap did not show"
+    taps = s.requests_since(mark, "/done")
+    assert [(t.method, t.status) for t in taps] == [("POST", 200)], taps  # 403 without CSRF
+    assert s.done_rows("プラスチック", "2026-11-24") == 1
+    s.shot("chore-done")
+    s.page('chore("プラスチック").querySelector("button").click(); return true;')
+    undone = s.wait_for('!has(chore("プラスチック"), "is-done")', SLACK)
+    assert undone, "the second tap did not show"
+    assert s.done_rows("プラスチック", "2026-11-24") == 0
+    s.assert_no_faults()
+
+
+# A poll is out and the server has begun to answer (its headers are in, the
+# panel not yet swapped): the chore is tapped right then. The poll's answer is a
+# changed panel (the revision moved), so both answers want to replace the panel.
+# Tapping on the poll's readystatechange makes the race certain on every engine;
+# a timer could fire after the poll had already been swapped in.
+RACE = """
+window.__race = {clicked: false, pollInFlightAtTap: null};
+var armed = true;
+document.body.addEventListener("htmx:beforeSend", function (evt) {
+  if (!armed || evt.target.id !== "panel") { return; }
+  armed = false;
+  var poll = evt.detail.xhr;
+  poll.addEventListener("readystatechange", function () {
+    if (window.__race.clicked || poll.readyState < 2) { return; }
+    window.__race.pollInFlightAtTap = poll.readyState < 4 || !window.__race.swapped;
+    window.__race.clicked = true;
+    chore("植物に水やり").querySelector("button").click();
+  });
+});
+document.body.addEventListener("htmx:afterSwap", function () { window.__race.swapped = true; });
+return true;
+"""
+
+
+@check
+def a_tap_racing_a_poll_is_neither_lost_nor_an_error(s: Session) -> None:
+    s.open(WEEKDAY_MORNING)
+    s.shell("from schedule.models import Revision\nRevision.bump()")  # the next poll swaps
+    s.page(RACE)
+    assert s.wait_for("window.__race.clicked", POLL + SLACK), "no poll came to race"
+    race = s.page("return window.__race;")
+    assert race["pollInFlightAtTap"], f"the poll answered before the tap; no race: {race}"
+    assert s.wait_for('has(chore("植物に水やり"), "is-done")', SLACK), "the tap was lost"
+    time.sleep(2 * POLL + 1)  # later polls agree with the database
+    assert s.page('return has(chore("植物に水やり"), "is-done");'), "the wall forgot the tap"
+    assert s.done_rows("植物に水やり", "2026-11-24") == 1
+    s.assert_no_faults()
+
+
+@check
+def offline_shows_a_badge_and_comes_back_without_a_reload(s: Session) -> None:
+    s.open(WEEKDAY_MORNING)
+    s.page("window.sameDocument = true; return true;")
+    s.server.stop()
+    try:
+        assert s.wait_for('shown(document.getElementById("offline"))', 2 * POLL + SLACK)
+        badge = s.page('return text(document.querySelector("#offline [lang=en]"));')
+        assert re.fullmatch(r"Offline since 10:1\d", badge), badge
+        assert s.page('return text(document.querySelector("#offline [lang=ja]"));')
+        assert s.page("return heroes().length;") == 2, "the last good screen is gone"
+        s.shot("offline")
+        s.rename_block("保育園・学校", "ほいくえん・がっこう")
+    finally:
+        s.server.start()
+    try:
+        back = s.wait_for('!shown(document.getElementById("offline"))', 2 * POLL + SLACK)
+        assert back, "the badge stayed after the server came back"
+        assert s.wait_for('heroes().indexOf("ほいくえん・がっこう") >= 0', POLL + SLACK)
+        assert s.page("return window.sameDocument === true;"), "the page reloaded"
+        faults = [f for f in s.faults() if not f.startswith(("htmx:sendError", "console:"))]
+        assert faults == []
+    finally:
+        s.rename_block("ほいくえん・がっこう", "保育園・学校")
+
+
+@check
+def a_tap_that_cannot_be_sent_says_not_saved(s: Session) -> None:
+    s.open(WEEKDAY_MORNING)
+    s.server.stop()
+    try:
+        s.page('chore("ルンバのスイッチ").querySelector("button").click(); return true;')
+        marked = s.wait_for('has(chore("ルンバのスイッチ"), "is-unsaved")', SLACK)
+        assert marked, "a tap that never reached the server looks like nothing happened"
+        said = s.page(
+            'var el = chore("ルンバのスイッチ").querySelectorAll(".unsaved [lang]"), out = {};'
+            "for (var i = 0; i < el.length; i++) {"
+            "  if (shown(el[i])) { out[el[i].getAttribute('lang')] = text(el[i]); } }"
+            "return out;"
+        )
+        assert set(said) == {"ja", "en"} and all(said.values()), said
+        s.shot("not-saved")
+    finally:
+        s.server.start()
+    # Back online, the wall still says so until someone taps again.
+    assert s.wait_for('!shown(document.getElementById("offline"))', 2 * POLL + SLACK)
+    assert s.page('return has(chore("ルンバのスイッチ"), "is-unsaved");')
+    s.page('chore("ルンバのスイッチ").querySelector("button").click(); return true;')
+    assert s.wait_for('has(chore("ルンバのスイッチ"), "is-done")', SLACK)
+    assert s.page('return !has(chore("ルンバのスイッチ"), "is-unsaved");')
+    assert s.done_rows("ルンバのスイッチ", "2026-11-24") == 1
+
+
+@check
+def the_night_screen_is_dark_with_the_clock(s: Session) -> None:
+    s.open(NIGHT)
+    assert s.page('return text(document.querySelector(".night-clock"));') == "22:10"
+    assert s.page('return !shown(document.querySelector(".day"));')
+    assert s.page("return getComputedStyle(panel()).backgroundColor;") == "rgb(0, 0, 0)"
+    s.assert_no_faults()
+    s.shot("night")
+
+
+@check
+def the_page_reloads_itself_after_the_date_changes(s: Session) -> None:
+    s.open(BEFORE_MIDNIGHT)
+    s.page("window.sameDocument = true; return true;")
+    mark = s.mark()
+    s.browser.advance(3 * 60_000)
+    reloaded = s.wait_for("window.sameDocument !== true", 5 + 10 + SLACK)
+    assert reloaded, "no reload after midnight"
+    pages = [a for a in s.server.access()[mark:] if a.path.startswith(f"/d/{s.server.token}/?")]
+    assert len(pages) >= 2 and {a.status for a in pages} == {200}, pages  # probe, reload
+    assert s.wait_for("!!window.htmx && !!panel()", SLACK)
+
+
+def layout_fits(s: Session, width: int, height: int) -> None:
+    for name, at in (("weekday", WEEKDAY_MORNING), ("evening", HOLIDAY_EVENING)):
+        s.open(at, width, height)
+        time.sleep(0.5)
+        boxes = s.page(
+            "var out = {heroes: [], pies: [],"
+            '  clock: rect(document.querySelector(".day .js-clock"))},'
+            '  list = document.querySelectorAll("#panel .hero.is-current");'
+            "for (var i = 0; i < list.length; i++) {"
+            "  out.heroes.push(rect(list[i]));"
+            "  out.pies.push(rect(list[i].querySelector('.pie'))); }"
+            "window.scrollTo(300, 300);"
+            "out.scrolled = [window.pageXOffset, window.pageYOffset];"
+            "out.viewport = [window.innerWidth, window.innerHeight];"
+            "return out;"
+        )
+        assert boxes["viewport"] == [width, height], boxes["viewport"]
+        assert boxes["heroes"], "no current block"
+        for box in [*boxes["heroes"], *boxes["pies"], boxes["clock"]]:
+            x, y, w, h = box
+            assert w > 0 and h > 0 and x >= 0 and y >= 0, (name, box)
+            assert x + w <= width + 0.5 and y + h <= height + 0.5, (name, box, boxes)
+        assert boxes["scrolled"] == [0, 0], (name, boxes["scrolled"])
+        s.shot(f"{name}-{width}x{height}")
+        s.assert_no_faults()
+
+
+@check
+def the_layout_keeps_the_day_on_a_landscape_1024x600_screen(s: Session) -> None:
+    layout_fits(s, 1024, 600)
+
+
+@check
+def the_layout_keeps_the_day_on_a_portrait_600x1024_screen(s: Session) -> None:
+    layout_fits(s, 600, 1024)
+
+
+@check
+def the_wall_refuses_to_be_framed(s: Session) -> None:
+    s.open(WEEKDAY_MORNING)
+    s.page(
+        'var frame = document.createElement("iframe");'
+        "frame.id = 'framed'; frame.src = location.href; frame.width = 400; frame.height = 300;"
+        "document.body.appendChild(frame); return true;"
+    )
+    time.sleep(3)
+    framed = s.page(
+        'var frame = document.getElementById("framed"), doc = null;'
+        "try { doc = frame.contentDocument; } catch (e) { return false; }"
+        'return !!(doc && doc.getElementById("wall"));'
+    )
+    assert framed is False, "the wall was drawn inside a frame"
+
+
+# The run --------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    ok: bool
+    message: str = ""
+    seconds: float = 0.0
+
+
+class EngineRun:
+    """One engine through every check, in order, in a thread of its own."""
+
+    def __init__(self, engine: Engine, workdir: Path, checks: set[str], prepared: WallServer):
+        self.engine = engine
+        self.prepared = prepared
+        self.workdir = workdir / engine.name
+        self.checks = {name: fn for name, fn in CHECKS.items() if name in checks}
+        self.outcomes: dict[str, Outcome] = {}
+        self.ready = {name: threading.Event() for name in self.checks}
+
+    def result(self, check_name: str, timeout: float = 900) -> Outcome:
+        if not self.ready[check_name].wait(timeout):
+            return Outcome(False, f"{self.engine.name} did not reach {check_name} in time")
+        return self.outcomes[check_name]
+
+    def _finish(self, name: str, outcome: Outcome) -> None:
+        self.outcomes[name] = outcome
+        self.ready[name].set()
+
+    def run(self) -> None:
+        if not self.engine.installed():
+            for name in self.checks:
+                self._finish(
+                    name,
+                    Outcome(False, f"{self.engine.name} is not installed: run `make old-engines` "
+                                   "(make test does; root for its Debian packages)"),
+                )  # fmt: skip
+            return
+        server = screen = browser = None
+        try:
+            server = self.prepared.copy_of(self.workdir / "data")
+            server.start()
+            screen = Screen()
+            browser = Browser(self.engine, screen, self.workdir / "engine.log")
+            session = Session(self.engine, server, browser)
+            for name, fn in self.checks.items():
+                started = time.monotonic()
+                try:
+                    fn(session)
+                    outcome = Outcome(True)
+                except Exception as error:  # a failed check must not stop the others
+                    where = traceback.extract_tb(error.__traceback__)[-1]
+                    outcome = Outcome(
+                        False, f"{type(error).__name__}: {error} (line {where.lineno})"
+                    )
+                    if server.process is None:
+                        server.start()
+                outcome.seconds = round(time.monotonic() - started, 1)
+                self._finish(name, outcome)
+        except Exception as error:
+            message = f"{self.engine.name} could not run: {type(error).__name__}: {error}"
+            for name in self.checks:
+                if name not in self.outcomes:
+                    self._finish(name, Outcome(False, message))
+        finally:
+            for part in (browser, screen, server):
+                if part is not None:
+                    with contextlib.suppress(Exception):
+                        part.close()
+            log = self.workdir / "engine.log"
+            if log.exists():
+                ARTIFACTS.mkdir(exist_ok=True)
+                shutil.copy(log, ARTIFACTS / f"oldengine-{self.engine.name}.log")
+
+
+@pytest.fixture(scope="module")
+def runs(request):
+    """Every selected engine starts at once, and goes through the selected checks
+    (`-k chromium49`, `-k night` run only those)."""
+    selected = [
+        params
+        for item in request.session.items
+        if item.module is request.module
+        and "engine" in (params := getattr(getattr(item, "callspec", None), "params", {}))
+    ]
+    checks = {params["check_name"] for params in selected}
+    engines = {params["engine"].name for params in selected}
+    workdir = Path(tempfile.mkdtemp(prefix="hibi-oldengine-"))
+    ARTIFACTS.mkdir(exist_ok=True)
+    prepared = WallServer(workdir / "prepared", POLL, HIBI_STATIC_ROOT=str(workdir / "static"))
+    prepared.prepare()  # once; each engine's server gets a copy of its database
+    found = {e.name: EngineRun(e, workdir, checks, prepared) for e in ENGINES if e.name in engines}
+    pool = ThreadPoolExecutor(max_workers=len(found), thread_name_prefix="oldengine")
+    futures = [pool.submit(run.run) for run in found.values()]
+    yield found
+    for future in futures:
+        future.result()
+    pool.shutdown()
+    shutil.rmtree(workdir, ignore_errors=True)
+    # The table engine × check, with each failure's reason and each check's time.
+    table = {
+        name: {check: asdict(outcome) for check, outcome in run.outcomes.items()}
+        for name, run in found.items()
+    }
+    (ARTIFACTS / "oldengine-results.json").write_text(json.dumps(table, indent=1))
+
+
+@pytest.mark.parametrize("engine", ENGINES, ids=lambda engine: engine.name)
+@pytest.mark.parametrize("check_name", list(CHECKS))
+def test_the_wall_on_an_old_engine(runs, engine, check_name):
+    outcome = runs[engine.name].result(check_name)
+    if outcome.ok:
+        return
+    if not engine.target:
+        pytest.xfail(f"{engine.engine} is older than the wall promises: {outcome.message}")
+    pytest.fail(outcome.message, pytrace=False)
+
+
+def test_the_readme_lists_every_tested_engine():
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    section = readme.split("## Tested engines", 1)[-1].split("\n## ", 1)[0]
+    assert section != readme, "README.md has no 'Tested engines' section"
+    rows = [line for line in section.splitlines() if line.startswith("|")]
+    for engine in ENGINES:
+        row = next((r for r in rows if f"| {engine.engine} |" in r), None)
+        assert row is not None, f"README's table has no row for {engine.engine}"
+        assert engine.devices in row, f"the row for {engine.engine} should say: {engine.devices}"
