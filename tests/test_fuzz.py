@@ -50,7 +50,9 @@ from schedule.models import (
 # Minutes of hypothesis examples: make check leaves them to make test.
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
-SLOWEST_ALLOWED = 2.0  # seconds
+# A hang, not a slow answer: the suite runs beside browsers and PostgreSQL on
+# a busy CI machine, where a Django admin POST has taken 3.4 s. bench/ measures speed.
+SLOWEST_ALLOWED = 10.0  # seconds
 ARTIFACT = Path(__file__).resolve().parent.parent / "test-artifacts" / "fuzz.json"
 TRIED: Counter = Counter()
 SLOWEST: list[tuple[float, str]] = []  # the five slowest requests

@@ -211,10 +211,11 @@ def test_the_year_message_is_in_japanese(db):
     from django.utils import translation
 
     chore = Chore(title_ja="ごみ", rrule="FREQ=DAILY", start_date=date(9999, 1, 1))
-    with translation.override("ja"), pytest.raises(ValidationError) as caught:
-        chore.full_clean()
-    with translation.override("ja"):  # the message is lazy: read in the language it is for
-        message = caught.value.message_dict["start_date"][0]
+    with translation.override("ja"):
+        with pytest.raises(ValidationError) as caught:
+            chore.full_clean()
+        # A lazy message is read in the language active when it is read.
+        message = str(caught.value.message_dict["start_date"][0])
     assert "1970" in message and "2100" in message
     assert any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in message)
 
@@ -272,9 +273,10 @@ def test_each_child_has_their_own_routine_in_a_block_but_only_one(plan, morning,
 def test_a_step_without_a_title_in_either_language_is_refused_in_english_and_japanese(morning):
     step = RoutineStep(routine=morning, icon="toilet", order=4)
     assert errors_of(step)["title_ja"] == ["Give the step a title in Japanese or English."]
-    with translation.override("ja"), pytest.raises(ValidationError) as caught:
-        step.full_clean()
-    with translation.override("ja"):  # the message is lazy: read in the language it is for
+    with translation.override("ja"):
+        with pytest.raises(ValidationError) as caught:
+            step.full_clean()
+        # A lazy message is read in the language active when it is read.
         assert caught.value.message_dict["title_ja"] == [
             "ステップに日本語か英語でタイトルを入れてください。"
         ]

@@ -39,7 +39,7 @@ MOMENTS = [
 
 def _normalised(html: str, display: Display) -> str:
     html = html.replace(display.token, "TOKEN")
-    html = re.sub(r"/chore/\d+/", "/chore/ID/", html)
+    html = re.sub(r"/(chores|steps)/\d+/", r"/\1/ID/", html)
     html = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]+', r"\1CSRF", html)
     html = re.sub(r'("X-CSRFToken": ")[^"]+', r"\1CSRF", html)
     html = re.sub(r'nonce="[^"]+"', 'nonce="NONCE"', html)

@@ -2,10 +2,26 @@
 
 import logging
 
+import pytest
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 
 from config.warmup import warm_up
 from schedule.models import Display, Revision
+
+
+@pytest.fixture(autouse=True)
+def _connections_kept():
+    """The handler closes old connections at each request's start and end, as
+    in a real worker; inside a test's transaction that would close the test's
+    own connection (PostgreSQL then refuses every query). Django's test client
+    does the same."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def test_a_worker_renders_the_wall_before_its_first_request(demo_display, caplog, settings):
