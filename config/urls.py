@@ -17,6 +17,11 @@ urlpatterns = [
         views.toggle_chore,
         name="wall-chore",
     ),
+    path(
+        "d/<token:token>/steps/<id:step_id>/<day:day>/done",
+        views.tick_step,
+        name="wall-step",
+    ),
     path("ics/<token:token>.ics", views.feed, name="feed"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

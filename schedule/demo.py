@@ -1,6 +1,7 @@
 """The demo family: a Tokyo household of four, their weekday and day-off plans,
 a ward-style garbage calendar with its New Year closure (12/31–1/4: a week
-later), a rotating chore, a note and a living-room wall.
+later), a rotating chore, a note and a living-room wall; the children's morning
+and bedtime routines, their stars and two rewards.
 
 `load_demo_family()` is idempotent: rows are found by their Japanese title and
 brought back to the values below, so running it twice leaves the same data.
@@ -22,6 +23,11 @@ from .models import (
     Note,
     Plan,
     Revision,
+    Reward,
+    Routine,
+    RoutineAssignment,
+    RoutineStep,
+    StarRules,
 )
 
 MEMBERS = [
@@ -180,6 +186,94 @@ CHORES = [
 ]
 
 
+# Routines: ja, en, reading, icon, steps (ja, en, reading, icon, minutes).
+# Each child has their own weekday morning (the last step is their own bag);
+# the day-off morning and the bedtime routine are shared by both, and the
+# bedtime routine by both plans.
+TOILET = ("トイレ", "Toilet", "", "toilet", 3)
+WASH_FACE = ("顔をあらう", "Wash face", "かおをあらう", "wash-face", 3)
+GET_DRESSED = ("着がえ", "Get dressed", "きがえ", "clothes", 7)
+BRUSH_TEETH = ("歯みがき", "Brush teeth", "はみがき", "toothbrush", 3)
+ROUTINES = {
+    "haru-morning": (
+        "あさのしたく（はる）", "Morning (Haru)", "", "backpack",
+        [TOILET, WASH_FACE, GET_DRESSED, BRUSH_TEETH,
+         ("ランドセル", "School bag", "", "backpack", 4)],
+    ),
+    "mio-morning": (
+        "あさのしたく（みお）", "Morning (Mio)", "", "backpack",
+        [TOILET, WASH_FACE, GET_DRESSED, BRUSH_TEETH,
+         ("えんのバッグ", "Daycare bag", "", "backpack", 4)],
+    ),
+    "day-off-morning": (
+        "やすみのあさ", "Day-off morning", "", "sun",
+        [TOILET, WASH_FACE, GET_DRESSED],
+    ),
+    "bedtime": (
+        "ねるまえ", "Before bed", "", "moon",
+        [("パジャマ", "Pajamas", "", "clothes", 5), BRUSH_TEETH, TOILET,
+         ("えほん", "Picture book", "", "book", 10)],
+    ),
+}  # fmt: skip
+# plan (ja), block title (ja), child, routine
+ROUTINE_USES = [
+    ("平日", "おでかけの準備", "haru", "haru-morning"),
+    ("平日", "おでかけの準備", "mio", "mio-morning"),
+    ("休日", "おはよう・着がえ", "haru", "day-off-morning"),
+    ("休日", "おはよう・着がえ", "mio", "day-off-morning"),
+    *((plan, "寝る準備", kid, "bedtime") for plan in ("平日", "休日") for kid in KIDS),
+]
+# ja, en, reading, icon, price in stars
+REWARDS = [
+    ("すきなおやつ", "A treat you choose", "", "snack", 5),
+    ("こうえんで ながく あそぶ", "Longer at the park", "", "park", 12),
+]
+
+
+def _routines(members: dict[str, Member]) -> None:
+    routines = {}
+    for key, (ja, en, reading, icon, steps) in ROUTINES.items():
+        routine, _ = Routine.objects.update_or_create(
+            title_ja=ja,
+            defaults={"title_en": en, "title_reading": reading, "icon": icon, "stars": None},
+        )
+        for order, (step_ja, step_en, step_reading, step_icon, minutes) in enumerate(steps, 1):
+            RoutineStep.objects.update_or_create(
+                routine=routine,
+                order=order,
+                defaults={
+                    "title_ja": step_ja,
+                    "title_en": step_en,
+                    "title_reading": step_reading,
+                    "icon": step_icon,
+                    "minutes": minutes,
+                },
+            )
+        routine.steps.filter(order__gt=len(steps)).delete()
+        routines[key] = routine
+    for plan, block, kid, key in ROUTINE_USES:
+        RoutineAssignment.objects.update_or_create(
+            block=Block.objects.get(plan__name_ja=plan, title_ja=block),
+            member=members[kid],
+            defaults={"routine": routines[key]},
+        )
+
+
+def _stars(members: dict[str, Member]) -> None:
+    rules = StarRules.load()
+    rules.enabled, rules.per_routine, rules.per_chore = True, 1, 1
+    rules.save()
+    for key, member in members.items():
+        if member.collects_stars != (key in KIDS):
+            member.collects_stars = key in KIDS
+            member.save(update_fields=["collects_stars"])
+    for ja, en, reading, icon, price in REWARDS:
+        Reward.objects.update_or_create(
+            title_ja=ja,
+            defaults={"title_en": en, "title_reading": reading, "icon": icon, "price": price},
+        )
+
+
 def _members() -> dict[str, Member]:
     found = {}
     for order, (key, ja, en, colour, icon) in enumerate(MEMBERS):
@@ -224,11 +318,13 @@ def _plan(ja, en, weekdays, on_holidays, priority, blocks, members) -> Plan:
 @transaction.atomic
 def load_demo_family(today: date, reset: bool = False) -> Display:
     if reset:
-        for model in (Display, Note, Chore, Closure, Plan, Member):
+        for model in (Display, Note, Chore, Closure, Plan, Member, Routine, Reward):
             model.objects.all().delete()
     members = _members()
     _plan("平日", "Weekday", [0, 1, 2, 3, 4], False, 0, WEEKDAY_BLOCKS, members)
     _plan("休日", "Day off", [5, 6], True, 10, DAY_OFF_BLOCKS, members)
+    _routines(members)
+    _stars(members)
     Closure.objects.update_or_create(name_ja="年末年始", defaults=NEW_YEAR)
     for ja, en, icon, at, rule, policy, who, rotate in CHORES:
         garbage = icon in GARBAGE_ICONS

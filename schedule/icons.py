@@ -57,6 +57,7 @@ ICONS: dict[str, tuple[str, str | Promise]] = {
     "medicine": ("pill", _("Medicine")),
     "doctor": ("stethoscope", _("Doctor")),
     "toilet": ("toilet-paper", _("Toilet")),
+    "wash-face": ("droplets", _("Wash face")),
     # Work, school, learning
     "briefcase": ("briefcase", _("Work")),
     "school": ("school", _("School")),
@@ -142,7 +143,7 @@ ACTIVITY: dict[str, str] = {
     "cooking": "meal", "coffee": "snack", "milk": "snack", "fruit": "snack",
     "vegetables": "meal", "cake": "snack", "baby-bottle": "snack",
     "toothbrush": "care", "bath": "bath", "clothes": "care", "medicine": "care",
-    "doctor": "care", "toilet": "care",
+    "doctor": "care", "toilet": "care", "wash-face": "care",
     "briefcase": "work", "school": "school", "backpack": "school", "homework": "school",
     "book": "school", "music": "art", "piano": "art", "drawing": "art",
     "play": "play", "blocks": "play", "puzzle": "play", "ball": "outside",

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 
 from . import calendars, collection, household, icons, models, planner, recurrence
 
@@ -109,6 +109,7 @@ def load_household(
     done = frozenset(
         models.ChoreDone.objects.filter(date__range=(first, last)).values_list("chore_id", "date")
     )
+    routine_ids = {r for p in plans for b in p.blocks for _m, r in b.routines}
     cancelled = frozenset(
         models.ChoreCancellation.objects.filter(date__range=(first, last)).values_list(
             "chore_id", "date"
@@ -135,6 +136,13 @@ def load_household(
         chores=tuple(chores),
         done=done,
         notes=notes,
+        routines=load_routines(routine_ids),
+        steps_done=frozenset(
+            models.StepDone.objects.filter(
+                date__range=(first, last), step__isnull=False
+            ).values_list("step_id", "member_id", "date")
+        ),
+        stars=load_stars(),
         cancelled=cancelled,
         closures=closures,
     )
@@ -157,14 +165,71 @@ def load_closure_links() -> dict[int, dict[int, collection.Link]]:
 def load_members() -> tuple[planner.MemberData, ...]:
     return tuple(
         planner.MemberData(
-            id=m.pk, name_ja=m.name_ja, name_en=m.name_en, colour=m.colour, icon=m.icon
+            id=m.pk,
+            name_ja=m.name_ja,
+            name_en=m.name_en,
+            colour=m.colour,
+            icon=m.icon,
+            collects_stars=m.collects_stars,
         )
         for m in models.Member.objects.all()
     )
 
 
+def load_routines(ids: set[int]) -> dict[int, planner.RoutineData]:
+    """These routines with their steps in order, in one query whatever their number."""
+    steps: dict[int, list[planner.StepData]] = defaultdict(list)
+    heads: dict[int, tuple[str, str, str, str, int | None]] = {}
+    for (
+        routine_id, routine_ja, routine_en, routine_reading, routine_icon, stars,
+        pk, title_ja, title_en, reading, icon, minutes,
+    ) in (
+        models.RoutineStep.objects.filter(routine_id__in=ids)
+        .order_by("routine_id", "order", "id")
+        .values_list(
+            "routine_id", "routine__title_ja", "routine__title_en", "routine__title_reading",
+            "routine__icon", "routine__stars",
+            "pk", "title_ja", "title_en", "title_reading", "icon", "minutes",
+        )
+    ):  # fmt: skip
+        heads[routine_id] = (routine_ja, routine_en, routine_reading, routine_icon, stars)
+        steps[routine_id].append(planner.StepData(pk, title_ja, title_en, reading, icon, minutes))
+    return {
+        pk: planner.RoutineData(
+            id=pk, title_ja=title_ja, title_en=title_en, reading=reading, icon=icon,
+            steps=tuple(steps[pk]), stars=stars,
+        )
+        for pk, (title_ja, title_en, reading, icon, stars) in heads.items()
+    }  # fmt: skip
+
+
+def load_stars() -> planner.Stars | None:
+    """The star rules, rewards and balances; None while the family collects no stars."""
+    rules = (
+        models.StarRules.objects.filter(pk=1, enabled=True)
+        .values_list("per_routine", "per_chore")
+        .first()
+    )
+    if rules is None:
+        return None
+    rewards = tuple(
+        planner.RewardData(
+            id=r.pk, title_ja=r.title_ja, title_en=r.title_en, reading=r.title_reading,
+            icon=r.icon, price=r.price,
+        )
+        for r in models.Reward.objects.order_by("price", "id")
+    )  # fmt: skip
+    balances = dict(
+        models.StarEntry.objects.values("member_id")
+        .annotate(balance=Sum("amount"))
+        .order_by()
+        .values_list("member_id", "balance")
+    )
+    return planner.Stars(rules[0], rules[1], rewards, balances)
+
+
 def load_plans(rows: QuerySet[models.Plan]) -> tuple[planner.PlanData, ...]:
-    """These plans with their blocks, in four queries whatever their number."""
+    """These plans with their blocks, in five queries whatever their number."""
     plan_rows = list(rows)
     plan_ids = [plan.pk for plan in plan_rows]
 
@@ -173,6 +238,14 @@ def load_plans(rows: QuerySet[models.Plan]) -> tuple[planner.PlanData, ...]:
         block__plan_id__in=plan_ids
     ).values_list("block_id", "member_id"):
         block_members[block_id].append(member_id)
+
+    block_routines: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for block_id, member_id, routine_id in (
+        models.RoutineAssignment.objects.filter(block__plan_id__in=plan_ids)
+        .order_by("member__order", "member_id")
+        .values_list("block_id", "member_id", "routine_id")
+    ):
+        block_routines[block_id].append((member_id, routine_id))
 
     chosen = dict(models.IconColour.objects.values_list("icon", "colour"))
     blocks_by_plan: dict[int, list[planner.BlockData]] = defaultdict(list)
@@ -196,6 +269,7 @@ def load_plans(rows: QuerySet[models.Plan]) -> tuple[planner.PlanData, ...]:
                 colour=colour,
                 member_ids=tuple(sorted(block_members[pk])),
                 activity_colour=chosen.get(icon) or icons.activity_colour(icon),
+                routines=tuple(block_routines[pk]),
             )
         )
 

@@ -12,6 +12,11 @@ night screen shows of the morning, and every instant at which the wall
 changes (the poll's version counts them). Views load a `Household` (see
 `loading.py`) and pass the moment in.
 
+Routines: a block carries, per member, the routine that member goes through
+in it; its `RoutineView` says which steps are done that day, the current
+step (the first not done) and what comes after. Stars: each child who
+collects them has a balance and the next reward to save for (`StarView`).
+
 Times: block start/end are wall-clock times in the household's zone. A block
 whose end is not after its start runs into the next day. Durations and
 progress are computed on absolute instants, so a 01:00–03:00 block on the
@@ -53,6 +58,7 @@ class MemberData:
     name_en: str
     colour: str = "#3366cc"
     icon: str = "person"
+    collects_stars: bool = False
 
     def name(self, lang: str) -> str:
         return pick(self.name_ja, self.name_en, lang)
@@ -72,6 +78,7 @@ class BlockData:
     activity_colour: str = "#5d6b80"  # its icon's, the same on every wall
     free: bool = False  # the stretch between two blocks, made by the planner
     leads_to: BlockData | None = None  # a free stretch: the block that ends it
+    routines: tuple[tuple[int, int], ...] = ()  # (member id, routine id), one per member
     event_id: int | None = None  # a subscribed calendar's event, placed like a block
 
     def title(self, lang: str) -> str:
@@ -193,6 +200,56 @@ class EventData:
 
 
 @dataclass(frozen=True)
+class StepData:
+    id: int
+    title_ja: str
+    title_en: str = ""
+    reading: str = ""  # of the Japanese title, in kana
+    icon: str = ""
+    minutes: int | None = None  # how long it should take, if the parent said
+
+    def title(self, lang: str) -> str:
+        return pick(self.title_ja, self.title_en, lang)
+
+
+@dataclass(frozen=True)
+class RoutineData:
+    id: int
+    title_ja: str
+    title_en: str = ""
+    reading: str = ""
+    icon: str = ""
+    steps: tuple[StepData, ...] = ()  # in order
+    stars: int | None = None  # for finishing it; None: the household's number
+
+    def title(self, lang: str) -> str:
+        return pick(self.title_ja, self.title_en, lang)
+
+
+@dataclass(frozen=True)
+class RewardData:
+    id: int
+    title_ja: str
+    title_en: str = ""
+    reading: str = ""
+    icon: str = "gift"
+    price: int = 1
+
+    def title(self, lang: str) -> str:
+        return pick(self.title_ja, self.title_en, lang)
+
+
+@dataclass(frozen=True)
+class Stars:
+    """The family collects stars: how many things bring, what they buy, who has how many."""
+
+    per_routine: int = 1
+    per_chore: int = 1
+    rewards: tuple[RewardData, ...] = ()  # cheapest first
+    balances: dict[int, int] = field(default_factory=dict)  # member id -> stars left
+
+
+@dataclass(frozen=True)
 class Household:
     """Everything the planner needs, loaded once."""
 
@@ -204,6 +261,9 @@ class Household:
     chores: tuple[ChoreData, ...] = ()
     done: frozenset[tuple[int, date]] = frozenset()  # (chore id, date)
     notes: tuple[NoteData, ...] = ()
+    routines: dict[int, RoutineData] = field(default_factory=dict)  # by id
+    steps_done: frozenset[tuple[int, int, date]] = frozenset()  # (step id, member id, date)
+    stars: Stars | None = None  # None: the family collects no stars
     events: tuple[EventData, ...] = ()
     cancelled: frozenset[tuple[int, date]] = frozenset()  # (chore id, date)
     closures: tuple[Closure, ...] = ()
@@ -225,6 +285,60 @@ class Holiday:
 
 
 @dataclass(frozen=True)
+class StepView:
+    step: StepData
+    number: int  # 1 for the first step
+    done: bool
+    current: bool  # the first step not done: the one the wall draws big
+    # When the step should be done for the routine to keep to its minutes: the
+    # block's start plus the minutes of this step and all before it (None
+    # unless each of them has minutes).
+    until: datetime | None = None
+
+    def title(self, lang: str) -> str:
+        return self.step.title(lang)
+
+
+@dataclass(frozen=True)
+class RoutineView:
+    """One member's routine in a block, as far as they got on `day`."""
+
+    routine: RoutineData
+    member: MemberData
+    # The day its ticks are for: the block's own day, so a bedtime routine
+    # carried past midnight is still the evening's.
+    day: date
+    steps: tuple[StepView, ...]
+    current: StepView | None  # None once every step is done
+    done_count: int
+    finished: bool
+    stars: int  # what finishing it brings this member (0: no stars)
+    then: BlockData | None  # what comes after for this member: their next block
+
+    def title(self, lang: str) -> str:
+        return self.routine.title(lang)
+
+    @property
+    def minutes(self) -> int | None:
+        """The minutes of all its steps, if each step has some."""
+        minutes = [s.step.minutes for s in self.steps]
+        return None if None in minutes else sum(m for m in minutes if m is not None)
+
+
+@dataclass(frozen=True)
+class StarView:
+    """A child's stars and the reward they are saving for (small, not a leaderboard)."""
+
+    member: MemberData
+    balance: int
+    # The cheapest reward the balance does not reach yet; once it reaches them
+    # all, the dearest. None when there are no rewards.
+    goal: RewardData | None
+    progress: float  # towards the goal, 0 to 1
+    ready: tuple[RewardData, ...]  # the rewards the balance already buys
+
+
+@dataclass(frozen=True)
 class BlockView:
     block: BlockData
     start: datetime
@@ -239,6 +353,7 @@ class BlockView:
     # Today's chores that are this block's job (same picture, due in it): the
     # Roomba block shows whose turn it is to start the Roomba.
     jobs: tuple[ChoreView, ...] = ()
+    routines: tuple[RoutineView, ...] = ()  # per member, in the family's order
     event: EventData | None = None  # a subscribed calendar's event, not the plan's
 
     def title(self, lang: str) -> str:
@@ -304,6 +419,12 @@ class DayView:
     closures: tuple[Closure, ...] = ()  # the closures that hold this day
     moved_away: tuple[MovedAway, ...] = ()
     year_marks: tuple[YearMark, ...] = ()
+    stars: tuple[StarView, ...] = ()  # the shown members who collect stars
+
+    @property
+    def routines(self) -> tuple[RoutineView, ...]:
+        """The routines of the blocks that are current, for each member."""
+        return tuple(r for b in self.current for r in b.routines)
 
     @property
     def show_tomorrow(self) -> bool:
@@ -365,6 +486,7 @@ def _shown(member_ids: tuple[int, ...], only: frozenset[int] | None) -> bool:
 
 
 Placed = tuple["BlockData", datetime, datetime, bool]  # block, start, end, from yesterday
+Span = tuple[datetime, datetime]
 
 
 def _takes_over(today: tuple[int, ...], carried: tuple[int, ...]) -> bool:
@@ -493,6 +615,15 @@ def _progress(start: datetime, end: datetime, moment: datetime) -> tuple[float, 
     return done / total, int(-(-left // 60))
 
 
+def takers(
+    assignee_ids: tuple[int, ...], rotate: bool, rule: Recurrence, day: date
+) -> tuple[int, ...]:
+    """Whose job a chore is on `day`: its assignees, or the one whose turn it is."""
+    if rotate and assignee_ids:
+        return (assignee_ids[rule.turn(day) % len(assignee_ids)],)
+    return assignee_ids
+
+
 def _shows_chore(chore: ChoreData, only: frozenset[int] | None) -> bool:
     return only is None or not chore.assignee_ids or bool(set(chore.assignee_ids) & only)
 
@@ -596,6 +727,7 @@ def day_view(
         if block.free:
             following = next((b for b, s, _e, _c in placed if s == end and not b.free), None)
             block = replace(block, leads_to=following)
+        own_day = day - timedelta(days=1) if carried else day
         blocks.append(
             BlockView(
                 block=block,
@@ -611,6 +743,7 @@ def day_view(
                 progress=progress,
                 minutes_left=minutes_left,
                 jobs=_jobs(block, start, end, chores),
+                routines=_routines(household, block, (start, end), own_day, members, placed),
                 event=events.get(block.event_id) if block.event_id is not None else None,
             )
         )
@@ -632,6 +765,7 @@ def day_view(
         tomorrow_chores=chores_on(household, day + timedelta(days=1), members),
         notes=tuple(n for n in household.notes if n.start <= day <= n.end),
         evening=at(day, EVENING, household.tz),
+        stars=star_views(household, members),
         all_day=all_day_events(household, day, members),
         closures=tuple(c for c in household.closures if c.span_around(day) is not None),
         moved_away=moved_away(household, day, members),
@@ -649,6 +783,100 @@ def _jobs(
     )
 
 
+# Routines and stars ---------------------------------------------------------------------
+
+
+def _routines(
+    household: Household,
+    block: BlockData,
+    span: Span,
+    day: date,
+    only: frozenset[int] | None,
+    placed: list[Placed],
+) -> tuple[RoutineView, ...]:
+    views = []
+    for member_id, routine_id in block.routines:
+        if only is not None and member_id not in only:
+            continue  # a display for the kids shows the kids' routines
+        if block.member_ids and member_id not in block.member_ids:
+            continue  # saved around validation: the member has left the block
+        member = household.member(member_id)
+        routine = household.routines.get(routine_id)
+        if member is None or routine is None or not routine.steps:
+            continue
+        views.append(_routine_view(household, routine, member, day, span, placed))
+    order = {m.id: n for n, m in enumerate(household.members)}
+    return tuple(sorted(views, key=lambda view: order.get(view.member.id, 0)))
+
+
+def _routine_view(
+    household: Household,
+    routine: RoutineData,
+    member: MemberData,
+    day: date,
+    span: Span,
+    placed: list[Placed],
+) -> RoutineView:
+    start, end = span
+    done = [(step.id, member.id, day) in household.steps_done for step in routine.steps]
+    first_open = done.index(False) if False in done else None
+    steps = []
+    elapsed: int | None = 0
+    for index, (step, is_done) in enumerate(zip(routine.steps, done, strict=True)):
+        elapsed = None if elapsed is None or step.minutes is None else elapsed + step.minutes
+        until = start + timedelta(minutes=elapsed) if elapsed is not None else None
+        steps.append(StepView(step, index + 1, is_done, index == first_open, until))
+    then = next(
+        (
+            b
+            for b, s, _e, _c in placed
+            if not b.free and s >= end and (not b.member_ids or member.id in b.member_ids)
+        ),
+        None,
+    )
+    stars = household.stars
+    earns = 0
+    if stars is not None and member.collects_stars:
+        earns = routine.stars if routine.stars is not None else stars.per_routine
+    return RoutineView(
+        routine=routine,
+        member=member,
+        day=day,
+        steps=tuple(steps),
+        current=steps[first_open] if first_open is not None else None,
+        done_count=sum(done),
+        finished=first_open is None,
+        stars=earns,
+        then=then,
+    )
+
+
+def routines_on(
+    household: Household, day: date, only: frozenset[int] | None = None
+) -> tuple[RoutineView, ...]:
+    """Every routine of `day`'s own blocks (not a night carried from the day before)."""
+    view = day_view(household, day, at(day, time(12), household.tz), only)
+    return tuple(r for b in view.blocks if not b.from_yesterday for r in b.routines)
+
+
+def star_views(household: Household, only: frozenset[int] | None = None) -> tuple[StarView, ...]:
+    stars = household.stars
+    if stars is None:
+        return ()
+    views = []
+    for member in household.members:
+        if not member.collects_stars or (only is not None and member.id not in only):
+            continue
+        balance = stars.balances.get(member.id, 0)
+        ready = tuple(r for r in stars.rewards if r.price <= balance)
+        goal = next((r for r in stars.rewards if r.price > balance), None)
+        if goal is None and stars.rewards:
+            goal = stars.rewards[-1]
+        progress = min(max(balance / goal.price, 0.0), 1.0) if goal is not None else 0.0
+        views.append(StarView(member, balance, goal, round(progress, 4), ready))
+    return tuple(views)
+
+
 def to_get_ready(chores: tuple[ChoreView, ...], tz: object) -> tuple[ChoreView, ...]:
     """The morning's chores (and untimed ones) worth getting ready; never a cancelled one."""
     assert isinstance(tz, ZoneInfo)
@@ -660,8 +888,6 @@ def to_get_ready(chores: tuple[ChoreView, ...], tz: object) -> tuple[ChoreView, 
 
 
 # Night hours and the morning after -------------------------------------------------
-
-Span = tuple[datetime, datetime]
 
 
 def nights(start: time | None, end: time | None, day: date, tz: ZoneInfo) -> tuple[Span, ...]:

@@ -29,16 +29,20 @@ FORMAT = "hibi-family"
 # 2: calendars, feeds, phones for nudges and what was sent; blocks' nudges and
 # webhooks, chores' overdue nudges; closures, chores' own word on them,
 # cancelled collections, and the chores' holiday lists, garbage flag and
-# no-collection days. A version 1 document reads as is: its rows take the new
-# fields' defaults.
-VERSION = 2
+# no-collection days.
+# 3: routines, their ticks, star rules, rewards and the star ledger; members'
+# collects_stars and displays' show_stars.
+# Older documents read as they are: their rows take the new fields' defaults
+# and the tables they lack stay empty.
+VERSION = 3
 
 # Parents before children, so rows can be inserted in this order. Each entry:
 # the document's key, the model, and the fields written for it (foreign keys
 # by their field name, holding the id).
 # fmt: off
 TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
-    ("members", family.Member, ("id", "name_ja", "name_en", "colour", "icon", "order")),
+    ("members", family.Member,
+     ("id", "name_ja", "name_en", "colour", "icon", "order", "collects_stars")),
     ("icon_colours", family.IconColour, ("id", "icon", "colour")),
     (
         "plans",
@@ -77,8 +81,8 @@ TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
         "displays",
         family.Display,
         ("id", "name", "token", "language", "theme", "night_start", "night_end",
-         "may_complete_chores", "show_readings", "cue_minutes", "chime", "last_seen_at",
-         "last_user_agent"),
+         "may_complete_chores", "show_stars", "show_readings", "cue_minutes", "chime",
+         "last_seen_at", "last_user_agent"),
     ),
     ("display_members", family.Display.members.through, ("id", "display", "member")),
     ("chores_done", family.ChoreDone, ("id", "chore", "date", "member", "display", "done_at")),
@@ -107,6 +111,26 @@ TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
         family.Delivery,
         ("id", "kind", "channel", "occurrence", "target", "block", "title", "body", "due_at",
          "status", "attempts", "next_try_at", "sent_at", "error_code", "error_detail"),
+    ),
+    ("routines", family.Routine, ("id", "title_ja", "title_reading", "title_en", "icon", "stars")),
+    (
+        "routine_steps",
+        family.RoutineStep,
+        ("id", "routine", "order", "icon", "title_ja", "title_reading", "title_en", "minutes"),
+    ),
+    ("routine_uses", family.RoutineAssignment, ("id", "block", "member", "routine")),
+    (
+        "steps_done",
+        family.StepDone,
+        ("id", "step", "member", "date", "display", "done_at", "what_ja", "what_en"),
+    ),
+    ("star_rules", family.StarRules, ("id", "enabled", "per_routine", "per_chore")),
+    ("rewards", family.Reward, ("id", "title_ja", "title_reading", "title_en", "icon", "price")),
+    (
+        "star_ledger",
+        family.StarEntry,
+        ("id", "member", "date", "amount", "kind", "what_ja", "what_en", "routine", "chore",
+         "reward", "corrects", "created_at"),
     ),
 ]
 # fmt: on
@@ -173,6 +197,7 @@ def import_family(document: Any, replace: bool = False) -> dict[str, int]:
             # the rows already written in this transaction.
             for key, model, fields in TABLES:
                 objects = [_object(model, fields, row, key, n) for n, row in enumerate(rows[key])]
+                _check_own_links(model, objects, key)
                 model._default_manager.bulk_create(objects)
                 counts[key] = len(objects)
             _reset_sequences()
@@ -197,6 +222,7 @@ def _check_across_rows(rows: dict[str, list[dict[str, Any]]]) -> None:
     _check_caps(rows["blocks"], "plan", "blocks", validation.MAX_BLOCKS_PER_PLAN)
     _check_caps(rows["plan_overrides"], "plan", "date overrides", validation.MAX_OVERRIDES_PER_PLAN)
     _check_caps(rows["chore_assignees"], "chore", "people taking turns", validation.MAX_TURN_TAKERS)
+    _check_routines(rows)
     if len(rows["closures"]) > validation.MAX_CLOSURES:
         raise ImportRefused(f"{len(rows['closures'])} closures; at most {validation.MAX_CLOSURES}.")
     _check_substitutes(rows)
@@ -229,6 +255,44 @@ def _check_across_rows(rows: dict[str, list[dict[str, Any]]]) -> None:
                 f"blocks[{spans[later][0]}] overlaps blocks[{spans[earlier][0]}] "
                 "for the same family member in the same plan."
             )
+
+
+def _check_routines(rows: dict[str, list[dict[str, Any]]]) -> None:
+    """A routine's steps, and where it is used, as the admin's routine page checks them."""
+    steps = Counter(row.get("routine") for row in rows["routine_steps"])
+    for n, row in enumerate(rows["routines"]):
+        problem = validation.steps_problem(steps.get(row["id"], 0))
+        if problem == validation.EMPTY:
+            raise ImportRefused(f"routines[{n}] has no steps; a routine needs at least one.")
+        if problem == validation.TOO_MANY:
+            raise ImportRefused(
+                f"routines[{n}] has {steps[row['id']]} steps; "
+                f"at most {validation.MAX_STEPS_PER_ROUTINE}."
+            )
+    plan_of = {block["id"]: block.get("plan") for block in rows["blocks"]}
+    in_block: dict[Any, set[Any]] = {}
+    for row in rows["block_members"]:
+        in_block.setdefault(row.get("block"), set()).add(row.get("member"))
+    uses = []
+    for n, use in enumerate(rows["routine_uses"]):
+        ids = [use.get("block"), use.get("member"), use.get("routine")]
+        ids.append(plan_of.get(ids[0]))
+        numbers = [value for value in ids if isinstance(value, int)]
+        if len(numbers) != len(ids):
+            continue  # the row's own check names the bad id
+        block, member, routine, plan = numbers
+        if not validation.member_fits_block(frozenset(in_block.get(block, ())), member):
+            raise ImportRefused(
+                f"routine_uses[{n}]: member {member!r} is not in block {block!r}, "
+                "so the routine there is for nobody."
+            )
+        uses.append(validation.RoutineUse(plan, block, member, routine))
+    for later, earlier, why in validation.routine_clashes(uses):
+        if why == validation.SAME_BLOCK:
+            detail = "gives the same member a second routine in one block"
+        else:
+            detail = "gives the same member the same routine twice in one plan"
+        raise ImportRefused(f"routine_uses[{later}] {detail} (see routine_uses[{earlier}]).")
 
 
 def _check_substitutes(rows: dict[str, list[dict[str, Any]]]) -> None:
@@ -268,8 +332,8 @@ def _upgrade(document: Any) -> dict[str, Any]:
             f"This export was made by a newer Hibi (format version {version}); "
             f"this one reads up to version {VERSION}. Upgrade Hibi first."
         )
-    # Version 2 only added tables and fields, whose defaults fill in a version 1
-    # document; a later change that renames or reshapes converts older ones here.
+    # Versions 2 and 3 only added tables and fields, whose defaults fill in an
+    # older document; a later change that renames or reshapes converts older ones here.
     return document
 
 
@@ -322,16 +386,32 @@ def _object(model, fields, row, key, n) -> models.Model:
             detail = "; ".join(exc.messages) if isinstance(exc, ValidationError) else exc
             raise ImportRefused(f"{key}[{n}].{name}: {detail}") from None
     obj = model(**values)
+    # A row pointing at a row of its own table (a star taken back) is checked
+    # once the whole table is read (_check_own_links): its rows go in at once.
+    own = [f.name for f in _own_links(model)]
     try:
         # What the admin checks on save: every field, then the model's own
         # rules. Uniqueness is left to the database, inside the transaction.
-        obj.full_clean(validate_unique=False, validate_constraints=False)
+        obj.full_clean(exclude=own, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         problems = "; ".join(
             f"{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items()
         )
         raise ImportRefused(f"{key}[{n}]: {problems}") from None
     return obj
+
+
+def _own_links(model: type[models.Model]) -> list[models.Field]:
+    return [f for f in model._meta.fields if f.is_relation and f.related_model is model]
+
+
+def _check_own_links(model: type[models.Model], objects: list[models.Model], key: str) -> None:
+    ids = {obj.pk for obj in objects}
+    for field in _own_links(model):
+        for n, obj in enumerate(objects):
+            linked = getattr(obj, field.attname)
+            if linked is not None and linked not in ids:
+                raise ImportRefused(f"{key}[{n}].{field.name}: no row {linked} in {key}.")
 
 
 def _id(value: Any, nullable: bool) -> int | None:

@@ -1,9 +1,9 @@
 """The day as JSON: one shape for Home Assistant's now.json and `show_day --json`.
 
-Ids link the parts (a block's `members`, a chore's `assignees`) to the
-`members` list; times are ISO 8601 with the household's offset. Fields are
-only ever added, so a Home Assistant sensor written against an older Hibi
-keeps working.
+Ids link the parts (a block's `members`, a chore's `assignees`, a routine's
+or a star count's `member`) to the `members` list; times are ISO 8601 with
+the household's offset. Fields are only ever added, so a Home Assistant
+sensor written against an older Hibi keeps working.
 """
 
 from __future__ import annotations
@@ -71,11 +71,61 @@ def chore_json(c: planner.ChoreView) -> dict[str, Any]:
     }
 
 
+def step_json(s: planner.StepView) -> dict[str, Any]:
+    return {
+        "id": s.step.id,
+        "number": s.number,
+        "title_ja": s.step.title_ja,
+        "title_en": s.step.title_en,
+        "icon": s.step.icon,
+        "minutes": s.step.minutes,
+        "until": s.until.isoformat() if s.until else None,
+    }
+
+
+def routine_json(r: planner.RoutineView) -> dict[str, Any]:
+    """A member's routine in a current block: where they are in it."""
+    return {
+        "member": r.member.id,
+        "id": r.routine.id,
+        "title_ja": r.routine.title_ja,
+        "title_en": r.routine.title_en,
+        "date": r.day.isoformat(),
+        "steps": len(r.steps),
+        "steps_done": r.done_count,
+        "finished": r.finished,
+        "step": step_json(r.current) if r.current else None,
+    }
+
+
+def stars_json(s: planner.StarView) -> dict[str, Any]:
+    return {
+        "member": s.member.id,
+        "stars": s.balance,
+        "next_reward": (
+            {
+                "id": s.goal.id,
+                "title_ja": s.goal.title_ja,
+                "title_en": s.goal.title_en,
+                "price": s.goal.price,
+                "progress": s.progress,
+            }
+            if s.goal
+            else None
+        ),
+        "rewards_ready": [r.id for r in s.ready],
+    }
+
+
 def day_json(
-    view: planner.DayView, members: tuple[planner.MemberData, ...], **extra: Any
+    view: planner.DayView,
+    members: tuple[planner.MemberData, ...],
+    stars: bool = True,
+    **extra: Any,
 ) -> dict[str, Any]:
     """Everything the wall shows at `view.moment`; `extra` (the display, the poll
-    version) goes first."""
+    version) goes first. `stars=False` leaves the children's stars out, as a
+    display with its stars turned off does."""
     current = [block_json(b) for b in view.current]
     upcoming = view.next_blocks[0] if view.next_blocks else None
     return {
@@ -115,6 +165,8 @@ def day_json(
             }
             for n in view.notes
         ],
+        "routines": [routine_json(r) for r in view.routines],
+        "stars": [stars_json(s) for s in view.stars] if stars else [],
         "all_day": [
             {
                 "title_ja": e.title_ja,

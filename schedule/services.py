@@ -3,31 +3,67 @@
 Views, the admin and the commands call these instead of writing the rows
 themselves, so the rules of a write (what else changes with it, what happens
 when two tablets do it at once) are stated once.
+
+Stars: a child's ledger is only ever added to. A tick settles the one thing
+it touched (a routine, a chore) for that child and day: the rows written for
+it so far add up to what it is worth now (its stars once finished or done,
+0 once unticked), and a row makes up any difference. A thing a parent took a
+star back from is theirs to decide, and settling leaves it alone.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, time
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from . import calendar5374, validation
+from . import calendar5374, household, planner, recurrence, validation
 from .models import (
     SUNDAY,
     Block,
     Chore,
+    ChoreAssignee,
     ChoreCancellation,
     ChoreDone,
     Closure,
     Display,
+    Member,
     Plan,
     PlanOverride,
     Revision,
+    Reward,
+    Routine,
+    RoutineAssignment,
+    RoutineStep,
+    StarEntry,
+    StarKind,
+    StarRules,
+    StepDone,
+    Totals,
+    snapshot_titles,
 )
+
+
+class NotEnoughStars(Exception):
+    def __init__(self, balance: int) -> None:
+        super().__init__(balance)
+        self.balance = balance
+
+
+class CannotTakeBack(Exception):
+    """The row is itself a taking back, or was already taken back."""
+
+
+def _lock(member_id: int) -> None:
+    """Serialise one child's ticks and stars. PostgreSQL locks the member's row;
+    SQLite's transactions are IMMEDIATE (settings.py), so the first write lock
+    already waits for any other writer."""
+    list(Member.objects.select_for_update().filter(pk=member_id).values_list("pk", flat=True))
 
 
 def change_block(block: Block, moves: dict[Block, tuple[time, time]]) -> None:
@@ -60,8 +96,137 @@ def tick_chore(chore: Chore, day: date, done: bool, display: Display | None = No
             )
             # bulk_create sends no post_save, and the walls must redraw.
             Revision.bump()
-        else:
-            ChoreDone.objects.filter(chore=chore, date=day).delete()
+        elif not ChoreDone.objects.filter(chore=chore, date=day).delete()[0]:
+            return
+        settle_chore(chore, day)
+
+
+def tick_step(
+    step: RoutineStep, member: Member, day: date, done: bool, display: Display | None = None
+) -> None:
+    """Mark a routine's step done or not done for a child on a day; safe to repeat.
+
+    Like a chore's tick: a second tap, or another tablet's at the same moment,
+    finds the row there (or gone) and changes nothing. Finishing the routine,
+    or unticking a step of a finished one, settles the child's stars for it.
+    """
+    with transaction.atomic():
+        _lock(member.pk)
+        found = StepDone.objects.filter(step=step, member=member, date=day)
+        if done:
+            if found.exists():
+                return
+            row = StepDone(step=step, member=member, date=day, display=display)
+            row.describe()
+            StepDone.objects.bulk_create([row], ignore_conflicts=True)
+        elif not found.delete()[0]:
+            return
+        settle_routine(step.routine, member, day)
+        Revision.bump()
+
+
+def settle_routine(routine: Routine, member: Member, day: date) -> None:
+    """The child's stars for `routine` on `day`: its stars once every step is done."""
+    rules = StarRules.load()
+    if not rules.enabled or not member.collects_stars:
+        return
+    steps = RoutineStep.objects.filter(routine=routine).count()
+    done = StepDone.objects.filter(step__routine=routine, member=member, date=day).count()
+    worth = rules.stars_for(routine) if steps and done >= steps else 0
+    _settle(member, day, StarKind.ROUTINE, worth, snapshot_titles(routine), routine=routine)
+
+
+def settle_chore(chore: Chore, day: date) -> None:
+    """The stars of each child whose job `chore` is on `day`: the rule's once it is done."""
+    rules = StarRules.load()
+    if not rules.enabled:
+        return
+    assigned = tuple(
+        ChoreAssignee.objects.filter(chore=chore)
+        .order_by("order", "id")
+        .values_list("member_id", flat=True)
+    )
+    try:
+        whose = planner.takers(assigned, chore.rotate, chore.recurrence(), day)
+    except (recurrence.RecurrenceError, ValueError):
+        return  # a rule saved around validation: no wall shows it, no stars
+    worth = rules.per_chore if ChoreDone.objects.filter(chore=chore, date=day).exists() else 0
+    for member in Member.objects.filter(pk__in=whose, collects_stars=True):
+        _lock(member.pk)
+        _settle(member, day, StarKind.CHORE, worth, snapshot_titles(chore), chore=chore)
+
+
+def _settle(
+    member: Member, day: date, kind: str, worth: int, what: tuple[str, str], **cause: Any
+) -> None:
+    rows = list(
+        StarEntry.objects.filter(member=member, date=day, kind=kind, **cause).values_list(
+            "pk", "amount", "corrects_id"
+        )
+    )
+    ids = [pk for pk, _amount, _corrects in rows]
+    if any(corrects for *_row, corrects in rows) or (
+        StarEntry.objects.filter(corrects_id__in=ids).exists()
+    ):
+        return  # a parent took a star back here: theirs to decide, not a tick's
+    so_far = sum(amount for _pk, amount, _corrects in rows)
+    if worth != so_far:
+        StarEntry.objects.create(
+            member=member,
+            date=day,
+            kind=kind,
+            amount=worth - so_far,
+            what_ja=what[0],
+            what_en=what[1],
+            **cause,
+        )
+
+
+def give_reward(reward: Reward, member: Member, day: date | None = None) -> StarEntry:
+    """Spend a child's stars on a reward a parent gives; never below zero."""
+    with transaction.atomic():
+        _lock(member.pk)
+        balance = StarEntry.totals([member.pk]).get(member.pk, Totals()).balance
+        if balance < reward.price:
+            raise NotEnoughStars(balance)
+        what = snapshot_titles(reward)
+        return StarEntry.objects.create(
+            member=member,
+            date=day or household.today(),
+            kind=StarKind.REWARD,
+            amount=-reward.price,
+            reward=reward,
+            what_ja=what[0],
+            what_en=what[1],
+        )
+
+
+def take_back(entry: StarEntry) -> StarEntry:
+    """Cancel a ledger row given by mistake with a row of the opposite sign; both stay."""
+    with transaction.atomic():
+        _lock(entry.member_id)
+        if entry.corrects_id is not None or entry.corrections.exists():
+            raise CannotTakeBack
+        return StarEntry.objects.create(
+            member_id=entry.member_id,
+            date=entry.date,
+            kind=entry.kind,
+            amount=-entry.amount,
+            routine_id=entry.routine_id,
+            chore_id=entry.chore_id,
+            reward_id=entry.reward_id,
+            corrects=entry,
+            what_ja=entry.what_ja,
+            what_en=entry.what_en,
+        )
+
+
+def _copy_title(row: Routine | Plan, names: tuple[str, str], size: int) -> dict[str, str]:
+    ja, en = (getattr(row, name) for name in names)
+    return {
+        names[0]: f"{ja}（コピー）"[:size] if ja else "",
+        names[1]: f"{en} (copy)"[:size] if en else "",
+    }
 
 
 def cancel_chore(chore: Chore, day: date, cancelled: bool, reason: str = "") -> bool:
@@ -81,7 +246,8 @@ def cancel_chore(chore: Chore, day: date, cancelled: bool, reason: str = "") -> 
 
 
 def copy_plan(plan: Plan, label_ja: str = "コピー", label_en: str = "copy") -> Plan:
-    """A copy of `plan` and its blocks that applies to no day until a parent says so."""
+    """A copy of `plan` and its blocks (with their routines) that applies to no day
+    until a parent says so."""
     with transaction.atomic():
         copy = Plan.objects.create(
             name_ja=f"{plan.name_ja}（{label_ja}）"[:60] if plan.name_ja else "",
@@ -92,13 +258,38 @@ def copy_plan(plan: Plan, label_ja: str = "コピー", label_en: str = "copy") -
             valid_until=plan.valid_until,
             priority=plan.priority,
         )
-        for block in plan.blocks.prefetch_related("members"):
+        uses = []
+        for block in plan.blocks.prefetch_related("members", "routines"):
             members = list(block.members.all())
+            routines = list(block.routines.all())
             block.pk = None
             block._state.adding = True
             block.plan = copy
             block.save()
             block.members.set(members)
+            uses += [
+                RoutineAssignment(block=block, member_id=r.member_id, routine_id=r.routine_id)
+                for r in routines
+            ]
+        RoutineAssignment.objects.bulk_create(uses)
+    return copy
+
+
+def copy_routine(routine: Routine) -> Routine:
+    """A copy of `routine` and its steps, for a child's own version; used in no block yet."""
+    with transaction.atomic():
+        steps = list(routine.steps.all())
+        copy = Routine.objects.create(
+            **_copy_title(routine, ("title_ja", "title_en"), 80),
+            title_reading=routine.title_reading,
+            icon=routine.icon,
+            stars=routine.stars,
+        )
+        for step in steps:
+            step.pk = None
+            step._state.adding = True
+            step.routine = copy
+        RoutineStep.objects.bulk_create(steps)
     return copy
 
 

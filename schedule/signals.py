@@ -18,6 +18,13 @@ WATCHED = (
     models.ChoreCancellation,
     models.Note,
     models.Display,
+    models.Routine,
+    models.RoutineStep,
+    models.RoutineAssignment,
+    models.StepDone,
+    models.StarRules,
+    models.Reward,
+    models.StarEntry,
 )
 
 

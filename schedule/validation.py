@@ -2,7 +2,8 @@
 
 A single row's rules live on its model (`clean()` and field validators). These
 need several rows at once: two blocks of the same person at the same time,
-turns taken by nobody. The admin's inline formsets ask them about the rows a
+turns taken by nobody, a routine's steps, a routine for someone not in its
+block. The admin's inline formsets ask them about the rows a
 parent is submitting, and the import about every row of a file before
 anything is written, so both refuse the same things.
 
@@ -30,6 +31,9 @@ MINUTES_A_DAY = 24 * 60
 MAX_BLOCKS_PER_PLAN = 100
 MAX_OVERRIDES_PER_PLAN = 100
 MAX_TURN_TAKERS = 20
+# A routine is a short row of pictures a small child goes through one at a
+# time; visual schedules work best with 3 to 8, and a dozen is already long.
+MAX_STEPS_PER_ROUTINE = 12
 # New Year, Obon, Golden Week, a city's own days: a few a year; an import of
 # many years of centre closures stays well under this.
 MAX_CLOSURES = 100
@@ -147,6 +151,63 @@ def _clock(minute: int) -> time:
 def turns_have_people(rotate: bool, assignees: int) -> bool:
     """Taking turns needs somebody to take them."""
     return not rotate or assignees > 0
+
+
+# Routines ------------------------------------------------------------------------------
+
+EMPTY = "empty"
+TOO_MANY = "too_many"
+
+
+def steps_problem(count: int) -> str | None:
+    """EMPTY or TOO_MANY when a routine would have that many steps, else None."""
+    if count < 1:
+        return EMPTY
+    if count > MAX_STEPS_PER_ROUTINE:
+        return TOO_MANY
+    return None
+
+
+def member_fits_block(block_members: frozenset[int], member: int) -> bool:
+    """A routine in a block is for someone in the block; a block of nobody in
+    particular is the whole family's."""
+    return not block_members or member in block_members
+
+
+@dataclass(frozen=True)
+class RoutineUse:
+    """A routine taken up by one member in one block of a plan."""
+
+    plan: int
+    block: int
+    member: int
+    routine: int
+
+
+SAME_BLOCK = "same_block"
+SAME_PLAN = "same_plan"
+
+
+def routine_clashes(uses: Sequence[RoutineUse]) -> list[tuple[int, int, str]]:
+    """(later, earlier, why) for each use that clashes with an earlier one.
+
+    SAME_BLOCK: a member has one routine per block (the wall shows one card
+    per child). SAME_PLAN: the same routine twice for one member in one plan,
+    which a tick (for a step, a child and a day) could not tell apart; a
+    parent duplicates the routine instead.
+    """
+    found = []
+    for index, use in enumerate(uses):
+        for earlier_index, earlier in enumerate(uses[:index]):
+            if use.member != earlier.member:
+                continue
+            if use.block == earlier.block:
+                found.append((index, earlier_index, SAME_BLOCK))
+                break
+            if use.plan == earlier.plan and use.routine == earlier.routine:
+                found.append((index, earlier_index, SAME_PLAN))
+                break
+    return found
 
 
 def closed_on(day: date | None, closures: Iterable[Closure]) -> Closure | None:

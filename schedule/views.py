@@ -1,5 +1,5 @@
-"""HTTP views: the way in to the admin, each display's wall and its poll, chore ticks,
-now.json for Home Assistant, the health check, and the error pages.
+"""HTTP views: the way in to the admin, each display's wall and its poll, chore and
+routine-step ticks, now.json for Home Assistant, the health check, and the error pages.
 
 Each view decides who may do what; the `wall` package finds the display,
 computes the poll version and builds what the template prints. The URL's
@@ -34,7 +34,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from django_htmx.middleware import HtmxDetails
 
 from . import feeds, health, household, icons, planner, serialise, services, worker
-from .models import CalendarFeed, Chore, Display
+from .models import CalendarFeed, Chore, Display, Member, RoutineStep
 from .wall import display as displays
 from .wall import moments, polling, view_model
 
@@ -185,6 +185,69 @@ def toggle_chore(request: HtmxRequest, token: str, chore_id: int, day: date) -> 
     return _render_wall(request, fresh or display, moment, at, fragment=True)
 
 
+class _NotOnTheWall(Exception):
+    pass
+
+
+def _who_ticks(display: Display, step_id: int, day: date, said: str | None) -> int:
+    """The member whose routine on this wall that day has the step: the one the form
+    names, or the only one. ValueError for a malformed or missing name when several
+    children have the step; _NotOnTheWall when nobody on this wall has it."""
+    loaded = polling.load(display, day)
+    holders = [
+        routine.member.id
+        for routine in planner.routines_on(loaded.household, day, loaded.members)
+        if any(step.step.id == step_id for step in routine.steps)
+    ]
+    if not holders:
+        raise _NotOnTheWall
+    if said is None and len(holders) == 1:
+        return holders[0]
+    if said is None or not said.isascii() or not said.isdigit() or len(said) > 19:
+        raise ValueError(said)
+    if int(said) not in holders:
+        raise _NotOnTheWall
+    return int(said)
+
+
+@csp_override({})
+@gzip_page
+@require_POST
+def tick_step(request: HtmxRequest, token: str, step_id: int, day: date) -> HttpResponse:
+    """Mark a step of a child's routine done or not done on the day its block is for.
+
+    The form says done=1 or done=0 (so a double tap is safe) and, when several
+    children's routines have the step, member=<id>.
+    """
+    display = _display_or_404(token)
+    if not display.may_complete_chores:
+        return HttpResponseForbidden(_("This display may not tick chores or steps."))
+    done = request.POST.get("done")
+    if done not in {"0", "1"}:
+        log.info("Refused a step tick on %s: done=%r", request.path, done)
+        return HttpResponseBadRequest(_("Say done=1 or done=0."))
+    try:
+        member_id = _who_ticks(display, step_id, day, request.POST.get("member"))
+    except ValueError:
+        log.info("Refused a step tick on %s: member=%r", request.path, request.POST.get("member"))
+        return HttpResponseBadRequest(_("Say whose step it is: member=<id>."))
+    except _NotOnTheWall:
+        raise Http404("This step is not on this wall that day.") from None
+    step = RoutineStep.objects.select_related("routine").filter(pk=step_id).first()
+    member = Member.objects.filter(pk=member_id).first()
+    if step is None or member is None:
+        raise Http404("This step is not on this wall that day.")
+    try:
+        services.tick_step(step, member, day, done == "1", display)
+    except IntegrityError:  # the step or the child was deleted by a parent in the same instant
+        raise Http404("This step is not on this wall that day.") from None
+    if not request.htmx:
+        return redirect(display.get_absolute_url())
+    at, moment = moments.requested(request, fall_back=True)
+    fresh = displays.find_display(token)
+    return _render_wall(request, fresh or display, moment, at, fragment=True)
+
+
 @require_GET
 def now_json(request: HttpRequest, token: str) -> HttpResponse:
     display = _display_or_404(token)
@@ -197,6 +260,7 @@ def now_json(request: HttpRequest, token: str) -> HttpResponse:
     summary = serialise.day_json(
         view,
         loaded.household.members,
+        stars=display.show_stars,
         display=display.name,
         version=polling.version(display, moment, view),
     )

@@ -31,6 +31,12 @@ from schedule.models import (
     Note,
     Plan,
     PlanOverride,
+    Reward,
+    Routine,
+    RoutineStep,
+    StarEntry,
+    StarRules,
+    StepDone,
 )
 from tests.conftest import TOKYO
 
@@ -215,6 +221,7 @@ def test_every_registered_model_has_a_page_in_the_list():
         model.__name__ for model in admin.site._registry if model._meta.app_label == "schedule"
     }
     listed = {"Plan", "Chore", "Member", "Note", "Display", "ChoreDone", "IconColour"}
+    listed |= {"Routine", "StepDone", "StarRules", "Reward", "StarEntry"}
     listed |= {"CalendarSubscription", "CalendarFeed", "NudgeTarget", "Delivery"}
     listed |= {"Closure", "ChoreCancellation"}
     assert registered == listed
@@ -230,6 +237,10 @@ def one_of_each(parent) -> dict:
     )
     visit = {"user_agent": "Silk/90", "ip_address": "192.0.2.7", "username": "parent"}
     visit |= {"http_accept": "text/html", "path_info": "/admin/login/"}
+    haru = Member.objects.create(name_ja="はる", name_en="Haru", collects_stars=True)
+    morning = Routine.objects.create(title_ja="あさのしたく", title_en="Morning")
+    toilet = RoutineStep.objects.create(routine=morning, icon="toilet", title_ja="トイレ")
+    StarRules(enabled=True).save()
     return {
         "auth.User": parent,
         "auth.Group": Group.objects.create(name="親"),
@@ -241,10 +252,17 @@ def one_of_each(parent) -> dict:
         "schedule.Plan": Plan.objects.create(name_ja="平日", weekdays=0b11111),
         "schedule.Chore": chore,
         "schedule.Display": Display.objects.create(name="Living room"),
-        "schedule.Member": Member.objects.create(name_ja="はる", name_en="Haru"),
+        "schedule.Member": haru,
         "schedule.Note": Note.objects.create(text_ja="遠足", start_date=MONDAY, end_date=MONDAY),
         "schedule.ChoreDone": ChoreDone.objects.create(chore=chore, date=MONDAY),
         "schedule.IconColour": IconColour.objects.create(icon="tidy", colour="#228844"),
+        "schedule.Routine": morning,
+        "schedule.StepDone": StepDone.objects.create(step=toilet, member=haru, date=MONDAY),
+        "schedule.StarRules": StarRules.load(),
+        "schedule.Reward": Reward.objects.create(title_ja="おやつ", price=3),
+        "schedule.StarEntry": StarEntry.objects.create(
+            member=haru, date=MONDAY, amount=1, kind=StarEntry.Kind.PARENT, what_ja="おてつだい"
+        ),
         "schedule.Closure": Closure.objects.create(
             name_ja="年末年始", start_date=date(2026, 12, 31), end_date=date(2027, 1, 4)
         ),
@@ -287,6 +305,7 @@ PAGE_TITLES = {
     "changelist": {"ja": "を選択", "en": "Select "},
     "add": {"ja": "を追加", "en": "Add "},
     "change": {"ja": "を変更", "en": "Change "},
+    "view": {"ja": "を表示", "en": "View "},
 }
 
 
@@ -315,6 +334,8 @@ def test_every_registered_model_has_its_pages_in_both_languages(
     assert f'<html lang="{language}"' in html
     assert SITE_HEADER[language] in html
     title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    if kind == "change" and not admin.site._registry[model].has_change_permission(request, row):
+        kind = "view"  # history (the star ledger, steps done) is only ever added to
     assert PAGE_TITLES[kind][language] in title
     if language == "en":  # nothing Japanese around the row's own name
         assert not re.search(r"[\u3040-\u30ff]", title.replace(str(row), "")), title
@@ -1366,6 +1387,253 @@ def test_a_chore_with_kanji_gets_a_proposed_reading_and_keeps_a_typed_one(ja, mo
     assert Chore.objects.get(title_ja="植物に水やり").title_reading == "しょくぶつにみずやり"
     assert ja.post(add, chore_post(title_ja="水やり", title_reading="みずまき")).status_code == 302
     assert Chore.objects.get(title_ja="水やり").title_reading == "みずまき"
+
+
+# --- Routines and stars ------------------------------------------------------------------
+
+
+def routine_post(steps=(), uses=(), **fields) -> dict:
+    data = {
+        "title_ja": "あさのしたく",
+        "title_reading": "",
+        "title_en": "Morning",
+        "icon": "",
+        "stars": "",
+        **management("steps", len(steps)),
+        **management("uses", len(uses)),
+        **fields,
+    }
+    for index, step in enumerate(steps):
+        row = {"order": "", "icon": "toilet", "title_ja": "", "title_reading": "",
+               "title_en": "", "minutes": "", **step}  # fmt: skip
+        data.update({f"steps-{index}-{key}": value for key, value in row.items()})
+    for index, (block, member) in enumerate(uses):
+        data[f"uses-{index}-block"] = str(block.pk)
+        data[f"uses-{index}-member"] = str(member.pk)
+    return data
+
+
+def demo_block(title, plan="平日"):
+    return Block.objects.get(plan__name_ja=plan, title_ja=title)
+
+
+def demo_kid(name_en):
+    return Member.objects.get(name_en=name_en)
+
+
+def test_a_routine_is_saved_with_its_steps_in_order_and_where_it_is_used(ja, demo_display):
+    steps = [
+        {"order": "2", "icon": "wash-face", "title_ja": "かおをあらう", "minutes": "3"},
+        {"order": "", "icon": "backpack", "title_ja": "かばん"},
+        {"order": "1", "icon": "toilet", "title_ja": "トイレ", "title_en": "Toilet"},
+    ]
+    ready = demo_block("おはよう・着がえ")
+    response = ja.post(
+        reverse("admin:schedule_routine_add"),
+        routine_post(steps, [(ready, demo_kid("Haru"))], title_ja="はるのあさ"),
+    )
+    assert response.status_code == 302, text_of(response)[:3000]
+    routine = Routine.objects.get(title_ja="はるのあさ")
+    assert list(routine.steps.values_list("title_ja", "order", "minutes")) == [
+        ("トイレ", 1, None),
+        ("かおをあらう", 2, 3),
+        ("かばん", 3, None),  # no number: after the others
+    ]
+    assert list(routine.uses.values_list("block", "member")) == [(ready.pk, demo_kid("Haru").pk)]
+
+
+def test_an_empty_routine_is_refused_in_japanese(ja):
+    response = ja.post(reverse("admin:schedule_routine_add"), routine_post())
+    assert "ルーティンにはステップが1つ以上必要です。" in errors_on(response)
+    assert not Routine.objects.exists()
+
+
+def test_more_than_twelve_steps_are_refused_in_japanese(ja):
+    steps = [{"title_ja": f"ステップ{n}"} for n in range(13)]
+    response = ja.post(reverse("admin:schedule_routine_add"), routine_post(steps))
+    assert "1つのルーティンのステップは12個までです。" in errors_on(response)
+    assert not Routine.objects.exists()
+    twelve = ja.post(reverse("admin:schedule_routine_add"), routine_post(steps[:12]))
+    assert twelve.status_code == 302
+    assert RoutineStep.objects.count() == 12
+
+
+def test_a_step_without_a_title_or_picture_is_refused_in_japanese(ja):
+    response = ja.post(
+        reverse("admin:schedule_routine_add"),
+        routine_post([{"title_ja": "トイレ"}, {"title_en": ""}, {"title_ja": "え", "icon": ""}]),
+    )
+    html = errors_on(response)
+    assert "ステップに日本語か英語でタイトルを入れてください。" in html
+    assert "このフィールドは必須です。" in html  # the picture
+    assert not Routine.objects.exists()
+
+
+def test_a_routine_for_someone_not_in_the_block_is_refused_in_japanese(ja, demo_display):
+    work = Block.objects.get(plan__name_ja="平日", title_ja="お仕事", start=time(8, 30))
+    response = ja.post(
+        reverse("admin:schedule_routine_add"),
+        routine_post([{"title_ja": "トイレ"}], [(work, demo_kid("Haru"))]),
+    )
+    assert "はるは「お仕事」のメンバーではありません。" in errors_on(response)
+    assert not Routine.objects.filter(title_ja="あさのしたく").exists()
+
+
+def test_a_second_routine_in_a_block_or_the_same_one_twice_a_day_is_refused(ja, demo_display):
+    ready, bed = demo_block("おでかけの準備"), demo_block("寝る準備")
+    mio = demo_kid("Mio")
+    html = errors_on(
+        ja.post(
+            reverse("admin:schedule_routine_add"),
+            routine_post([{"title_ja": "トイレ"}], [(ready, mio)]),
+        )
+    )
+    assert "みおには「おでかけの準備」のルーティンがもうあります。" in html
+    html = errors_on(
+        ja.post(
+            reverse("admin:schedule_routine_add"),
+            routine_post([{"title_ja": "トイレ"}], [(demo_block("お片付け"), mio), (bed, mio)]),
+        )
+    )
+    assert "1つの予定でルーティンは1人1つです" in html  # the bedtime routine is in 寝る準備
+    twice = routine_post([{"title_ja": "トイレ"}], [(demo_block("お片付け"), mio),
+                                                    (demo_block("家族の時間"), mio)])  # fmt: skip
+    html = errors_on(ja.post(reverse("admin:schedule_routine_add"), twice))
+    assert "1日に2回使うときは、ルーティンを複製してください。" in html
+    assert Routine.objects.count() == 4  # the demo's
+
+
+def test_a_plan_keeps_the_children_who_have_a_routine_in_its_block(ja, demo_display):
+    plan = weekday_plan()
+    url = reverse("admin:schedule_plan_change", args=[plan.pk])
+    form = ja.get(url).context["adminform"].form
+    papa = demo_kid("Dad")
+    rows = []
+    for b in plan.blocks.order_by("start", "end", "id"):
+        members = [papa] if b.title_ja == "おでかけの準備" else b.members.all()
+        row = block_row(f"{b.start:%H:%M}", f"{b.end:%H:%M}", b.title_ja, members)
+        rows.append({**row, "id": str(b.pk), "plan": str(plan.pk)})
+    data = plan_post(rows, name_ja="平日", loaded_version=form["loaded_version"].value())
+    data.update(management("blocks", len(rows), len(rows)))
+    html = errors_on(ja.post(url, data))
+    assert "はるはこの予定でルーティン「あさのしたく（はる）」をします。" in html
+    assert demo_block("おでかけの準備").members.count() == 0
+
+
+def test_duplicating_a_routine_copies_its_steps_and_logs_it(ja, demo_display):
+    original = Routine.objects.get(title_en="Morning (Haru)")
+    response = ja.post(
+        reverse("admin:schedule_routine_changelist"),
+        {"action": "duplicate", "_selected_action": [str(original.pk)]},
+    )
+    copy = Routine.objects.get(title_ja="あさのしたく（はる）（コピー）")
+    assert response["Location"] == reverse("admin:schedule_routine_change", args=[copy.pk])
+    assert list(copy.steps.values_list("title_ja", "icon", "minutes")) == list(
+        original.steps.values_list("title_ja", "icon", "minutes")
+    )
+    assert not copy.uses.exists()
+    assert LogEntry.objects.get(object_id=str(copy.pk)).action_flag == ADDITION
+
+
+def test_a_step_with_kanji_gets_a_proposed_reading(ja, monkeypatch):
+    from schedule import readings
+
+    monkeypatch.setattr(readings, "propose", lambda titles: ["はみがき"] * len(titles))
+    response = ja.post(
+        reverse("admin:schedule_routine_add"), routine_post([{"title_ja": "歯みがき"}])
+    )
+    assert response.status_code == 302
+    assert RoutineStep.objects.get().title_reading == "はみがき"
+
+
+def test_the_routine_page_offers_the_icon_grid_and_the_list_counts(ja, demo_display):
+    routine = Routine.objects.get(title_en="Before bed")
+    html = text_of(ja.get(reverse("admin:schedule_routine_change", args=[routine.pk])))
+    assert html.count('class="hibi-icon-picker"') >= 5  # the routine's and each step's
+    assert "使う場所" in html
+    listing = text_of(ja.get(reverse("admin:schedule_routine_changelist")))
+    assert re.search(r'class="field-step_count">4<', listing)
+    assert re.search(r'class="field-use_count">4<', listing)  # 2 children × 2 plans
+
+
+def test_giving_a_reward_spends_stars_and_never_more_than_there_are(ja, demo_display):
+    treat = Reward.objects.get(price=5)
+    mio = demo_kid("Mio")
+    StarEntry.objects.create(member=mio, date=MONDAY, amount=7, kind="parent")
+    page = text_of(ja.get(reverse("admin:schedule_reward_change", args=[treat.pk])))
+    assert "みおにあげる（星7個）" in page
+    give = reverse("admin:schedule_reward_give", args=[treat.pk])
+    response = ja.post(give, {"member": str(mio.pk)}, follow=True)
+    assert "星を5個使いました" in text_of(response)
+    response = ja.post(give, {"member": str(mio.pk)}, follow=True)
+    assert "みおの星は2個です。「すきなおやつ」には5個いります。" in text_of(response)
+    assert StarEntry.totals()[mio.pk].balance == 2
+    assert ja.post(give, {"member": str(demo_kid("Dad").pk)}).status_code == 400
+    assert ja.post(give, {"member": "x" * 30}).status_code == 400
+    assert ja.get(give).status_code == 405
+
+
+def test_a_star_given_by_mistake_is_taken_back_by_a_row_of_its_own(ja, demo_display):
+    haru = demo_kid("Haru")
+    given = StarEntry.objects.create(member=haru, date=MONDAY, amount=1, kind="routine")
+    url = reverse("admin:schedule_starentry_changelist")
+    listing = text_of(ja.get(url))
+    assert "delete_selected" not in listing  # the ledger never loses a row
+    response = ja.post(
+        url, {"action": "take_back", "_selected_action": [str(given.pk)]}, follow=True
+    )
+    assert "1行を取り消しました" in text_of(response)
+    assert list(StarEntry.objects.order_by("id").values_list("amount", "corrects")) == [
+        (1, None),
+        (-1, given.pk),
+    ]
+    again = ja.post(url, {"action": "take_back", "_selected_action": [str(given.pk)]}, follow=True)
+    assert "すでに取り消し済み" in text_of(again)
+    assert StarEntry.objects.count() == 2
+    totals = text_of(ja.get(url))
+    assert re.search(r"<th scope=\"row\">はる</th><td>0</td><td>0</td><td>0</td>", totals)
+
+
+def test_a_ledger_row_cannot_be_edited_or_deleted_but_a_parent_can_add_one(ja, demo_display):
+    haru = demo_kid("Haru")
+    row = StarEntry.objects.create(member=haru, date=MONDAY, amount=2, kind="parent")
+    change = reverse("admin:schedule_starentry_change", args=[row.pk])
+    assert ja.post(change, {"amount": "50"}).status_code == 403
+    delete = reverse("admin:schedule_starentry_delete", args=[row.pk])
+    assert ja.post(delete, {"post": "yes"}).status_code == 403
+    add = reverse("admin:schedule_starentry_add")
+    data = {"member": str(haru.pk), "date": "2026-11-23", "amount": "0", "what_ja": "おてつだい"}
+    assert "星を1つ以上ふやすか、へらしてください。" in errors_on(ja.post(add, data))
+    assert ja.post(add, {**data, "amount": "3"}).status_code == 302
+    added = StarEntry.objects.get(what_ja="おてつだい")
+    assert (added.kind, added.amount) == ("parent", 3)
+    assert StarEntry.totals()[haru.pk].balance == 5
+
+
+def test_deleting_a_child_takes_their_ledger_along(ja, demo_display):
+    haru = demo_kid("Haru")
+    StarEntry.objects.create(member=haru, date=MONDAY, amount=2, kind="parent")
+    response = ja.post(reverse("admin:schedule_member_delete", args=[haru.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not StarEntry.objects.exists()
+
+
+def test_the_star_rules_page_says_who_collects_stars(ja, demo_display):
+    rules = StarRules.load()
+    url = reverse("admin:schedule_starrules_change", args=[rules.pk])
+    form = ja.get(url).context["adminform"].form
+    chosen = Member.objects.filter(pk__in=form["collectors"].value())
+    assert sorted(chosen.values_list("name_en", flat=True)) == ["Haru", "Mio"]
+    data = {"enabled": "on", "per_routine": "2", "per_chore": "0",
+            "collectors": [str(demo_kid("Mio").pk)],
+            "loaded_version": form["loaded_version"].value()}  # fmt: skip
+    assert ja.post(url, data).status_code == 302
+    rules.refresh_from_db()
+    assert (rules.enabled, rules.per_routine, rules.per_chore) == (True, 2, 0)
+    assert list(Member.objects.filter(collects_stars=True).values_list("name_en", flat=True)) == [
+        "Mio"
+    ]
+    assert ja.get(reverse("admin:schedule_starrules_add")).status_code == 403  # one row
 
 
 # --- The garbage calendar: holiday lists, closures, calling a collection off -------------

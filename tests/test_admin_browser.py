@@ -18,7 +18,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from schedule.demo import load_demo_family
-from schedule.models import Block, Chore, Plan
+from schedule.models import Block, Chore, Plan, Routine
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -174,4 +174,38 @@ def test_index_and_display_pages_fit_a_phone(browser, live_server, family):
         assert fits_the_screen(page)
         assert can_be_tapped(page, "input[name=_save]")
         screenshot(page, "admin-display-ja-375.png")
+    assert problems == []
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_routine_page_fits_a_phone_adds_a_step_and_picks_its_picture(
+    browser, live_server, family, language
+):
+    routine = Routine.objects.get(title_en="Morning (Haru)")
+    page, problems = phone_page(browser, live_server, language)
+    page.goto(f"{live_server.url}/admin/schedule/routine/{routine.pk}/change/")
+    expect(page.locator("#steps-group tr.form-row.has_original")).to_have_count(5)
+    assert fits_the_screen(page)
+    assert can_be_tapped(page, "input[name=_save]")
+    assert screenshot(page, f"admin-routine-{language}-375.png").stat().st_size > 10_000
+
+    page.locator("#steps-group .add-row a").click()
+    new = page.locator("#steps-5")
+    expect(new).to_be_visible()
+    new.locator("input[name='steps-5-title_ja']").fill("ぼうし")
+    new.locator("input[name='steps-5-order']").fill("0")  # first of all
+    new.locator(".hibi-icon-button").click()
+    grid = new.locator(".hibi-icon-grid")
+    expect(grid).to_be_visible()
+    assert grid.bounding_box()["x"] + grid.bounding_box()["width"] <= PHONE["width"]
+    grid.locator("button[aria-label]").nth(3).click()
+    chosen = new.locator("select").input_value()
+    assert chosen
+    assert fits_the_screen(page)
+    page.click("input[name=_continue]")
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    first = routine.steps.first()
+    assert (first.title_ja, first.icon) == ("ぼうし", chosen)
+    assert routine.steps.count() == 6
+    assert fits_the_screen(page)
     assert problems == []

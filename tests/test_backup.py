@@ -244,6 +244,61 @@ def test_export_while_the_family_is_edited_imports_back_exactly(scratch, tmp_pat
     assert export(other) == document
 
 
+FAMILY_DOES_THINGS = textwrap.dedent(
+    """
+    import django
+    django.setup()
+    from tests.test_backup import add_ticks_and_stars
+    add_ticks_and_stars()
+    """
+)
+FAMILY_UNDOES_THINGS = textwrap.dedent(
+    """
+    import django
+    django.setup()
+    from schedule.models import StarEntry, StepDone
+    StarEntry.objects.filter(kind="parent").delete()
+    StepDone.objects.all().delete()
+    """
+)
+
+
+def run_python(env: dict[str, str], script: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**env, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_backup_restore_and_export_import_keep_routines_ticks_and_the_star_ledger(
+    scratch, tmp_path
+):
+    env = scratch("live")
+    prepare_family(env)
+    run_python(env, FAMILY_DOES_THINGS)
+    family = export(env)
+    assert len(family["steps_done"]) == 6
+    assert [row["amount"] for row in family["star_ledger"]] == [1, 5, -5, -1]
+    copy = manage(env, "backup").stdout.split("Backed up to ", 1)[1].strip()
+    run_python(env, FAMILY_UNDOES_THINGS)
+    assert export(env) != family
+    manage(env, "restore", "--no-input", copy)
+    assert export(env) == family
+
+    other = scratch("other")
+    manage(other, "migrate", "--no-input", "-v0")
+    export_file = tmp_path / "family.json"
+    export_file.write_text(manage(env, "export").stdout, encoding="utf-8")
+    manage(other, "import", str(export_file))
+    assert export(other) == family
+
+
 def test_backups_are_timestamped_checked_and_only_the_newest_are_kept(scratch):
     env = scratch("live")
     prepare_family(env)
@@ -411,6 +466,105 @@ def _too_many_blocks(document: dict) -> None:
     ]  # fmt: skip
 
 
+def _empty_routine(document: dict) -> None:
+    routine = document["routines"][0]["id"]
+    document["routine_steps"] = [s for s in document["routine_steps"] if s["routine"] != routine]
+    document["steps_done"] = []
+
+
+def _thirteen_steps(document: dict) -> None:
+    routine = document["routines"][0]["id"]
+    first = max(s["id"] for s in document["routine_steps"]) + 1
+    document["routine_steps"] += [
+        {"id": first + n, "routine": routine, "order": 10 + n, "icon": "star", "title_ja": f"s{n}"}
+        for n in range(13 - sum(s["routine"] == routine for s in document["routine_steps"]))
+    ]
+
+
+def _routine_for_someone_not_in_the_block(document: dict) -> None:
+    """はる's morning routine moved to the parents' work block."""
+    work = next(b for b in document["blocks"] if b["title_ja"] == "お仕事")
+    document["routine_uses"][0]["block"] = work["id"]
+
+
+def _same_routine_twice_a_day(document: dict) -> None:
+    use = document["routine_uses"][0]
+    plan = next(b["plan"] for b in document["blocks"] if b["id"] == use["block"])
+    tidy = next(b for b in document["blocks"] if b["plan"] == plan and b["title_ja"] == "お片付け")
+    document["routine_uses"].append({**use, "id": 99999, "block": tidy["id"]})
+
+
+def _second_routine_in_a_block(document: dict) -> None:
+    use = document["routine_uses"][0]
+    other = next(r["id"] for r in document["routines"] if r["id"] != use["routine"])
+    document["routine_uses"].append({**use, "id": 99999, "routine": other})
+
+
+def add_ticks_and_stars() -> None:
+    """What the family does with the demo's routines: ticks, stars earned, a reward
+    given, a star taken back, a parent's own row."""
+    from datetime import date
+
+    from schedule import services
+
+    haru = models.Member.objects.get(name_en="Haru")
+    mio = models.Member.objects.get(name_en="Mio")
+    day = date(2026, 11, 24)
+    for step in models.RoutineStep.objects.filter(routine__title_en="Morning (Haru)"):
+        services.tick_step(step, haru, day, done=True)
+    first = models.RoutineStep.objects.get(routine__title_en="Morning (Mio)", order=1)
+    services.tick_step(first, mio, day, done=True)
+    models.StarEntry.objects.create(
+        member=haru, date=day, amount=5, kind="parent", what_ja="おてつだい"
+    )
+    services.give_reward(models.Reward.objects.get(price=5), haru, day)
+    services.take_back(models.StarEntry.objects.get(kind="routine"))
+
+
+@pytestmark_db
+def test_export_and_import_keep_routines_ticks_and_the_star_ledger(demo_display):
+    add_ticks_and_stars()
+    document = portable.export_family()
+    assert len(document["steps_done"]) == 6
+    assert [row["amount"] for row in document["star_ledger"]] == [1, 5, -5, -1]
+    assert document["star_ledger"][3]["corrects"] == document["star_ledger"][0]["id"]
+    totals = models.StarEntry.totals()
+    models.StarEntry.objects.all().delete()
+    models.StepDone.objects.all().delete()
+    models.Routine.objects.all().delete()
+    portable.import_family(document, replace=True)
+    again = portable.export_family()
+    for key in ("routines", "routine_steps", "routine_uses", "steps_done", "star_ledger",
+                "rewards", "star_rules", "members", "displays"):  # fmt: skip
+        assert again[key] == document[key], key
+    assert models.StarEntry.totals() == totals
+    assert models.StepDone.objects.filter(step__isnull=False).count() == 6
+
+
+def _without_routines(document):
+    """The document as a Hibi before routines and stars (format version 2 or older) wrote it."""
+    for key in ("routines", "routine_steps", "routine_uses", "steps_done", "star_rules",
+                "rewards", "star_ledger"):  # fmt: skip
+        del document[key]
+    for member in document["members"]:
+        del member["collects_stars"]
+    for display in document["displays"]:
+        del display["show_stars"]
+
+
+@pytestmark_db
+def test_a_version_2_export_without_routines_still_imports(demo_display):
+    document = portable.export_family()
+    _without_routines(document)
+    document["version"] = 2
+    portable.import_family(document, replace=True)
+    assert models.Closure.objects.get().name_ja == "年末年始"
+    assert models.Chore.objects.get(title_en="Burnable trash").is_garbage
+    assert not models.Routine.objects.exists()
+    assert not models.Member.objects.filter(collects_stars=True).exists()
+    assert models.Display.objects.get().show_stars
+
+
 @pytestmark_db
 @pytest.mark.parametrize(
     ("change", "message"),
@@ -440,15 +594,34 @@ def _too_many_blocks(document: dict) -> None:
         (lambda d: d.update(chore_assignees=[]), r"chores\[\d+\] takes turns"),
         (_overlap_two_blocks, r"blocks\[\d+\] overlaps blocks\[\d+\]"),
         (_too_many_blocks, r"The plan with id \d+ has 1\d\d blocks; at most 100"),
+        # Routines, their steps and uses, as the routine's admin page checks them.
+        (_empty_routine, r"routines\[\d+\] has no steps"),
+        (_thirteen_steps, r"routines\[\d+\] has 13 steps; at most 12"),
+        (lambda d: d["routine_steps"][0].update(title_ja="", title_en=""), r"routine_steps\[0\]"),
+        (lambda d: d["routine_steps"][0].update(icon=""), r"routine_steps\[0\]: icon"),
+        (lambda d: d["routine_steps"][0].update(minutes=0), r"routine_steps\[0\]: minutes"),
+        (_routine_for_someone_not_in_the_block, r"routine_uses\[\d+\]: member \d+ is not in"),
+        (_same_routine_twice_a_day, r"routine_uses\[\d+\] .*same routine twice in one plan"),
+        (_second_routine_in_a_block, r"routine_uses\[\d+\] .*second routine in one block"),
+        (lambda d: d["star_ledger"][0].update(kind="bonus"), r"star_ledger\[0\]: kind"),
+        (lambda d: d["star_ledger"][0].update(amount=0), "does not fit together"),
+        (lambda d: d["star_rules"][0].update(id=2), "does not fit together"),
+        (lambda d: d["rewards"][0].update(price=0), r"rewards\[0\]: price"),
+        (lambda d: d["steps_done"][0].update(member=999999), r"steps_done\[0\]: member"),
+        (lambda d: d["star_ledger"][-1].update(corrects=999), r"star_ledger\[3\]\.corrects"),
     ],
 )
 def test_import_refuses_a_broken_document_and_writes_nothing(demo_display, change, message):
+    add_ticks_and_stars()
     document = portable.export_family()
     models.Member.objects.all().delete()
     models.Plan.objects.all().delete()
     models.Chore.objects.all().delete()
     models.Note.objects.all().delete()
     models.Display.objects.all().delete()
+    models.Routine.objects.all().delete()
+    models.Reward.objects.all().delete()
+    models.StarRules.objects.all().delete()
     models.Closure.objects.all().delete()
     change(document)
     with pytest.raises(portable.ImportRefused, match=message):
@@ -616,6 +789,7 @@ def test_import_checks_the_new_rows_like_the_admin(demo_display, change, message
 def test_an_export_of_the_first_version_still_imports(demo_display):
     document = portable.export_family()
     document["version"] = 1
+    _without_routines(document)
     for key in ("calendar_subscriptions", "calendar_feeds", "nudge_targets", "deliveries"):
         del document[key]
     for row in document["blocks"]:
@@ -659,7 +833,7 @@ def test_closures_links_and_cancellations_round_trip_through_an_export(demo_disp
         holiday_exceptions=["海の日"], no_collection_days=0b1100000
     )
     document = portable.export_family()
-    assert document["version"] == 2
+    assert document["version"] == 3
     assert {len(document[key]) for key in ("chore_closures", "chore_cancellations")} == {1}
     assert len(document["closures"]) == 2
     portable.import_family(document, replace=True)
@@ -675,6 +849,7 @@ def test_closures_links_and_cancellations_round_trip_through_an_export(demo_disp
 def test_a_version_1_export_still_imports_with_the_new_fields_defaults(demo_display):
     document = portable.export_family()
     document["version"] = 1
+    _without_routines(document)
     for key in ("closures", "chore_closures", "chore_cancellations"):
         del document[key]
     for row in document["chores"]:

@@ -97,6 +97,11 @@ def snapshot() -> str:
         models.ChoreAssignee,
         models.Note,
         models.Display,
+        models.Routine,
+        models.RoutineStep,
+        models.RoutineAssignment,
+        models.StarRules,
+        models.Reward,
     ):
         rows.extend(model.objects.order_by("pk"))
     return serializers.serialize("json", rows)
@@ -129,6 +134,37 @@ def test_demo_family_contains_the_evening_routine(demo_display):
     assert models.Chore.objects.filter(rotate=True).count() == 1
     cans = models.Chore.objects.get(title_en="Cans, bottles & PET")
     assert "2FR,4FR" in cans.rrule
+
+
+def test_demo_children_have_their_morning_and_bedtime_routines_and_two_rewards(demo_display):
+    def routines(plan, block):
+        uses = models.RoutineAssignment.objects.filter(
+            block__plan__name_en=plan, block__title_ja=block
+        ).order_by("member__order")
+        return [
+            (use.member.name_en, list(use.routine.steps.values_list("title_en", flat=True)))
+            for use in uses
+        ]
+
+    weekday = routines("Weekday", "おでかけの準備")
+    assert [name for name, _steps in weekday] == ["Haru", "Mio"]
+    assert weekday[0][1] == ["Toilet", "Wash face", "Get dressed", "Brush teeth", "School bag"]
+    assert weekday[1][1][-1] == "Daycare bag"  # みお's own version
+    day_off = routines("Day off", "おはよう・着がえ")
+    assert day_off == [(kid, ["Toilet", "Wash face", "Get dressed"]) for kid in ("Haru", "Mio")]
+    bed = models.Block.objects.get(plan__name_en="Weekday", title_ja="寝る準備")
+    clean_up = models.Block.objects.get(plan__name_en="Weekday", title_ja="お片付け")
+    assert clean_up.start < bed.start  # the evening: clean-up → bath → ... → bed
+    for plan in ("Weekday", "Day off"):
+        evening = routines(plan, "寝る準備")
+        assert [name for name, _steps in evening] == ["Haru", "Mio"]
+        assert evening[0][1][:2] == ["Pajamas", "Brush teeth"]
+    assert models.Routine.objects.count() == 4  # the bedtime routine serves both plans
+    assert list(models.Reward.objects.values_list("price", flat=True)) == [5, 12]
+    assert models.StarRules.load().enabled
+    assert set(
+        models.Member.objects.filter(collects_stars=True).values_list("name_en", flat=True)
+    ) == {"Haru", "Mio"}
 
 
 def test_ensure_admin_creates_one_and_never_overwrites(monkeypatch):

@@ -40,6 +40,11 @@ from schedule.models import (
     Member,
     Note,
     Plan,
+    Reward,
+    RoutineStep,
+    StarEntry,
+    StarRules,
+    StepDone,
 )
 
 # Minutes of hypothesis examples: make check leaves them to make test.
@@ -308,6 +313,8 @@ def family(demo_display, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     parent = User.objects.create_superuser("parent", "parent@example.com", "a-long-password")
     chore = Chore.objects.order_by("pk").first()
+    step = RoutineStep.objects.select_related("routine").order_by("pk").first()
+    kid = Member.objects.filter(collects_stars=True).order_by("pk").first()
     visit = {"user_agent": "Silk/90", "ip_address": "192.0.2.7", "username": "grandma"}
     visit |= {"http_accept": "text/html", "path_info": "/admin/login/"}
     rows = {
@@ -325,6 +332,13 @@ def family(demo_display, settings):
         "schedule.Note": Note.objects.order_by("pk").first(),
         "schedule.ChoreDone": ChoreDone.objects.create(chore=chore, date=date.today()),
         "schedule.IconColour": IconColour.objects.create(icon="tidy", colour="#228844"),
+        "schedule.Routine": step.routine,
+        "schedule.StepDone": StepDone.objects.create(step=step, member=kid, date=date.today()),
+        "schedule.StarRules": StarRules.load(),
+        "schedule.Reward": Reward.objects.order_by("pk").first(),
+        "schedule.StarEntry": StarEntry.objects.create(
+            member=kid, date=date.today(), amount=2, kind=StarEntry.Kind.PARENT
+        ),
         "schedule.Closure": Closure.objects.order_by("pk").first(),
         "schedule.ChoreCancellation": ChoreCancellation.objects.create(
             chore=chore, date=date.today()
@@ -568,6 +582,16 @@ def test_no_wall_request_answers_5xx_or_hangs(family, data):
         assert_answered(response, seconds, f"{method} {url}")
     response, seconds = timed("chore tick", lambda: client.post(toggle, {"done": done}))
     assert_answered(response, seconds, f"POST {toggle} done={done!r}")
+    step_ids = [str(pk) for pk in RoutineStep.objects.values_list("pk", flat=True)]
+    step_id = data.draw(
+        st.one_of(st.sampled_from(step_ids), st.integers(0, 2**70).map(str)), label="step"
+    )
+    member_ids = [str(pk) for pk in Member.objects.values_list("pk", flat=True)]
+    member = data.draw(st.one_of(st.sampled_from(member_ids), numbers, text), label="member")
+    form = {"done": done, "member": member} if data.draw(st.booleans()) else {"done": done}
+    step_tick = f"{base}steps/{step_id}/{segment(day)}/done?" + urlencode({"at": at})
+    response, seconds = timed("step tick", lambda: client.post(step_tick, form))
+    assert_answered(response, seconds, f"POST {step_tick} {form!r:.300}")
 
 
 @MANY

@@ -18,6 +18,9 @@ def demo_icon_names() -> set[str]:
     names = {icon for *_, icon in demo.MEMBERS}
     names |= {row[4] for row in demo.WEEKDAY_BLOCKS + demo.DAY_OFF_BLOCKS}
     names |= {row[2] for row in demo.CHORES}
+    for _ja, _en, _reading, icon, steps in demo.ROUTINES.values():
+        names |= {icon} | {step[3] for step in steps}
+    names |= {row[3] for row in demo.REWARDS}
     return names | {"heart"}  # the demo note
 
 

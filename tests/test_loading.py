@@ -83,6 +83,72 @@ def test_loading_through_a_later_day_reads_its_overrides(demo_display):
     assert far.overrides[date(2026, 12, 24)] == day_off.pk
 
 
+def add_routines(steps_in_all: int) -> None:
+    """Routines of 10 steps each for the kids, in every block of the weekday plan they
+    are in, with every step ticked, and stars: the load must not grow with them."""
+    from schedule.models import (
+        Member,
+        Routine,
+        RoutineAssignment,
+        RoutineStep,
+        StarEntry,
+        StepDone,
+    )
+
+    kids = list(Member.objects.filter(collects_stars=True))
+    plan = Plan.objects.get(name_en="Weekday")
+    for n in range(steps_in_all // 10):
+        routine = Routine.objects.create(title_ja=f"ルーティン{n}")
+        steps = RoutineStep.objects.bulk_create(
+            RoutineStep(routine=routine, order=i, icon="star", title_ja=f"s{i}") for i in range(10)
+        )
+        kid = kids[n % 2]
+        block = Block.objects.create(
+            plan=plan, start=time(4, n % 60), end=time(4, n % 60, 30), title_en=f"r{n}"
+        )
+        RoutineAssignment.objects.create(block=block, member=kid, routine=routine)
+        StepDone.objects.bulk_create(StepDone(step=s, member=kid, date=WEEKDAY) for s in steps)
+        StarEntry.objects.create(member=kid, date=WEEKDAY, amount=1, kind="routine")
+
+
+def test_loading_costs_the_same_queries_for_10_and_500_routine_steps(demo_display):
+    add_routines(10)
+    few = queries_to_load(WEEKDAY)
+    add_routines(490)
+    assert queries_to_load(WEEKDAY) == few
+    family = loading.load_household(WEEKDAY, TOKYO)
+    assert sum(len(r.steps) for r in family.routines.values()) >= 500
+    assert len([t for t in family.steps_done if t[2] == WEEKDAY]) == 500
+
+
+def test_the_loader_brings_routines_in_order_their_ticks_and_the_stars(demo_display):
+    from schedule.models import Member, RoutineStep, StarEntry, StepDone
+
+    haru, mio = Member.objects.get(name_en="Haru"), Member.objects.get(name_en="Mio")
+    first = RoutineStep.objects.get(routine__title_en="Morning (Haru)", order=1)
+    mios = RoutineStep.objects.get(routine__title_en="Morning (Mio)", order=1).routine_id
+    StepDone.objects.create(step=first, member=haru, date=WEEKDAY)
+    StarEntry.objects.create(member=haru, date=WEEKDAY, amount=7, kind="parent")
+    family = loading.load_household(WEEKDAY, TOKYO)
+    morning = family.routines[first.routine_id]
+    assert [s.title_en for s in morning.steps] == [
+        "Toilet", "Wash face", "Get dressed", "Brush teeth", "School bag",
+    ]  # fmt: skip
+    assert morning.steps[1].reading == "かおをあらう"
+    assert (first.pk, haru.pk, WEEKDAY) in family.steps_done
+    assert family.stars.balances == {haru.pk: 7}
+    assert [r.price for r in family.stars.rewards] == [5, 12]
+    ready = next(b for p in family.plans for b in p.blocks if b.title_ja == "おでかけの準備")
+    assert ready.routines == ((haru.pk, first.routine_id), (mio.pk, mios))
+
+
+def test_stars_are_not_loaded_while_the_family_collects_none(demo_display):
+    from schedule.models import StarRules
+
+    StarRules.objects.filter(pk=1).update(enabled=False)
+    assert loading.load_household(WEEKDAY, TOKYO).stars is None
+
+
 def test_closures_links_and_cancellations_cost_the_same_queries_for_few_and_many(demo_display):
     from schedule.models import ChoreCancellation, ChoreClosure, Closure
 

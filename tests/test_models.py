@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
+from schedule import services
 from schedule.models import (
     Block,
     Chore,
@@ -16,6 +17,14 @@ from schedule.models import (
     Note,
     Plan,
     Revision,
+    Reward,
+    Routine,
+    RoutineAssignment,
+    RoutineStep,
+    StarEntry,
+    StarRules,
+    StepDone,
+    Totals,
 )
 
 pytestmark = pytest.mark.django_db
@@ -217,6 +226,155 @@ def test_a_displays_warnings_before_a_change_read_largest_first(db):
     for bad in ("0", "60", "5,2,1,3,4", "five"):
         assert "cue_minutes" in errors_of(Display(name="Wall", cue_minutes=bad))
     Display(name="Wall", cue_minutes="10,5,1").full_clean()
+
+
+# Routines and stars --------------------------------------------------------------------
+
+DAY = date(2026, 11, 24)
+
+
+@pytest.fixture
+def morning():
+    routine = Routine.objects.create(title_ja="あさのしたく", title_en="Morning")
+    for order, (icon, title) in enumerate(
+        [("toilet", "トイレ"), ("wash-face", "かおをあらう"), ("toothbrush", "はみがき")], 1
+    ):
+        RoutineStep.objects.create(routine=routine, order=order, icon=icon, title_ja=title)
+    return routine
+
+
+@pytest.fixture
+def haru():
+    return Member.objects.create(name_ja="はる", name_en="Haru", collects_stars=True)
+
+
+def test_steps_come_in_their_order_whatever_order_they_were_added_in(morning):
+    RoutineStep.objects.create(routine=morning, order=0, icon="sun", title_ja="おきる")
+    RoutineStep.objects.filter(routine=morning, title_ja="トイレ").update(order=2)
+    RoutineStep.objects.filter(routine=morning, title_ja="かおをあらう").update(order=1)
+    titles = list(morning.steps.values_list("title_ja", flat=True))
+    assert titles == ["おきる", "かおをあらう", "トイレ", "はみがき"]
+
+
+def test_each_child_has_their_own_routine_in_a_block_but_only_one(plan, morning, haru):
+    mio = Member.objects.create(name_ja="みお")
+    bag = Routine.objects.create(title_ja="えんのしたく")
+    ready = Block.objects.create(plan=plan, start=time(7, 45), end=time(8, 30), title_ja="準備")
+    RoutineAssignment.objects.create(block=ready, member=haru, routine=morning)
+    RoutineAssignment.objects.create(block=ready, member=mio, routine=bag)
+    assert {(a.member.name_ja, a.routine.title_ja) for a in ready.routines.all()} == {
+        ("はる", "あさのしたく"),
+        ("みお", "えんのしたく"),
+    }
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoutineAssignment.objects.create(block=ready, member=haru, routine=bag)
+
+
+def test_a_step_without_a_title_in_either_language_is_refused_in_english_and_japanese(morning):
+    step = RoutineStep(routine=morning, icon="toilet", order=4)
+    assert errors_of(step)["title_ja"] == ["Give the step a title in Japanese or English."]
+    with translation.override("ja"):
+        with pytest.raises(ValidationError) as caught:
+            step.full_clean()
+        # A lazy message is read in the language active when it is read.
+        assert caught.value.message_dict["title_ja"] == [
+            "ステップに日本語か英語でタイトルを入れてください。"
+        ]
+
+
+def test_a_step_needs_a_bundled_picture_and_sensible_minutes(morning):
+    errors = errors_of(RoutineStep(routine=morning, title_ja="トイレ", icon="", minutes=0))
+    assert set(errors) == {"icon", "minutes"}
+    assert "minutes" in errors_of(RoutineStep(routine=morning, title_ja="x", icon="toilet",
+                                              minutes=121))  # fmt: skip
+    RoutineStep(routine=morning, title_ja="トイレ", icon="toilet", minutes=3).full_clean()
+
+
+def test_the_database_refuses_a_step_without_a_title_or_with_minutes_out_of_range(morning):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoutineStep.objects.create(routine=morning, icon="toilet")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoutineStep.objects.create(routine=morning, icon="toilet", title_en="x", minutes=500)
+
+
+def test_a_routine_and_a_reward_need_a_title_and_a_reward_a_price(db):
+    assert "title_ja" in errors_of(Routine())
+    errors = errors_of(Reward(price=0))
+    assert set(errors) == {"title_ja", "price"}
+
+
+def test_a_step_is_done_once_per_child_and_day(morning, haru):
+    step = morning.steps.first()
+    StepDone.objects.create(step=step, member=haru, date=DAY)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StepDone.objects.create(step=step, member=haru, date=DAY)
+    StepDone.objects.create(step=step, member=Member.objects.create(name_ja="みお"), date=DAY)
+    StepDone.objects.create(step=step, member=haru, date=DAY.replace(day=25))
+    assert StepDone.objects.count() == 3
+
+
+def entry(member, amount, kind=StarEntry.Kind.PARENT, **more):
+    return StarEntry.objects.create(member=member, date=DAY, amount=amount, kind=kind, **more)
+
+
+def test_the_ledger_sums_stars_earned_and_spent_from_its_rows(haru):
+    mio = Member.objects.create(name_ja="みお", collects_stars=True)
+    entry(haru, 1, StarEntry.Kind.ROUTINE)
+    entry(haru, 1, StarEntry.Kind.CHORE)
+    entry(haru, 3, StarEntry.Kind.PARENT)
+    mistake = entry(haru, 1, StarEntry.Kind.ROUTINE)
+    services.take_back(mistake)
+    treat = entry(haru, -5, StarEntry.Kind.REWARD)
+    entry(haru, -2, StarEntry.Kind.REWARD)
+    services.take_back(treat)  # the treat was not given after all
+    entry(mio, 2, StarEntry.Kind.ROUTINE)
+    totals = StarEntry.totals()
+    assert totals[haru.pk] == Totals(earned=5, spent=2)
+    assert totals[haru.pk].balance == 3
+    assert totals[mio.pk] == Totals(earned=2, spent=0)
+    assert StarEntry.totals([mio.pk]) == {mio.pk: Totals(2, 0)}
+    assert StarEntry.objects.filter(member=haru).count() == 8  # nothing overwritten
+
+
+def test_the_database_refuses_a_ledger_row_of_no_stars_or_an_unknown_kind(haru):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        entry(haru, 0)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        entry(haru, 1, "bonus")
+
+
+def test_the_star_rules_are_one_row(db):
+    assert StarRules.load().enabled is False  # before a parent saves them: no stars
+    StarRules(enabled=True, per_routine=2).save()
+    StarRules(enabled=True, per_routine=3).save()
+    assert StarRules.objects.count() == 1
+    assert StarRules.load().per_routine == 3
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StarRules.objects.bulk_create([StarRules(id=2)])
+
+
+def test_deleting_a_routine_keeps_its_ticks_and_stars_readable(plan, morning, haru):
+    StarRules(enabled=True).save()
+    for step in morning.steps.all():
+        services.tick_step(step, haru, DAY, done=True)
+    assert StarEntry.totals()[haru.pk].balance == 1
+    morning.delete()
+    ticks = list(StepDone.objects.order_by("done_at", "id"))
+    assert [t.step for t in ticks] == [None, None, None]
+    assert [t.what_ja for t in ticks] == [
+        "あさのしたく › トイレ",
+        "あさのしたく › かおをあらう",
+        "あさのしたく › はみがき",
+    ]
+    assert ticks[0].what_en == "Morning › トイレ"  # a step without English: its Japanese
+    with translation.override("ja"):
+        assert str(ticks[0]) == "あさのしたく › トイレ 2026-11-24"
+    (star,) = StarEntry.objects.all()
+    assert star.routine is None
+    assert (star.what_ja, star.what_en, star.amount) == ("あさのしたく", "Morning", 1)
+    with translation.override("en"):
+        assert str(star) == "Haru +1 Morning"
+    assert StarEntry.totals()[haru.pk].balance == 1
 
 
 def new_year(**fields):

@@ -1,5 +1,6 @@
 """The planner: which plan, which block is now, lanes, chores, midnight and DST."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -457,6 +458,175 @@ def test_the_roomba_block_knows_whose_turn_it_is_to_start_the_roomba(demo_displa
     assert len(job.assignees) == 1  # they take turns
     clean_up = next(b for b in view.blocks if b.title("en") == "Clean-up")
     assert clean_up.jobs == ()
+
+
+# Routines and stars ---------------------------------------------------------------------
+
+PAPA = planner.MemberData(1, "パパ", "Dad")
+HARU = planner.MemberData(3, "はる", "Haru", collects_stars=True)
+MIO = planner.MemberData(4, "みお", "Mio", collects_stars=True)
+MORNING = planner.RoutineData(
+    100,
+    "あさのしたく",
+    "Morning",
+    steps=(
+        planner.StepData(11, "トイレ", icon="toilet", minutes=3),
+        planner.StepData(12, "かおをあらう", icon="wash-face", minutes=3),
+        planner.StepData(13, "きがえ", icon="clothes"),
+    ),
+)
+BEDTIME = planner.RoutineData(200, "ねるまえ", steps=(planner.StepData(21, "はみがき"),))
+
+
+def with_routine(data, routines):
+    return replace(data, routines=tuple(routines))
+
+
+def routine_family(done=(), stars=None, ready_members=(), uses=((3, 100), (4, 100))):
+    ready = with_routine(block(1, "07:45", "08:30", "準備", ready_members), uses)
+    school = block(2, "08:30", "16:30", "学校", (3, 4))
+    work = block(3, "08:30", "17:00", "しごと", (1,))
+    bed = with_routine(block(4, "20:30", "00:30", "ねるじゅんび"), [(3, 200)])
+    blocks = (ready, school, work, bed)
+    plan = planner.PlanData(1, "毎日", weekdays=frozenset(range(7)), blocks=blocks)
+    family = household(plans=[plan], members=[PAPA, HARU, MIO])
+    return replace(
+        family,
+        routines={100: MORNING, 200: BEDTIME},
+        steps_done=frozenset(done),
+        stars=stars,
+    )
+
+
+def routines_at(family, hh_mm, day=WEEKDAY, only=None):
+    view = planner.day_view(family, day, tokyo(day, hh_mm), only)
+    return view, {r.member.name_en: r for r in view.routines}
+
+
+def test_each_childs_current_step_is_their_first_step_not_done():
+    family = routine_family(done={(11, 3, WEEKDAY), (12, 3, WEEKDAY), (11, 4, WEEKDAY)})
+    view, routines = routines_at(family, "07:50")
+    (ready,) = view.current
+    assert [r.member.name_en for r in ready.routines] == ["Haru", "Mio"]
+    haru, mio = routines["Haru"], routines["Mio"]
+    assert haru.current.step.title_ja == "きがえ"
+    assert [(s.number, s.done, s.current) for s in haru.steps] == [
+        (1, True, False),
+        (2, True, False),
+        (3, False, True),
+    ]
+    assert (haru.done_count, haru.finished, haru.day) == (2, False, WEEKDAY)
+    assert mio.current.step.title_ja == "かおをあらう"
+    assert mio.done_count == 1
+
+
+def test_yesterdays_ticks_do_not_count_today():
+    family = routine_family(done={(11, 3, WEEKDAY - timedelta(days=1))})
+    _view, routines = routines_at(family, "07:50")
+    assert routines["Haru"].current.step.id == 11
+
+
+def test_a_finished_routine_has_no_current_step_and_says_what_comes_next():
+    family = routine_family(done={(step, 3, WEEKDAY) for step in (11, 12, 13)})
+    _view, routines = routines_at(family, "07:50")
+    haru = routines["Haru"]
+    assert haru.finished and haru.current is None and haru.done_count == 3
+    assert haru.then.title_ja == "学校"  # the kids' next block, not the parents' work
+
+
+def test_step_minutes_give_the_time_each_step_should_be_done_by():
+    _view, routines = routines_at(routine_family(), "07:50")
+    haru = routines["Haru"]
+    assert [s.until for s in haru.steps] == [
+        tokyo(WEEKDAY, "07:48"),
+        tokyo(WEEKDAY, "07:51"),
+        None,  # the third step has no minutes
+    ]
+    assert haru.minutes is None
+    assert planner.RoutineView(MORNING, HARU, WEEKDAY, haru.steps[:2], None, 2, True, 0,
+                               None).minutes == 6  # fmt: skip
+
+
+def test_a_display_shows_only_the_routines_of_its_members():
+    _view, routines = routines_at(routine_family(), "07:50", only=frozenset({4}))
+    assert list(routines) == ["Mio"]
+    _view, routines = routines_at(routine_family(), "07:50", only=frozenset({1}))
+    assert routines == {}  # the parents' wall: the block shows, the kids' routines do not
+
+
+def test_a_routine_of_someone_no_longer_in_the_block_is_left_off():
+    family = routine_family(ready_members=(4,), uses=[(3, 100), (4, 100)])
+    _view, routines = routines_at(family, "07:50")
+    assert list(routines) == ["Mio"]
+
+
+def test_a_bedtime_routine_past_midnight_keeps_the_evenings_ticks():
+    evening = WEEKDAY - timedelta(days=1)
+    family = routine_family(done={(21, 3, evening)})
+    view = planner.day_view(family, WEEKDAY, tokyo(WEEKDAY, "00:10"))
+    (bed,) = view.current
+    assert bed.from_yesterday
+    (routine,) = bed.routines
+    assert routine.day == evening
+    assert routine.finished
+    assert [r.routine.id for r in planner.routines_on(family, WEEKDAY)] == [100, 100, 200]
+    assert all(r.day == WEEKDAY for r in planner.routines_on(family, WEEKDAY))
+
+
+def test_what_finishing_a_routine_brings_each_child():
+    stars = planner.Stars(per_routine=2)
+    _view, routines = routines_at(routine_family(stars=stars), "07:50")
+    assert routines["Haru"].stars == 2
+    family = routine_family(stars=stars)
+    family = replace(family, routines={100: replace(MORNING, stars=5), 200: BEDTIME})
+    _view, routines = routines_at(family, "07:50")
+    assert routines["Mio"].stars == 5
+    _view, routines = routines_at(routine_family(stars=None), "07:50")
+    assert routines["Haru"].stars == 0  # the family collects no stars
+
+
+TREAT = planner.RewardData(1, "おやつ", price=5)
+PARK = planner.RewardData(2, "こうえん", price=12)
+
+
+@pytest.mark.parametrize(
+    ("balance", "goal", "progress", "ready"),
+    [
+        (0, TREAT, 0.0, ()),
+        (3, TREAT, 0.6, ()),
+        (5, PARK, 0.4167, (TREAT,)),
+        (20, PARK, 1.0, (TREAT, PARK)),  # everything in reach: the dearest
+        (-2, TREAT, 0.0, ()),  # a star taken back below zero
+    ],
+)
+def test_a_childs_stars_and_the_next_reward_to_save_for(balance, goal, progress, ready):
+    stars = planner.Stars(rewards=(TREAT, PARK), balances={3: balance})
+    view = planner.day_view(routine_family(stars=stars), WEEKDAY, tokyo(WEEKDAY, "07:50"))
+    haru, mio = view.stars
+    assert (haru.member, haru.balance, haru.goal, haru.progress, haru.ready) == (
+        HARU, balance, goal, progress, ready,
+    )  # fmt: skip
+    assert (mio.balance, mio.goal) == (0, TREAT)
+    assert PAPA not in {s.member for s in view.stars}  # collects none
+
+
+def test_stars_follow_the_displays_members_and_the_familys_choice():
+    stars = planner.Stars(rewards=(), balances={3: 4})
+    view = planner.day_view(
+        routine_family(stars=stars), WEEKDAY, tokyo(WEEKDAY, "07:50"), frozenset({3})
+    )
+    (haru,) = view.stars
+    assert (haru.balance, haru.goal, haru.progress) == (4, None, 0.0)
+    view = planner.day_view(routine_family(), WEEKDAY, tokyo(WEEKDAY, "07:50"))
+    assert view.stars == ()
+
+
+def test_whose_job_a_chore_is_follows_its_turns():
+    rule = recurrence.Recurrence(rule="FREQ=DAILY", start=date(2026, 1, 1))
+    days = [date(2026, 1, 1) + timedelta(days=n) for n in range(4)]
+    assert [planner.takers((3, 4), True, rule, day) for day in days] == [(3,), (4,), (3,), (4,)]
+    assert planner.takers((3, 4), False, rule, days[0]) == (3, 4)
+    assert planner.takers((), True, rule, days[0]) == ()
 
 
 # Subscribed calendars' events ---------------------------------------------------------

@@ -1,12 +1,38 @@
-"""Writes that must hold under races: ticking a chore from two tablets at once."""
+"""Writes that must hold under races: ticking a chore or a step from two tablets at
+once; the stars a tick settles; rewards, taking back, copies."""
 
-from datetime import date
+from datetime import date, time, timedelta
 
 import pytest
 from django.db.models import QuerySet
 
-from schedule.models import Chore, ChoreDone, Revision
-from schedule.services import tick_chore
+from schedule.models import (
+    Block,
+    Chore,
+    ChoreAssignee,
+    ChoreDone,
+    Member,
+    Plan,
+    Revision,
+    Reward,
+    Routine,
+    RoutineAssignment,
+    RoutineStep,
+    StarEntry,
+    StarRules,
+    StepDone,
+    Totals,
+)
+from schedule.services import (
+    CannotTakeBack,
+    NotEnoughStars,
+    copy_plan,
+    copy_routine,
+    give_reward,
+    take_back,
+    tick_chore,
+    tick_step,
+)
 
 DAY = date(2026, 11, 24)
 
@@ -40,6 +66,170 @@ def test_unticking_what_another_tablet_already_unticked_does_nothing(chore):
     tick_chore(chore, DAY, done=False)
     tick_chore(chore, DAY, done=False)
     assert not ChoreDone.objects.filter(chore=chore, date=DAY).exists()
+
+
+# Routines and stars --------------------------------------------------------------------
+
+
+@pytest.fixture
+def stars_on():
+    StarRules(enabled=True, per_routine=1, per_chore=1).save()
+
+
+@pytest.fixture
+def haru():
+    return Member.objects.create(name_ja="はる", collects_stars=True)
+
+
+@pytest.fixture
+def morning():
+    routine = Routine.objects.create(title_ja="あさのしたく")
+    for order, (icon, title) in enumerate([("toilet", "トイレ"), ("toothbrush", "はみがき")], 1):
+        RoutineStep.objects.create(routine=routine, order=order, icon=icon, title_ja=title)
+    return routine
+
+
+def steps(routine):
+    return list(routine.steps.all())
+
+
+def ledger(member):
+    return list(
+        StarEntry.objects.filter(member=member).order_by("id").values_list("kind", "amount")
+    )
+
+
+def test_ticking_a_step_stores_one_row_and_redraws_the_walls_once(morning, haru):
+    first, _second = steps(morning)
+    revision = Revision.current()
+    tick_step(first, haru, DAY, done=True)
+    after_first = Revision.current()
+    tick_step(first, haru, DAY, done=True)
+    assert StepDone.objects.filter(step=first, member=haru, date=DAY).count() == 1
+    assert revision < after_first == Revision.current()  # a second tap changes nothing
+    tick_step(first, haru, DAY, done=False)
+    tick_step(first, haru, DAY, done=False)
+    assert not StepDone.objects.exists()
+    assert Revision.current() > after_first
+
+
+def test_a_step_tick_that_loses_the_race_to_another_tablet_does_not_fail(
+    morning, haru, monkeypatch
+):
+    first, _second = steps(morning)
+    StepDone.objects.create(step=first, member=haru, date=DAY)
+    monkeypatch.setattr(QuerySet, "exists", lambda self: False)
+    tick_step(first, haru, DAY, done=True)
+    assert StepDone.objects.filter(step=first, member=haru, date=DAY).count() == 1
+
+
+def test_finishing_a_routine_earns_its_stars_once_and_unticking_takes_them_back(
+    stars_on, morning, haru
+):
+    first, second = steps(morning)
+    tick_step(first, haru, DAY, done=True)
+    assert ledger(haru) == []  # one step of two: nothing yet
+    tick_step(second, haru, DAY, done=True)
+    tick_step(second, haru, DAY, done=True)
+    assert ledger(haru) == [("routine", 1)]
+    tick_step(first, haru, DAY, done=False)
+    assert ledger(haru) == [("routine", 1), ("routine", -1)]
+    tick_step(first, haru, DAY, done=True)
+    assert ledger(haru) == [("routine", 1), ("routine", -1), ("routine", 1)]
+    assert StarEntry.totals()[haru.pk].balance == 1
+    assert StarEntry.objects.filter(routine=morning).count() == 3
+
+
+def test_a_routine_can_be_worth_more_or_nothing(stars_on, morning, haru):
+    morning.stars = 3
+    morning.save()
+    for step in steps(morning):
+        tick_step(step, haru, DAY, done=True)
+    morning.stars = 0
+    morning.save()
+    for step in steps(morning):
+        tick_step(step, haru, DAY + timedelta(days=1), done=True)
+    assert ledger(haru) == [("routine", 3)]
+
+
+def test_no_stars_while_the_family_collects_none_or_for_a_child_who_does_not(morning, haru):
+    papa = Member.objects.create(name_ja="パパ")
+    for step in steps(morning):
+        tick_step(step, haru, DAY, done=True)
+    StarRules(enabled=True).save()
+    for step in steps(morning):
+        tick_step(step, papa, DAY, done=True)
+    assert not StarEntry.objects.exists()
+
+
+def test_a_ticked_chore_earns_the_star_of_the_child_whose_turn_it_is(stars_on, chore, haru):
+    mio = Member.objects.create(name_ja="みお", collects_stars=True)
+    chore.rotate = True
+    chore.save()
+    ChoreAssignee.objects.create(chore=chore, member=haru, order=0)
+    ChoreAssignee.objects.create(chore=chore, member=mio, order=1)
+    today, tomorrow = DAY, DAY + timedelta(days=1)
+    tick_chore(chore, today, done=True)
+    tick_chore(chore, tomorrow, done=True)
+    first_turn = StarEntry.objects.get(date=today).member
+    second_turn = StarEntry.objects.get(date=tomorrow).member
+    assert {first_turn, second_turn} == {haru, mio}
+    tick_chore(chore, today, done=False)
+    totals = StarEntry.totals()
+    assert (totals[first_turn.pk], totals[second_turn.pk]) == (Totals(0, 0), Totals(1, 0))
+    assert StarEntry.objects.filter(chore=chore).count() == 3  # +1, +1, then -1
+
+
+def test_a_star_taken_back_stays_taken_back_whatever_the_child_taps(stars_on, morning, haru):
+    for step in steps(morning):
+        tick_step(step, haru, DAY, done=True)
+    given = StarEntry.objects.get()
+    correction = take_back(given)
+    assert (correction.amount, correction.corrects, correction.kind) == (-1, given, "routine")
+    first, _second = steps(morning)
+    tick_step(first, haru, DAY, done=False)
+    tick_step(first, haru, DAY, done=True)
+    assert ledger(haru) == [("routine", 1), ("routine", -1)]
+    with pytest.raises(CannotTakeBack):
+        take_back(given)
+    with pytest.raises(CannotTakeBack):
+        take_back(correction)
+    assert StarEntry.objects.count() == 2
+
+
+def test_a_reward_spends_stars_and_never_more_than_a_child_has(haru):
+    treat = Reward.objects.create(title_ja="おやつ", price=3)
+    StarEntry.objects.create(member=haru, date=DAY, amount=4, kind=StarEntry.Kind.PARENT)
+    spent = give_reward(treat, haru, DAY)
+    assert (spent.amount, spent.kind, spent.reward) == (-3, "reward", treat)
+    assert spent.what_ja == "おやつ"
+    with pytest.raises(NotEnoughStars) as short:
+        give_reward(treat, haru, DAY)
+    assert short.value.balance == 1
+    assert StarEntry.totals()[haru.pk] == Totals(earned=4, spent=3)
+
+
+def test_a_copied_routine_has_the_same_steps_and_is_used_nowhere(morning, haru):
+    plan = Plan.objects.create(name_ja="平日", weekdays=0b11111)
+    ready = Block.objects.create(plan=plan, start=time(7, 45), end=time(8, 30), title_ja="準備")
+    RoutineAssignment.objects.create(block=ready, member=haru, routine=morning)
+    copy = copy_routine(morning)
+    assert copy.title_ja == "あさのしたく（コピー）"
+    assert [(s.order, s.icon, s.title_ja) for s in copy.steps.all()] == [
+        (s.order, s.icon, s.title_ja) for s in morning.steps.all()
+    ]
+    assert not copy.uses.exists()
+    assert morning.steps.count() == 2  # the original keeps its own
+
+
+def test_a_copied_plan_keeps_the_routines_of_its_blocks(morning, haru):
+    plan = Plan.objects.create(name_ja="平日", weekdays=0b11111)
+    ready = Block.objects.create(plan=plan, start=time(7, 45), end=time(8, 30), title_ja="準備")
+    RoutineAssignment.objects.create(block=ready, member=haru, routine=morning)
+    copy = copy_plan(plan)
+    (use,) = RoutineAssignment.objects.filter(block__plan=copy)
+    assert (use.member, use.routine, use.block.title_ja) == (haru, morning, "準備")
+    assert use.block != ready
 
 
 # --- A city's calendar: all or nothing ----------------------------------------------------

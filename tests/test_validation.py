@@ -1,9 +1,11 @@
-"""The rules across rows: overlapping blocks, turns with nobody to take them."""
+"""The rules across rows: overlapping blocks, turns with nobody to take them, a
+routine's steps and where it is used."""
 
 from datetime import time
 
 import pytest
 
+from schedule import validation
 from schedule.validation import (
     BlockSpan,
     blocks_overlap,
@@ -74,3 +76,35 @@ def test_a_gap_across_midnight_is_one_stretch():
     after = [span("23:00", "01:00")]
     assert opened_gaps(before, after) == [(time(1), time(6, 30)), (time(21), time(23))]
     assert opened_gaps([span("23:00", "01:00")], []) == [(time(23), time(1))]
+
+
+def test_a_routine_has_one_to_twelve_steps():
+    assert validation.steps_problem(0) == validation.EMPTY
+    assert validation.steps_problem(1) is None
+    assert validation.steps_problem(12) is None
+    assert validation.steps_problem(13) == validation.TOO_MANY
+
+
+def test_a_routine_in_a_block_is_for_someone_in_the_block():
+    assert validation.member_fits_block(frozenset({3, 4}), 3)
+    assert not validation.member_fits_block(frozenset({3, 4}), 1)
+    assert validation.member_fits_block(frozenset(), 1)  # nobody chosen: the whole family
+
+
+def use(plan, block, member, routine):
+    return validation.RoutineUse(plan, block, member, routine)
+
+
+def test_a_child_has_one_routine_per_block_and_a_routine_once_per_plan():
+    uses = [
+        use(1, 10, 3, 100),  # はる's morning on weekdays
+        use(1, 10, 4, 100),  # みお shares it: fine
+        use(2, 20, 3, 100),  # and the day-off plan too: fine
+        use(1, 10, 3, 101),  # a second routine for はる in the same block
+        use(1, 11, 3, 100),  # the same routine for はる again that day
+        use(1, 11, 4, 102),  # another routine for みお later that day: fine
+    ]
+    assert validation.routine_clashes(uses) == [
+        (3, 0, validation.SAME_BLOCK),
+        (4, 0, validation.SAME_PLAN),
+    ]

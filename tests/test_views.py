@@ -12,7 +12,20 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from schedule.icons import icon_names
-from schedule.models import Block, Chore, ChoreDone, Display, Member, Plan, Revision
+from schedule.models import (
+    Block,
+    Chore,
+    ChoreDone,
+    Display,
+    Member,
+    Plan,
+    Revision,
+    Routine,
+    RoutineAssignment,
+    RoutineStep,
+    StarEntry,
+    StepDone,
+)
 from schedule.wall import polling
 from tests.conftest import TOKYO
 
@@ -294,6 +307,11 @@ def add_blocks_and_chores(count: int) -> None:
     Revision.bump()
 
 
+# One query for each table the wall reads (events, closures, routines and stars
+# among them), whatever the family's size: a new one is a choice, not an accident.
+WALL_QUERIES = 22
+
+
 def queries_for(client, url) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
@@ -318,7 +336,7 @@ def test_page_and_changed_poll_cost_the_same_queries_for_10_and_500_blocks(
     polling.forget_times()
     with django_assert_num_queries(poll):
         assert client.get(panel_url(demo_display, "2026-11-24T10:10")).status_code == 200
-    assert page < 20
+    assert page <= WALL_QUERIES
 
 
 @time_machine.travel(datetime(2026, 11, 24, 10, 10, tzinfo=TOKYO), tick=False)
@@ -481,6 +499,8 @@ def test_now_json_counts_done_chores(client, demo_display):
         ("post", "wall-now", []),
         ("get", "wall-chore", [1, "2026-11-24"]),
         ("put", "wall-chore", [1, "2026-11-24"]),
+        ("get", "wall-step", [1, "2026-11-24"]),
+        ("delete", "wall-step", [1, "2026-11-24"]),
         ("delete", "wall-panel", []),
     ],
 )
@@ -531,6 +551,24 @@ BAD = [
     ("post", "/d/{t}/chores/{c}/2026-11-24/done", {"done": "maybe"}, 400),
     ("post", "/d/{t}/chores/{c}/2026-11-24/done?at=bad", {"done": "1"}, 302),
     ("post", "/d/nope/chores/{c}/2026-11-24/done", {"done": "1"}, 404),
+    # A step of a routine: {s} is はる's first morning step (weekdays), {b} the
+    # bedtime routine's first step, which both children share.
+    ("post", "/d/{t}/steps/{s}/2026-11-24/done", {"done": "1"}, 302),
+    ("post", "/d/{t}/steps/{s}/2026-11-24/done", {}, 400),
+    ("post", "/d/{t}/steps/{s}/2026-11-24/done", {"done": "yes"}, 400),
+    ("post", "/d/{t}/steps/{s}/2026-11-24/done", {"done": "1", "member": "haru"}, 400),
+    ("post", "/d/{t}/steps/{s}/2026-11-24/done", {"done": "1", "member": "9" * 40}, 400),
+    ("post", "/d/{t}/steps/{s}/2026-11-24/done", {"done": "1", "member": "-1"}, 400),
+    ("post", "/d/{t}/steps/{s}/2026-11-24/done", {"done": "1", "member": "999999"}, 404),
+    ("post", "/d/{t}/steps/{b}/2026-11-24/done", {"done": "1"}, 400),  # whose?
+    ("post", "/d/{t}/steps/{s}/2026-11-23/done", {"done": "1"}, 404),  # a day off
+    ("post", "/d/{t}/steps/999999/2026-11-24/done", {"done": "1"}, 404),
+    ("post", "/d/{t}/steps/0/2026-11-24/done", {"done": "1"}, 404),
+    ("post", "/d/{t}/steps/99999999999999999999/2026-11-24/done", {"done": "1"}, 404),
+    ("post", "/d/{t}/steps/{s}/2026-02-30/done", {"done": "1"}, 404),
+    ("post", "/d/{t}/steps/{s}/1999-12-31/done", {"done": "1"}, 404),
+    ("post", "/d/{t}/steps/{s}/2026-11-24/done?at=bad", {"done": "1"}, 302),
+    ("post", "/d/nope/steps/{s}/2026-11-24/done", {"done": "1"}, 404),
 ]
 
 
@@ -538,7 +576,12 @@ BAD = [
 def test_bad_input_gets_a_clear_answer_never_a_500(
     client, demo_display, method, path, data, status
 ):
-    url = path.format(t=demo_display.token, c=chore("プラスチック").pk)
+    url = path.format(
+        t=demo_display.token,
+        c=chore("プラスチック").pk,
+        s=morning_step("Haru").pk,
+        b=RoutineStep.objects.get(routine__title_en="Before bed", order=1).pk,
+    )
     response = (
         getattr(client, method)(url, data) if data is not None else getattr(client, method)(url)
     )
@@ -567,6 +610,213 @@ def test_the_nightly_reload_is_always_ahead(client, demo_display, settings):
     expected = datetime(2026, 11, 25, 3, 0, tzinfo=TOKYO)
     assert reload_at == int(expected.timestamp() * 1000)
     assert expected - datetime(2026, 11, 24, 3, 0, tzinfo=TOKYO) == timedelta(days=1)
+
+
+# Ticking a step of a routine -------------------------------------------------------------
+
+READY = "2026-11-24T07:50"  # Tuesday, getting ready to go: both children's morning routines
+
+
+def step_url(display, step, day=TUESDAY, at=None):
+    url = reverse("wall-step", args=[display.token, step.pk, day.isoformat()])
+    return f"{url}?at={at}" if at else url
+
+
+def morning_step(kid, order=1):
+    return RoutineStep.objects.get(routine__title_en=f"Morning ({kid})", order=order)
+
+
+def kid(name):
+    return Member.objects.get(name_en=name)
+
+
+def test_ticking_a_step_answers_with_the_panel_and_stores_the_tick(client, demo_display):
+    toilet = morning_step("Haru")
+    response = client.post(
+        step_url(demo_display, toilet, at=READY), {"done": "1"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert response.content.decode().startswith('<div id="panel"')
+    assert current_titles(response) == ["おでかけの準備"]
+    done = StepDone.objects.get()
+    assert (done.step, done.member, done.date, done.display) == (
+        toilet, kid("Haru"), TUESDAY, demo_display,
+    )  # fmt: skip
+    plain = client.post(step_url(demo_display, morning_step("Haru", 2)), {"done": "1"})
+    assert plain.status_code == 302
+    assert plain["Location"] == demo_display.get_absolute_url()
+    assert StepDone.objects.count() == 2
+
+
+def test_ticking_a_step_twice_leaves_it_done_once_and_the_walls_alone(client, demo_display):
+    url = step_url(demo_display, morning_step("Mio"), at=READY)
+    client.post(url, {"done": "1"}, headers={"HX-Request": "true"})
+    revision = Revision.current()
+    again = client.post(url, {"done": "1"}, headers={"HX-Request": "true"})
+    assert again.status_code == 200
+    assert StepDone.objects.filter(member=kid("Mio")).count() == 1
+    assert Revision.current() == revision
+
+
+def test_unticking_a_step_twice_leaves_it_not_done(client, demo_display):
+    toilet = morning_step("Haru")
+    StepDone.objects.create(step=toilet, member=kid("Haru"), date=TUESDAY)
+    assert client.post(step_url(demo_display, toilet), {"done": "0"}).status_code == 302
+    assert client.post(step_url(demo_display, toilet), {"done": "0"}).status_code == 302
+    assert not StepDone.objects.exists()
+
+
+def test_finishing_a_routine_on_the_wall_earns_the_childs_star(client, demo_display):
+    for order in range(1, 6):
+        client.post(step_url(demo_display, morning_step("Mio", order)), {"done": "1"})
+    (star,) = StarEntry.objects.all()
+    assert (star.member, star.amount, star.what_en) == (kid("Mio"), 1, "Morning (Mio)")
+
+
+def test_a_shared_step_says_whose_it_is(client, demo_display):
+    brush = RoutineStep.objects.get(routine__title_en="Before bed", order=1)
+    url = step_url(demo_display, brush)
+    assert client.post(url, {"done": "1"}).status_code == 400
+    assert client.post(url, {"done": "1", "member": str(kid("Mio").pk)}).status_code == 302
+    assert client.post(url, {"done": "1", "member": str(kid("Dad").pk)}).status_code == 404
+    assert list(StepDone.objects.values_list("member__name_en", flat=True)) == ["Mio"]
+
+
+def test_a_bedtime_step_after_midnight_is_ticked_for_the_evening_it_began(client, demo_display):
+    brush = RoutineStep.objects.get(routine__title_en="Before bed", order=1)
+    url = step_url(demo_display, brush, day=TUESDAY, at="2026-11-25T00:10")
+    response = client.post(url, {"done": "1", "member": str(kid("Haru").pk)})
+    assert response.status_code == 302
+    assert StepDone.objects.get().date == TUESDAY
+
+
+def test_a_display_that_may_not_tick_gets_403_for_steps_too(client, demo_display):
+    demo_display.may_complete_chores = False
+    demo_display.save()
+    response = client.post(step_url(demo_display, morning_step("Haru")), {"done": "1"})
+    assert response.status_code == 403
+    assert not StepDone.objects.exists()
+
+
+def test_a_step_not_on_that_wall_that_day_is_404(client, demo_display):
+    haru_only = Display.objects.create(name="はるの部屋")
+    haru_only.members.set([kid("Haru")])
+    mios = morning_step("Mio")
+    assert client.post(step_url(haru_only, mios), {"done": "1"}).status_code == 404
+    assert client.post(step_url(haru_only, morning_step("Haru")), {"done": "1"}).status_code == 302
+    day_off = RoutineStep.objects.get(routine__title_en="Day-off morning", order=1)
+    assert client.post(step_url(demo_display, day_off), {"done": "1"}).status_code == 404
+    assert client.post(step_url(demo_display, day_off, MONDAY), {"done": "1"}).status_code == 400
+    unused = Routine.objects.create(title_ja="つかわない")
+    step = RoutineStep.objects.create(routine=unused, icon="star", title_ja="x")
+    assert client.post(step_url(demo_display, step), {"done": "1"}).status_code == 404
+    assert list(StepDone.objects.values_list("member__name_en", flat=True)) == ["Haru"]
+
+
+def test_the_step_tick_needs_the_csrf_token_the_page_hands_out(demo_display):
+    client = Client(enforce_csrf_checks=True)
+    url = step_url(demo_display, morning_step("Haru"))
+    assert client.post(url, {"done": "1"}).status_code == 403
+    html = client.get(page_url(demo_display, READY)).content.decode()
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1)
+    assert client.post(url, {"done": "1"}, headers={"X-CSRFToken": token}).status_code == 302
+    assert StepDone.objects.count() == 1
+
+
+def test_a_step_ticked_on_another_wall_changes_the_poll_version(client, demo_display):
+    kitchen = Display.objects.create(name="キッチン")
+    version = version_of(client.get(page_url(demo_display, READY)))
+    assert client.get(panel_url(demo_display, READY, version)).status_code == 204
+    client.post(step_url(kitchen, morning_step("Haru")), {"done": "1"})
+    response = client.get(panel_url(demo_display, READY, version))
+    assert response.status_code == 200
+    assert version_of(response) != version
+    client.post(step_url(kitchen, morning_step("Haru")), {"done": "0"})
+    assert version_of(client.get(panel_url(demo_display, READY, version))) != version
+
+
+def add_routine_steps(count: int) -> None:
+    """Routines of ten steps for the kids in early-morning weekday blocks, each step
+    ticked, so the day has `count` more steps to load."""
+    plan = Plan.objects.get(name_ja="平日")
+    kids = [kid("Haru"), kid("Mio")]
+    for n in range(count // 10):
+        routine = Routine.objects.create(title_ja=f"ルーティン{n}")
+        steps = RoutineStep.objects.bulk_create(
+            RoutineStep(routine=routine, order=i, icon="star", title_ja=f"ステップ{i}", minutes=2)
+            for i in range(10)
+        )
+        block = Block.objects.create(
+            plan=plan, start=time(5, n % 60), end=time(5, n % 60, 30), title_ja=f"朝{n}"
+        )
+        RoutineAssignment.objects.create(block=block, member=kids[n % 2], routine=routine)
+        StepDone.objects.bulk_create(
+            StepDone(step=step, member=kids[n % 2], date=TUESDAY) for step in steps
+        )
+        StarEntry.objects.create(member=kids[n % 2], date=TUESDAY, amount=1, kind="routine")
+    Revision.bump()
+
+
+def test_page_poll_and_tick_cost_the_same_queries_for_10_and_500_steps(
+    client, demo_display, django_assert_num_queries
+):
+    add_routine_steps(10)
+    page = queries_for(client, page_url(demo_display, READY))
+    polling.forget_times()
+    poll = queries_for(client, panel_url(demo_display, READY))
+    url = step_url(demo_display, morning_step("Haru"), at=READY)
+    with CaptureQueriesContext(connection) as captured:
+        client.post(url, {"done": "1"}, headers={"HX-Request": "true"})
+    tick = len(captured)
+    client.post(url, {"done": "0"}, headers={"HX-Request": "true"})
+    add_routine_steps(490)
+    assert RoutineStep.objects.count() >= 500
+    polling.forget_times()
+    with django_assert_num_queries(page):
+        assert client.get(page_url(demo_display, READY)).status_code == 200
+    polling.forget_times()
+    with django_assert_num_queries(poll):
+        assert client.get(panel_url(demo_display, READY)).status_code == 200
+    with django_assert_num_queries(tick):
+        client.post(url, {"done": "1"}, headers={"HX-Request": "true"})
+    assert page <= WALL_QUERIES
+
+
+def now_json_of(client, display, at=READY):
+    return client.get(reverse("wall-now", args=[display.token]) + f"?at={at}").json()
+
+
+def test_now_json_carries_each_childs_current_step_and_stars(client, demo_display):
+    client.post(step_url(demo_display, morning_step("Haru")), {"done": "1"})
+    StarEntry.objects.create(member=kid("Mio"), date=TUESDAY, amount=6, kind="parent")
+    data = now_json_of(client, demo_display)
+    routines = {r["member"]: r for r in data["routines"]}
+    haru, mio = routines[kid("Haru").pk], routines[kid("Mio").pk]
+    assert (haru["title_en"], haru["steps"], haru["steps_done"], haru["finished"]) == (
+        "Morning (Haru)", 5, 1, False,
+    )  # fmt: skip
+    assert haru["step"]["title_en"] == "Wash face"
+    assert haru["step"]["number"] == 2
+    assert haru["step"]["until"] == "2026-11-24T07:51:00+09:00"
+    assert mio["step"]["title_ja"] == "トイレ"
+    stars = {s["member"]: s for s in data["stars"]}
+    assert stars[kid("Mio").pk]["stars"] == 6
+    assert stars[kid("Mio").pk]["next_reward"]["title_en"] == "Longer at the park"
+    assert stars[kid("Mio").pk]["next_reward"]["progress"] == 0.5
+    assert len(stars[kid("Mio").pk]["rewards_ready"]) == 1
+    assert stars[kid("Haru").pk]["stars"] == 0
+
+
+def test_a_display_with_stars_off_leaves_them_out_of_now_json(client, demo_display):
+    demo_display.show_stars = False
+    demo_display.save()
+    data = now_json_of(client, demo_display)
+    assert data["stars"] == []
+    assert len(data["routines"]) == 2  # the routines stay
+
+
+def test_now_json_has_no_routine_between_them(client, demo_display):
+    assert now_json_of(client, demo_display, "2026-11-24T10:10")["routines"] == []
 
 
 # The garbage calendar on the wall --------------------------------------------------------

@@ -5,18 +5,19 @@ import logging
 import pytest
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from config.warmup import warm_up
 from schedule.models import Display, Revision
 
 
 @pytest.fixture(autouse=True)
-def _connections_kept():
+def _connections_kept(monkeypatch):
     """The handler closes old connections at each request's start and end, as
-    in a real worker; inside a test's transaction that would close the test's
-    own connection (PostgreSQL then refuses every query). Django's test client
-    does the same."""
+    in a real worker, and warm_up() closes them all for the worker's threads;
+    inside a test's transaction that would close the test's own connection
+    (PostgreSQL then refuses every query). Django's test client keeps it too."""
+    monkeypatch.setattr(connections, "close_all", lambda: None)
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     yield
