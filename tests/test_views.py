@@ -871,3 +871,60 @@ def test_the_last_collection_of_the_year_is_on_the_wall_in_the_days_before(clien
     assert heading in marks
     burnable = re.search(r'<p class="year-mark">.*?燃やすごみ.*?</p>', marks, re.S).group(0)
     assert '<span class="year-mark-date" lang="ja">12/28 (月)</span>' in burnable
+
+
+def routine_cards(html):
+    return re.findall(r'<article class="routine js-tap.*?</article>', html, re.S)
+
+
+def test_a_routine_under_way_takes_the_side_with_its_step_big_and_a_done_button_per_child(
+    client, demo_display
+):
+    html = client.get(page_url(demo_display, READY)).content.decode()
+    cards = routine_cards(html)
+    assert len(cards) == 2  # はる and みお, side by side
+    assert '<section class="routines is-pair">' in html
+    assert '<aside class="side has-routines">' in html  # the chores wait
+    haru = next(c for c in cards if ">はる<" in c)
+    toilet = morning_step("Haru")
+    at = READY.replace(":", "%3A")
+    assert f'hx-post="{step_url(demo_display, toilet, at=at)}"' in haru
+    assert f'"member": "{kid("Haru").pk}"' in haru
+    assert 'class="step-title"><span class="main-text" lang="ja">トイレ</span>' in haru
+    assert haru.count('<li class="step') == 5 and haru.count("is-current") == 1
+
+
+def test_the_next_step_grows_into_place_and_the_last_says_all_done_and_what_comes_next(
+    client, demo_display
+):
+    steps = RoutineStep.objects.filter(routine__title_en="Morning (Haru)").order_by("order")
+    for step in steps[:2]:
+        client.post(step_url(demo_display, step, at=READY), {"done": "1"})
+    haru = next(c for c in routine_cards(client.get(page_url(demo_display, READY)).content.decode())
+                if ">はる<" in c)  # fmt: skip
+    assert haru.count("step is-done") == 2
+    assert 'lang="ja">着がえ</span>' in haru.split('class="step-now')[1]  # the third, big
+    for step in steps[2:]:
+        client.post(step_url(demo_display, step, at=READY), {"done": "1"})
+    html = client.get(page_url(demo_display, READY)).content.decode()
+    haru = next(c for c in routine_cards(html) if ">はる<" in c)
+    assert "is-finished" in haru and "ぜんぶ できた！" in haru and "hx-post" not in haru
+    assert 'lang="ja">お仕事</span>' in haru or 'lang="ja">保育園・' in haru  # then
+    assert '<aside class="side has-routines">' in html  # みお is still at it
+
+
+def test_a_display_that_may_not_tick_shows_the_step_without_a_button(client, demo_display):
+    demo_display.may_complete_chores = False
+    demo_display.save()
+    html = client.get(page_url(demo_display, READY)).content.decode()
+    cards = routine_cards(html)
+    assert cards and all("hx-post" not in c and '<div class="step-now">' in c for c in cards)
+
+
+def test_stars_show_small_unless_the_display_hides_them(client, demo_display):
+    html = client.get(page_url(demo_display, "2026-11-24T10:10")).content.decode()
+    assert '<section class="stars">' in html and html.count('class="star-row"') == 2
+    demo_display.show_stars = False
+    demo_display.save()
+    html = client.get(page_url(demo_display, "2026-11-24T10:10")).content.decode()
+    assert '<section class="stars">' not in html

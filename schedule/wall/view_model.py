@@ -54,6 +54,10 @@ LABELS: dict[str, str | _StrPromise] = {
     # Above the block that follows the current one: "first this, then that".
     "then": _("Then"),
     "chores": _("Chores"),
+    # A routine's big button: the child did the step shown.
+    "step_done": pgettext_lazy("wall", "Done!"),
+    "routine_finished": pgettext_lazy("wall", "All done!"),
+    "stars": pgettext_lazy("wall", "Stars"),
     "tomorrow": _("Tomorrow"),
     "everyone": _("Everyone"),
     "free": _("Free time"),
@@ -337,6 +341,45 @@ class Tick:
 
 
 @dataclass(frozen=True)
+class StepCard:
+    titles: tuple[Text, ...]
+    icon: str
+    done: bool
+    current: bool
+
+
+@dataclass(frozen=True)
+class RoutineCard:
+    """One child's routine in the current block: the step to do drawn big, a
+    button to say it is done, the steps done and to come as small pictures."""
+
+    member: Chip
+    member_id: int
+    titles: tuple[Text, ...]
+    colour: str  # the block's
+    steps: tuple[StepCard, ...]
+    current: StepCard | None  # None once every step is done
+    done_count: int
+    tick_url: str  # ticks the current step ("" when finished)
+    undo_url: str  # unticks the last step done ("" before the first)
+    stars: int  # what finishing it brings
+    then_titles: tuple[Text, ...] = ()  # what comes after it for this child
+    then_icon: str = ""
+
+
+@dataclass(frozen=True)
+class StarCard:
+    """A child's stars and the reward they save for: small, not a leaderboard."""
+
+    member: Chip
+    balance: int
+    goal_titles: tuple[Text, ...]
+    goal_icon: str
+    goal_price: int
+    percent: int  # towards the goal
+
+
+@dataclass(frozen=True)
 class Wall:
     display: Display
     moment: datetime
@@ -375,6 +418,13 @@ class Wall:
     wake: int = 0  # ms: the morning's first block, for the night's countdown
     wake_texts: tuple[Text, ...] = ()
     one_language: bool = False
+    routines: tuple[RoutineCard, ...] = ()
+    stars: tuple[StarCard, ...] = ()
+
+    @property
+    def busy_with_routines(self) -> bool:
+        """A routine is under way: it takes the side column until it is done."""
+        return any(r.current is not None for r in self.routines)
 
     @property
     def now(self) -> int:
@@ -673,6 +723,70 @@ def _reload_at(moment: datetime) -> datetime:
     raise AssertionError("a reload hour comes every day")
 
 
+def _step_url(display: Display, step: planner.StepView, day: date, at: str) -> str:
+    url = reverse("wall-step", args=[display.token, step.step.id, day])
+    return url + (f"?{urlencode({'at': at})}" if at else "")
+
+
+def _routine_cards(
+    view: planner.DayView, mode: str, display: Display, at: str, readings: bool
+) -> tuple[RoutineCard, ...]:
+    """The routines of the current blocks, a card for each child."""
+
+    def shown_reading(reading: str) -> str:
+        return reading if readings else ""
+
+    cards = []
+    for block in view.current:
+        for r in block.routines:
+            steps = tuple(
+                StepCard(
+                    texts(s.step.title_ja, s.step.title_en, mode, shown_reading(s.step.reading)),
+                    _icon(s.step.icon, "star"),
+                    s.done,
+                    s.current,
+                )
+                for s in r.steps
+            )
+            current = next((c for c in steps if c.current), None)
+            last_done = next((s for s in reversed(r.steps) if s.done), None)
+            then = r.then
+            cards.append(
+                RoutineCard(
+                    member=_chips((r.member,), mode)[0],
+                    member_id=r.member.id,
+                    titles=texts(r.routine.title_ja, r.routine.title_en, mode),
+                    colour=block.colour,
+                    steps=steps,
+                    current=current,
+                    done_count=r.done_count,
+                    tick_url=_step_url(display, r.current, r.day, at) if r.current else "",
+                    undo_url=_step_url(display, last_done, r.day, at) if last_done else "",
+                    stars=r.stars,
+                    then_titles=texts(then.title_ja, then.title_en, mode) if then else (),
+                    then_icon=_icon(then.icon, "star") if then else "",
+                )
+            )
+    return tuple(cards)
+
+
+def _star_cards(view: planner.DayView, mode: str) -> tuple[StarCard, ...]:
+    cards = []
+    for s in view.stars:
+        goal = s.goal
+        cards.append(
+            StarCard(
+                member=_chips((s.member,), mode)[0],
+                balance=s.balance,
+                goal_titles=texts(goal.title_ja, goal.title_en, mode) if goal else (),
+                goal_icon=_icon(goal.icon, "gift") if goal else "",
+                goal_price=goal.price if goal else 0,
+                percent=round(100 * s.progress),
+            )
+        )
+    return tuple(cards)
+
+
 def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> Wall:
     """The wall of `display` at `moment`, from already loaded data."""
     tz = moment.tzinfo
@@ -748,4 +862,6 @@ def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> W
         wake=wake,
         wake_texts=_left_texts(wake_left, mode),
         one_language=mode != Display.Language.BOTH,
+        routines=_routine_cards(view, mode, display, at, readings),
+        stars=_star_cards(view, mode) if display.show_stars else (),
     )

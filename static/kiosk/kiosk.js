@@ -483,10 +483,27 @@
 
   function showOnline() {
     var badge = document.getElementById("offline");
+    var wasOffline = offlineSince !== null;
     offlineSince = null;
     lastOk = Date.now();
     if (badge) {
       badge.setAttribute("hidden", "hidden");
+    }
+    if (wasOffline) {
+      window.setTimeout(retryUnsaved, 0);
+    }
+  }
+
+  /* Back online: each tap the server never got is sent again, once, if the
+   * wall still does not show what it wanted (a tap is never silently lost). */
+  function retryUnsaved() {
+    for (var url in unsaved) {
+      if (unsaved.hasOwnProperty(url)) {
+        waitingTaps.push({ url: url, done: unsaved[url] });
+      }
+    }
+    if (!tap) {
+      nextTap();
     }
   }
 
@@ -515,7 +532,7 @@
 
   function tapButton(url) {
     var p = panel();
-    var buttons = p ? p.querySelectorAll(".js-chore [hx-post]") : [];
+    var buttons = p ? p.querySelectorAll(".js-tap [hx-post]") : [];
     for (var i = 0; i < buttons.length; i++) {
       if (buttons[i].getAttribute("hx-post") === url) {
         return buttons[i];
@@ -524,7 +541,7 @@
     return null;
   }
 
-  /* "Not saved" on each chore whose failed tap the wall does not show yet. */
+  /* "Not saved" on each chore or routine whose failed tap the wall does not show yet. */
   function markUnsaved() {
     for (var url in unsaved) {
       if (unsaved.hasOwnProperty(url)) {
@@ -536,10 +553,10 @@
       }
     }
     var p = panel();
-    each(p ? p.querySelectorAll(".js-chore") : [], function (chore) {
-      var button = chore.querySelector("[hx-post]");
+    each(p ? p.querySelectorAll(".js-tap") : [], function (item) {
+      var button = item.querySelector("[hx-post]");
       var url = button ? button.getAttribute("hx-post") : "";
-      setClass(chore, "is-unsaved", unsaved.hasOwnProperty(url));
+      setClass(item, "is-unsaved", unsaved.hasOwnProperty(url));
     });
   }
 
