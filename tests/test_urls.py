@@ -23,6 +23,7 @@ from schedule.models import (
     Note,
     NudgeTarget,
     Plan,
+    RoutineStep,
 )
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +94,7 @@ def paths_of(route: str) -> list[str]:
     samples = {
         "token": WRONG_TOKEN,
         "chore_id": str(Chore.objects.first().pk),
+        "step_id": str(RoutineStep.objects.first().pk),
         "day": date(2026, 11, 24).isoformat(),
         "object_id": first_pk(route),
         "content_type_id": str(ContentType.objects.get_for_model(Note).pk),

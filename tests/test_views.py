@@ -225,7 +225,7 @@ def test_the_poll_answers_200_after_a_chore_is_done(client, demo_display):
     ChoreDone.objects.create(chore=chore("燃やすごみ"), date=MONDAY)
     response = client.get(panel_url(demo_display, "2026-11-23T17:05", version))
     assert response.status_code == 200
-    assert 'class="chore js-chore is-done"' in response.content.decode()
+    assert 'class="chore js-chore js-tap is-done"' in response.content.decode()
 
 
 def test_the_poll_answers_200_the_minute_a_block_starts(client, demo_display):
@@ -393,7 +393,7 @@ def test_ticking_a_chore_twice_leaves_it_done_once(client, demo_display):
     assert first.status_code == second.status_code == 200
     assert ChoreDone.objects.filter(chore=plastics, date=TUESDAY).count() == 1
     assert Revision.current() == revision
-    assert 'class="chore js-chore is-done"' in second.content.decode()
+    assert 'class="chore js-chore js-tap is-done"' in second.content.decode()
 
 
 def test_unticking_twice_leaves_it_not_done(client, demo_display):
@@ -834,7 +834,9 @@ def test_a_cancelled_collection_is_crossed_out_on_the_wall_and_not_in_tomorrows_
     tomorrow = re.search(r'<section class="tomorrow.*?</section>', evening, re.S)
     assert tomorrow is None or "燃やすごみ" not in tomorrow.group(0)
     morning = client.get(page_url(demo_display, "2026-11-26T07:00")).content.decode()
-    item = re.search(r'<li class="chore js-chore is-cancelled">.*?</li>', morning, re.S).group(0)
+    item = re.search(
+        r'<li class="chore js-chore js-tap is-cancelled">.*?</li>', morning, re.S
+    ).group(0)
     assert "燃やすごみ" in item
     assert (
         '<span class="chore-flag"><span lang="ja">ちゅうし</span><span lang="en">Cancelled</span>'
