@@ -309,7 +309,7 @@
   }
 
   /* The side column never cuts a chore in half: when it is too short, the
-     notes go first, then the year's marks, then tomorrow's chores from the
+     notes go first, then the stars, then the year's marks, then tomorrow's chores from the
      last (today's chores and tomorrow's first always stay). */
   function fitSide(p) {
     var side = p.querySelector(".side");
@@ -321,7 +321,7 @@
       setClass(el, "is-crowded", false);
     });
     var candidates = [];
-    each([".note", ".year-mark", ".tomorrow-item"], function (selector) {
+    each([".note", ".star-row", ".year-mark", ".tomorrow-item"], function (selector) {
       var found = side.querySelectorAll(selector);
       for (var i = found.length - 1; i >= (selector === ".tomorrow-item" ? 1 : 0); i -= 1) {
         candidates.push(found[i]);
