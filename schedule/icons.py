@@ -104,6 +104,8 @@ ICONS: dict[str, tuple[str, str | Promise]] = {
     "heart": ("heart", _("Love")),
     "star": ("star", _("Star")),
     "home": ("home", _("Home")),
+    # The wall's own: the button that takes back a routine step ticked by mistake.
+    "undo": ("arrow-back-up", _("Undo")),
 }
 
 
@@ -155,7 +157,7 @@ ACTIVITY: dict[str, str] = {
     "recycle": "recycle", "bottle": "recycle", "paper": "recycle", "plant": "outside",
     "pet": "outside",
     "person": "people", "child": "people", "family": "people", "heart": "play",
-    "star": "people", "home": "people",
+    "star": "people", "home": "people", "undo": "time",
 }  # fmt: skip
 
 

@@ -46,6 +46,7 @@ SLACK = 4  # seconds a busy machine may add to anything the page waits for
 
 WEEKDAY_MORNING = "2026-11-24T10:10"  # work and school; three chores
 HOLIDAY_EVENING = "2026-11-23T17:05"  # clean-up, then the Roomba at 17:20
+READY = "2026-11-24T07:50"  # getting ready to go: each child's morning routine
 BEFORE_THE_ROOMBA = "2026-11-23T17:19"
 NIGHT = "2026-11-24T22:10"
 BEFORE_MIDNIGHT = "2026-11-24T23:58"
@@ -176,6 +177,13 @@ class Session:
             f"    b.title_ja = {new!r}\n"
             "    b.save()\n"
         )
+
+    def step_rows(self, day: str) -> int:
+        with sqlite3.connect(self.server.data_dir / "db.sqlite3", timeout=10) as db:
+            (count,) = db.execute(
+                "SELECT count(*) FROM schedule_stepdone WHERE date = ?", (day,)
+            ).fetchone()
+        return count
 
     def done_rows(self, chore: str, day: str) -> int:
         with sqlite3.connect(self.server.data_dir / "db.sqlite3", timeout=10) as db:
@@ -382,6 +390,23 @@ def a_tap_that_cannot_be_sent_says_not_saved_and_is_sent_again_once_back(s: Sess
     assert s.wait_for('has(chore("ルンバのスイッチ"), "is-done")', SLACK)
     assert s.page('return !has(chore("ルンバのスイッチ"), "is-unsaved");')
     assert s.done_rows("ルンバのスイッチ", "2026-11-24") == 1
+
+
+@check
+def a_childs_routine_is_tapped_through_step_by_step(s: Session) -> None:
+    """The weekday's getting ready: はる's five steps, tapped one after another."""
+    s.open(READY)
+    card = 'document.querySelectorAll("#panel .routine")[0]'
+    assert s.page(f"return !!{card} && shown({card}.querySelector('.step-done'));"), "no Done"
+    for done in range(1, 6):
+        s.page(f"{card}.querySelector('.step-done').click(); return true;")
+        assert s.wait_for(f'{card}.querySelectorAll(".step.is-done").length === {done}', SLACK)
+        if done == 2:
+            s.shot("routine-step-3")
+    assert s.wait_for(f"shown({card}.querySelector('.routine-done'))", SLACK)
+    s.shot("routine-finished")
+    assert s.step_rows(READY[:10]) == 5
+    s.assert_no_faults()
 
 
 @check

@@ -6,6 +6,7 @@ finished, in ja and en, at 1024×600 and 600×1024 go to test-artifacts/.
 """
 
 import os
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -84,3 +85,41 @@ def test_a_step_tapped_while_the_server_is_away_is_shown_unsaved_and_lands_once_
     expect(haru.locator(".step-now .main-text")).to_have_text("顔をあらう", timeout=10_000)
     expect(page.locator(".routine.is-unsaved")).to_have_count(0)
     assert StepDone.objects.count() == 1
+
+
+def test_a_step_ticked_by_mistake_is_taken_back_on_the_wall(live_server, family, open_page):
+    page = open_page(wall_url(live_server, family, READY))
+    haru = page.locator(".routine", has_text="はる")
+    expect(haru.locator(".step-undo")).to_have_count(0)  # nothing to take back yet
+    haru.locator(".step-done").click()
+    expect(haru.locator(".step.is-done")).to_have_count(1)
+    haru.locator(".step-done").click()
+    expect(haru.locator(".step.is-done")).to_have_count(2)
+    undo = haru.locator(".step-undo")
+    assert undo.bounding_box()["height"] >= 48
+    page.screenshot(path=str(ARTIFACTS / "routine-undo-1024x600.png"))
+    undo.click()
+    expect(haru.locator(".step.is-done")).to_have_count(1)
+    expect(haru.locator(".step-now .main-text")).to_have_text("顔をあらう")
+    assert StepDone.objects.count() == 1
+
+
+def test_a_step_past_its_minutes_is_cued_without_a_request(
+    live_server, family, open_page, settings
+):
+    from datetime import datetime
+
+    from tests.conftest import TOKYO
+
+    settings.WALL_POLL_SECONDS = 3600
+    page = open_page(None)
+    # The toilet is given 3 minutes from 7:45: it is due at 7:48.
+    page.clock.install(time=datetime(2026, 11, 24, 7, 46, tzinfo=TOKYO))
+    page.goto(wall_url(live_server, family, "2026-11-24T07:46"))
+    haru = page.locator(".routine", has_text="はる")
+    expect(haru).not_to_have_class(re.compile(r"\bis-cue\b"))
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.clock.run_for(2 * 60_000 + 1_000)
+    expect(haru).to_have_class(re.compile(r"\bis-cue\b"))
+    assert requests == []

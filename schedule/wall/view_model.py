@@ -58,6 +58,8 @@ LABELS: dict[str, str | _StrPromise] = {
     "step_done": pgettext_lazy("wall", "Done!"),
     "routine_finished": pgettext_lazy("wall", "All done!"),
     "stars": pgettext_lazy("wall", "Stars"),
+    # Takes back the last step ticked by mistake.
+    "undo": pgettext_lazy("wall", "Undo"),
     "tomorrow": _("Tomorrow"),
     "everyone": _("Everyone"),
     "free": _("Free time"),
@@ -365,6 +367,10 @@ class RoutineCard:
     stars: int  # what finishing it brings
     then_titles: tuple[Text, ...] = ()  # what comes after it for this child
     then_icon: str = ""
+    # ms: when the current step should be done, by the minutes of it and the
+    # steps before it (0 unless each has minutes); the wall cues it then.
+    until: int = 0
+    undo_icon: str = ""  # the picture of the step the undo button takes back
 
 
 @dataclass(frozen=True)
@@ -765,6 +771,8 @@ def _routine_cards(
                     stars=r.stars,
                     then_titles=texts(then.title_ja, then.title_en, mode) if then else (),
                     then_icon=_icon(then.icon, "star") if then else "",
+                    until=ms(r.current.until) if r.current and r.current.until else 0,
+                    undo_icon=_icon(last_done.step.icon, "star") if last_done else "",
                 )
             )
     return tuple(cards)

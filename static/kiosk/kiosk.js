@@ -399,6 +399,17 @@
       }
     });
 
+    /* A routine's step past the minutes it was given: the card says "now,
+     * please" once, as the block's cues do before its end. */
+    each(p.querySelectorAll(".js-routine"), function (el) {
+      var until = number(el, "data-until");
+      var over = until > 0 && t >= until;
+      setClass(el, "is-cue", over);
+      if (until) {
+        announce("step:" + until, over ? 0 : null);
+      }
+    });
+
     tickTimeline(p, t);
 
     each(p.querySelectorAll(".js-chore"), function (el) {
@@ -554,9 +565,11 @@
     }
     var p = panel();
     each(p ? p.querySelectorAll(".js-tap") : [], function (item) {
-      var button = item.querySelector("[hx-post]");
-      var url = button ? button.getAttribute("hx-post") : "";
-      setClass(item, "is-unsaved", unsaved.hasOwnProperty(url));
+      var lost = false;
+      each(item.querySelectorAll("[hx-post]"), function (button) {
+        lost = lost || unsaved.hasOwnProperty(button.getAttribute("hx-post"));
+      });
+      setClass(item, "is-unsaved", lost);
     });
   }
 
