@@ -910,7 +910,8 @@ def test_the_next_step_grows_into_place_and_the_last_says_all_done_and_what_come
         client.post(step_url(demo_display, step, at=READY), {"done": "1"})
     html = client.get(page_url(demo_display, READY)).content.decode()
     haru = next(c for c in routine_cards(html) if ">はる<" in c)
-    assert "is-finished" in haru and "ぜんぶ できた！" in haru and "hx-post" not in haru
+    assert "is-finished" in haru and "ぜんぶ できた！" in haru and "step-done" not in haru
+    assert haru.count("hx-post") == 1 and '"done": "0"' in haru  # the last step can be taken back
     assert 'lang="ja">お仕事</span>' in haru or 'lang="ja">保育園・' in haru  # then
     assert '<aside class="side has-routines">' in html  # みお is still at it
 
