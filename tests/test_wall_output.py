@@ -9,7 +9,8 @@ the diff like any other.
 
 Only what differs from run to run is replaced before comparing: the display's
 secret token, the CSRF token and the CSP nonce, the database ids in the
-chore-tick addresses, and the hash of the wall's assets.
+chore and step tick addresses and in a step tick's member, and the hash of the
+wall's assets.
 """
 
 import os
@@ -40,6 +41,7 @@ MOMENTS = [
 def _normalised(html: str, display: Display) -> str:
     html = html.replace(display.token, "TOKEN")
     html = re.sub(r"/(chores|steps)/\d+/", r"/\1/ID/", html)
+    html = re.sub(r'"member": "\d+"', '"member": "ID"', html)
     html = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]+', r"\1CSRF", html)
     html = re.sub(r'("X-CSRFToken": ")[^"]+', r"\1CSRF", html)
     html = re.sub(r'nonce="[^"]+"', 'nonce="NONCE"', html)
