@@ -159,18 +159,38 @@ def _compressed(request: HttpRequest, panel: polling.Panel) -> HttpResponse:
     return response
 
 
+def _refused_tick(request: HtmxRequest, display: Display) -> HttpResponse | None:
+    """Why a chore or step tick is refused before its row is looked at, if it is:
+    a wall that may not tick, or a form that says neither done=1 nor done=0."""
+    if not display.may_complete_chores:
+        return HttpResponseForbidden(_("This display may not tick chores or steps."))
+    done = request.POST.get("done")
+    if done not in {"0", "1"}:
+        log.info("Refused a tick on %s: done=%r", request.path, done)
+        return HttpResponseBadRequest(_("Say done=1 or done=0."))
+    return None
+
+
+def _after_tick(request: HtmxRequest, token: str, display: Display) -> HttpResponse:
+    """The fresh panel for htmx (what the tap changed, at the moment the wall
+    shows), or the wall's page for a plain form post."""
+    if not request.htmx:
+        return redirect(display.get_absolute_url())
+    at, moment = moments.requested(request, fall_back=True)
+    fresh = displays.find_display(token)
+    return _render_wall(request, fresh or display, moment, at, fragment=True)
+
+
 @csp_override({})
 @gzip_page
 @require_POST
 def toggle_chore(request: HtmxRequest, token: str, chore_id: int, day: date) -> HttpResponse:
     """Mark a chore done or not done on a day; the form says which, so a double tap is safe."""
     display = _display_or_404(token)
-    if not display.may_complete_chores:
-        return HttpResponseForbidden(_("This display may not tick chores."))
-    done = request.POST.get("done")
-    if done not in {"0", "1"}:
-        log.info("Refused a tick on %s: done=%r", request.path, done)
-        return HttpResponseBadRequest(_("Say done=1 or done=0."))
+    refused = _refused_tick(request, display)
+    if refused is not None:
+        return refused
+    done = request.POST["done"]
     chore = Chore.objects.filter(pk=chore_id).first()
     if chore is None or not displays.shows_chore(display, chore, day):
         raise Http404("This chore is not on this wall that day.")
@@ -178,11 +198,7 @@ def toggle_chore(request: HtmxRequest, token: str, chore_id: int, day: date) -> 
         services.tick_chore(chore, day, done == "1", display)
     except IntegrityError:  # the chore was deleted by a parent in the same instant
         raise Http404("This chore is not on this wall that day.") from None
-    if not request.htmx:
-        return redirect(display.get_absolute_url())
-    at, moment = moments.requested(request, fall_back=True)
-    fresh = displays.find_display(token)
-    return _render_wall(request, fresh or display, moment, at, fragment=True)
+    return _after_tick(request, token, display)
 
 
 class _NotOnTheWall(Exception):
@@ -220,12 +236,10 @@ def tick_step(request: HtmxRequest, token: str, step_id: int, day: date) -> Http
     children's routines have the step, member=<id>.
     """
     display = _display_or_404(token)
-    if not display.may_complete_chores:
-        return HttpResponseForbidden(_("This display may not tick chores or steps."))
-    done = request.POST.get("done")
-    if done not in {"0", "1"}:
-        log.info("Refused a step tick on %s: done=%r", request.path, done)
-        return HttpResponseBadRequest(_("Say done=1 or done=0."))
+    refused = _refused_tick(request, display)
+    if refused is not None:
+        return refused
+    done = request.POST["done"]
     try:
         member_id = _who_ticks(display, step_id, day, request.POST.get("member"))
     except ValueError:
@@ -241,11 +255,7 @@ def tick_step(request: HtmxRequest, token: str, step_id: int, day: date) -> Http
         services.tick_step(step, member, day, done == "1", display)
     except IntegrityError:  # the step or the child was deleted by a parent in the same instant
         raise Http404("This step is not on this wall that day.") from None
-    if not request.htmx:
-        return redirect(display.get_absolute_url())
-    at, moment = moments.requested(request, fall_back=True)
-    fresh = displays.find_display(token)
-    return _render_wall(request, fresh or display, moment, at, fragment=True)
+    return _after_tick(request, token, display)
 
 
 @require_GET
