@@ -4,6 +4,8 @@ By WCAG 2's relative luminance and contrast ratio, so that a member's light
 orange chip carries dark letters (7.6:1) rather than white ones (2.8:1).
 """
 
+import functools
+
 DARK = "#1b1b1b"
 LIGHT = "#ffffff"
 
@@ -23,6 +25,7 @@ def contrast(first: str, second: str) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
+@functools.lru_cache(maxsize=256)  # a family has a few colours; every chip asks
 def ink_on(background: str) -> str:
     """DARK or LIGHT, whichever contrasts more with the #rrggbb `background`."""
     return DARK if contrast(DARK, background) > contrast(LIGHT, background) else LIGHT

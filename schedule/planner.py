@@ -25,6 +25,7 @@ night the clocks go forward lasts one hour, not two.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -721,6 +722,11 @@ def day_view(
     events = {e.id: e for e in household.events}
     lanes = _lanes([(start, end) for _, start, end, _ in placed])
     chores = chores_on(household, day, members)
+    # A block's jobs are the chores with its picture: looked up, not searched
+    # for, since a big family's day has a thousand of each.
+    by_icon: dict[str, list[ChoreView]] = {}
+    for c in chores:
+        by_icon.setdefault(c.chore.icon, []).append(c)
     blocks = []
     for (block, start, end, carried), lane in zip(placed, lanes, strict=True):
         progress, minutes_left = _progress(start, end, moment)
@@ -742,7 +748,7 @@ def day_view(
                 past=end <= moment,
                 progress=progress,
                 minutes_left=minutes_left,
-                jobs=_jobs(block, start, end, chores),
+                jobs=_jobs(block, start, end, by_icon),
                 routines=_routines(household, block, (start, end), own_day, members, placed),
                 event=events.get(block.event_id) if block.event_id is not None else None,
             )
@@ -774,13 +780,11 @@ def day_view(
 
 
 def _jobs(
-    block: BlockData, start: datetime, end: datetime, chores: tuple[ChoreView, ...]
+    block: BlockData, start: datetime, end: datetime, by_icon: Mapping[str, list[ChoreView]]
 ) -> tuple[ChoreView, ...]:
     if not block.icon or block.free:
         return ()
-    return tuple(
-        c for c in chores if c.chore.icon == block.icon and (c.due is None or start <= c.due < end)
-    )
+    return tuple(c for c in by_icon.get(block.icon, ()) if c.due is None or start <= c.due < end)
 
 
 # Routines and stars ---------------------------------------------------------------------

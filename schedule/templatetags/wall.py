@@ -1,8 +1,10 @@
-"""The kiosk's repeated shapes, drawn in Python: an icon, and a text in each
-language a display shows, each with its `lang` (kanji in Japanese glyph forms).
+"""The kiosk's repeated shapes, drawn in Python (schedule/wall/markup.py): an
+icon, a text in each language a display shows, each with its `lang` (kanji in
+Japanese glyph forms), and the items the wall repeats per block and per chore.
 
-They are small and everywhere (a panel draws some 80 of them), so a tag that
-returns the HTML keeps the template short to read and quick to render.
+They are small and everywhere (a panel draws some 80 icons, and a card per
+block in three places), so a tag that returns the HTML keeps the template
+short to read and quick to render.
 """
 
 from __future__ import annotations
@@ -10,11 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import template
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
-from ..icons import SPRITE_ID_PREFIX
-from ..wall.view_model import Text
+from ..wall import markup
+from ..wall.view_model import Text, Wall
 
 register = template.Library()
 
@@ -22,11 +23,7 @@ register = template.Library()
 @register.simple_tag
 def icon(name: str) -> SafeString:
     """A bundled icon, drawn from the page's inline sprite (icons.inline_sprite)."""
-    return format_html(
-        '<svg class="icon" aria-hidden="true"><use xlink:href="#{}{}"></use></svg>',
-        SPRITE_ID_PREFIX,
-        name,
-    )
+    return mark_safe(markup.icon(name))
 
 
 @register.simple_tag
@@ -34,18 +31,35 @@ def bilingual(
     texts: Iterable[Text], first: str = "main-text", rest: str = "sub-text"
 ) -> SafeString:
     """The first language large (class `first`), the other under it (class `rest`)."""
-    return format_html_join(
-        "",
-        '<span class="{}" lang="{}">{}</span>',
-        ((first if index == 0 else rest, t.lang, t.html) for index, t in enumerate(texts)),
-    )
+    return mark_safe(markup.bilingual(texts, first, rest))
 
 
 @register.simple_tag
 def spans(texts: Iterable[Text], css: str = "") -> SafeString:
     """Each text in a span of its language, side by side."""
-    if css:
-        return format_html_join(
-            "", '<span class="{}" lang="{}">{}</span>', ((css, t.lang, t.html) for t in texts)
-        )
-    return format_html_join("", '<span lang="{}">{}</span>', ((t.lang, t.html) for t in texts))
+    return mark_safe(markup.spans(texts, css))
+
+
+@register.simple_tag
+def heroes(wall: Wall) -> SafeString:
+    return markup.heroes(wall)
+
+
+@register.simple_tag
+def next_items(wall: Wall) -> SafeString:
+    return markup.next_items(wall)
+
+
+@register.simple_tag
+def timeline_blocks(wall: Wall) -> SafeString:
+    return markup.timeline_blocks(wall)
+
+
+@register.simple_tag
+def chore_items(wall: Wall) -> SafeString:
+    return markup.chore_items(wall)
+
+
+@register.simple_tag
+def tomorrow_items(wall: Wall) -> SafeString:
+    return markup.tomorrow_items(wall)

@@ -173,6 +173,10 @@ def phrases(text: str) -> list[str]:
     return pieces
 
 
+# Every block and chore asks for its texts on every render: the same few
+# thousand at most, and a cached Text keeps its escaped HTML (with ruby and
+# wrap points) from one render to the next.
+@functools.lru_cache(maxsize=4096)
 def texts(ja: str, en: str, mode: str, reading: str = "") -> tuple[Text, ...]:
     """The texts a display in `mode` shows, each with the language it is really in
     (`reading`: the Japanese text's kana, for a display that shows readings)."""
@@ -200,10 +204,18 @@ def label(
     is marked `lang="en"` and shown once.
     """
     name = next((n for n, t in TABLES.items() if t is table), None)
-    forms = _forms(key, mode, name) if name else _forms_of(key, mode, table)
+    if name:
+        return _filled(_forms(key, mode, name), tuple(params.items()))
+    return _filled(_forms_of(key, mode, table), tuple(params.items()))
+
+
+@functools.lru_cache(maxsize=4096)  # "by 8:00" on each of a big family's chores
+def _filled(
+    forms: tuple[tuple[str, str], ...], params: tuple[tuple[str, object], ...]
+) -> tuple[Text, ...]:
     out: list[Text] = []
     for lang, text in forms:
-        text = text % params if params else text
+        text = text % dict(params) if params else text
         if all(t.text != text for t in out):
             out.append(Text(lang, text))
     return tuple(out)
@@ -449,6 +461,7 @@ def _icon(name: str, fallback: str) -> str:
     return name if is_icon(name) else fallback
 
 
+@functools.lru_cache(maxsize=1024)
 def _chips(members: tuple[planner.MemberData, ...], mode: str) -> tuple[Chip, ...]:
     return tuple(
         Chip(texts(m.name_ja, m.name_en, mode), m.colour, _icon(m.icon, "person"), ink_on(m.colour))
@@ -695,6 +708,7 @@ def countdown_form(minutes: int) -> tuple[str, dict[str, int]]:
     return "hours_minutes" + suffix, {"hours": hours, "minutes": rest}
 
 
+@functools.lru_cache(maxsize=2048)  # a day's minutes in each language mode
 def _left_texts(minutes: int, mode: str) -> tuple[Text, ...]:
     """The countdown in each language, with every form for the script to pick from
     ("|"-separated in COUNTDOWN's order, "#h" and "#m" for the numbers)."""
