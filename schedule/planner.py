@@ -25,7 +25,7 @@ night the clocks go forward lasts one hour, not two.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -268,6 +268,12 @@ class Household:
     events: tuple[EventData, ...] = ()
     cancelled: frozenset[tuple[int, date]] = frozenset()  # (chore id, date)
     closures: tuple[Closure, ...] = ()
+    # What was worked out from this household for a day whatever the moment
+    # (the chores due, the blocks placed): a wall asks again each time a block
+    # starts or ends, and only the moment has changed. Not part of its value.
+    memo: dict[tuple[object, ...], object] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def member(self, member_id: int) -> MemberData | None:
         for member in self.members:
@@ -637,8 +643,32 @@ def whose_turn(household: Household, chore: ChoreData, day: date) -> tuple[Membe
     return tuple(m for m in (household.member(i) for i in ids) if m is not None)
 
 
+# The days a household remembers its answers for: a wall's today and
+# tomorrow, an admin page's few weeks.
+MEMO_DAYS = 64
+
+
+def _remembered[T](household: Household, key: tuple[object, ...], work: Callable[[], T]) -> T:
+    """`work()`'s answer for `key`, worked out once per household (which never
+    changes: a save loads a new one)."""
+    try:
+        return household.memo[key]  # type: ignore[return-value]
+    except KeyError:
+        if len(household.memo) >= MEMO_DAYS:
+            household.memo.clear()
+        answer = household.memo[key] = work()
+        return answer
+
+
 def chores_on(
     household: Household, day: date, only: frozenset[int] | None = None
+) -> tuple[ChoreView, ...]:
+    """The chores due on `day` (of `only`'s people and the whole family's), by due time."""
+    return _remembered(household, ("chores", day, only), lambda: _chores_on(household, day, only))
+
+
+def _chores_on(
+    household: Household, day: date, only: frozenset[int] | None
 ) -> tuple[ChoreView, ...]:
     views = []
     for chore in household.chores:
@@ -713,20 +743,11 @@ def day_view(
     """
     if moment.tzinfo is None:
         raise ValueError("moment must be timezone-aware")
-    placed = _placed_blocks(household, day, members)
-    # Free time is the routine's gaps; a calendar's event sits beside it.
-    placed = sorted(
-        placed + _free_stretches(placed) + _placed_events(household, day, members),
-        key=lambda item: (item[1], item[2], item[0].id),
+    placed, lanes, by_icon = _remembered(
+        household, ("layout", day, members), lambda: _layout(household, day, members)
     )
     events = {e.id: e for e in household.events}
-    lanes = _lanes([(start, end) for _, start, end, _ in placed])
     chores = chores_on(household, day, members)
-    # A block's jobs are the chores with its picture: looked up, not searched
-    # for, since a big family's day has a thousand of each.
-    by_icon: dict[str, list[ChoreView]] = {}
-    for c in chores:
-        by_icon.setdefault(c.chore.icon, []).append(c)
     blocks = []
     for (block, start, end, carried), lane in zip(placed, lanes, strict=True):
         progress, minutes_left = _progress(start, end, moment)
@@ -777,6 +798,26 @@ def day_view(
         moved_away=moved_away(household, day, members),
         year_marks=year_marks(household, day, members),
     )
+
+
+def _layout(
+    household: Household, day: date, members: frozenset[int] | None
+) -> tuple[list[Placed], list[int], dict[str, list[ChoreView]]]:
+    """The day's blocks in place and in lanes, and its chores by picture: all
+    that a day view has whatever the moment."""
+    placed = _placed_blocks(household, day, members)
+    # Free time is the routine's gaps; a calendar's event sits beside it.
+    placed = sorted(
+        placed + _free_stretches(placed) + _placed_events(household, day, members),
+        key=lambda item: (item[1], item[2], item[0].id),
+    )
+    lanes = _lanes([(start, end) for _, start, end, _ in placed])
+    # A block's jobs are the chores with its picture: looked up, not searched
+    # for, since a big family's day has a thousand of each.
+    by_icon: dict[str, list[ChoreView]] = {}
+    for c in chores_on(household, day, members):
+        by_icon.setdefault(c.chore.icon, []).append(c)
+    return placed, lanes, by_icon
 
 
 def _jobs(
