@@ -6,10 +6,15 @@ moment, which no per-process cache answers, through the whole Django stack
 (middleware, the view, the template, gzip as a tablet asks for it), timed in
 the thread's own CPU time so that the other core's work does not count.
 
-With --new-data the family's revision changes before each render, as after a
-parent's edit or a chore ticked, so nothing loaded for an earlier render helps.
+--change says what else changes before each render, as in a family's day:
 
-    python bench/render.py [--renders N] [--new-data] [--profile]
+- moment: nothing but the time (a block ends, the evening comes);
+- tick: a chore is ticked done or undone on the wall (a real write, through
+  services.tick_chore, alternating), the change a wall sees most;
+- edit: a parent saves a block with a new title (a real save, through the
+  ORM's signals), after which nothing loaded for an earlier render is valid.
+
+    python bench/render.py [--renders N] [--change moment|tick|edit] [--profile]
 """
 
 import argparse
@@ -28,7 +33,8 @@ django.setup()
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from schedule.models import Display, Revision  # noqa: E402
+from schedule import services  # noqa: E402
+from schedule.models import Block, Chore, Display  # noqa: E402
 
 # A Tuesday: the plan in force has its blocks, and the chores are due.
 DAY = date(2026, 11, 24)
@@ -42,13 +48,30 @@ def moments(count: int) -> list[str]:
     return [(first + timedelta(minutes=i * step)).strftime("%Y-%m-%dT%H:%M") for i in range(count)]
 
 
+def changes(kind: str):
+    """What happens before render number `index`, as a function of it."""
+    if kind == "tick":
+        chore = Chore.objects.filter(rrule="FREQ=DAILY").first() or Chore.objects.first()
+        assert chore is not None, "the family has no chore to tick"
+        return lambda index: services.tick_chore(chore, DAY, done=index % 2 == 0)
+    if kind == "edit":
+        block = Block.objects.order_by("id").first()
+        assert block is not None, "the family has no block to edit"
+        title = block.title_en
+
+        def edit(index: int) -> None:
+            block.title_en = f"{title} {index}"
+            block.save()
+
+        return edit
+    return lambda index: None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--renders", type=int, default=30)
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions")
-    parser.add_argument(
-        "--new-data", action="store_true", help="the family's data changes before each render"
-    )
+    parser.add_argument("--change", choices=("moment", "tick", "edit"), default="moment")
     args = parser.parse_args()
     display = Display.objects.get(name__startswith="リビング")
     panel = reverse("wall-panel", args=[display.token])
@@ -59,9 +82,9 @@ def main() -> None:
     first_ms = (time.perf_counter() - started) * 1000
     times, sizes = [], []
     profiler = cProfile.Profile() if args.profile else None
-    for at in moments(args.renders):
-        if args.new_data:
-            Revision.bump()  # as a parent's save does: nothing loaded before is valid
+    change = changes(args.change)
+    for index, at in enumerate(moments(args.renders)):
+        change(index)
         if profiler:
             profiler.enable()
         began = time.thread_time()
@@ -80,6 +103,7 @@ def main() -> None:
         "first_ms": round(first_ms, 1),
         "gzip_bytes": round(statistics.median(sizes)),
         "encoding": first.get("Content-Encoding", ""),
+        "change": args.change,
     }
     if profiler:
         text = io.StringIO()

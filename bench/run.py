@@ -51,7 +51,7 @@ BUDGETS = {
     "unchanged_poll_queries": 2,
     # A changed poll that another tablet's render already answered.
     "cached_poll_vs_hello": 0.6,
-    # A real render (a new moment or new data), in CPU time of one thread.
+    # A real render (a new moment, after a tick, after an edit), in CPU time of one thread.
     "render_cpu_ms_demo": 5.0,
     "render_cpu_ms_big": 100.0,
     "first_load_bytes": 60 * 1024,
@@ -732,8 +732,8 @@ def run_render(run: Run) -> dict:
         renders = "10" if family == "big" or run.quick else "40"
         log(f"render CPU, {family} family")
         out[family] = {
-            "moment": run_json(env, "render.py", "--renders", renders),
-            "data": run_json(env, "render.py", "--renders", renders, "--new-data"),
+            change: run_json(env, "render.py", "--renders", renders, "--change", change)
+            for change in ("moment", "tick", "edit")
         }
     return out
 
@@ -742,8 +742,8 @@ def lines_render(result: dict) -> list[str]:
     lines = ["\nOne real render of a changed panel (CPU ms of the thread, gzip as tablets ask):"]
     for family, modes in result.items():
         for mode, r in modes.items():
-            what = "new moment" if mode == "moment" else "new data  "
-            lines.append(f"  {family:4} {what} {r['cpu_ms']:8.2f} ms (min {r['cpu_ms_min']}, "
+            what = {"moment": "new moment", "tick": "after a tick", "edit": "after an edit"}[mode]
+            lines.append(f"  {family:4} {what:13} {r['cpu_ms']:8.2f} ms (min {r['cpu_ms_min']}, "
                          f"max {r['cpu_ms_max']}, {r['renders']} renders)  "
                          f"{r['gzip_bytes']} bytes gzipped")  # fmt: skip
     return lines

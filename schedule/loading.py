@@ -36,10 +36,50 @@ def load_household(
     around: date, tz: ZoneInfo | None = None, through: date | None = None
 ) -> planner.Household:
     """Everything needed for the day views of `around` ± 1 day (or up to `through`)."""
+    return with_ticks(load_planned(around, tz, through), around, through)
+
+
+def window(around: date, through: date | None = None) -> tuple[date, date]:
+    """The days loaded for `around`: the day before, the day after, up to `through`."""
+    return around - timedelta(days=1), max(around + timedelta(days=1), through or around)
+
+
+def with_ticks(
+    family: planner.Household, around: date, through: date | None = None
+) -> planner.Household:
+    """`family` with what was ticked in the window: chores and routine steps done,
+    and the stars they brought. Three queries: after a tap on the wall (most of
+    the family's changes in a day) this is all the wall reads again."""
+    first, last = window(around, through)
+    done = frozenset(
+        models.ChoreDone.objects.filter(date__range=(first, last)).values_list("chore_id", "date")
+    )
+    steps_done = frozenset(
+        models.StepDone.objects.filter(date__range=(first, last), step__isnull=False).values_list(
+            "step_id", "member_id", "date"
+        )
+    )
+    balances: dict[int, int] = {}
+    if family.stars is not None:
+        balances = dict(
+            models.StarEntry.objects.values("member_id")
+            .annotate(balance=Sum("amount"))
+            .order_by()
+            .values_list("member_id", "balance")
+        )
+    return family.with_ticks(done, steps_done, balances)
+
+
+def load_planned(
+    around: date, tz: ZoneInfo | None = None, through: date | None = None
+) -> planner.Household:
+    """What the family planned for the window (plans, chores, members, routines,
+    notes, closures, calendars' events), without what was ticked: a parent's
+    edit changes it, a tap on the wall does not (see with_ticks())."""
     tz = tz or household.zone()
     calendar = recurrence.holiday_calendar(settings.HOLIDAY_COUNTRY)
 
-    first, last = around - timedelta(days=1), max(around + timedelta(days=1), through or around)
+    first, last = window(around, through)
     overrides = dict(
         models.PlanOverride.objects.filter(date__range=(first, last)).values_list("date", "plan_id")
     )
@@ -106,9 +146,6 @@ def load_household(
             )
         )
 
-    done = frozenset(
-        models.ChoreDone.objects.filter(date__range=(first, last)).values_list("chore_id", "date")
-    )
     routine_ids = {r for p in plans for b in p.blocks for _m, r in b.routines}
     cancelled = frozenset(
         models.ChoreCancellation.objects.filter(date__range=(first, last)).values_list(
@@ -134,14 +171,8 @@ def load_household(
         overrides=overrides,
         members=members,
         chores=tuple(chores),
-        done=done,
         notes=notes,
         routines=load_routines(routine_ids),
-        steps_done=frozenset(
-            models.StepDone.objects.filter(
-                date__range=(first, last), step__isnull=False
-            ).values_list("step_id", "member_id", "date")
-        ),
         stars=load_stars(),
         cancelled=cancelled,
         closures=closures,
@@ -204,7 +235,8 @@ def load_routines(ids: set[int]) -> dict[int, planner.RoutineData]:
 
 
 def load_stars() -> planner.Stars | None:
-    """The star rules, rewards and balances; None while the family collects no stars."""
+    """The star rules and rewards (with_ticks() adds the balances); None while the
+    family collects no stars."""
     rules = (
         models.StarRules.objects.filter(pk=1, enabled=True)
         .values_list("per_routine", "per_chore")
@@ -219,13 +251,7 @@ def load_stars() -> planner.Stars | None:
         )
         for r in models.Reward.objects.order_by("price", "id")
     )  # fmt: skip
-    balances = dict(
-        models.StarEntry.objects.values("member_id")
-        .annotate(balance=Sum("amount"))
-        .order_by()
-        .values_list("member_id", "balance")
-    )
-    return planner.Stars(rules[0], rules[1], rewards, balances)
+    return planner.Stars(rules[0], rules[1], rewards)
 
 
 def load_plans(rows: QuerySet[models.Plan]) -> tuple[planner.PlanData, ...]:

@@ -222,9 +222,13 @@ class Revision(models.Model):
 
     The wall's poll compares this (plus the date and the minute blocks change)
     with the version it is showing, so an unchanged poll costs one query.
+    `plans` counts only the changes to what the family planned, not the ticks
+    on the wall (a chore or a routine's step done, the stars they bring): a
+    tap makes the walls redraw, but not read every plan and chore again.
     """
 
     value = models.PositiveBigIntegerField(default=0)
+    plans = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("revision")
@@ -234,9 +238,13 @@ class Revision(models.Model):
         return str(self.value)
 
     @classmethod
-    def bump(cls) -> None:
-        if not cls.objects.filter(pk=1).update(value=F("value") + 1):
-            cls.objects.get_or_create(pk=1, defaults={"value": 1})
+    def bump(cls, plans: bool = True) -> None:
+        """Count a change; `plans=False` for a tick, which leaves the plans as they were."""
+        changes = {"value": F("value") + 1}
+        if plans:
+            changes["plans"] = F("plans") + 1
+        if not cls.objects.filter(pk=1).update(**changes):
+            cls.objects.get_or_create(pk=1, defaults={"value": 1, "plans": int(plans)})
 
     @classmethod
     def current(cls) -> int:
@@ -1005,9 +1013,10 @@ class Display(Versioned):
         default=False,
         help_text=_("Small kana above the kanji of Japanese titles (furigana), for young readers."),
     )
-    # The family's Revision, brought by the wall's lookup (wall/display.py) in
-    # the same query as the row; not a column.
+    # The family's Revision (both counters), brought by the wall's lookup
+    # (wall/display.py) in the same query as the row; not columns.
     revision: int
+    plans_revision: int
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True, editable=False)
     last_user_agent = models.CharField(_("browser"), max_length=300, blank=True, editable=False)
 

@@ -274,6 +274,24 @@ class Household:
     memo: dict[tuple[object, ...], object] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
+    # The part of it that depends on the plans alone, not on what was ticked:
+    # shared with the copies with_ticks() makes, so that after a tap on the
+    # wall only what a tap changes is worked out again.
+    plans_memo: dict[tuple[object, ...], object] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+
+    def with_ticks(
+        self,
+        done: frozenset[tuple[int, date]],
+        steps_done: frozenset[tuple[int, int, date]],
+        balances: dict[int, int],
+    ) -> Household:
+        """This household with these chores and steps done and these star balances."""
+        stars = replace(self.stars, balances=balances) if self.stars is not None else None
+        ticked = replace(self, done=done, steps_done=steps_done, stars=stars)
+        object.__setattr__(ticked, "plans_memo", self.plans_memo)
+        return ticked
 
     def member(self, member_id: int) -> MemberData | None:
         for member in self.members:
@@ -648,28 +666,38 @@ def whose_turn(household: Household, chore: ChoreData, day: date) -> tuple[Membe
 MEMO_DAYS = 64
 
 
-def _remembered[T](household: Household, key: tuple[object, ...], work: Callable[[], T]) -> T:
+def _remembered[T](
+    memo: dict[tuple[object, ...], object], key: tuple[object, ...], work: Callable[[], T]
+) -> T:
     """`work()`'s answer for `key`, worked out once per household (which never
-    changes: a save loads a new one)."""
+    changes: a save loads a new one) and kept in its `memo` or `plans_memo`."""
     try:
-        return household.memo[key]  # type: ignore[return-value]
+        return memo[key]  # type: ignore[return-value]
     except KeyError:
-        if len(household.memo) >= MEMO_DAYS:
-            household.memo.clear()
-        answer = household.memo[key] = work()
+        if len(memo) >= MEMO_DAYS:
+            memo.clear()
+        answer = memo[key] = work()
         return answer
 
 
 def chores_on(
     household: Household, day: date, only: frozenset[int] | None = None
 ) -> tuple[ChoreView, ...]:
-    """The chores due on `day` (of `only`'s people and the whole family's), by due time."""
-    return _remembered(household, ("chores", day, only), lambda: _chores_on(household, day, only))
+    """The chores due on `day` (of `only`'s people and the whole family's), by due
+    time, each done or not."""
+
+    def with_done() -> tuple[ChoreView, ...]:
+        due = _remembered(
+            household.plans_memo, ("due", day, only), lambda: _due_on(household, day, only)
+        )
+        done = household.done
+        return tuple(replace(v, done=True) if (v.chore.id, day) in done else v for v in due)
+
+    return _remembered(household.memo, ("chores", day, only), with_done)
 
 
-def _chores_on(
-    household: Household, day: date, only: frozenset[int] | None
-) -> tuple[ChoreView, ...]:
+def _due_on(household: Household, day: date, only: frozenset[int] | None) -> tuple[ChoreView, ...]:
+    """The chores due on `day`, none of them done: what the plans alone say."""
     views = []
     for chore in household.chores:
         if not chore.recurrence.is_due_on(day):
@@ -684,7 +712,7 @@ def _chores_on(
                 date=day,
                 due=due,
                 assignees=assignees,
-                done=(chore.id, day) in household.done,
+                done=False,
                 cancelled=(chore.id, day) in household.cancelled,
                 moved_from=chore.recurrence.moved_here(day),
                 year_mark=chore.year_mark(day),
@@ -743,11 +771,16 @@ def day_view(
     """
     if moment.tzinfo is None:
         raise ValueError("moment must be timezone-aware")
-    placed, lanes, by_icon = _remembered(
-        household, ("layout", day, members), lambda: _layout(household, day, members)
+    placed, lanes = _remembered(
+        household.plans_memo, ("layout", day, members), lambda: _layout(household, day, members)
     )
     events = {e.id: e for e in household.events}
     chores = chores_on(household, day, members)
+    # A block's jobs are the chores with its picture: looked up, not searched
+    # for, since a big family's day has a thousand of each.
+    by_icon: dict[str, list[ChoreView]] = {}
+    for c in chores:
+        by_icon.setdefault(c.chore.icon, []).append(c)
     blocks = []
     for (block, start, end, carried), lane in zip(placed, lanes, strict=True):
         progress, minutes_left = _progress(start, end, moment)
@@ -802,22 +835,15 @@ def day_view(
 
 def _layout(
     household: Household, day: date, members: frozenset[int] | None
-) -> tuple[list[Placed], list[int], dict[str, list[ChoreView]]]:
-    """The day's blocks in place and in lanes, and its chores by picture: all
-    that a day view has whatever the moment."""
+) -> tuple[list[Placed], list[int]]:
+    """The day's blocks in place and in lanes, whatever the moment and the ticks."""
     placed = _placed_blocks(household, day, members)
     # Free time is the routine's gaps; a calendar's event sits beside it.
     placed = sorted(
         placed + _free_stretches(placed) + _placed_events(household, day, members),
         key=lambda item: (item[1], item[2], item[0].id),
     )
-    lanes = _lanes([(start, end) for _, start, end, _ in placed])
-    # A block's jobs are the chores with its picture: looked up, not searched
-    # for, since a big family's day has a thousand of each.
-    by_icon: dict[str, list[ChoreView]] = {}
-    for c in chores_on(household, day, members):
-        by_icon.setdefault(c.chore.icon, []).append(c)
-    return placed, lanes, by_icon
+    return placed, _lanes([(start, end) for _, start, end, _ in placed])
 
 
 def _jobs(

@@ -95,7 +95,7 @@ def tick_chore(chore: Chore, day: date, done: bool, display: Display | None = No
                 [ChoreDone(chore=chore, date=day, display=display)], ignore_conflicts=True
             )
             # bulk_create sends no post_save, and the walls must redraw.
-            Revision.bump()
+            Revision.bump(plans=False)
         elif not ChoreDone.objects.filter(chore=chore, date=day).delete()[0]:
             return
         settle_chore(chore, day)
@@ -122,7 +122,7 @@ def tick_step(
         elif not found.delete()[0]:
             return
         settle_routine(step.routine, member, day)
-        Revision.bump()
+        Revision.bump(plans=False)
 
 
 def settle_routine(routine: Routine, member: Member, day: date) -> None:

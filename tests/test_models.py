@@ -190,6 +190,19 @@ def test_every_change_bumps_the_revision(plan):
     assert before < after_create < after_m2m < Revision.current()
 
 
+def test_a_tick_bumps_the_revision_but_not_the_plans(plan):
+    chore = Chore.objects.create(title_ja="ごみ", rrule="FREQ=DAILY", start_date=date(2026, 1, 1))
+    plans = Revision.objects.get(pk=1).plans
+    before = Revision.current()
+    services.tick_chore(chore, date(2026, 11, 24), done=True)
+    services.tick_chore(chore, date(2026, 11, 24), done=False)
+    assert Revision.current() == before + 2
+    assert Revision.objects.get(pk=1).plans == plans
+    chore.title_en = "Trash"
+    chore.save()  # a parent's edit
+    assert Revision.objects.get(pk=1).plans == plans + 1
+
+
 @pytest.mark.parametrize("year", [1026, 1, 9998, 9999])
 def test_a_chore_starting_in_a_typod_year_is_refused_with_a_reason(db, year):
     chore = Chore(title_ja="ごみ", rrule="FREQ=DAILY", start_date=date(year, 1, 1))

@@ -339,6 +339,25 @@ def test_page_and_changed_poll_cost_the_same_queries_for_10_and_500_blocks(
     assert page <= WALL_QUERIES
 
 
+def test_after_a_tick_the_changed_poll_reads_only_what_was_ticked(client, demo_display):
+    at = "2026-11-23T17:05"
+    page = queries_for(client, page_url(demo_display, at))
+    burnable = chore("燃やすごみ")
+    shown = []
+    for done in ("1", "0", "1"):
+        client.post(toggle_url(demo_display, burnable, MONDAY) + f"?at={at}", {"done": done})
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(panel_url(demo_display, at, "stale")).content.decode()
+        # The display with the revision, then the chores and steps done and the stars.
+        assert len(queries) == 4 < page
+        shown.append('class="chore js-chore js-tap is-done"' in html)
+    assert shown == [True, False, True]
+    Block.objects.filter(title_ja="お片付け").update(title_ja="おかたづけ")
+    Revision.bump()  # as the admin's save does: the plans are read again
+    html = client.get(panel_url(demo_display, at, "stale")).content.decode()
+    assert "おかたづけ" in html and 'class="chore js-chore js-tap is-done"' in html
+
+
 @time_machine.travel(datetime(2026, 11, 24, 10, 10, tzinfo=TOKYO), tick=False)
 def test_an_unchanged_poll_costs_one_query_and_two_with_the_heartbeat(
     client, demo_display, django_assert_num_queries

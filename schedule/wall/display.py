@@ -33,9 +33,12 @@ _FIELDS = Display._meta.concrete_fields
 def _find_display_sql(vendor: str) -> tuple[str, list[tuple[Any, list[Any]]]]:
     quote = connection.ops.quote_name
     columns = ", ".join(f"d.{quote(str(field.column))}" for field in _FIELDS)
+    revision = quote(Revision._meta.db_table)
     sql = (
-        f"SELECT {columns}, COALESCE((SELECT r.value FROM {quote(Revision._meta.db_table)} r"
-        f" WHERE r.id = 1), 0) FROM {quote(Display._meta.db_table)} d WHERE d.token = %s"
+        f"SELECT {columns},"
+        f" COALESCE((SELECT r.value FROM {revision} r WHERE r.id = 1), 0),"
+        f" COALESCE((SELECT r.plans FROM {revision} r WHERE r.id = 1), 0)"
+        f" FROM {quote(Display._meta.db_table)} d WHERE d.token = %s"
     )
     converters = []
     for field in _FIELDS:
@@ -53,12 +56,12 @@ def find_display(token: str) -> Display | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    values = list(row[:-1])
+    values = list(row[:-2])
     for index, (column, functions) in enumerate(converters):
         for convert in functions:
             values[index] = convert(values[index], column, connection)
     display = Display.from_db(connection.alias, [f.attname for f in _FIELDS], values)
-    display.revision = row[-1]
+    display.revision, display.plans_revision = row[-2:]
     return display
 
 

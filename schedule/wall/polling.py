@@ -17,7 +17,7 @@ import gzip
 import hashlib
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.utils.text import compress_string
 
 from .. import household, planner
-from ..loading import load_household
+from ..loading import load_household, load_planned, with_ticks
 from ..models import Display
 
 ASSETS = (
@@ -47,9 +47,20 @@ class Loaded:
 
     household: planner.Household
     members: frozenset[int] | None
+    # The last views asked for: a render asks for the same one twice (for the
+    # version and for the wall).
+    views: dict[tuple[date, datetime], planner.DayView] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def day(self, day: date, moment: datetime) -> planner.DayView:
-        return planner.day_view(self.household, day, moment, self.members)
+        key = (day, moment)
+        view = self.views.get(key)
+        if view is None:
+            if len(self.views) >= 4:
+                self.views.clear()
+            view = self.views[key] = planner.day_view(self.household, day, moment, self.members)
+        return view
 
 
 # The last few loads, by (display, revision, day): a wall that changes because
@@ -60,21 +71,41 @@ _loads: dict[tuple[int, int, date, str], Loaded] = {}
 _LOADS_KEPT = 4
 
 
+# The same for what the family planned, by (display, plans revision, day): after
+# a tick only the ticks are read again (loading.with_ticks()), not every plan,
+# block and chore.
+_planned: dict[tuple[int, int, date, str], Loaded] = {}
+
+
 def load(display: Display, day: date) -> Loaded:
     """A fixed number of queries, whatever the size of the family's plans."""
     revision = getattr(display, "revision", None)
+    plans = getattr(display, "plans_revision", None)
     zone = household.zone()
-    key = (display.pk, revision, day, zone.key) if revision is not None else None
-    if key is not None and (kept := _loads.get(key)) is not None:
+    if revision is None or plans is None:  # a display not found by find_display()
+        ids = frozenset(display.members.values_list("pk", flat=True))
+        return Loaded(load_household(day, zone), ids or None)
+    key = (display.pk, revision, day, zone.key)
+    if (kept := _loads.get(key)) is not None:
         return kept
-    ids = frozenset(display.members.values_list("pk", flat=True))
-    loaded = Loaded(load_household(day, zone), ids or None)
-    if key is not None:
-        with _times_lock:
-            if len(_loads) >= _LOADS_KEPT:
-                _loads.clear()
-            _loads[key] = loaded
+    plans_key = (display.pk, plans, day, zone.key)
+    planned = _planned.get(plans_key)
+    if planned is None:
+        ids = frozenset(display.members.values_list("pk", flat=True))
+        planned = Loaded(load_planned(day, zone), ids or None)
+        _keep(_planned, plans_key, planned)
+    loaded = Loaded(with_ticks(planned.household, day), planned.members)
+    _keep(_loads, key, loaded)
     return loaded
+
+
+def _keep(
+    kept: dict[tuple[int, int, date, str], Loaded], key: tuple[int, int, date, str], loaded: Loaded
+) -> None:
+    with _times_lock:
+        if len(kept) >= _LOADS_KEPT:
+            kept.clear()
+        kept[key] = loaded
 
 
 def nights(display: Display, day: date) -> tuple[planner.Span, ...]:
@@ -99,6 +130,7 @@ def forget_times() -> None:
     with _times_lock:
         _times.clear()
         _loads.clear()
+        _planned.clear()
         _panels.clear()
         _panel_bytes = 0
 
