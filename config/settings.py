@@ -203,6 +203,10 @@ DATABASES = {
                 "DB_WRITE_TIMEOUT", env_int("SQLITE_TIMEOUT", 5, minimum=1), minimum=1
             ),
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # Prepared statements kept per connection (Python's default is 128).
+            # A statement with a long IN list can hold a megabyte; the wall's
+            # own queries are some 25, so 32 keeps them all and bounds the rest.
+            "cached_statements": 32,
         },
     }
 }

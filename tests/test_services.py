@@ -1,9 +1,11 @@
 """Writes that must hold under races: ticking a chore or a step from two tablets at
 once; the stars a tick settles; rewards, taking back, copies."""
 
+import re
 from datetime import date, time, timedelta
 
 import pytest
+from django.db import connection
 from django.db.models import QuerySet
 
 from schedule.models import (
@@ -178,6 +180,29 @@ def test_a_ticked_chore_earns_the_star_of_the_child_whose_turn_it_is(stars_on, c
     totals = StarEntry.totals()
     assert (totals[first_turn.pk], totals[second_turn.pk]) == (Totals(0, 0), Totals(1, 0))
     assert StarEntry.objects.filter(chore=chore).count() == 3  # +1, +1, then -1
+
+
+def test_a_tick_asks_the_same_sql_however_often_the_chore_was_tapped(stars_on, chore, haru):
+    """Each new SQL text is a statement SQLite prepares and keeps per connection:
+    a tick's queries must not grow with the taps of the day (an IN list did)."""
+    ChoreAssignee.objects.create(chore=chore, member=haru, order=0)
+
+    def statements(taps: int) -> set[str]:
+        for tap in range(taps):
+            tick_chore(chore, DAY, done=tap % 2 == 0)
+        texts: set[str] = set()
+
+        def record(execute, sql, params, many, context):
+            texts.add(sql)  # the text SQLite prepares, before its values
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(record):
+            tick_chore(chore, DAY, done=taps % 2 == 0)
+        return {re.sub(r'"s\d+_x\d+"', "SAVEPOINT", sql) for sql in texts}
+
+    early, late = statements(2), statements(20)
+    assert StarEntry.objects.filter(chore=chore).count() == 23  # a row per tap
+    assert early == late
 
 
 def test_a_star_taken_back_stays_taken_back_whatever_the_child_taps(stars_on, morning, haru):
