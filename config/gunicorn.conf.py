@@ -3,6 +3,9 @@
 Every value can be changed from the environment without editing this file.
 """
 
+import contextlib
+import ctypes
+import gc
 import os
 
 bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
@@ -39,6 +42,29 @@ logger_class = "config.access_log.QuietPollsLogger"
 access_log_format = '%({x-forwarded-for}i)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = 50
+
+
+def _one_malloc_arena() -> None:
+    """glibc gives each thread that allocates its own malloc arena, and each keeps
+    what it freed: the worker's 4 threads cost some 2.5 MB more than one arena
+    (make bench, whole-server PSS). Python allocates under its lock anyway, so
+    one arena costs no waiting. Set here, in the master before any thread or
+    fork, so every worker inherits it; MALLOC_ARENA_MAX in the environment wins."""
+    if os.environ.get("MALLOC_ARENA_MAX"):
+        return
+    # Not glibc (musl, macOS): nothing to tune.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").mallopt(-8, 1)  # M_ARENA_MAX
+
+
+_one_malloc_arena()
+
+
+def pre_fork(server, worker):
+    """What the master has in memory is shared with the worker it forks until
+    either writes to it; frozen, the worker's garbage collector leaves those
+    objects alone instead of writing to each (about 2 MB less in all)."""
+    gc.freeze()
 
 
 def post_worker_init(worker):

@@ -11,6 +11,7 @@ imported inside methods.
 from __future__ import annotations
 
 import functools
+import os
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -18,12 +19,13 @@ from axes.apps import AppConfig as AxesConfig
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.apps import AdminConfig, SimpleAdminConfig
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import URLResolver, reverse
+from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -151,7 +153,38 @@ def _family_order(model: dict) -> tuple[int, str]:
 
 
 class HibiAdminConfig(AdminConfig):
+    """The admin with Hibi's site. Under gunicorn (config/wsgi.py sets
+    HIBI_ADMIN_ON_FIRST_USE) the ModelAdmins, their forms and what they import
+    load when a parent first opens the admin (schedule/admin_urls.py), not at
+    start: a worker that only ever serves walls stays a few megabytes lighter
+    on a Raspberry Pi. Everywhere else (manage.py, its checks, the tests) they
+    load at start, as Django's admin does."""
+
     default_site = "schedule.sites.HibiAdminSite"
+
+    def ready(self) -> None:
+        if os.environ.get("HIBI_ADMIN_ON_FIRST_USE") == "1":
+            SimpleAdminConfig.ready(self)
+        else:
+            super().ready()
+
+
+class _AdminURLs(URLResolver):
+    def _populate(self) -> None:
+        # The first reverse() of any URL populates every resolver under the
+        # root, this one too, which would import the admin for a wall's URL;
+        # its namespace is recorded without it. Once the admin's URL conf is
+        # in (a request under it, or a reverse("admin:…")), this is Django's.
+        if "urlconf_module" in self.__dict__:
+            super()._populate()
+
+
+def admin_urls(prefix: str) -> URLResolver:
+    """The admin's URLs under `prefix`, its URL conf imported the first time a request
+    or a reverse("admin:…") needs it."""
+    return _AdminURLs(
+        RoutePattern(prefix), "schedule.admin_urls", app_name="admin", namespace="admin"
+    )
 
 
 class HibiAxesConfig(AxesConfig):
