@@ -25,6 +25,7 @@ night the clocks go forward lasts one hour, not two.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -992,10 +993,16 @@ def morning_after(
     """The morning after the night the wall is in, or is heading for, at `moment`."""
     for _start, end in spans:
         if moment < end:
-            view = day_view(household, end.date(), end, members)
-            first = tuple(b for b in view.blocks if not b.from_yesterday)
-            return Morning(first[:MORNING_BLOCKS], to_get_ready(view.chores, household.tz))
+            work = functools.partial(_morning, household, end, members)
+            return _remembered(household.memo, ("morning", end, members), work)
     return None
+
+
+def _morning(household: Household, end: datetime, members: frozenset[int] | None) -> Morning:
+    """The morning at the night's `end`: the same whatever the moment before it."""
+    view = day_view(household, end.date(), end, members)
+    first = tuple(b for b in view.blocks if not b.from_yesterday)
+    return Morning(first[:MORNING_BLOCKS], to_get_ready(view.chores, household.tz))
 
 
 def changes(view: DayView, spans: tuple[Span, ...]) -> tuple[datetime, ...]:

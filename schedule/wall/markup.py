@@ -52,6 +52,7 @@ def spans(texts: Iterable[Text], css: str = "") -> str:
     return "".join(f'<span lang="{escape(t.lang)}">{t.html}</span>' for t in texts)
 
 
+@functools.lru_cache(maxsize=256)  # the family's people, on every card and chore
 def chip(m: Chip, css: str) -> str:
     """A person's coloured name tag (`css`: "chip" on a card, "who" on a chore)."""
     return (
@@ -68,10 +69,11 @@ def heroes(wall: Wall) -> SafeString:
     """A hero card for every block: the script shows the current ones, so the
     wall moves on at a block's end without asking the server."""
     lang = escape(wall.lang)
-    return mark_safe("".join(_hero(b, wall, lang) for b in wall.blocks))
+    everyone = wall.labels["everyone"]
+    return mark_safe("".join(_hero(b, lang, everyone) for b in wall.blocks))
 
 
-def _hero(b: BlockCard, wall: Wall, lang: str) -> str:
+def _hero(b: BlockCard, lang: str, everyone: tuple[Text, ...]) -> str:
     colour = escape(b.colour)
     classes = _flags((b.current, " is-current"), (b.free, " is-free"), (b.event, " is-event"))
     left = "".join(
@@ -107,13 +109,13 @@ def _hero(b: BlockCard, wall: Wall, lang: str) -> str:
         f'        <p class="hero-time" lang="{lang}">{escape(b.start_label)} – '
         f"{escape(b.end_label)}</p>\n"
         "      </div>\n"
-        f'      <div class="hero-who">\n        {_who(b, wall)}\n      </div>\n'
+        f'      <div class="hero-who">\n        {_who(b, everyone)}\n      </div>\n'
         "    </div>\n"
         "  </article>\n  "
     )
 
 
-def _who(b: BlockCard, wall: Wall) -> str:
+def _who(b: BlockCard, everyone: tuple[Text, ...]) -> str:
     """Whose block it is: each job with whose turn it is, else the people, else everyone."""
     if b.jobs:
         return "".join(
@@ -125,8 +127,7 @@ def _who(b: BlockCard, wall: Wall) -> str:
     if b.chips:
         people = "".join(f"{chip(m, 'chip')}\n        " for m in b.chips)
     elif not b.free:
-        everyone = spans(wall.labels["everyone"])
-        people = f'<span class="chip chip-all">{icon("family")}{everyone}</span>\n        '
+        people = f'<span class="chip chip-all">{icon("family")}{spans(everyone)}</span>\n        '
     else:
         people = "\n        "
     return f"\n        {people}\n        "

@@ -626,6 +626,7 @@ def _chore_cards(
     "by" time is the next morning's deadline."""
     cards = []
     chore_url = _chore_urls(display)
+    query = f"?{urlencode({'at': at})}" if at else ""  # once, not per chore
     readings = display.show_readings
     for c in chores:
         due_labels: tuple[Text, ...] = ()
@@ -659,7 +660,7 @@ def _chore_cards(
                 due_labels=due_labels,
                 chips=_chips(c.assignees, mode),
                 done=c.done,
-                toggle_url=url + (f"?{urlencode({'at': at})}" if at else ""),
+                toggle_url=url + query,
                 missed_after=missed_after,
                 when=when,
                 cancelled=c.cancelled,
