@@ -10,7 +10,8 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 
 # The soak forces a change on every poll: a bench-only middleware bumps the
 # revision before each panel request when HIBI_BENCH_CHURN=1.
-MIDDLEWARE = [*MIDDLEWARE, "bench.urls.ChurnMiddleware"]
+# First, so that the unchanged poll's shortcut (schedule/middleware.py) sees the change.
+MIDDLEWARE = ["bench.urls.ChurnMiddleware", *MIDDLEWARE]
 
 # The soak polls far faster than a real wall would (WALL_POLL_SECONDS has a
 # floor of 2 s for families); only the benchmark may go below it.

@@ -150,6 +150,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Refuses writes into a SQLite file deleted or replaced under the server.
     "schedule.middleware.WriteGuardMiddleware",
+    # A wall's unchanged poll (204) goes no further: what follows is not for it.
+    "schedule.middleware.UnchangedPollMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
 from . import health
+from .converters import TokenConverter
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
@@ -28,4 +30,30 @@ class WriteGuardMiddleware:
             from .views import unavailable
 
             return unavailable(request)
+        return self.get_response(request)
+
+
+# The wall's poll, as config/urls.py routes it.
+WALL_POLL = re.compile(rf"/d/(?P<token>{TokenConverter.regex})/panel")
+
+
+class UnchangedPollMiddleware:
+    """Answer a wall's unchanged poll (204) before the middleware that has
+    nothing to do with it: sessions, messages, CSRF, locale, sign-in throttle.
+
+    It is nearly every request a server ever gets (a tablet asks every 15 s,
+    all day); through the whole stack it cost more than a bare "hello" view.
+    What the answer is, is views.unchanged_poll()'s business; a poll it cannot
+    answer from what the process knows goes on to the view, as any request.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (match := WALL_POLL.fullmatch(request.path_info)) is not None:
+            from .views import unchanged_poll
+
+            if (answer := unchanged_poll(request, match["token"])) is not None:
+                return answer
         return self.get_response(request)
