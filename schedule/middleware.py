@@ -38,13 +38,15 @@ WALL_POLL = re.compile(rf"/d/(?P<token>{TokenConverter.regex})/panel")
 
 
 class UnchangedPollMiddleware:
-    """Answer a wall's unchanged poll (204) before the middleware that has
-    nothing to do with it: sessions, messages, CSRF, locale, sign-in throttle.
+    """Answer a wall's poll from memory (a 204 while nothing changed, a kept
+    panel when another tablet's poll already rendered the change) before the
+    middleware that has nothing to do with it: sessions, messages, CSRF,
+    locale, sign-in throttle.
 
-    It is nearly every request a server ever gets (a tablet asks every 15 s,
-    all day); through the whole stack it cost more than a bare "hello" view.
-    What the answer is, is views.unchanged_poll()'s business; a poll it cannot
-    answer from what the process knows goes on to the view, as any request.
+    These are nearly every request a server ever gets (a tablet asks every
+    15 s, all day); through the whole stack they cost more than a bare "hello"
+    view. What the answer is, is views.poll_from_memory()'s business; a poll
+    it cannot answer goes on to the view, as any request.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -52,8 +54,8 @@ class UnchangedPollMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if (match := WALL_POLL.fullmatch(request.path_info)) is not None:
-            from .views import unchanged_poll
+            from .views import poll_from_memory
 
-            if (answer := unchanged_poll(request, match["token"])) is not None:
+            if (answer := poll_from_memory(request, match["token"])) is not None:
                 return answer
         return self.get_response(request)

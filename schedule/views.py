@@ -107,29 +107,34 @@ def wall_page(request: HtmxRequest, token: str) -> HttpResponse:
     return _render_wall(request, display, moment, at, fragment=bool(request.htmx))
 
 
-def unchanged_poll(request: HttpRequest, token: str) -> HttpResponse | None:
-    """The 204 of a poll whose wall already shows the right version, when this
-    process knows the day well enough to say so from the display's row alone;
-    else None, and the poll is answered in full by wall_panel(). The display
-    found is kept on the request for it, so a changed poll still asks once.
+def poll_from_memory(request: HttpRequest, token: str) -> HttpResponse | None:
+    """A poll answered from what this process already has, or None and the view
+    answers it in full: a 204 while the wall shows the right version, or the
+    panel another tablet's poll had rendered (kept compressed) when it changed.
+    Needs only the display's row; the display found is kept on the request
+    for the view, so a poll still asks for it once.
 
     UnchangedPollMiddleware asks this before sessions, messages, CSRF, locale
-    and the rest, none of which a 204 to a tablet needs: it is nearly all a
+    and the rest, none of which these answers need: they are nearly all a
     server ever answers (a tablet asks every 15 s, all day)."""
-    known = request.GET.get("v")
-    if not known or "at" in request.GET or request.method != "GET":
+    if "at" in request.GET or request.method != "GET":
         return None
     display = displays.find_display(token)
     request.wall_display = display  # type: ignore[attr-defined]
     if display is None:
         return None  # the view's 404
     moment = household.now()
-    if not polling.knows_day(display, moment) or polling.version(display, moment) != known:
+    if not polling.knows_day(display, moment):
         return None
     displays.note_seen(display, request)
-    response = _no_store(HttpResponse(status=204))
-    del response["Content-Type"]
-    return response
+    current = polling.version(display, moment)
+    if request.GET.get("v") == current:
+        response = _no_store(HttpResponse(status=204))
+        del response["Content-Type"]
+        return response
+    if (panel := polling.cached_panel(display, current, moment)) is not None:
+        return _no_store(_compressed(request, panel))
+    return None
 
 
 # Its answers are fragments inside the page (or empty), which the page's own
@@ -141,7 +146,7 @@ def wall_panel(request: HttpRequest, token: str) -> HttpResponse:
     """The polled region; 204 while the version the wall shows is still right."""
     # Without UnchangedPollMiddleware in front (a settings file of one's own),
     # the view asks the same question first.
-    if not hasattr(request, "wall_display") and (answer := unchanged_poll(request, token)):
+    if not hasattr(request, "wall_display") and (answer := poll_from_memory(request, token)):
         return answer
     display = getattr(request, "wall_display", None) or _display_or_404(token)
     at, moment = moments.requested(request, fall_back=True)
