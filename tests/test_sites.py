@@ -10,8 +10,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 SERVER = """
-import json, sys
+import json, sys, types
 from io import BytesIO
+
+# The settings serve static files without collectstatic's manifest under
+# pytest, as the suite's own tests do (a fresh clone has no manifest).
+sys.modules.setdefault("pytest", types.ModuleType("pytest"))
 from config.wsgi import application
 from config.warmup import warm_up
 from django.urls import reverse
