@@ -15,7 +15,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from ..wall import markup
-from ..wall.view_model import Text, Wall
+from ..wall.view_model import Text
 
 register = template.Library()
 
@@ -40,26 +40,12 @@ def spans(texts: Iterable[Text], css: str = "") -> SafeString:
     return mark_safe(markup.spans(texts, css))
 
 
-@register.simple_tag
-def heroes(wall: Wall) -> SafeString:
-    return markup.heroes(wall)
-
-
-@register.simple_tag
-def next_items(wall: Wall) -> SafeString:
-    return markup.next_items(wall)
-
-
-@register.simple_tag
-def timeline_blocks(wall: Wall) -> SafeString:
-    return markup.timeline_blocks(wall)
-
-
-@register.simple_tag
-def chore_items(wall: Wall) -> SafeString:
-    return markup.chore_items(wall)
-
-
-@register.simple_tag
-def tomorrow_items(wall: Wall) -> SafeString:
-    return markup.tomorrow_items(wall)
+# The items the wall repeats per block and per chore: {% heroes wall %} and so on.
+for _item in (
+    markup.heroes,
+    markup.next_items,
+    markup.timeline_blocks,
+    markup.chore_items,
+    markup.tomorrow_items,
+):
+    register.simple_tag(_item, name=_item.__name__)
