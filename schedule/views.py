@@ -107,6 +107,13 @@ def wall_page(request: HtmxRequest, token: str) -> HttpResponse:
     return _render_wall(request, display, moment, at, fragment=bool(request.htmx))
 
 
+def _nothing_changed() -> HttpResponse:
+    """The poll's 204: a few hundred bytes, no body, nothing to cache."""
+    response = _no_store(HttpResponse(status=204))
+    del response["Content-Type"]
+    return response
+
+
 def poll_from_memory(request: HttpRequest, token: str) -> HttpResponse | None:
     """A poll answered from what this process already has, or None and the view
     answers it in full: a 204 while the wall shows the right version, or the
@@ -129,9 +136,7 @@ def poll_from_memory(request: HttpRequest, token: str) -> HttpResponse | None:
     displays.note_seen(display, request)
     current = polling.version(display, moment)
     if request.GET.get("v") == current:
-        response = _no_store(HttpResponse(status=204))
-        del response["Content-Type"]
-        return response
+        return _nothing_changed()
     if (panel := polling.cached_panel(display, current, moment)) is not None:
         return _no_store(_compressed(request, panel))
     return None
@@ -161,9 +166,7 @@ def wall_panel(request: HttpRequest, token: str) -> HttpResponse:
         view = loaded.day(moment.date(), moment)
     current = polling.version(display, moment, view)
     if known == current:
-        response = _no_store(HttpResponse(status=204))
-        del response["Content-Type"]
-        return response
+        return _nothing_changed()
     if not at and (panel := polling.cached_panel(display, current, moment)) is not None:
         return _no_store(_compressed(request, panel))
     response = _render_wall(request, display, moment, at, fragment=True, loaded=loaded)
