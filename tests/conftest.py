@@ -46,6 +46,32 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_one_request_at_a_time():
+    """The live server answers one request at a time.
+
+    On SQLite the test database lives in memory, so Django hands the live
+    server's threads the test's own connection; a page and its scripts asked
+    for at once would use that one connection from several threads together,
+    and a signed-in walk once saw its session missing half-way (a script sent
+    to the sign-in page). Answered in turn, every request sees the database
+    whole. Without threads the server closes each connection after its answer,
+    so the browser's parallel requests wait in the listen queue, not forever.
+    """
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class OneAtATime(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.connections_override = connections_override
+
+    threaded = LiveServerThread.server_class
+    LiveServerThread.server_class = OneAtATime
+    yield
+    LiveServerThread.server_class = threaded
+
+
 @pytest.fixture(autouse=True)
 def _fresh_wall_caches():
     """Each test has its own database, so no test may see another's cached wall:
