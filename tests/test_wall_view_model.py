@@ -202,3 +202,34 @@ def test_the_first_collection_after_new_year_is_marked_too(demo_display):
 )
 def test_japanese_wraps_only_between_phrases(title, html):
     assert view_model.Text("ja", title).html == html
+
+
+@pytest.mark.django_db
+def test_the_chores_are_drawn_once_for_the_data_and_the_moment_goes_on_their_addresses(
+    demo_display,
+):
+    """A new moment keeps the cards and their markup (Loaded.kept); each wall's
+    own `?at=` still ends every tick address, and a tick makes new cards."""
+    from schedule import services
+    from schedule.models import Chore
+    from schedule.wall import markup
+
+    demo_display.save()
+    found = displays.find_display(demo_display.token)
+    loaded = polling.load(found, WEEKDAY)
+    early = view_model.build(found, tokyo(WEEKDAY, "07:10"), loaded, "2026-11-24T07:10")
+    late = view_model.build(found, tokyo(WEEKDAY, "07:40"), loaded, "2026-11-24T07:40")
+    assert early.chores and late.chores is early.chores
+    assert late.tomorrow is early.tomorrow
+    first = early.chores[0].toggle_url
+    assert "?" not in first
+    assert f'hx-post="{first}?at=2026-11-24T07%3A10"' in markup.chore_items(early)
+    assert f'hx-post="{first}?at=2026-11-24T07%3A40"' in markup.chore_items(late)
+
+    chore = Chore.objects.get(pk=early.chores[0].id)
+    services.tick_chore(chore, WEEKDAY, done=True)
+    found = displays.find_display(demo_display.token)
+    ticked = view_model.build(found, tokyo(WEEKDAY, "07:40"), polling.load(found, WEEKDAY))
+    assert ticked.chores[0].done and not early.chores[0].done
+    assert "is-done" in markup.chore_items(ticked).split("</li>")[0]
+    assert f'hx-post="{first}"' in markup.chore_items(ticked)

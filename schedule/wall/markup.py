@@ -178,22 +178,40 @@ def chore_items(wall: Wall) -> SafeString:
         return mark_safe(
             f'\n    <li class="chore-none">{spans(wall.labels["no_chores"])}</li>\n    '
         )
+    if wall.loaded is None:
+        pieces = _chore_pieces(wall)
+    else:
+        pieces = wall.loaded.kept(
+            wall.chores, ("chore markup", wall.may_complete), lambda: _chore_pieces(wall)
+        )
+    return mark_safe(escape(wall.toggle_query).join(pieces))
+
+
+def _chore_pieces(wall: Wall) -> tuple[str, ...]:
+    """The chores' markup, cut where each tick address ends: the wall's query
+    goes there, and the rest is the same from moment to moment."""
     missed = spans(wall.labels["missed"])
     not_saved = spans(wall.labels["not_saved"])
-    return mark_safe("".join(_chore(c, wall, missed, not_saved) for c in wall.chores))
+    pieces = [""]
+    for c in wall.chores:
+        head, *tail = _chore(c, wall, missed, not_saved)
+        pieces[-1] += head
+        pieces.extend(tail)
+    return tuple(pieces)
 
 
-def _chore(c: ChoreCard, wall: Wall, missed: str, not_saved: str) -> str:
+def _chore(c: ChoreCard, wall: Wall, missed: str, not_saved: str) -> tuple[str, ...]:
+    """A chore's line; cut in two after its tick address, if it has one."""
     tappable = wall.may_complete and not c.cancelled
     classes = _flags((c.done, " is-done"), (c.cancelled, " is-cancelled"))
     due = f'\n      data-due="{c.missed_after}"' if c.missed_after and not c.cancelled else ""
+    head = f'\n    <li class="chore js-chore js-tap{classes}"{due}>\n      '
     if tappable:
         done = "0" if c.done else "1"
         pressed = "true" if c.done else "false"
+        head += f'<button type="button" class="chore-tap"\n        hx-post="{escape(c.toggle_url)}'
         opening = (
-            '<button type="button" class="chore-tap"\n'
-            f'        hx-post="{escape(c.toggle_url)}" hx-vals=\'{{"done": "{done}"}}\' '
-            'hx-target="#panel"\n'
+            f'" hx-vals=\'{{"done": "{done}"}}\' hx-target="#panel"\n'
             f'        hx-swap="outerHTML" aria-pressed="{pressed}">'
         )
         closing = "</button>"
@@ -206,9 +224,8 @@ def _chore(c: ChoreCard, wall: Wall, missed: str, not_saved: str) -> str:
     )
     chips = "".join(chip(m, "who") for m in c.chips)
     flags = f'<span class="chore-flag">{spans(c.flags)}</span>' if c.flags else ""
-    return (
-        f'\n    <li class="chore js-chore js-tap{classes}"{due}>\n'
-        f"      {opening}\n"
+    rest = (
+        f"{opening}\n"
         f'        <span class="chore-icon">{icon(c.icon)}</span>\n'
         '        <span class="chore-body">\n'
         f'          <span class="chore-title">{bilingual(c.titles)}</span>\n'
@@ -222,10 +239,17 @@ def _chore(c: ChoreCard, wall: Wall, missed: str, not_saved: str) -> str:
         f"      {closing}\n"
         "    </li>\n    "
     )
+    return (head, rest) if tappable else (head + rest,)
 
 
 def tomorrow_items(wall: Wall) -> SafeString:
     """Tomorrow's chores: what to get ready this evening, when, and whose turn."""
+    if wall.loaded is None:
+        return mark_safe(_tomorrow(wall))
+    return mark_safe(wall.loaded.kept(wall.tomorrow, ("tomorrow markup",), lambda: _tomorrow(wall)))
+
+
+def _tomorrow(wall: Wall) -> str:
     out = []
     for c in wall.tomorrow:
         when = f'<span class="tomorrow-when">{spans(c.when)}</span>' if c.when else ""
@@ -239,4 +263,4 @@ def tomorrow_items(wall: Wall) -> SafeString:
             f"          {chips}\n"
             f"          {flags}</span></span></li>\n    "
         )
-    return mark_safe("".join(out))
+    return "".join(out)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
@@ -317,7 +317,7 @@ class ChoreCard:
     due_labels: tuple[Text, ...]
     chips: tuple[Chip, ...]
     done: bool
-    toggle_url: str
+    toggle_url: str  # without the wall's own query (Wall.toggle_query)
     missed_after: int | None = None  # ms: undone after this, it fades to "missed"
     when: tuple[Text, ...] = ()  # tomorrow's: "あしたの あさ 8:00 までに"
     cancelled: bool = False
@@ -438,6 +438,11 @@ class Wall:
     one_language: bool = False
     routines: tuple[RoutineCard, ...] = ()
     stars: tuple[StarCard, ...] = ()
+    # What a chore's tick address ends with: "?at=…" on a wall shown at a
+    # moment of its own, else nothing. Apart from the cards, which are kept
+    # from render to render (Loaded.kept) while the moment moves.
+    toggle_query: str = ""
+    loaded: Loaded | None = field(default=None, compare=False, repr=False)
 
     @property
     def busy_with_routines(self) -> bool:
@@ -615,20 +620,33 @@ def _chore_urls(display: Display) -> Callable[[int, date], str]:
 AT_GRACE = timedelta(hours=1)
 
 
+def _kept_chore_cards(
+    loaded: Loaded, chores: tuple[planner.ChoreView, ...], display: Display, tomorrow: bool = False
+) -> tuple[ChoreCard, ...]:
+    """The chore cards of `chores`, made once for the loaded data: no moment
+    changes them, and a big family's cost 5 ms a list to make."""
+    return loaded.kept(
+        chores,
+        ("chore cards", tomorrow),
+        lambda: _chore_cards(chores, display.language, display, tomorrow),
+    )
+
+
 def _chore_cards(
     chores: tuple[planner.ChoreView, ...],
     mode: str,
     display: Display,
-    at: str,
     tomorrow: bool = False,
 ) -> tuple[ChoreCard, ...]:
     """Chores as the wall lists them; `tomorrow`: in the evening box, where a
-    "by" time is the next morning's deadline."""
+    "by" time is the next morning's deadline, and which leaves out what was
+    called off."""
     cards = []
     chore_url = _chore_urls(display)
-    query = f"?{urlencode({'at': at})}" if at else ""  # once, not per chore
     readings = display.show_readings
     for c in chores:
+        if tomorrow and c.cancelled:
+            continue
         due_labels: tuple[Text, ...] = ()
         when: tuple[Text, ...] = ()
         missed_after = None
@@ -660,7 +678,7 @@ def _chore_cards(
                 due_labels=due_labels,
                 chips=_chips(c.assignees, mode),
                 done=c.done,
-                toggle_url=url + query,
+                toggle_url=url,
                 missed_after=missed_after,
                 when=when,
                 cancelled=c.cancelled,
@@ -826,7 +844,7 @@ def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> W
     wake = 0
     if morning is not None:
         morning_blocks = _block_cards(morning.blocks, mode, readings=readings)
-        morning_chores = _chore_cards(morning.chores, mode, display, at)
+        morning_chores = _kept_chore_cards(loaded, morning.chores, display)
         if morning.blocks:
             wake = ms(morning.blocks[0].start)
     wake_left = max(0, -(-(wake - ms(moment)) // 60000)) if wake else 0
@@ -853,10 +871,8 @@ def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> W
         clock=hh_mm(moment),
         blocks=blocks,
         current_count=sum(b.current for b in blocks),
-        chores=_chore_cards(view.chores, mode, display, at),
-        tomorrow=_chore_cards(
-            tuple(c for c in view.tomorrow_chores if not c.cancelled), mode, display, at, True
-        ),
+        chores=_kept_chore_cards(loaded, view.chores, display),
+        tomorrow=_kept_chore_cards(loaded, view.tomorrow_chores, display, tomorrow=True),
         show_tomorrow=view.show_tomorrow,
         notes=tuple(
             NoteCard(texts(n.text_ja, n.text_en, mode), _icon(n.icon, "star")) for n in view.notes
@@ -887,4 +903,6 @@ def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> W
         one_language=mode != Display.Language.BOTH,
         routines=_routine_cards(view, mode, display, at, readings),
         stars=_star_cards(view, mode) if display.show_stars else (),
+        toggle_query=f"?{urlencode(query)}" if query else "",
+        loaded=loaded,
     )
