@@ -628,11 +628,12 @@ def _lanes(intervals: list[tuple[datetime, datetime]]) -> list[int]:
     return lanes
 
 
-def _progress(start: datetime, end: datetime, moment: datetime) -> tuple[float, int]:
-    # Timestamps, not `end - start`: Python subtracts two datetimes of the same
-    # zone as wall-clock times, which is off by an hour across a DST change.
-    total = end.timestamp() - start.timestamp()
-    done = moment.timestamp() - start.timestamp()
+def _progress(start: float, end: float, moment: float) -> tuple[float, int]:
+    """How far a block from `start` to `end` is at `moment`, and the whole minutes
+    left. Timestamps, not `end - start`: Python subtracts two datetimes of the
+    same zone as wall-clock times, which is off by an hour across a DST change."""
+    total = end - start
+    done = moment - start
     if total <= 0 or done >= total:
         return 1.0, 0
     if done <= 0:
@@ -772,40 +773,29 @@ def day_view(
     """
     if moment.tzinfo is None:
         raise ValueError("moment must be timezone-aware")
-    placed, lanes = _remembered(
-        household.plans_memo, ("layout", day, members), lambda: _layout(household, day, members)
-    )
-    events = {e.id: e for e in household.events}
     chores = chores_on(household, day, members)
-    # A block's jobs are the chores with its picture: looked up, not searched
-    # for, since a big family's day has a thousand of each.
-    by_icon: dict[str, list[ChoreView]] = {}
-    for c in chores:
-        by_icon.setdefault(c.chore.icon, []).append(c)
+    standing = _remembered(
+        household.memo, ("blocks", day, members), lambda: _standing(household, day, chores, members)
+    )
     blocks = []
-    for (block, start, end, carried), lane in zip(placed, lanes, strict=True):
-        progress, minutes_left = _progress(start, end, moment)
-        if block.free:
-            following = next((b for b, s, _e, _c in placed if s == end and not b.free), None)
-            block = replace(block, leads_to=following)
-        own_day = day - timedelta(days=1) if carried else day
+    now = moment.timestamp()
+    for block, start, end, lane, people, carried, jobs, routines, event, span in standing:
+        progress, minutes_left = _progress(*span, now)
         blocks.append(
             BlockView(
                 block=block,
                 start=start,
                 end=end,
                 lane=lane,
-                members=tuple(
-                    m for m in (household.member(i) for i in block.member_ids) if m is not None
-                ),
+                members=people,
                 from_yesterday=carried,
                 current=start <= moment < end,
                 past=end <= moment,
                 progress=progress,
                 minutes_left=minutes_left,
-                jobs=_jobs(block, start, end, by_icon),
-                routines=_routines(household, block, (start, end), own_day, members, placed),
-                event=events.get(block.event_id) if block.event_id is not None else None,
+                jobs=jobs,
+                routines=routines,
+                event=event,
             )
         )
     holiday = None
@@ -819,7 +809,7 @@ def day_view(
         plan=plan_for(household, day),
         holiday=holiday,
         blocks=tuple(blocks),
-        lane_count=max(lanes, default=-1) + 1,
+        lane_count=max((b.lane for b in blocks), default=-1) + 1,
         current=tuple(b for b in blocks if b.current),
         next_blocks=tuple(b for b in blocks if b.start > moment and not b.free)[:HOW_MANY_NEXT],
         chores=chores,
@@ -832,6 +822,64 @@ def day_view(
         moved_away=moved_away(household, day, members),
         year_marks=year_marks(household, day, members),
     )
+
+
+# A block's place in a day, whatever the moment: (block, start, end, lane,
+# people, from yesterday, jobs, routines, event) as BlockView takes them, and
+# its start and end as timestamps.
+type _Standing = tuple[
+    BlockData,
+    datetime,
+    datetime,
+    int,
+    tuple[MemberData, ...],
+    bool,
+    tuple[ChoreView, ...],
+    tuple[RoutineView, ...],
+    EventData | None,
+    tuple[float, float],
+]
+
+
+def _standing(
+    household: Household,
+    day: date,
+    chores: tuple[ChoreView, ...],
+    members: frozenset[int] | None,
+) -> tuple[_Standing, ...]:
+    """The day's blocks as BlockView's fields whatever the moment (the block, its
+    times and lane, its people, jobs, routines and event), worked out once per
+    household: a moment adds only where each block stands against it."""
+    placed, lanes = _remembered(
+        household.plans_memo, ("layout", day, members), lambda: _layout(household, day, members)
+    )
+    events = {e.id: e for e in household.events}
+    # A block's jobs are the chores with its picture: looked up, not searched
+    # for, since a big family's day has a thousand of each.
+    by_icon: dict[str, list[ChoreView]] = {}
+    for c in chores:
+        by_icon.setdefault(c.chore.icon, []).append(c)
+    standing = []
+    for (block, start, end, carried), lane in zip(placed, lanes, strict=True):
+        if block.free:
+            following = next((b for b, s, _e, _c in placed if s == end and not b.free), None)
+            block = replace(block, leads_to=following)
+        own_day = day - timedelta(days=1) if carried else day
+        standing.append(
+            (
+                block,
+                start,
+                end,
+                lane,
+                tuple(m for m in (household.member(i) for i in block.member_ids) if m is not None),
+                carried,
+                _jobs(block, start, end, by_icon),
+                _routines(household, block, (start, end), own_day, members, placed),
+                events.get(block.event_id) if block.event_id is not None else None,
+                (start.timestamp(), end.timestamp()),
+            )
+        )
+    return tuple(standing)
 
 
 def _layout(

@@ -22,7 +22,7 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from ..icons import SPRITE_ID_PREFIX
-from .view_model import BlockCard, Chip, ChoreCard, Text, Wall
+from .view_model import BlockCard, BlockFace, Chip, ChoreCard, Text, Wall
 
 
 @functools.cache
@@ -74,9 +74,15 @@ def heroes(wall: Wall) -> SafeString:
 
 
 def _hero(b: BlockCard, lang: str, everyone: tuple[Text, ...]) -> str:
-    colour = escape(b.colour)
-    classes = _flags((b.current, " is-current"), (b.free, " is-free"), (b.event, " is-event"))
-    left = "".join(
+    """A hero card: what the moment changes (the disc, the time left, the hour
+    dots, whether it is current) put between the pieces of its face."""
+    face = b.face
+    pieces = face.drawn.get("hero")
+    if pieces is None:
+        pieces = face.drawn["hero"] = _hero_pieces(face, lang, everyone)
+    opening, disc, left, end = pieces
+    classes = _flags((b.current, " is-current"), (face.free, " is-free"), (face.event, " is-event"))
+    texts = "".join(
         f'<span class="js-left" lang="{escape(t.lang)}"\n          data-pattern="'
         f'{escape(t.pattern)}">{escape(t.text)}</span>'
         for t in b.left_texts
@@ -84,38 +90,46 @@ def _hero(b: BlockCard, lang: str, everyone: tuple[Text, ...]) -> str:
     hours = ""
     if b.hours:
         dot = (
-            f'<span class="hour-dot js-hour"\n          style="background-color: {colour}"></span>'
+            '<span class="hour-dot js-hour"\n          style="background-color: '
+            f'{escape(face.colour)}"></span>'
         )
         hours = f'<p class="hours">{dot * len(b.hour_dots)}</p>'
+    return f"{opening}{classes}{disc}{b.pie}{left}{texts}</p>\n        {hours}{end}"
+
+
+def _hero_pieces(face: BlockFace, lang: str, everyone: tuple[Text, ...]) -> tuple[str, ...]:
+    """A hero card's face, cut where the moment's parts go."""
+    colour = escape(face.colour)
     return (
-        f'\n  <article class="hero js-block js-hero{classes}"\n'
-        f'    data-start="{b.start}" data-end="{b.end}" style="border-color: {colour}">\n'
+        '\n  <article class="hero js-block js-hero',
+        f'"\n    data-start="{face.start}" data-end="{face.end}" style="border-color: {colour}">\n'
         '    <div class="hero-timer">\n'
         '      <svg class="pie" viewBox="0 0 100 100" aria-hidden="true">\n'
         '        <circle class="pie-face" cx="50" cy="50" r="49"></circle>\n'
         f'        <circle class="pie-left js-pie" cx="50" cy="50" r="25" stroke="{colour}"\n'
-        f'          stroke-dasharray="{b.pie} 157.08" transform="rotate(-90 50 50)"></circle>\n'
+        '          stroke-dasharray="',
+        ' 157.08" transform="rotate(-90 50 50)"></circle>\n'
         '        <path class="pie-end" d="M50 1 L44 11 L56 11 Z"></path>\n'
         "      </svg>\n"
         "    </div>\n"
         '    <div class="hero-head">\n'
-        f'      <div class="hero-icon" style="background-color: {colour}">{icon(b.icon)}</div>\n'
-        f'      <h1 class="hero-title js-fit">{bilingual(b.titles)}</h1>\n'
+        f'      <div class="hero-icon" style="background-color: {colour}">{icon(face.icon)}</div>\n'
+        f'      <h1 class="hero-title js-fit">{bilingual(face.titles)}</h1>\n'
         "    </div>\n"
         '    <div class="hero-text">\n'
         '      <div class="hero-left">\n'
-        f'        <p class="left">{left}</p>\n'
-        f"        {hours}\n"
-        f'        <p class="hero-time" lang="{lang}">{escape(b.start_label)} – '
-        f"{escape(b.end_label)}</p>\n"
+        '        <p class="left">',
+        "\n"
+        f'        <p class="hero-time" lang="{lang}">{escape(face.start_label)} – '
+        f"{escape(face.end_label)}</p>\n"
         "      </div>\n"
-        f'      <div class="hero-who">\n        {_who(b, everyone)}\n      </div>\n'
+        f'      <div class="hero-who">\n        {_who(face, everyone)}\n      </div>\n'
         "    </div>\n"
-        "  </article>\n  "
+        "  </article>\n  ",
     )
 
 
-def _who(b: BlockCard, everyone: tuple[Text, ...]) -> str:
+def _who(b: BlockFace, everyone: tuple[Text, ...]) -> str:
     """Whose block it is: each job with whose turn it is, else the people, else everyone."""
     if b.jobs:
         return "".join(
@@ -138,21 +152,30 @@ def next_items(wall: Wall) -> SafeString:
     lang = escape(wall.lang)
     out = []
     for b in wall.blocks:
-        if b.free:
+        face = b.face
+        if face.free:
             continue
-        colour = escape(b.colour)
-        classes = _flags((b.upcoming, " is-next"), (b.then, " is-then"), (b.event, " is-event"))
-        out.append(
-            f'\n    <li class="next-item js-next{classes}"\n'
-            f'      data-start="{b.start}" style="border-color: {colour}">\n'
-            f'      <span class="next-icon" style="background-color: {colour}">'
-            f"{icon(b.icon)}</span>\n"
-            f'      <span class="next-text"><span class="next-time" lang="{lang}">'
-            f"{escape(b.start_label)}</span>\n"
-            f'        <span class="next-title">{bilingual(b.titles)}</span></span>\n'
-            "    </li>\n    "
-        )
+        pieces = face.drawn.get("next")
+        if pieces is None:
+            pieces = face.drawn["next"] = _next_pieces(face, lang)
+        classes = _flags((b.upcoming, " is-next"), (b.then, " is-then"), (face.event, " is-event"))
+        out.append(classes.join(pieces))
     return mark_safe("".join(out))
+
+
+def _next_pieces(face: BlockFace, lang: str) -> tuple[str, ...]:
+    """A "then" line's face, cut where its classes go."""
+    colour = escape(face.colour)
+    return (
+        '\n    <li class="next-item js-next',
+        f'"\n      data-start="{face.start}" style="border-color: {colour}">\n'
+        f'      <span class="next-icon" style="background-color: {colour}">'
+        f"{icon(face.icon)}</span>\n"
+        f'      <span class="next-text"><span class="next-time" lang="{lang}">'
+        f"{escape(face.start_label)}</span>\n"
+        f'        <span class="next-title">{bilingual(face.titles)}</span></span>\n'
+        "    </li>\n    ",
+    )
 
 
 def timeline_blocks(wall: Wall) -> SafeString:
@@ -161,15 +184,29 @@ def timeline_blocks(wall: Wall) -> SafeString:
     for b in wall.blocks:
         if not b.on_timeline:
             continue
-        classes = _flags((b.past, " is-past"), (b.current, " is-current"), (b.event, " is-event"))
-        out.append(
-            f'\n    <div class="tl-block js-block js-tl{classes}"\n'
-            f'      data-start="{b.start}" data-end="{b.end}"\n'
-            f'      style="left: {b.left}%; width: {b.width}%; top: {b.top}%; '
-            f'height: {b.height}%"><div class="tl-fill"\n'
-            f'      style="background-color: {escape(b.colour)}">{icon(b.icon)}</div></div>\n    '
+        face = b.face
+        pieces = face.drawn.get("timeline")
+        if pieces is None:
+            pieces = face.drawn["timeline"] = _timeline_pieces(face)
+        opening, place, width, end = pieces
+        classes = _flags(
+            (b.past, " is-past"), (b.current, " is-current"), (face.event, " is-event")
         )
+        out.append(f"{opening}{classes}{place}{b.left}{width}{b.width}{end}")
     return mark_safe("".join(out))
+
+
+def _timeline_pieces(face: BlockFace) -> tuple[str, ...]:
+    """A block on the line, cut where its classes and its place on the line go."""
+    return (
+        '\n    <div class="tl-block js-block js-tl',
+        f'"\n      data-start="{face.start}" data-end="{face.end}"\n      style="left: ',
+        "%; width: ",
+        f"%; top: {face.top}%; "
+        f'height: {face.height}%"><div class="tl-fill"\n'
+        f'      style="background-color: {escape(face.colour)}">{icon(face.icon)}'
+        "</div></div>\n    ",
+    )
 
 
 def chore_items(wall: Wall) -> SafeString:

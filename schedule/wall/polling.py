@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import brotli
 from django.conf import settings
@@ -59,6 +60,10 @@ class Loaded:
     made: dict[tuple[object, ...], tuple[object, object]] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
+
+    # What the wall made of the plans alone (the blocks' faces), shared with
+    # the Loaded that adds the ticks to the same plans: a tap changes none of it.
+    lasting: dict[tuple[object, ...], Any] = field(default_factory=dict, compare=False, repr=False)
 
     def kept[T](self, source: object, key: tuple[object, ...], work: Callable[[], T]) -> T:
         """`work()`'s answer for `source` (a tuple the planner keeps for this
@@ -117,7 +122,7 @@ def load(display: Display, day: date) -> Loaded:
         ids = frozenset(display.members.values_list("pk", flat=True))
         planned = Loaded(load_planned(day, zone), ids or None)
         _keep(_planned, plans_key, planned)
-    loaded = Loaded(with_ticks(planned.household, day), planned.members)
+    loaded = Loaded(with_ticks(planned.household, day), planned.members, planned.lasting)
     _keep(_loads, key, loaded)
     return loaded
 

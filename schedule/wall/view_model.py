@@ -269,7 +269,11 @@ class JobCard:
 
 
 @dataclass(frozen=True)
-class BlockCard:
+class BlockFace:
+    """What a block's card shows whatever the moment: made once for the plans
+    a wall loaded (Loaded.lasting), as a big family's thousand blocks cost more
+    to make again each render than to draw."""
+
     id: int
     titles: tuple[Text, ...]
     icon: str
@@ -279,6 +283,28 @@ class BlockCard:
     start_label: str
     end_label: str
     chips: tuple[Chip, ...]
+    top: float  # timeline geometry, percent
+    height: float
+    event: bool  # a subscribed calendar's event, drawn apart from the plan's blocks
+    free: bool  # the stretch between two blocks
+    jobs: tuple[JobCard, ...]
+    # What markup.py drew of this face, kept with it.
+    drawn: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+
+class _OnFace[T]:
+    """A BlockCard's field that no moment changes: read from its face."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, card: BlockCard, owner: type | None = None) -> T:
+        return getattr(card.face, self.name)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class BlockCard:
+    face: BlockFace
     current: bool
     past: bool
     upcoming: bool
@@ -288,13 +314,23 @@ class BlockCard:
     left_texts: tuple[Text, ...]
     left: float  # timeline geometry, percent
     width: float
-    top: float
-    height: float
     on_timeline: bool
-    event: bool = False  # a subscribed calendar's event, drawn apart from the plan's blocks
-    free: bool = False  # the stretch between two blocks
-    jobs: tuple[JobCard, ...] = ()
     hours: int = 0  # whole hours left beyond the disc's hour
+
+    id = _OnFace[int]()
+    titles = _OnFace[tuple[Text, ...]]()
+    icon = _OnFace[str]()
+    colour = _OnFace[str]()
+    start = _OnFace[int]()
+    end = _OnFace[int]()
+    start_label = _OnFace[str]()
+    end_label = _OnFace[str]()
+    chips = _OnFace[tuple[Chip, ...]]()
+    top = _OnFace[float]()
+    height = _OnFace[float]()
+    event = _OnFace[bool]()
+    free = _OnFace[bool]()
+    jobs = _OnFace[tuple[JobCard, ...]]()
 
     @property
     def pie(self) -> float:
@@ -549,10 +585,21 @@ def _block_cards(
     upcoming: tuple[planner.BlockView, ...] = (),
     moment: datetime | None = None,
     readings: bool = False,
+    faces: dict[tuple[object, ...], BlockFace] | None = None,
 ) -> tuple[BlockCard, ...]:
+    """The blocks' cards at `moment`; their faces are taken from `faces` (and
+    kept there) when they were made before."""
     line = _Timeline(window, moment) if window is not None and moment is not None else None
+    faces = {} if faces is None else faces
+    if len(faces) > FACES_KEPT:
+        faces.clear()
+    then = upcoming[0] if upcoming else None
     cards = []
     for b in blocks:
+        key = (b.block.id, b.block.event_id, b.free, b.start, b.end, b.lane, lanes, mode, readings)
+        face = faces.get(key)
+        if face is None:
+            face = faces[key] = _face(b, mode, lanes, readings)
         left = width = 0.0
         on_timeline = False
         if line is not None:
@@ -562,49 +609,56 @@ def _block_cards(
             if on_timeline:
                 left = line.place(s)
                 width = line.place(e) - left
-        reading = b.block.reading if readings else ""
         cards.append(
             BlockCard(
-                id=b.block.id,
-                titles=label("free", mode)
-                if b.free
-                else texts(b.block.title_ja, b.block.title_en, mode, reading),
-                icon=_icon(b.block.icon, "clock"),
-                colour=b.colour,
-                start=ms(b.start),
-                end=ms(b.end),
-                start_label=hh_mm(b.start),
-                end_label=hh_mm(b.end),
-                chips=_chips(b.members, mode),
+                face=face,
                 current=b.current,
                 past=b.past,
                 upcoming=b in upcoming,
-                then=bool(upcoming) and b is upcoming[0],
+                then=b is then,
                 minutes_left=b.minutes_left,
                 left_texts=_left_texts(b.minutes_left, mode),
                 left=round(left, 3),
                 width=round(width, 3),
-                top=round(b.lane / lanes * 100, 3),
-                height=round(100 / lanes, 3),
                 on_timeline=on_timeline,
-                event=b.event is not None,
-                free=b.free,
-                jobs=tuple(
-                    JobCard(
-                        texts(
-                            j.chore.title_ja,
-                            j.chore.title_en,
-                            mode,
-                            j.chore.reading if readings else "",
-                        ),
-                        _chips(j.assignees, mode),
-                    )
-                    for j in b.jobs
-                ),
                 hours=max(0, b.minutes_left - 1) // 60 if b.minutes_left > DISC_MINUTES else 0,
             )
         )
     return tuple(cards)
+
+
+# Block faces kept per loaded plans: a day's blocks, the next morning's, in
+# each of a display's lanes; past this many, they are made again.
+FACES_KEPT = 4096
+
+
+def _face(b: planner.BlockView, mode: str, lanes: int, readings: bool) -> BlockFace:
+    return BlockFace(
+        id=b.block.id,
+        titles=label("free", mode)
+        if b.free
+        else texts(b.block.title_ja, b.block.title_en, mode, b.block.reading if readings else ""),
+        icon=_icon(b.block.icon, "clock"),
+        colour=b.colour,
+        start=ms(b.start),
+        end=ms(b.end),
+        start_label=hh_mm(b.start),
+        end_label=hh_mm(b.end),
+        chips=_chips(b.members, mode),
+        top=round(b.lane / lanes * 100, 3),
+        height=round(100 / lanes, 3),
+        event=b.event is not None,
+        free=b.free,
+        jobs=tuple(
+            JobCard(
+                texts(
+                    j.chore.title_ja, j.chore.title_en, mode, j.chore.reading if readings else ""
+                ),
+                _chips(j.assignees, mode),
+            )
+            for j in b.jobs
+        ),
+    )
 
 
 def _chore_urls(display: Display) -> Callable[[int, date], str]:
@@ -843,7 +897,7 @@ def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> W
     morning_chores: tuple[ChoreCard, ...] = ()
     wake = 0
     if morning is not None:
-        morning_blocks = _block_cards(morning.blocks, mode, readings=readings)
+        morning_blocks = _block_cards(morning.blocks, mode, readings=readings, faces=loaded.lasting)
         morning_chores = _kept_chore_cards(loaded, morning.chores, display)
         if morning.blocks:
             wake = ms(morning.blocks[0].start)
@@ -855,7 +909,9 @@ def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> W
         poll_url += "?" + urlencode(query)
     holiday = texts(view.holiday.name_ja, view.holiday.name_en, mode) if view.holiday else ()
     lanes = max(view.lane_count, 1)
-    blocks = _block_cards(view.blocks, mode, window, lanes, view.next_blocks, moment, readings)
+    blocks = _block_cards(
+        view.blocks, mode, window, lanes, view.next_blocks, moment, readings, loaded.lasting
+    )
     offset = moment.utcoffset() or timedelta(0)
     # "This morning" once the night has passed midnight, "tomorrow morning" before.
     labels = {key: label(key, mode) for key in LABELS if "%(" not in str(LABELS[key])}
