@@ -779,7 +779,7 @@ def day_view(
     )
     blocks = []
     now = moment.timestamp()
-    for block, start, end, lane, people, carried, jobs, routines, event, span in standing:
+    for (block, start, end, lane, people, carried, event, span), jobs, routines in standing:
         progress, minutes_left = _progress(*span, now)
         blocks.append(
             BlockView(
@@ -819,26 +819,30 @@ def day_view(
         stars=star_views(household, members),
         all_day=all_day_events(household, day, members),
         closures=tuple(c for c in household.closures if c.span_around(day) is not None),
-        moved_away=moved_away(household, day, members),
+        moved_away=_remembered(
+            household.plans_memo,
+            ("moved away", day, members),
+            lambda: moved_away(household, day, members),
+        ),
         year_marks=year_marks(household, day, members),
     )
 
 
-# A block's place in a day, whatever the moment: (block, start, end, lane,
-# people, from yesterday, jobs, routines, event) as BlockView takes them, and
-# its start and end as timestamps.
-type _Standing = tuple[
+# A block's place in a day, whatever the moment and the ticks: (block, start,
+# end, lane, people, from yesterday, event) as BlockView takes them, and its
+# start and end as timestamps.
+type _Placing = tuple[
     BlockData,
     datetime,
     datetime,
     int,
     tuple[MemberData, ...],
     bool,
-    tuple[ChoreView, ...],
-    tuple[RoutineView, ...],
     EventData | None,
     tuple[float, float],
 ]
+# ...and with the jobs and routines the ticks say where they stand.
+type _Standing = tuple[_Placing, tuple[ChoreView, ...], tuple[RoutineView, ...]]
 
 
 def _standing(
@@ -847,25 +851,45 @@ def _standing(
     chores: tuple[ChoreView, ...],
     members: frozenset[int] | None,
 ) -> tuple[_Standing, ...]:
-    """The day's blocks as BlockView's fields whatever the moment (the block, its
-    times and lane, its people, jobs, routines and event), worked out once per
-    household: a moment adds only where each block stands against it."""
-    placed, lanes = _remembered(
+    """The day's blocks as BlockView's fields whatever the moment, worked out
+    once per household: a moment adds only where each block stands against it.
+    Where they are and whose they are comes from the plans alone, and is kept
+    for the next household of the same plans (a tap loads one)."""
+    placed = _remembered(
+        household.plans_memo, ("placed", day, members), lambda: _placing(household, day, members)
+    )
+    layout, _lanes = _remembered(
         household.plans_memo, ("layout", day, members), lambda: _layout(household, day, members)
     )
-    events = {e.id: e for e in household.events}
     # A block's jobs are the chores with its picture: looked up, not searched
     # for, since a big family's day has a thousand of each.
     by_icon: dict[str, list[ChoreView]] = {}
     for c in chores:
         by_icon.setdefault(c.chore.icon, []).append(c)
     standing = []
+    for placing in placed:
+        block, start, end, _lane, _people, carried, _event, _span = placing
+        own_day = day - timedelta(days=1) if carried else day
+        jobs = _jobs(block, start, end, by_icon)
+        routines = _routines(household, block, (start, end), own_day, members, layout)
+        standing.append((placing, jobs, routines))
+    return tuple(standing)
+
+
+def _placing(
+    household: Household, day: date, members: frozenset[int] | None
+) -> tuple[_Placing, ...]:
+    """The day's blocks in place, with their people and events: the plans' part of _standing()."""
+    placed, lanes = _remembered(
+        household.plans_memo, ("layout", day, members), lambda: _layout(household, day, members)
+    )
+    events = {e.id: e for e in household.events}
+    out = []
     for (block, start, end, carried), lane in zip(placed, lanes, strict=True):
         if block.free:
             following = next((b for b, s, _e, _c in placed if s == end and not b.free), None)
             block = replace(block, leads_to=following)
-        own_day = day - timedelta(days=1) if carried else day
-        standing.append(
+        out.append(
             (
                 block,
                 start,
@@ -873,13 +897,11 @@ def _standing(
                 lane,
                 tuple(m for m in (household.member(i) for i in block.member_ids) if m is not None),
                 carried,
-                _jobs(block, start, end, by_icon),
-                _routines(household, block, (start, end), own_day, members, placed),
                 events.get(block.event_id) if block.event_id is not None else None,
                 (start.timestamp(), end.timestamp()),
             )
         )
-    return tuple(standing)
+    return tuple(out)
 
 
 def _layout(

@@ -231,7 +231,10 @@ def _chore_pieces(wall: Wall) -> tuple[str, ...]:
     not_saved = spans(wall.labels["not_saved"])
     pieces = [""]
     for c in wall.chores:
-        head, *tail = _chore(c, wall, missed, not_saved)
+        drawn = c.drawn.get(wall.may_complete)
+        if drawn is None:
+            drawn = c.drawn[wall.may_complete] = _chore(c, wall, missed, not_saved)
+        head, *tail = drawn
         pieces[-1] += head
         pieces.extend(tail)
     return tuple(pieces)
@@ -287,17 +290,25 @@ def tomorrow_items(wall: Wall) -> SafeString:
 
 
 def _tomorrow(wall: Wall) -> str:
-    out = []
+    out: list[str] = []
     for c in wall.tomorrow:
-        when = f'<span class="tomorrow-when">{spans(c.when)}</span>' if c.when else ""
-        chips = "".join(chip(m, "who") for m in c.chips)
-        flags = f'<span class="chore-flag">{spans(c.flags)}</span>' if c.flags else ""
-        out.append(
-            f'\n    <li class="tomorrow-item"><span class="tomorrow-icon">{icon(c.icon)}</span>\n'
-            f'      <span class="tomorrow-body"><span class="tomorrow-title">{bilingual(c.titles)}'
-            "</span>\n"
-            f'        <span class="tomorrow-meta">{when}\n'
-            f"          {chips}\n"
-            f"          {flags}</span></span></li>\n    "
-        )
+        drawn = c.drawn.get("tomorrow")
+        if drawn is None:
+            drawn = c.drawn["tomorrow"] = (_tomorrow_item(c),)
+        out.extend(drawn)
     return "".join(out)
+
+
+def _tomorrow_item(c: ChoreCard) -> str:
+    """A line of the evening box."""
+    when = f'<span class="tomorrow-when">{spans(c.when)}</span>' if c.when else ""
+    chips = "".join(chip(m, "who") for m in c.chips)
+    flags = f'<span class="chore-flag">{spans(c.flags)}</span>' if c.flags else ""
+    return (
+        f'\n    <li class="tomorrow-item"><span class="tomorrow-icon">{icon(c.icon)}</span>\n'
+        f'      <span class="tomorrow-body"><span class="tomorrow-title">{bilingual(c.titles)}'
+        "</span>\n"
+        f'        <span class="tomorrow-meta">{when}\n'
+        f"          {chips}\n"
+        f"          {flags}</span></span></li>\n    "
+    )

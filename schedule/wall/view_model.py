@@ -13,7 +13,7 @@ import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -358,6 +358,8 @@ class ChoreCard:
     when: tuple[Text, ...] = ()  # tomorrow's: "あしたの あさ 8:00 までに"
     cancelled: bool = False
     flags: tuple[Text, ...] = ()  # "cancelled", "last this year": a word or two beside it
+    # What markup.py drew of this card, kept with it.
+    drawn: dict[object, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -591,7 +593,7 @@ def _block_cards(
     kept there) when they were made before."""
     line = _Timeline(window, moment) if window is not None and moment is not None else None
     faces = {} if faces is None else faces
-    if len(faces) > FACES_KEPT:
+    if len(faces) > LASTING_KEPT:
         faces.clear()
     then = upcoming[0] if upcoming else None
     cards = []
@@ -627,9 +629,9 @@ def _block_cards(
     return tuple(cards)
 
 
-# Block faces kept per loaded plans: a day's blocks, the next morning's, in
-# each of a display's lanes; past this many, they are made again.
-FACES_KEPT = 4096
+# Block faces and chore cards kept per loaded plans (Loaded.lasting): a day's
+# blocks and chores, the next morning's; past this many, they are made again.
+LASTING_KEPT = 8192
 
 
 def _face(b: planner.BlockView, mode: str, lanes: int, readings: bool) -> BlockFace:
@@ -682,7 +684,7 @@ def _kept_chore_cards(
     return loaded.kept(
         chores,
         ("chore cards", tomorrow),
-        lambda: _chore_cards(chores, display.language, display, tomorrow),
+        lambda: _chore_cards(chores, display.language, display, tomorrow, loaded.lasting),
     )
 
 
@@ -691,55 +693,71 @@ def _chore_cards(
     mode: str,
     display: Display,
     tomorrow: bool = False,
+    made: dict[tuple[object, ...], Any] | None = None,
 ) -> tuple[ChoreCard, ...]:
     """Chores as the wall lists them; `tomorrow`: in the evening box, where a
     "by" time is the next morning's deadline, and which leaves out what was
-    called off."""
+    called off. A card made before for the same plans is taken from `made`
+    (and kept there): after a tap, only the chore tapped needs a new one."""
+    made = {} if made is None else made
+    if len(made) > LASTING_KEPT:
+        made.clear()
     cards = []
     chore_url = _chore_urls(display)
-    readings = display.show_readings
     for c in chores:
         if tomorrow and c.cancelled:
             continue
-        due_labels: tuple[Text, ...] = ()
-        when: tuple[Text, ...] = ()
-        missed_after = None
-        if c.due is not None:
-            clock = hh_mm(c.due)
-            by = c.chore.time_kind == Chore.TimeKind.BY
-            # One language is enough next to a clock time.
-            due_labels = label("by", mode, time=clock)[:1] if by else (Text("", clock),)
-            missed_after = ms(c.due if by else c.due + AT_GRACE)
-            if tomorrow:
-                # Collections go out in the morning by their time, not the night before.
-                morning = c.due.hour < planner.GET_READY_BEFORE.hour
-                key = ("tomorrow_by" if morning else "tomorrow_by_day") if by else "tomorrow_at"
-                when = label(key, mode, time=clock)[:1]  # as the due time: one language
-        flags: tuple[Text, ...] = ()
-        if c.cancelled:
-            flags = label("cancelled", mode)
-        elif c.year_mark:
-            flags = label(c.year_mark, mode)
-        url = chore_url(c.chore.id, c.date)
-        cards.append(
-            ChoreCard(
-                id=c.chore.id,
-                titles=texts(
-                    c.chore.title_ja, c.chore.title_en, mode, c.chore.reading if readings else ""
-                ),
-                icon=_icon(c.chore.icon, "star"),
-                due=ms(c.due) if c.due is not None else None,
-                due_labels=due_labels,
-                chips=_chips(c.assignees, mode),
-                done=c.done,
-                toggle_url=url,
-                missed_after=missed_after,
-                when=when,
-                cancelled=c.cancelled,
-                flags=flags,
-            )
-        )
+        key = ("chore card", c.chore.id, c.date, tomorrow, c.done, mode, display.show_readings)
+        card = made.get(key)
+        if card is None:
+            card = made[key] = _chore_card(c, mode, display, tomorrow, chore_url)
+        cards.append(card)
     return tuple(cards)
+
+
+def _chore_card(
+    c: planner.ChoreView,
+    mode: str,
+    display: Display,
+    tomorrow: bool,
+    chore_url: Callable[[int, date], str],
+) -> ChoreCard:
+    """A chore's card, as the moment does not change it."""
+    readings = display.show_readings
+    due_labels: tuple[Text, ...] = ()
+    when: tuple[Text, ...] = ()
+    missed_after = None
+    if c.due is not None:
+        clock = hh_mm(c.due)
+        by = c.chore.time_kind == Chore.TimeKind.BY
+        # One language is enough next to a clock time.
+        due_labels = label("by", mode, time=clock)[:1] if by else (Text("", clock),)
+        missed_after = ms(c.due if by else c.due + AT_GRACE)
+        if tomorrow:
+            # Collections go out in the morning by their time, not the night before.
+            morning = c.due.hour < planner.GET_READY_BEFORE.hour
+            key = ("tomorrow_by" if morning else "tomorrow_by_day") if by else "tomorrow_at"
+            when = label(key, mode, time=clock)[:1]  # as the due time: one language
+    flags: tuple[Text, ...] = ()
+    if c.cancelled:
+        flags = label("cancelled", mode)
+    elif c.year_mark:
+        flags = label(c.year_mark, mode)
+    url = chore_url(c.chore.id, c.date)
+    return ChoreCard(
+        id=c.chore.id,
+        titles=texts(c.chore.title_ja, c.chore.title_en, mode, c.chore.reading if readings else ""),
+        icon=_icon(c.chore.icon, "star"),
+        due=ms(c.due) if c.due is not None else None,
+        due_labels=due_labels,
+        chips=_chips(c.assignees, mode),
+        done=c.done,
+        toggle_url=url,
+        missed_after=missed_after,
+        when=when,
+        cancelled=c.cancelled,
+        flags=flags,
+    )
 
 
 def _marks_to_show(view: planner.DayView) -> tuple[planner.YearMark, ...]:
