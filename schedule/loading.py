@@ -8,17 +8,16 @@ plans: each table is read once, and related rows are joined in Python.
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 
 from . import calendars, collection, household, icons, models, planner, recurrence
+from .prepared import Prepared, Row
 
 log = logging.getLogger(__name__)
 # The bad chore rows already logged, as (id, row): a changed row is logged again.
@@ -53,46 +52,81 @@ def with_ticks(
     and the stars they brought. Three queries: after a tap on the wall (most of
     the family's changes in a day) this is all the wall reads again."""
     first, last = window(around, through)
-    done_sql, steps_sql, stars_sql = _ticks_sql(connection.vendor)
-    window_params = [connection.ops.adapt_datefield_value(d) for d in (first, last)]
-    with connection.cursor() as cursor:
-        cursor.execute(done_sql, window_params)
-        done = frozenset((chore, _day(on)) for chore, on in cursor.fetchall())
-        cursor.execute(steps_sql, window_params)
-        steps_done = frozenset((step, member, _day(on)) for step, member, on in cursor.fetchall())
-        balances: dict[int, int] = {}
-        if family.stars is not None:
-            cursor.execute(stars_sql, [])
-            balances = {member: int(total or 0) for member, total in cursor.fetchall()}
+    done = frozenset(_done(first, last))
+    steps_done = frozenset(_steps_done(first, last))
+    balances: dict[int, int] = {}
+    if family.stars is not None:
+        balances = {member: int(total or 0) for member, total in _balances()}
     return family.with_ticks(done, steps_done, balances)
 
 
-def _day(value: date | str) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(value)
-
-
-@functools.cache
-def _ticks_sql(vendor: str) -> tuple[str, str, str]:
-    """with_ticks()'s queries, as the ORM writes them for this database, built once
-    per process: on the demo family, building them took longer than running
-    them (some 1 ms each against 0.1). Each takes the window's first and last
-    day, in that order, but the balances, which take nothing."""
-    some_day = date(2000, 1, 1)
-    window = {"date__range": (some_day, some_day)}
-    # Sets, so no order: the models' own ordering would join and sort for nothing.
-    queries = (
-        models.ChoreDone.objects.filter(**window).order_by().values_list("chore_id", "date"),
-        models.StepDone.objects.filter(**window, step__isnull=False)
+# The queries of the wall's data, their SQL written once per process
+# (schedule/prepared.py): after a parent's edit the wall reads them all again.
+# Sets, so no order: the models' own ordering would join and sort for nothing.
+_done = Prepared(
+    lambda first, last: (
+        models.ChoreDone.objects.filter(date__range=(first, last))
         .order_by()
-        .values_list("step_id", "member_id", "date"),
+        .values_list("chore_id", "date")
+    )
+)
+_steps_done = Prepared(
+    lambda first, last: (
+        models.StepDone.objects.filter(date__range=(first, last), step__isnull=False)
+        .order_by()
+        .values_list("step_id", "member_id", "date")
+    )
+)
+_balances = Prepared(
+    lambda: (
         models.StarEntry.objects.values("member_id")
         .annotate(balance=Sum("amount"))
         .order_by()
-        .values_list("member_id", "balance"),
+        .values_list("member_id", "balance")
     )
-    done, steps, stars = (query.query.sql_with_params() for query in queries)
-    assert len(done[1]) == len(steps[1]) == 2 and not stars[1], "unexpected parameters"
-    return done[0], steps[0], stars[0]
+)
+_overrides = Prepared(
+    lambda first, last: models.PlanOverride.objects.filter(date__range=(first, last)).values_list(
+        "date", "plan_id"
+    )
+)
+PLAN_FIELDS = (
+    "pk", "name_ja", "name_en", "weekdays", "on_holidays", "valid_from", "valid_until", "priority",
+)  # fmt: skip
+# Only the plans that can be in force in the window (and those the window's
+# overrides name): a family may keep years of seasonal plans, and the wall
+# should not read them all.
+_plans_in_window = Prepared(
+    lambda first, last, overridden: models.Plan.objects.filter(
+        (Q(valid_from__isnull=True) | Q(valid_from__lte=last))
+        & (Q(valid_until__isnull=True) | Q(valid_until__gte=first))
+        | Q(pk__in=overridden)
+    ).values_list(*PLAN_FIELDS)
+)
+_assignees = Prepared(
+    lambda: models.ChoreAssignee.objects.order_by("chore_id", "order", "id").values_list(
+        "chore_id", "member_id"
+    )
+)
+CHORE_FIELDS = (
+    "pk", "title_ja", "title_en", "title_reading", "icon", "time", "time_kind", "rotate",
+    "is_garbage",
+)  # fmt: skip
+RULE_FIELDS = ("rrule", "start_date", "extra_dates", "exception_dates", "holiday_policy")
+CITY_FIELDS = ("holiday_exceptions", "no_collection_days")
+_chores = Prepared(
+    lambda: models.Chore.objects.values_list(*CHORE_FIELDS, *RULE_FIELDS, *CITY_FIELDS)
+)
+_cancelled = Prepared(
+    lambda first, last: models.ChoreCancellation.objects.filter(
+        date__range=(first, last)
+    ).values_list("chore_id", "date")
+)
+_notes = Prepared(
+    lambda first, last: models.Note.objects.filter(
+        start_date__lte=last, end_date__gte=first
+    ).values_list("pk", "text_ja", "text_en", "start_date", "end_date", "icon")
+)
 
 
 def load_planned(
@@ -105,36 +139,23 @@ def load_planned(
     calendar = recurrence.holiday_calendar(settings.HOLIDAY_COUNTRY)
 
     first, last = window(around, through)
-    overrides = dict(
-        models.PlanOverride.objects.filter(date__range=(first, last)).values_list("date", "plan_id")
-    )
-    # Only the plans that can be in force in the window: a family may keep
-    # years of seasonal plans, and the wall should not read them all.
-    in_window = (Q(valid_from__isnull=True) | Q(valid_from__lte=last)) & (
-        Q(valid_until__isnull=True) | Q(valid_until__gte=first)
-    )
-    plans = load_plans(models.Plan.objects.filter(in_window | Q(pk__in=set(overrides.values()))))
+    overrides: dict[date, int] = dict(_overrides(first, last))
+    plans = _plan_data(_plans_in_window(first, last, set(overrides.values())))
     members = load_members()
 
     assignees: dict[int, list[int]] = defaultdict(list)
-    for chore_id, member_id in models.ChoreAssignee.objects.order_by(
-        "chore_id", "order", "id"
-    ).values_list("chore_id", "member_id"):
+    for chore_id, member_id in _assignees():
         assignees[chore_id].append(member_id)
 
     closures = load_closures()
     links = load_closure_links()
 
     chores = []
-    fields = (
-        "pk", "title_ja", "title_en", "title_reading", "icon", "time", "time_kind", "rotate",
-        "is_garbage",
-    )  # fmt: skip
-    rule_fields = ("rrule", "start_date", "extra_dates", "exception_dates", "holiday_policy")
-    city_fields = ("holiday_exceptions", "no_collection_days")
-    for row in models.Chore.objects.values_list(*fields, *rule_fields, *city_fields):
-        pk, title_ja, title_en, reading, icon, at, time_kind, rotate, garbage = row[: len(fields)]
-        rule, start, extra, exceptions, policy, listed, quiet = row[len(fields) :]
+    for row in _chores():
+        pk, title_ja, title_en, reading, icon, at, time_kind, rotate, garbage = row[
+            : len(CHORE_FIELDS)
+        ]
+        rule, start, extra, exceptions, policy, listed, quiet = row[len(CHORE_FIELDS) :]
         try:
             rule = recurrence.shared(
                 rule,
@@ -172,21 +193,10 @@ def load_planned(
         )
 
     routine_ids = {r for p in plans for b in p.blocks for _m, r in b.routines}
-    cancelled = frozenset(
-        models.ChoreCancellation.objects.filter(date__range=(first, last)).values_list(
-            "chore_id", "date"
-        )
-    )
+    cancelled = frozenset(_cancelled(first, last))
     notes = tuple(
-        planner.NoteData(
-            id=n.pk,
-            text_ja=n.text_ja,
-            text_en=n.text_en,
-            start=n.start_date,
-            end=n.end_date,
-            icon=n.icon,
-        )
-        for n in models.Note.objects.filter(start_date__lte=last, end_date__gte=first)
+        planner.NoteData(id=pk, text_ja=ja, text_en=en, start=start, end=end, icon=icon)
+        for pk, ja, en, start, end, icon in _notes(first, last)
     )
     return planner.Household(
         events=load_events(first, last, tz),
@@ -205,31 +215,52 @@ def load_planned(
 
 
 def load_closures() -> tuple[collection.Closure, ...]:
-    return tuple(closure.as_data() for closure in models.Closure.objects.all())
+    return tuple(
+        collection.Closure(
+            id=pk, name_ja=ja, name_en=en, start=start, end=end, yearly=yearly, action=action,
+            shift_days=shift_days, move_to=move_to,
+        )
+        for pk, ja, en, start, end, yearly, action, shift_days, move_to in _closures()
+    )  # fmt: skip
+
+
+_closures = Prepared(
+    lambda: models.Closure.objects.values_list(
+        "pk", "name_ja", "name_en", "start_date", "end_date", "yearly", "action", "shift_days",
+        "move_to",
+    )
+)  # fmt: skip
 
 
 def load_closure_links() -> dict[int, dict[int, collection.Link]]:
     """Every chore's links to closures, as {chore id: {closure id: link}}, in one query."""
     links: dict[int, dict[int, collection.Link]] = defaultdict(dict)
-    for chore_id, closure_id, action, days, move_to in models.ChoreClosure.objects.values_list(
-        "chore_id", "closure_id", "action", "shift_days", "move_to"
-    ):
+    for chore_id, closure_id, action, days, move_to in _closure_links():
         links[chore_id][closure_id] = collection.Link(action, days, move_to)
     return links
+
+
+_closure_links = Prepared(
+    lambda: models.ChoreClosure.objects.values_list(
+        "chore_id", "closure_id", "action", "shift_days", "move_to"
+    )
+)
 
 
 def load_members() -> tuple[planner.MemberData, ...]:
     return tuple(
         planner.MemberData(
-            id=m.pk,
-            name_ja=m.name_ja,
-            name_en=m.name_en,
-            colour=m.colour,
-            icon=m.icon,
-            collects_stars=m.collects_stars,
+            id=pk, name_ja=ja, name_en=en, colour=colour, icon=icon, collects_stars=stars
         )
-        for m in models.Member.objects.all()
+        for pk, ja, en, colour, icon, stars in _members()
     )
+
+
+_members = Prepared(
+    lambda: models.Member.objects.values_list(
+        "pk", "name_ja", "name_en", "colour", "icon", "collects_stars"
+    )
+)
 
 
 def load_routines(ids: set[int]) -> dict[int, planner.RoutineData]:
@@ -239,15 +270,7 @@ def load_routines(ids: set[int]) -> dict[int, planner.RoutineData]:
     for (
         routine_id, routine_ja, routine_en, routine_reading, routine_icon, stars,
         pk, title_ja, title_en, reading, icon, minutes,
-    ) in (
-        models.RoutineStep.objects.filter(routine_id__in=ids)
-        .order_by("routine_id", "order", "id")
-        .values_list(
-            "routine_id", "routine__title_ja", "routine__title_en", "routine__title_reading",
-            "routine__icon", "routine__stars",
-            "pk", "title_ja", "title_en", "title_reading", "icon", "minutes",
-        )
-    ):  # fmt: skip
+    ) in _steps(ids):  # fmt: skip
         heads[routine_id] = (routine_ja, routine_en, routine_reading, routine_icon, stars)
         steps[routine_id].append(planner.StepData(pk, title_ja, title_en, reading, icon, minutes))
     return {
@@ -259,55 +282,65 @@ def load_routines(ids: set[int]) -> dict[int, planner.RoutineData]:
     }  # fmt: skip
 
 
+_steps = Prepared(
+    lambda ids: models.RoutineStep.objects.filter(routine_id__in=ids)
+    .order_by("routine_id", "order", "id")
+    .values_list(
+        "routine_id", "routine__title_ja", "routine__title_en", "routine__title_reading",
+        "routine__icon", "routine__stars",
+        "pk", "title_ja", "title_en", "title_reading", "icon", "minutes",
+    )
+)  # fmt: skip
+
+
 def load_stars() -> planner.Stars | None:
     """The star rules and rewards (with_ticks() adds the balances); None while the
     family collects no stars."""
-    rules = (
-        models.StarRules.objects.filter(pk=1, enabled=True)
-        .values_list("per_routine", "per_chore")
-        .first()
-    )
-    if rules is None:
+    rules = _star_rules()
+    if not rules:
         return None
     rewards = tuple(
         planner.RewardData(
-            id=r.pk, title_ja=r.title_ja, title_en=r.title_en, reading=r.title_reading,
-            icon=r.icon, price=r.price,
+            id=pk, title_ja=title_ja, title_en=title_en, reading=reading, icon=icon, price=price
         )
-        for r in models.Reward.objects.order_by("price", "id")
-    )  # fmt: skip
-    return planner.Stars(rules[0], rules[1], rewards)
+        for pk, title_ja, title_en, reading, icon, price in _rewards()
+    )
+    per_routine, per_chore = rules[0]
+    return planner.Stars(per_routine, per_chore, rewards)
+
+
+_star_rules = Prepared(
+    lambda: models.StarRules.objects.filter(pk=1, enabled=True).values_list(
+        "per_routine", "per_chore"
+    )
+)
+_rewards = Prepared(
+    lambda: models.Reward.objects.order_by("price", "id").values_list(
+        "pk", "title_ja", "title_en", "title_reading", "icon", "price"
+    )
+)
 
 
 def load_plans(rows: QuerySet[models.Plan]) -> tuple[planner.PlanData, ...]:
     """These plans with their blocks, in five queries whatever their number."""
-    plan_rows = list(rows)
-    plan_ids = [plan.pk for plan in plan_rows]
+    return _plan_data(list(rows.values_list(*PLAN_FIELDS)))
+
+
+def _plan_data(plan_rows: list[Row]) -> tuple[planner.PlanData, ...]:
+    """Plans (rows of PLAN_FIELDS) with their blocks, in four more queries."""
+    plan_ids = {row[0] for row in plan_rows}
 
     block_members: dict[int, list[int]] = defaultdict(list)
-    for block_id, member_id in models.Block.members.through.objects.filter(
-        block__plan_id__in=plan_ids
-    ).values_list("block_id", "member_id"):
+    for block_id, member_id in _block_members(plan_ids):
         block_members[block_id].append(member_id)
 
     block_routines: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for block_id, member_id, routine_id in (
-        models.RoutineAssignment.objects.filter(block__plan_id__in=plan_ids)
-        .order_by("member__order", "member_id")
-        .values_list("block_id", "member_id", "routine_id")
-    ):
+    for block_id, member_id, routine_id in _block_routines(plan_ids):
         block_routines[block_id].append((member_id, routine_id))
 
-    chosen = dict(models.IconColour.objects.values_list("icon", "colour"))
+    chosen: dict[str, str] = dict(_icon_colours())
     blocks_by_plan: dict[int, list[planner.BlockData]] = defaultdict(list)
-    for pk, plan_id, start, end, title_ja, title_en, reading, icon, colour in (
-        models.Block.objects.filter(plan_id__in=plan_ids)
-        .order_by("start", "id")
-        .values_list(
-            "pk", "plan_id", "start", "end", "title_ja", "title_en", "title_reading", "icon",
-            "colour",
-        )
-    ):  # fmt: skip
+    for pk, plan_id, start, end, title_ja, title_en, reading, icon, colour in _blocks(plan_ids):
         blocks_by_plan[plan_id].append(
             planner.BlockData(
                 id=pk,
@@ -326,40 +359,61 @@ def load_plans(rows: QuerySet[models.Plan]) -> tuple[planner.PlanData, ...]:
 
     return tuple(
         planner.PlanData(
-            id=plan.pk,
-            name_ja=plan.name_ja,
-            name_en=plan.name_en,
-            weekdays=frozenset(plan.weekday_list),
-            on_holidays=plan.on_holidays,
-            valid_from=plan.valid_from,
-            valid_until=plan.valid_until,
-            priority=plan.priority,
-            blocks=tuple(blocks_by_plan[plan.pk]),
+            id=pk,
+            name_ja=name_ja,
+            name_en=name_en,
+            weekdays=frozenset(models.Plan.weekdays_in(weekdays)),
+            on_holidays=on_holidays,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            priority=priority,
+            blocks=tuple(blocks_by_plan[pk]),
         )
-        for plan in plan_rows
+        for pk, name_ja, name_en, weekdays, on_holidays, valid_from, valid_until, priority in (
+            plan_rows
+        )
     )
+
+
+_block_members = Prepared(
+    lambda plan_ids: models.Block.members.through.objects.filter(
+        block__plan_id__in=plan_ids
+    ).values_list("block_id", "member_id")
+)
+_block_routines = Prepared(
+    lambda plan_ids: (
+        models.RoutineAssignment.objects.filter(block__plan_id__in=plan_ids)
+        .order_by("member__order", "member_id")
+        .values_list("block_id", "member_id", "routine_id")
+    )
+)
+_icon_colours = Prepared(lambda: models.IconColour.objects.values_list("icon", "colour"))
+_blocks = Prepared(
+    lambda plan_ids: (
+        models.Block.objects.filter(plan_id__in=plan_ids)
+        .order_by("start", "id")
+        .values_list(
+            "pk",
+            "plan_id",
+            "start",
+            "end",
+            "title_ja",
+            "title_en",
+            "title_reading",
+            "icon",
+            "colour",
+        )
+    )
+)
 
 
 def load_events(first: date, last: date, tz: ZoneInfo) -> tuple[planner.EventData, ...]:
     """Subscribed calendars' events touching `first`..`last`, in one query."""
     window_start = planner.at(first, time(0), tz)
     window_end = planner.at(last + timedelta(days=1), time(0), tz)
-    timed = Q(start__lt=window_end, end__gt=window_start)
-    all_day = Q(start_date__lte=last, end_date__gt=first)
     events = []
-    for pk, title, start, end, start_date, end_date, member_id, colour in (
-        models.CalendarEvent.objects.filter(timed | all_day, subscription__enabled=True)
-        .order_by("start", "start_date", "id")
-        .values_list(
-            "pk",
-            "title",
-            "start",
-            "end",
-            "start_date",
-            "end_date",
-            "subscription__member_id",
-            "subscription__member__colour",
-        )
+    for pk, title, start, end, start_date, end_date, member_id, colour in _events(
+        window_start, window_end, first, last
     ):
         ja = calendars.guess_lang(title) == "ja"
         events.append(
@@ -376,3 +430,25 @@ def load_events(first: date, last: date, tz: ZoneInfo) -> tuple[planner.EventDat
             )
         )
     return tuple(events)
+
+
+_events = Prepared(
+    lambda window_start, window_end, first, last: (
+        models.CalendarEvent.objects.filter(
+            Q(start__lt=window_end, end__gt=window_start)
+            | Q(start_date__lte=last, end_date__gt=first),
+            subscription__enabled=True,
+        )
+        .order_by("start", "start_date", "id")
+        .values_list(
+            "pk",
+            "title",
+            "start",
+            "end",
+            "start_date",
+            "end_date",
+            "subscription__member_id",
+            "subscription__member__colour",
+        )
+    )
+)

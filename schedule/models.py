@@ -387,7 +387,12 @@ class Plan(Versioned):
 
     @property
     def weekday_list(self) -> list[int]:
-        return [day for day in range(7) if self.weekdays & (1 << day)]
+        return self.weekdays_in(self.weekdays)
+
+    @staticmethod
+    def weekdays_in(weekdays: int) -> list[int]:
+        """The days (0 = Monday) of a `weekdays` bit mask."""
+        return [day for day in range(7) if weekdays & (1 << day)]
 
     @staticmethod
     def weekdays_from_list(days: Iterable[int | str]) -> int:
