@@ -884,11 +884,16 @@ def _placing(
         household.plans_memo, ("layout", day, members), lambda: _layout(household, day, members)
     )
     events = {e.id: e for e in household.events}
+    # What free time leads to: the first block starting as it ends (looked up,
+    # not searched for: a big family's day has hundreds of gaps).
+    starting: dict[datetime, BlockData] = {}
+    for b, s, _e, _c in placed:
+        if not b.free:
+            starting.setdefault(s, b)
     out = []
     for (block, start, end, carried), lane in zip(placed, lanes, strict=True):
         if block.free:
-            following = next((b for b, s, _e, _c in placed if s == end and not b.free), None)
-            block = replace(block, leads_to=following)
+            block = replace(block, leads_to=starting.get(end))
         out.append(
             (
                 block,

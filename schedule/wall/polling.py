@@ -32,6 +32,7 @@ from django.utils.text import compress_string
 from .. import household, planner
 from ..loading import load_household, load_planned, with_ticks
 from ..models import Display
+from ..prepared import Prepared
 
 ASSETS = (
     "kiosk/kiosk.css",
@@ -119,12 +120,21 @@ def load(display: Display, day: date) -> Loaded:
     plans_key = (display.pk, plans, day, zone.key)
     planned = _planned.get(plans_key)
     if planned is None:
-        ids = frozenset(display.members.values_list("pk", flat=True))
+        ids = frozenset(member for (member,) in _shown_members(display.pk))
         planned = Loaded(load_planned(day, zone), ids or None)
         _keep(_planned, plans_key, planned)
     loaded = Loaded(with_ticks(planned.household, day), planned.members, planned.lasting)
     _keep(_loads, key, loaded)
     return loaded
+
+
+# Whose blocks and chores a display shows (none: the whole family's), with
+# the rest of the plans after an edit (schedule/prepared.py).
+_shown_members = Prepared(
+    lambda display_id: Display.members.through.objects.filter(display_id=display_id).values_list(
+        "member_id"
+    )
+)
 
 
 def _keep(
