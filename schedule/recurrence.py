@@ -353,7 +353,12 @@ class Recurrence:
         return out
 
     def is_due_on(self, day: date) -> bool:
-        return bool(self.occurrences(day, day))
+        # occurrences(day, day), without its list: asked of every chore for
+        # every day a wall shows.
+        days = self._year(day.year)
+        ordinal = day.toordinal()
+        found = bisect.bisect_left(days, ordinal)
+        return found < len(days) and days[found] == ordinal
 
     def next_occurrences(self, after: date, count: int) -> list[date]:
         """The next `count` due days on or after `after`, within the horizon."""
