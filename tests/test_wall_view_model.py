@@ -233,3 +233,32 @@ def test_the_chores_are_drawn_once_for_the_data_and_the_moment_goes_on_their_add
     assert ticked.chores[0].done and not early.chores[0].done
     assert "is-done" in markup.chore_items(ticked).split("</li>")[0]
     assert f'hx-post="{first}"' in markup.chore_items(ticked)
+
+
+@pytest.mark.django_db
+def test_a_blocks_face_is_made_once_for_the_plans_and_a_tick_keeps_it(demo_display):
+    """What no moment and no tap changes (a block's title, colour, people and
+    jobs) is made once per loaded plans; a parent's edit makes it again."""
+    from schedule import services
+    from schedule.models import Block, Chore
+
+    demo_display.save()
+    found = displays.find_display(demo_display.token)
+    early = view_model.build(found, tokyo(WEEKDAY, "07:10"), polling.load(found, WEEKDAY))
+    late = view_model.build(found, tokyo(WEEKDAY, "17:05"), polling.load(found, WEEKDAY))
+    assert [b.face for b in late.blocks] == [b.face for b in early.blocks]
+    assert all(a.face is b.face for a, b in zip(early.blocks, late.blocks, strict=True))
+    assert [b.current for b in early.blocks] != [b.current for b in late.blocks]
+
+    services.tick_chore(Chore.objects.first(), WEEKDAY, done=True)
+    found = displays.find_display(demo_display.token)
+    ticked = view_model.build(found, tokyo(WEEKDAY, "17:05"), polling.load(found, WEEKDAY))
+    assert all(a.face is b.face for a, b in zip(late.blocks, ticked.blocks, strict=True))
+
+    block = Block.objects.get(pk=late.blocks[0].id)
+    block.title_ja = "あたらしい なまえ"
+    block.save()
+    found = displays.find_display(demo_display.token)
+    edited = view_model.build(found, tokyo(WEEKDAY, "17:05"), polling.load(found, WEEKDAY))
+    assert edited.blocks[0].face is not late.blocks[0].face
+    assert edited.blocks[0].titles[0].text == "あたらしい なまえ"
