@@ -147,7 +147,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # WhiteNoise, looking a static file up when it is first asked for.
+    "schedule.middleware.StaticFilesOnFirstUse",
     # Refuses writes into a SQLite file deleted or replaced under the server.
     "schedule.middleware.WriteGuardMiddleware",
     # A wall's unchanged poll (204) goes no further: what follows is not for it.

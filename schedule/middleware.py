@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from whitenoise.middleware import WhiteNoiseMiddleware
+from whitenoise.string_utils import ensure_leading_trailing_slash
 
 from . import health
 from .converters import TokenConverter
@@ -58,4 +61,38 @@ class UnchangedPollMiddleware:
 
             if (answer := poll_from_memory(request, match["token"])) is not None:
                 return answer
+        return self.get_response(request)
+
+
+class StaticFilesOnFirstUse(WhiteNoiseMiddleware):
+    """WhiteNoise, except that a static file's answer (its path, sizes, headers)
+    is looked up the first time the file is asked for, not for every file at start.
+
+    STATIC_ROOT holds some 500 files, most of them the admin's (select2's
+    translations, icons) and htmx extensions nobody loads; WhiteNoise kept an
+    answer ready for each, about 2 MB in every worker. A wall asks for a
+    handful, once a day. A file is only ever looked up under STATIC_ROOT
+    (WhiteNoise's own checks against `..` and other roots), and only files
+    that exist are kept, so the table stays as bounded as before.
+    """
+
+    def add_files(self, root: str, prefix: str | None = None) -> None:
+        if self.autorefresh:  # DEBUG: WhiteNoise looks on every request anyway
+            super().add_files(root, prefix)
+            return
+        # What WhiteNoise's autorefresh mode keeps: where to look, not what is there.
+        root = os.path.abspath(root).rstrip(os.path.sep) + os.path.sep
+        self.directories.insert(0, (root, ensure_leading_trailing_slash(prefix)))
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.autorefresh:
+            return super().__call__(request)
+        path = request.path_info
+        static_file = self.files.get(path)
+        if static_file is None and path.startswith(self.static_prefix):
+            static_file = self.find_file(path)
+            if static_file is not None:
+                self.files[path] = static_file
+        if static_file is not None:
+            return self.serve(static_file, request)
         return self.get_response(request)
