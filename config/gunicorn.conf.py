@@ -6,6 +6,7 @@ Every value can be changed from the environment without editing this file.
 import contextlib
 import ctypes
 import gc
+import itertools
 import os
 
 bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
@@ -59,12 +60,40 @@ def _one_malloc_arena() -> None:
 
 _one_malloc_arena()
 
+# Every this many requests the worker hands the heap memory it has freed back
+# to the system (glibc's malloc_trim). A trim took 0.05-4 ms (once 15 ms) in
+# make bench's memory run: under 0.05 ms a request, against an unchanged
+# poll's 0.9 ms of CPU.
+TRIM_EVERY = 100
+_served = itertools.count(1)
+
+
+def _malloc_trim():
+    """glibc returns freed heap to the system only from the heap's very top; a
+    render's garbage in the middle stays the worker's (some 2.4 MB after
+    make bench's 10,000 requests). malloc_trim gives back every free page.
+    None on musl or macOS, which have no such call."""
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_trim = _malloc_trim()
+
 
 def pre_fork(server, worker):
     """What the master has in memory is shared with the worker it forks until
     either writes to it; frozen, the worker's garbage collector leaves those
     objects alone instead of writing to each (about 2 MB less in all)."""
     gc.freeze()
+
+
+def post_request(worker, req, environ, resp):
+    """Runs in the request's thread once its answer is sent; next() on a count
+    is atomic, so the threads need no lock to share it."""
+    if _trim is not None and next(_served) % TRIM_EVERY == 0:
+        _trim(0)
 
 
 def post_worker_init(worker):

@@ -272,6 +272,16 @@ def test_gunicorn_takes_its_numbers_and_trusted_proxies_from_the_environment(mon
     assert conf["bind"] == "0.0.0.0:9000"
 
 
+def test_the_worker_gives_its_freed_heap_back_every_hundred_requests(monkeypatch):
+    conf = gunicorn_settings(monkeypatch)
+    assert conf["_malloc_trim"]() is not None  # glibc, as in the image
+    trims: list[int] = []
+    conf["_trim"] = trims.append
+    for _ in range(250):
+        conf["post_request"](None, None, {}, None)
+    assert trims == [0, 0]
+
+
 def test_gunicorn_accepts_the_configuration(tmp_path):
     result = subprocess.run(
         [
