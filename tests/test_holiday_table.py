@@ -71,3 +71,10 @@ def test_a_server_process_answers_holidays_without_the_holidays_package(tmp_path
              "SECRET_KEY": "test", "DATA_DIR": str(tmp_path)},
     )  # fmt: skip
     assert out.stdout.splitlines() == ["Labor Thanksgiving Day", "False"]
+
+
+def test_the_table_keeps_each_pair_of_names_once(tmp_path):
+    table = holiday_table.load("JP", tmp_path)
+    new_years_days = [names for day, names in table.items() if (day.month, day.day) == (1, 1)]
+    assert len(new_years_days) > 100
+    assert all(names is new_years_days[0] for names in new_years_days)
