@@ -204,13 +204,13 @@ def label(
     is marked `lang="en"` and shown once.
     """
     name = next((n for n, t in TABLES.items() if t is table), None)
-    if name:
-        return _filled(_forms(key, mode, name), tuple(params.items()))
-    return _filled(_forms_of(key, mode, table), tuple(params.items()))
+    forms = _forms(key, mode, name) if name else _forms_of(key, mode, table)
+    if table is COUNTDOWN:  # _left_texts() keeps those, with their patterns
+        return _fill(forms, tuple(params.items()))
+    return _filled(forms, tuple(params.items()))
 
 
-@functools.lru_cache(maxsize=4096)  # "by 8:00" on each of a big family's chores
-def _filled(
+def _fill(
     forms: tuple[tuple[str, str], ...], params: tuple[tuple[str, object], ...]
 ) -> tuple[Text, ...]:
     out: list[Text] = []
@@ -219,6 +219,10 @@ def _filled(
         if all(t.text != text for t in out):
             out.append(Text(lang, text))
     return tuple(out)
+
+
+# "by 8:00" on each of a big family's chores.
+_filled = functools.lru_cache(maxsize=4096)(_fill)
 
 
 def _forms_of(
