@@ -169,3 +169,24 @@ def test_closures_links_and_cancellations_cost_the_same_queries_for_few_and_many
     linked = next(c for c in family.chores if c.id == chores[0].pk)
     assert [rule.closure.name_en for rule in linked.recurrence.rules.closures] == ["c0"]
     assert not linked.recurrence.is_due_on(date(2027, 2, 10))
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plans")
+def test_a_tap_reads_the_days_shown_not_the_familys_years_of_ticks(demo_display):
+    """After every tap the wall reads the ticks again: by the window's dates (an
+    index search), and each balance from the star index alone, so the read
+    stays small as a family keeps years of chores, steps and stars."""
+    day = date(2026, 11, 24)
+    planned = loading.load_planned(day)
+    with CaptureQueriesContext(connection) as queries:
+        loading.with_ticks(planned, day)
+    plans = {}
+    with connection.cursor() as cursor:
+        for query in queries.captured_queries:
+            cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+            plans[query["sql"].split(" FROM ")[1].split()[0]] = " ".join(
+                str(row[-1]) for row in cursor.fetchall()
+            )
+    assert "SEARCH" in plans['"schedule_choredone"'] and "date>" in plans['"schedule_choredone"']
+    assert "SEARCH" in plans['"schedule_stepdone"'] and "date>" in plans['"schedule_stepdone"']
+    assert "COVERING INDEX star_balance" in plans['"schedule_starentry"']
