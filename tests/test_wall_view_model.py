@@ -208,8 +208,8 @@ def test_japanese_wraps_only_between_phrases(title, html):
 def test_the_chores_are_drawn_once_for_the_data_and_the_moment_goes_on_their_addresses(
     demo_display,
 ):
-    """A new moment keeps the cards and their markup (Loaded.kept); each wall's
-    own `?at=` still ends every tick address, and a tick makes new cards."""
+    """A new moment keeps the cards and their markup (Loaded.lasting); each
+    wall's own `?at=` still ends every tick address, and a tick makes new cards."""
     from schedule import services
     from schedule.models import Chore
     from schedule.wall import markup
@@ -219,8 +219,9 @@ def test_the_chores_are_drawn_once_for_the_data_and_the_moment_goes_on_their_add
     loaded = polling.load(found, WEEKDAY)
     early = view_model.build(found, tokyo(WEEKDAY, "07:10"), loaded, "2026-11-24T07:10")
     late = view_model.build(found, tokyo(WEEKDAY, "07:40"), loaded, "2026-11-24T07:40")
-    assert early.chores and late.chores is early.chores
-    assert late.tomorrow is early.tomorrow
+    assert early.chores
+    assert all(a is b for a, b in zip(late.chores, early.chores, strict=True))
+    assert all(a is b for a, b in zip(late.tomorrow, early.tomorrow, strict=True))
     first = early.chores[0].toggle_url
     assert "?" not in first
     assert f'hx-post="{first}?at=2026-11-24T07%3A10"' in markup.chore_items(early)

@@ -215,13 +215,7 @@ def chore_items(wall: Wall) -> SafeString:
         return mark_safe(
             f'\n    <li class="chore-none">{spans(wall.labels["no_chores"])}</li>\n    '
         )
-    if wall.loaded is None:
-        pieces = _chore_pieces(wall)
-    else:
-        pieces = wall.loaded.kept(
-            wall.chores, ("chore markup", wall.may_complete), lambda: _chore_pieces(wall)
-        )
-    return mark_safe(escape(wall.toggle_query).join(pieces))
+    return mark_safe(escape(wall.toggle_query).join(_chore_pieces(wall)))
 
 
 def _chore_pieces(wall: Wall) -> tuple[str, ...]:
@@ -284,19 +278,13 @@ def _chore(c: ChoreCard, wall: Wall, missed: str, not_saved: str) -> tuple[str, 
 
 def tomorrow_items(wall: Wall) -> SafeString:
     """Tomorrow's chores: what to get ready this evening, when, and whose turn."""
-    if wall.loaded is None:
-        return mark_safe(_tomorrow(wall))
-    return mark_safe(wall.loaded.kept(wall.tomorrow, ("tomorrow markup",), lambda: _tomorrow(wall)))
-
-
-def _tomorrow(wall: Wall) -> str:
     out: list[str] = []
     for c in wall.tomorrow:
         drawn = c.drawn.get("tomorrow")
         if drawn is None:
             drawn = c.drawn["tomorrow"] = (_tomorrow_item(c),)
         out.extend(drawn)
-    return "".join(out)
+    return mark_safe("".join(out))
 
 
 def _tomorrow_item(c: ChoreCard) -> str:

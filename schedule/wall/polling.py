@@ -17,7 +17,6 @@ import gzip
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -56,31 +55,10 @@ class Loaded:
         default_factory=dict, init=False, compare=False, repr=False
     )
 
-    # What the wall made of this data that no moment changes: chore cards and
-    # their markup, by the planner's tuple they were made from (see kept()).
-    made: dict[tuple[object, ...], tuple[object, object]] = field(
-        default_factory=dict, init=False, compare=False, repr=False
-    )
-
-    # What the wall made of the plans alone (the blocks' faces), shared with
-    # the Loaded that adds the ticks to the same plans: a tap changes none of it.
+    # What the wall made of the plans alone (block faces, chore cards: no moment
+    # changes them), shared with the Loaded that adds the ticks to the same
+    # plans, as a tap changes none but the chore it ticks.
     lasting: dict[tuple[object, ...], Any] = field(default_factory=dict, compare=False, repr=False)
-
-    def kept[T](self, source: object, key: tuple[object, ...], work: Callable[[], T]) -> T:
-        """`work()`'s answer for `source` (a tuple the planner keeps for this
-        household: today's chores, tomorrow's) and `key`, made once.
-
-        Kept by the source's identity, checked on the way out: a big family's
-        chores cost more to compare than to draw, and the planner hands out
-        the same tuple until a tick or an edit loads new data."""
-        entry = self.made.get((id(source), *key))
-        if entry is not None and entry[0] is source:
-            return entry[1]  # type: ignore[return-value]
-        if len(self.made) >= 32:
-            self.made.clear()
-        answer = work()
-        self.made[(id(source), *key)] = (source, answer)
-        return answer
 
     def day(self, day: date, moment: datetime) -> planner.DayView:
         key = (day, moment)

@@ -482,9 +482,8 @@ class Wall:
     stars: tuple[StarCard, ...] = ()
     # What a chore's tick address ends with: "?at=…" on a wall shown at a
     # moment of its own, else nothing. Apart from the cards, which are kept
-    # from render to render (Loaded.kept) while the moment moves.
+    # from moment to moment (Loaded.lasting).
     toggle_query: str = ""
-    loaded: Loaded | None = field(default=None, compare=False, repr=False)
 
     @property
     def busy_with_routines(self) -> bool:
@@ -678,18 +677,6 @@ def _chore_urls(display: Display) -> Callable[[int, date], str]:
 
 # How long after an "at" chore's time it still counts as on time.
 AT_GRACE = timedelta(hours=1)
-
-
-def _kept_chore_cards(
-    loaded: Loaded, chores: tuple[planner.ChoreView, ...], display: Display, tomorrow: bool = False
-) -> tuple[ChoreCard, ...]:
-    """The chore cards of `chores`, made once for the loaded data: no moment
-    changes them, and a big family's cost 5 ms a list to make."""
-    return loaded.kept(
-        chores,
-        ("chore cards", tomorrow),
-        lambda: _chore_cards(chores, display.language, display, tomorrow, loaded.lasting),
-    )
 
 
 def _chore_cards(
@@ -920,7 +907,7 @@ def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> W
     wake = 0
     if morning is not None:
         morning_blocks = _block_cards(morning.blocks, mode, readings=readings, faces=loaded.lasting)
-        morning_chores = _kept_chore_cards(loaded, morning.chores, display)
+        morning_chores = _chore_cards(morning.chores, mode, display, made=loaded.lasting)
         if morning.blocks:
             wake = ms(morning.blocks[0].start)
     wake_left = max(0, -(-(wake - ms(moment)) // 60000)) if wake else 0
@@ -949,8 +936,8 @@ def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> W
         clock=hh_mm(moment),
         blocks=blocks,
         current_count=sum(b.current for b in blocks),
-        chores=_kept_chore_cards(loaded, view.chores, display),
-        tomorrow=_kept_chore_cards(loaded, view.tomorrow_chores, display, tomorrow=True),
+        chores=_chore_cards(view.chores, mode, display, made=loaded.lasting),
+        tomorrow=_chore_cards(view.tomorrow_chores, mode, display, True, loaded.lasting),
         show_tomorrow=view.show_tomorrow,
         notes=tuple(
             NoteCard(texts(n.text_ja, n.text_en, mode), _icon(n.icon, "star")) for n in view.notes
@@ -982,5 +969,4 @@ def build(display: Display, moment: datetime, loaded: Loaded, at: str = "") -> W
         routines=_routine_cards(view, mode, display, at, readings),
         stars=_star_cards(view, mode) if display.show_stars else (),
         toggle_query=f"?{urlencode(query)}" if query else "",
-        loaded=loaded,
     )
