@@ -1,17 +1,56 @@
 """Shared fixtures: the demo family, plain planner data, a fixed household zone,
 Debian's chromium for the browser tests."""
 
+import os
 from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from schedule import planner, recurrence
 from schedule.demo import load_demo_family
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 CHROMIUM = "/usr/bin/chromium"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--at",
+        dest="hibi_at",
+        default=os.environ.get("HIBI_TEST_AT", ""),
+        metavar="MOMENT",
+        help="Run the whole suite with the clock moved to MOMENT (ISO 8601 with its offset, "
+        "e.g. 2026-12-31T23:58+09:00); also HIBI_TEST_AT. No test may depend on the date "
+        "it runs at: CI runs the fast lane once more at a hard one.",
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clock_for_the_run(request):
+    """The whole run's clock, moved when --at (or HIBI_TEST_AT) says so.
+
+    It keeps ticking from the chosen moment, as a real clock does; a test that
+    needs a moment of its own still freezes it (time_machine) or passes it
+    (?at=, the planner's arguments). Each xdist worker starts its own travel,
+    as the option reaches every worker.
+    """
+    at = request.config.getoption("hibi_at")
+    if not at:
+        yield None
+        return
+    moment = datetime.fromisoformat(at)
+    if moment.tzinfo is None:
+        raise pytest.UsageError(f"--at {at}: give the offset too, e.g. {at}+09:00")
+    with time_machine.travel(moment, tick=True):
+        yield moment
+
+
+def pytest_report_header(config):
+    at = config.getoption("hibi_at")
+    return f"clock moved to {at} (--at / HIBI_TEST_AT)" if at else None
 
 
 def pytest_collection_modifyitems(items):
@@ -96,10 +135,15 @@ def _no_reading_helper(request, monkeypatch):
     monkeypatch.setattr(readings, "propose", lambda titles: ["" for _title in titles])
 
 
+# The day the tests' demo family is loaded on (勤労感謝の日, a Monday holiday):
+# its notes, closures and examples are laid out around it.
+DEMO_DAY = date(2026, 11, 23)
+
+
 @pytest.fixture
 def demo_display(db):
     """The demo family, loaded as `make run` loads it, and its living-room display."""
-    return load_demo_family(date(2026, 11, 23))
+    return load_demo_family(DEMO_DAY)
 
 
 def tokyo(day: date, hh_mm: str) -> datetime:

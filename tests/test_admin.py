@@ -1686,8 +1686,10 @@ def closure_post(**fields) -> dict:
 
 
 def test_a_closure_is_saved_and_its_page_says_where_each_chores_collections_go(
-    ja, en, demo_display
+    ja, en, demo_display, time_machine
 ):
+    # The page lists the collections from today on: today is the demo's day.
+    time_machine.move_to(datetime(2026, 11, 23, 9, 0, tzinfo=TOKYO), tick=False)
     response = ja.post(reverse("admin:schedule_closure_add"), closure_post())
     assert response.status_code == 302
     obon = Closure.objects.get(name_ja="お盆")
