@@ -230,6 +230,9 @@ class Revision(models.Model):
     value = models.PositiveBigIntegerField(default=0)
     plans = models.PositiveBigIntegerField(default=0)
 
+    # Where to count from after a restore over a database nobody could read.
+    UNKNOWN_PAST = 1 << 40
+
     class Meta:
         verbose_name = _("revision")
         verbose_name_plural = _("revisions")
@@ -249,6 +252,23 @@ class Revision(models.Model):
     @classmethod
     def current(cls) -> int:
         return cls.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+
+    @classmethod
+    def both(cls) -> tuple[int, int]:
+        """(value, plans) as they stand."""
+        row = cls.objects.filter(pk=1).values_list("value", "plans").first()
+        return row or (0, 0)
+
+    @classmethod
+    def count_past(cls, seen: tuple[int, int]) -> None:
+        """After the data was replaced underneath (a restore): count past every
+        number a running server may have seen. Its kept copies of the plans are
+        found by these numbers, and an older copy's numbers come round again
+        with the next edit: without this, a wall would show plans that are gone."""
+        value, plans = cls.both()
+        cls.objects.update_or_create(
+            pk=1, defaults={"value": max(seen[0], value) + 1, "plans": max(seen[1], plans) + 1}
+        )
 
 
 class Heartbeat(models.Model):

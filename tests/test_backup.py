@@ -14,6 +14,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -887,3 +888,43 @@ def test_import_refuses_a_closure_that_cannot_work(demo_display, change, message
     with pytest.raises(portable.ImportRefused, match=message):
         portable.import_family(document, replace=True)
     assert models.Closure.objects.get().name_ja == "年末年始"  # the family is untouched
+
+
+# --- a running server after a restore ---------------------------------------------
+
+
+def test_after_a_restore_a_running_servers_walls_show_the_restored_plans_and_the_next_edit(
+    tmp_path,
+):
+    """The server keeps what it read of the plans by their revision; a restore
+    brings back an older revision, so it must count past every number the
+    server may have seen, or the parent's next edit finds an old copy kept."""
+    from tests.oldengine.harness import WallServer
+
+    server = WallServer(tmp_path / "data")
+    server.prepare()
+    rename = (
+        "from schedule.models import Block\n"
+        "for block in Block.objects.filter(title_en='Clean-up'):\n"
+        "    block.title_ja = {!r}\n"
+        "    block.save()\n"
+    )
+
+    def wall() -> str:
+        with urllib.request.urlopen(server.wall_url("2026-11-24T17:05"), timeout=10) as page:
+            return page.read().decode()
+
+    server.start()
+    try:
+        assert "お片付け" in wall()  # the server has read the plans
+        copy = server.manage("backup").split("Backed up to ", 1)[1].strip()
+        server.shell(rename.format("かたづけA"))
+        assert "かたづけA" in wall()
+        server.manage("restore", "--no-input", copy)
+        page = wall()
+        assert "お片付け" in page and "かたづけA" not in page
+        server.shell(rename.format("かたづけB"))  # the parent's next edit
+        page = wall()
+        assert "かたづけB" in page and "かたづけA" not in page
+    finally:
+        server.stop()

@@ -43,9 +43,11 @@ class Command(FamilyDataCommand):
             if answer.strip().lower() != "yes":
                 raise CommandError("Not restored: not confirmed (--no-input skips the question).")
         try:
-            before = Revision.current()
+            before = Revision.both()
         except DatabaseError:
-            before = 0  # the database being replaced cannot be read
+            # The database being replaced cannot be read, so what a running server
+            # saw of it is unknown: jump further than any family's edits reach.
+            before = (Revision.UNKNOWN_PAST, Revision.UNKNOWN_PAST)
         try:
             restored = backup.restore(file)
         except (backup.BackupError, OSError, sqlite3.Error, DatabaseError) as exc:
@@ -59,8 +61,7 @@ class Command(FamilyDataCommand):
             self.stdout.write(f"The database as it was is kept in {restored.aside}")
         # A copy from an older Hibi is brought up to date; a current one is left as it is.
         call_command("migrate", interactive=False, verbosity=0)
-        # Every wall must redraw, even one showing a revision number the copy also has.
-        Revision.objects.update_or_create(
-            pk=1, defaults={"value": max(before, Revision.current()) + 1}
-        )
+        # Every wall must redraw and read the plans again, even one whose server
+        # kept plans under a revision number the copy also has.
+        Revision.count_past(before)
         self.stdout.write(self.style.SUCCESS(f"Restored {file.name}."))
