@@ -1006,6 +1006,33 @@ def routines_on(
     return tuple(r for b in view.blocks if not b.from_yesterday for r in b.routines)
 
 
+# What a tap may tick: exactly what the wall draws, so a chore called off,
+# closed or moved away, or a step not on the child's routine that day, is
+# refused by the same rules that left it off the wall.
+
+
+def chore_to_tick(
+    household: Household, day: date, chore_id: int, only: frozenset[int] | None = None
+) -> ChoreView | None:
+    """The chore as the wall shows it on `day`, if a tap may tick it: due that day,
+    on this wall, and not called off."""
+    for view in chores_on(household, day, only):
+        if view.chore.id == chore_id and not view.cancelled:
+            return view
+    return None
+
+
+def step_holders(
+    household: Household, day: date, step_id: int, only: frozenset[int] | None = None
+) -> tuple[int, ...]:
+    """The children whose routine on `day` (on this wall) has the step."""
+    return tuple(
+        routine.member.id
+        for routine in routines_on(household, day, only)
+        if any(step.step.id == step_id for step in routine.steps)
+    )
+
+
 def star_views(household: Household, only: frozenset[int] | None = None) -> tuple[StarView, ...]:
     stars = household.stars
     if stars is None:

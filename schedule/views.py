@@ -228,8 +228,10 @@ def toggle_chore(request: HtmxRequest, token: str, chore_id: int, day: date) -> 
     if refused is not None:
         return refused
     done = request.POST["done"]
-    chore = Chore.objects.filter(pk=chore_id).first()
-    if chore is None or not displays.shows_chore(display, chore, day):
+    loaded = polling.load(display, day)
+    shown = planner.chore_to_tick(loaded.household, day, chore_id, loaded.members)
+    chore = Chore.objects.filter(pk=chore_id).first() if shown is not None else None
+    if chore is None:
         raise Http404("This chore is not on this wall that day.")
     try:
         services.tick_chore(chore, day, done == "1", display)
@@ -247,11 +249,7 @@ def _who_ticks(display: Display, step_id: int, day: date, said: str | None) -> i
     names, or the only one. ValueError for a malformed or missing name when several
     children have the step; _NotOnTheWall when nobody on this wall has it."""
     loaded = polling.load(display, day)
-    holders = [
-        routine.member.id
-        for routine in planner.routines_on(loaded.household, day, loaded.members)
-        if any(step.step.id == step_id for step in routine.steps)
-    ]
+    holders = planner.step_holders(loaded.household, day, step_id, loaded.members)
     if not holders:
         raise _NotOnTheWall
     if said is None and len(holders) == 1:

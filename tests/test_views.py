@@ -459,6 +459,28 @@ def test_a_chore_of_a_member_the_display_leaves_out_is_404(client, demo_display)
     assert response.status_code == 404
 
 
+def test_a_called_off_collection_is_404_like_the_wall_that_shows_no_button(
+    client, demo_display
+):
+    from schedule.models import ChoreCancellation
+
+    thursday = date(2026, 11, 26)
+    burnable = chore("燃やすごみ")
+    ChoreCancellation.objects.create(chore=burnable, date=thursday, reason="警報")
+    response = client.post(toggle_url(demo_display, burnable, thursday), {"done": "1"})
+    assert response.status_code == 404
+    assert not ChoreDone.objects.exists()
+
+
+def test_a_collection_the_new_year_closure_moves_is_404_on_its_usual_day(client, demo_display):
+    burnable = chore("燃やすごみ")
+    new_years_eve = date(2026, 12, 31)  # a Thursday: burnables, but the works are closed
+    assert burnable.is_due_on(date(2026, 12, 24))
+    response = client.post(toggle_url(demo_display, burnable, new_years_eve), {"done": "1"})
+    assert response.status_code == 404
+    assert not ChoreDone.objects.exists()
+
+
 def test_the_toggle_needs_the_csrf_token_the_page_hands_out(demo_display):
     client = Client(enforce_csrf_checks=True)
     url = toggle_url(demo_display, chore("プラスチック"), TUESDAY)

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import functools
 import logging
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest
 from django.utils import timezone
 
-from ..models import Chore, Display, Revision
-from ..recurrence import RecurrenceError
+from ..models import Display, Revision
 
 log = logging.getLogger(__name__)
 
@@ -85,20 +84,6 @@ def note_seen(display: Display, request: HttpRequest, now: datetime | None = Non
         return False
     display.last_seen_at, display.last_user_agent = now, agent
     return True
-
-
-def shows_chore(display: Display, chore: Chore, day: date) -> bool:
-    """Is `chore` due on `day` and on this display (its members filter)?"""
-    try:
-        if not chore.is_due_on(day):
-            return False
-    except (RecurrenceError, ValueError):
-        return False  # a row saved around validation is on no wall
-    shown = set(display.members.values_list("pk", flat=True))
-    if not shown:
-        return True
-    assignees = set(chore.assignees.values_list("pk", flat=True))
-    return not assignees or bool(assignees & shown)
 
 
 # Loading and the poll version ---------------------------------------------------------
