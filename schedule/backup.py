@@ -95,15 +95,40 @@ def create(directory: Path | None = None, keep: int | None = None, label: str = 
     return target
 
 
+# The private folders a check or a PostgreSQL restore works in, inside the
+# backups folder (so a full /tmp cannot fail them): named so that the next
+# backup can tell the ones a killed run left behind from the family's files.
+SCRATCH_PREFIX = ".scratch-"
+# Older Hibis named them as tempfile does, with only these files inside.
+LEGACY_SCRATCH = re.compile(r"tmp[\w]{8}")
+SCRATCH_FILES = frozenset({"check.sqlite3", "check.sqlite3-journal", "restore.sql"})
+
+
 def remove_stale_partials(directory: Path) -> list[Path]:
-    """Delete the hidden half-copies that a killed backup or restore left behind."""
+    """Delete the hidden half-copies and scratch folders that a killed backup,
+    check or restore left behind (a younger one may be in use right now)."""
     removed = []
     for path in directory.glob(".*.partial"):
         with contextlib.suppress(OSError):
             if not is_recent(path, STALE_PARTIAL_AGE):
                 path.unlink()
                 removed.append(path)
+    for path in directory.iterdir() if directory.is_dir() else ():
+        with contextlib.suppress(OSError):
+            if _is_scratch(path) and not is_recent(path, STALE_PARTIAL_AGE):
+                shutil.rmtree(path)
+                removed.append(path)
     return removed
+
+
+def _is_scratch(path: Path) -> bool:
+    if not path.is_dir() or path.is_symlink():
+        return False
+    if path.name.startswith(SCRATCH_PREFIX):
+        return True
+    return bool(LEGACY_SCRATCH.fullmatch(path.name)) and all(
+        inner.name in SCRATCH_FILES for inner in path.iterdir()
+    )
 
 
 def prune(directory: Path, keep: int) -> list[Path]:
@@ -273,7 +298,7 @@ def _sqlite_backup(source: sqlite3.Connection, target: Path) -> None:
 def _check_sqlite(path: Path) -> Contents:
     # Check a private copy: the file given may be a live WAL database, and
     # opening it read-only could still need its side files.
-    with tempfile.TemporaryDirectory(dir=_scratch_dir()) as scratch:
+    with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=_scratch_dir()) as scratch:
         copy = Path(scratch) / "check.sqlite3"
         try:
             with _sqlite(path) as original:
@@ -436,7 +461,7 @@ def _check_pg_dump(path: Path) -> Contents:
 def _pg_restore(path: Path) -> None:
     # The dump becomes one SQL script run in a single transaction after the
     # schema is emptied: either the whole copy is in place or nothing changed.
-    with tempfile.TemporaryDirectory(dir=_scratch_dir()) as scratch:
+    with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=_scratch_dir()) as scratch:
         script = Path(scratch) / "restore.sql"
         _pg_tool("pg_restore", "--no-owner", "--no-privileges", f"--file={script}", str(path))
         _, name = _pg_env()

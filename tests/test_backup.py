@@ -419,6 +419,35 @@ def test_prune_keeps_the_newest_and_never_touches_other_files(tmp_path):
     )
 
 
+def test_the_next_backup_removes_what_a_killed_one_left_and_nothing_else(scratch):
+    """A backup or a check killed half-way leaves a half-copy and a scratch
+    folder with a copy of the whole database in it; the next backup clears
+    them once they are old enough not to belong to a run still going."""
+    env = scratch("live")
+    prepare_family(env)
+    folder = Path(env["DATA_DIR"], "backups")
+    hour_ago = time.time() - 3600
+
+    def left(relative: str, old: bool = True) -> Path:
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"SQLite format 3\x00")
+        if old:
+            os.utime(path, (hour_ago, hour_ago))
+            os.utime(path.parent, (hour_ago, hour_ago))
+        return path
+
+    left(".scratch-k1ll3d/check.sqlite3")
+    left("tmpa1b2c3d4/check.sqlite3")  # an older Hibi's name for the same
+    left(".hibi-20260101-120000.sqlite3.partial")
+    running = left(".scratch-n0w/check.sqlite3", old=False)
+    family = left("tmpphotos/beach.jpg")  # not a scratch folder: other files in it
+    lookalike = left("tmpz9y8x7w6/notes.txt")
+    made = Path(manage(env, "backup").stdout.split("Backed up to ", 1)[1].strip())
+    kept = [made, running.parent, running, family.parent, family, lookalike.parent, lookalike]
+    assert sorted(folder.rglob("*")) == sorted(kept)
+
+
 # --- export/import in the process --------------------------------------------------
 
 
