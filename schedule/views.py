@@ -7,6 +7,7 @@ converters (converters.py) have already refused a malformed token, day or id.
 """
 
 import errno
+import functools
 import logging
 import re
 import sys
@@ -26,9 +27,9 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.csp import build_policy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csp import csp_override
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST, require_safe
 from django_htmx.middleware import HtmxDetails
@@ -108,9 +109,25 @@ def wall_page(request: HtmxRequest, token: str) -> HttpResponse:
 
 
 def _nothing_changed() -> HttpResponse:
-    """The poll's 204: a few hundred bytes, no body, nothing to cache."""
+    """The poll's 204: a few hundred bytes, no body, nothing to cache, and no
+    policy (there is nothing in it for a policy to govern)."""
     response = _no_store(HttpResponse(status=204))
     del response["Content-Type"]
+    response._csp_config = {}  # type: ignore[attr-defined]  # read by the CSP middleware
+    return response
+
+
+@functools.cache
+def _panel_policy() -> str:
+    # The page's own policy; a panel has no script, so it carries no nonce.
+    return build_policy(settings.SECURE_CSP)
+
+
+def _as_the_page(response: HttpResponse) -> HttpResponse:
+    """A panel answered from memory, before the middleware that adds the page's
+    security headers: it is HTML like the page and gets the same ones."""
+    response.headers.setdefault("Content-Security-Policy", _panel_policy())
+    response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
     return response
 
 
@@ -138,13 +155,10 @@ def poll_from_memory(request: HttpRequest, token: str) -> HttpResponse | None:
     if request.GET.get("v") == current:
         return _nothing_changed()
     if (panel := polling.cached_panel(display, current, moment)) is not None:
-        return _no_store(_compressed(request, panel))
+        return _as_the_page(_no_store(_compressed(request, panel)))
     return None
 
 
-# Its answers are fragments inside the page (or empty), which the page's own
-# policy already governs.
-@csp_override({})
 @gzip_page
 @require_GET
 def wall_panel(request: HttpRequest, token: str) -> HttpResponse:
@@ -218,7 +232,6 @@ def _after_tick(request: HtmxRequest, token: str, display: Display) -> HttpRespo
     return _render_wall(request, fresh or display, moment, at, fragment=True)
 
 
-@csp_override({})
 @gzip_page
 @require_POST
 def toggle_chore(request: HtmxRequest, token: str, chore_id: int, day: date) -> HttpResponse:
@@ -261,7 +274,6 @@ def _who_ticks(display: Display, step_id: int, day: date, said: str | None) -> i
     return int(said)
 
 
-@csp_override({})
 @gzip_page
 @require_POST
 def tick_step(request: HtmxRequest, token: str, step_id: int, day: date) -> HttpResponse:

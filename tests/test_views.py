@@ -459,9 +459,7 @@ def test_a_chore_of_a_member_the_display_leaves_out_is_404(client, demo_display)
     assert response.status_code == 404
 
 
-def test_a_called_off_collection_is_404_like_the_wall_that_shows_no_button(
-    client, demo_display
-):
+def test_a_called_off_collection_is_404_like_the_wall_that_shows_no_button(client, demo_display):
     from schedule.models import ChoreCancellation
 
     thursday = date(2026, 11, 26)

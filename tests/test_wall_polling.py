@@ -2,6 +2,7 @@
 
 import gzip
 import os
+import re
 from datetime import date
 
 import brotli
@@ -29,6 +30,21 @@ def test_a_changed_poll_is_kept_gzipped_and_sent_as_kept(client, demo_display, t
     html = gzip.decompress(second.content).decode()
     assert html.startswith('<div id="panel"')
     assert polling.panel_bytes() == len(second.content)
+
+
+def test_a_panel_carries_the_pages_security_headers_rendered_or_kept(
+    client, demo_display, time_machine
+):
+    time_machine.move_to(tokyo(date(2026, 11, 24), "10:10"), tick=False)
+    page = client.get(reverse("wall", args=[demo_display.token]))
+    rendered = stale_poll(client, demo_display, TABLET)
+    kept = stale_poll(client, demo_display, TABLET)
+    assert rendered.content == kept.content  # the second answer is the kept one
+    without_nonce = re.sub(r" 'nonce-[^']+'", "", page["Content-Security-Policy"])
+    assert "frame-ancestors 'none'" in without_nonce
+    for panel in (rendered, kept):
+        assert panel["Content-Security-Policy"] == without_nonce
+        assert panel["X-Frame-Options"] == page["X-Frame-Options"] == "DENY"
 
 
 def test_brotli_and_plain_clients_get_the_same_panel(client, demo_display, time_machine):
