@@ -334,3 +334,17 @@ def test_dockerignore_keeps_secrets_and_local_data_out_of_the_image():
     ignored = (ROOT / ".dockerignore").read_text().split()
     for entry in (".env", "data", ".venv", "node_modules", ".git"):
         assert entry in ignored
+
+
+def test_the_https_recipes_in_the_readme_and_in_compose_set_the_same_variables():
+    """A self-hoster copies one or the other: each must carry PROXY_COUNT=1, or
+    the sign-in throttle sees every client as the proxy and five wrong
+    passwords from anyone lock every parent out."""
+    section = README.split("## HTTPS with a reverse proxy", 1)[1].split("\n## ", 1)[0]
+    readme = dict(re.findall(r"^([A-Z][A-Z0-9_]+)=(\S+)", section, re.M))
+    compose = (ROOT / "docker-compose.yml").read_text()
+    recipe = compose.split("# --- HTTPS with a reverse proxy", 1)[1].split("# ---", 1)[0]
+    in_compose = dict(re.findall(r"^  #   ([A-Z][A-Z0-9_]+)=(\S+)$", recipe, re.M))
+    assert in_compose == readme
+    assert readme["PROXY_COUNT"] == "1"
+    assert readme["FORWARDED_ALLOW_IPS"] == "*"
