@@ -33,7 +33,7 @@ PORT ?= 8000
 help:
 	@echo "make run    - install, migrate, demo family, serve on $(HOST):$(PORT) with the worker"
 	@echo "make test   - install test tools, lint, run every test"
-	@echo "make check  - lint, types and the fast tests: the inner loop (under ~30 s)"
+	@echo "make check  - lint, types and the fast tests: the inner loop (~70 s on 2 cores)"
 	@echo "make test-postgres  - the suite again on a throw-away PostgreSQL"
 	@echo "make test-container - build the image, run it with docker-compose.yml"
 	@echo "make bench  - benchmarks (after make test's install)"
