@@ -2,7 +2,9 @@
 
 Views, the admin and the commands call these instead of writing the rows
 themselves, so the rules of a write (what else changes with it, what happens
-when two tablets do it at once) are stated once.
+when two tablets do it at once) are stated once. A tick is a transaction of
+its own that takes the revision row before any other, and is tried again
+whole if the database still gives up on it (writes.py).
 
 Stars: a child's ledger is only ever added to. A tick settles the one thing
 it touched (a routine, a chore) for that child and day: the rows written for

@@ -82,9 +82,11 @@ def test_a_deadlock_or_serialization_failure_is_tried_again_whole(sqlstate, capl
 
 def test_after_the_last_attempt_the_failure_goes_up_and_nothing_is_written(caplog):
     work, attempts = failing(*[failure("40P01")] * writes.ATTEMPTS)
-    with caplog.at_level(logging.WARNING, logger="schedule.writes"):
-        with pytest.raises(OperationalError):
-            writes.run(work, "a tap")
+    with (
+        caplog.at_level(logging.WARNING, logger="schedule.writes"),
+        pytest.raises(OperationalError),
+    ):
+        writes.run(work, "a tap")
     assert attempts == list(range(1, writes.ATTEMPTS + 1))
     assert len(caplog.records) == writes.ATTEMPTS - 1
     assert not Note.objects.exists()
