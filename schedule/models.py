@@ -262,10 +262,10 @@ class Revision(models.Model):
         """
         if not connection.features.has_select_for_update:
             return
-        mine = cls.objects.select_for_update().filter(pk=1).values_list("pk", flat=True)
-        if not list(mine):
+        row = cls.objects.select_for_update().filter(pk=1)
+        if not row.exists():  # a database no change was made in yet
             cls.objects.get_or_create(pk=1)
-            list(mine.all())
+            row.exists()
 
     @classmethod
     def current(cls) -> int:

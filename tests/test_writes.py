@@ -224,3 +224,9 @@ def test_a_parents_save_that_keeps_failing_is_a_503_that_claims_nothing(parent, 
     assert (member.name_ja, member.version) == ("はる", 0)
     # No "changed successfully" waits for the next page.
     assert "changed successfully" not in client.get(url).content.decode()
+
+
+def test_the_first_write_of_a_new_database_makes_the_revision_row_it_locks():
+    Revision.objects.all().delete()
+    writes.run(lambda: Revision.bump(plans=False), "a tap")
+    assert list(Revision.objects.values_list("value", "plans")) == [(1, 0)]
