@@ -130,6 +130,9 @@ pytest-postgres:
 	DATABASE_URL="$(TEST_DATABASE_URL)" $(VENV)/bin/pytest \
 		-m "not browser and not container and not oldengine" \
 		$(PYTEST_ARGS)
+	@if [ -f test-artifacts/concurrency.json ]; then \
+		echo "Taps and saves at once (tests/test_writes_postgres.py):"; \
+		cat test-artifacts/concurrency.json; fi
 
 # The real image and docker-compose.yml, on the podman stand-in of ../shared.
 test-container: install-dev

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -247,7 +247,28 @@ class Revision(models.Model):
         if plans:
             changes["plans"] = F("plans") + 1
         if not cls.objects.filter(pk=1).update(**changes):
-            cls.objects.get_or_create(pk=1, defaults={"value": 1, "plans": int(plans)})
+            # Two first changes at once: the one that finds the row made by the
+            # other still counts its own.
+            cls.objects.get_or_create(pk=1)
+            cls.objects.filter(pk=1).update(**changes)
+
+    @classmethod
+    def lock(cls) -> None:
+        """Wait for any other write the walls see, and hold the next ones off until this
+        transaction ends: what every such write does first (schedule/writes.py).
+
+        Every change bumps this one row, so a write holds it from its first
+        change to its commit anyway; taken first, before any other row, it can
+        no longer be the second lock of a deadlock. SQLite's transactions take
+        the database's one write lock as they begin (IMMEDIATE), so there is
+        nothing more to take there.
+        """
+        if not connection.features.has_select_for_update:
+            return
+        row = cls.objects.select_for_update().filter(pk=1)
+        if not row.exists():  # a database no change was made in yet
+            cls.objects.get_or_create(pk=1)
+            row.exists()
 
     @classmethod
     def current(cls) -> int:

@@ -21,7 +21,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from . import nudges, tasks
+from . import nudges, tasks, writes
 from .models import CalendarFeed, CalendarSubscription, Delivery, NudgeTarget
 
 log = logging.getLogger(__name__)
@@ -183,6 +183,7 @@ class NudgeTargetAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    @writes.non_atomic_post
     def test_view(self, request, object_id):
         return _send_test(request, self, object_id)
 
