@@ -25,13 +25,13 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import User
-from django.test import RequestFactory
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from schedule.demo import load_demo_family
-from schedule.models import Block, Plan, PlanOverride
+from schedule.models import Plan
 from tests.conftest import DEMO_DAY
+from tests.test_admin_inlines import PAGES, a_parent, add_event_plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -64,37 +64,12 @@ TYPED = {
 }
 
 
-def a_parent():
-    """A request by a signed-in parent, to ask the admin which inlines a page shows."""
-    request = RequestFactory().get("/admin/")
-    request.user = User(username="parent", is_active=True, is_staff=True, is_superuser=True)
-    return request
-
-
-def inline_pages() -> list[tuple[str, str]]:
-    """(model label, "add" or "change") of every admin page that shows inlines."""
-    request = a_parent()
-    pages = []
-    for model in sorted(admin.site._registry, key=lambda model: model._meta.label):
-        model_admin = admin.site._registry[model]
-        for kind, obj in (("add", None), ("change", model())):
-            if model_admin.get_inlines(request, obj):
-                pages.append((model._meta.label, kind))
-    return pages
-
-
-PAGES = inline_pages()
-
-
 @pytest.fixture
 def family(db):
-    """The demo family, and a school event's plan with a free afternoon: the
-    change page of a model opens its newest row, and the demo's plans fill
-    every minute of the day, so a new block there would rightly be refused."""
+    """The demo family and, as the newest plan whose page is opened, a school
+    event's plan with a free afternoon."""
     load_demo_family(DEMO_DAY)
-    event = Plan.objects.create(name_ja="運動会", name_en="Sports day", priority=10)
-    PlanOverride.objects.create(plan=event, date=DEMO_DAY.replace(day=28))
-    Block.objects.create(plan=event, start="08:00", end="12:00", title_ja="運動会", icon="park")
+    add_event_plan()
     User.objects.create_superuser("parent", "parent@example.com", PASSWORD)
 
 
@@ -278,4 +253,42 @@ def test_every_inline_hides_its_pattern_row_and_saves_a_row_added_to_it(
                     expect(row.locator(f"[name='{prefix}-{number}-{field}']")).to_have_value(value)
         expect(page.locator(".inline-group .errorlist").first).to_be_visible()
         print(f"{width} px, {label} {kind}: refused with an error beside a row")
+    assert problems == []
+
+
+def test_a_block_typed_into_a_pattern_row_on_show_is_kept_and_saved_the_next_time(
+    morning, browser, live_server, family
+):
+    """Should a page ever show the pattern row again, the save refuses what was
+    typed into it, at the top and beside the blocks, and keeps it as a new row."""
+    plan = Plan.objects.get(name_ja="運動会")
+    page, problems = signed_in_page(browser, live_server, 375)
+    page.goto(f"{live_server.url}/admin/schedule/plan/{plan.pk}/change/")
+    # Issue 24's page: the pattern row drawn like any other.
+    page.evaluate(
+        "document.getElementById('blocks-empty').style.setProperty('display', 'flex', 'important')"
+    )
+    pattern = page.locator("#blocks-empty")
+    pattern.locator("[name='blocks-__prefix__-start']").fill("13:00")
+    pattern.locator("[name='blocks-__prefix__-end']").fill("13:30")
+    pattern.locator("[name='blocks-__prefix__-title_ja']").fill("かけっこ")
+    page.click("input[name=_continue]")
+
+    expect(page.locator(".hibi-errors")).to_contain_text("ひな形に入力されていた")
+    expect(page.locator("#blocks-group .errorlist.nonform")).to_contain_text("ひな形")
+    kept = page.locator("#blocks-1")
+    expect(kept).to_be_visible()
+    expect(kept.locator("[name='blocks-1-title_ja']")).to_have_value("かけっこ")
+    expect(kept.locator("[name='blocks-1-start']")).to_have_value("13:00")
+    expect(page.locator("#blocks-empty")).to_be_hidden()
+    assert not plan.blocks.filter(title_ja="かけっこ").exists()
+    screenshot(page, "admin-inline-pattern-typed-375.png")
+    page.locator("#blocks-group").screenshot(
+        path=str(ARTIFACTS / "admin-inline-pattern-typed-375-blocks.png")
+    )
+
+    page.click("input[name=_continue]")
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    block = plan.blocks.get(title_ja="かけっこ")
+    assert (f"{block.start:%H:%M}", f"{block.end:%H:%M}") == ("13:00", "13:30")
     assert problems == []
