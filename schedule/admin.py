@@ -265,7 +265,7 @@ class PatternRowKept(BaseInlineFormSet):
         super().__init__(*args, **kwargs)
         self.pattern_row: int | None = None
         if self.is_bound and self._typed_into_pattern():
-            self.pattern_row = self.total_form_count()
+            self.pattern_row = max(0, self.total_form_count())  # a forged count may be -1
             self.data = self._pattern_as_row(self.pattern_row)
             # Both were read from the data as posted (`add_fields` counts the rows).
             for cached in ("management_form", "forms"):

@@ -209,3 +209,18 @@ def test_a_formset_given_a_plain_dict_keeps_the_pattern_row_too(ja):
     (row,) = formset.forms
     assert row.cleaned_data["title_ja"] == "かけっこ"
     assert data == as_sent
+
+
+@pytest.mark.parametrize("count", ["-1", "abc", "999999999", None])
+def test_a_typed_pattern_row_with_a_forged_row_count_is_refused_not_a_500(ja, count):
+    plan = Plan.objects.get(name_ja="運動会")
+    url = reverse("admin:schedule_plan_change", args=[plan.pk])
+    posted = as_posted(page_form(ja.get(url)))
+    posted["blocks-__prefix__-title_ja"] = ["かけっこ"]
+    posted.pop("blocks-TOTAL_FORMS")
+    if count is not None:
+        posted["blocks-TOTAL_FORMS"] = [count]
+
+    response = ja.post(url, posted)
+    assert response.status_code == 200
+    assert not plan.blocks.filter(title_ja="かけっこ").exists()
