@@ -7,6 +7,7 @@ from django.apps import apps as django_apps
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +36,19 @@ class VersionedAdmin(admin.ModelAdmin):
             return fieldsets
         (name, options), *rest = fieldsets
         return [(name, {**options, "fields": [*options["fields"], "loaded_version"]}), *rest]
+
+    def get_changelist_form(self, request, **kwargs):
+        # A list that edits its rows (the members' order) counts each save on the
+        # row's version and sends back the version each row was listed with.
+        return super().get_changelist_form(request, **{"form": forms.VersionedForm, **kwargs})
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method != "POST":
+            return super().changelist_view(request, extra_context)
+        # Django checks a list's rows before the transaction it saves them in:
+        # the check must hold its lock until they are saved.
+        with transaction.atomic():
+            return super().changelist_view(request, extra_context)
 
     def get_deleted_objects(self, objs, request):
         """What a delete takes with it, without the hidden rows that tie a block or a

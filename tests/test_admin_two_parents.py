@@ -151,6 +151,56 @@ def test_a_page_opened_before_another_parent_s_save_is_refused(parent, mum, dad,
     assert str(getattr(model.objects.get(pk=row.pk), field)) == mums
 
 
+# Lists whose rows are edited in place: how each parent changes the first row's field.
+LIST_CHANGES = {"schedule.Member": lambda value: (str(int(value) + 10), str(int(value) + 20))}
+
+
+def editable_lists():
+    return [model for model in family_pages() if admin.site._registry[model].list_editable]
+
+
+def listed(client: Client, url: str) -> dict[str, list[str]]:
+    """The list's form as the browser sends it when "save" is pressed."""
+    page = client.get(url)
+    assert page.status_code == 200, url
+    return {**as_sent(form_of(page.content.decode(), "changelist-form")), "_save": ["保存"]}
+
+
+@pytest.mark.parametrize("model", editable_lists(), ids=lambda model: model._meta.label)
+def test_a_list_opened_before_another_parent_s_save_is_refused(
+    demo_display, mum, dad, frozen, model
+):
+    label = model._meta.label
+    assert label in LIST_CHANGES, f"say in LIST_CHANGES how two parents change {label}'s list"
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    mums_list, dads_list = listed(mum, url), listed(dad, url)
+    field = "form-0-" + admin.site._registry[model].list_editable[0]
+    mums, dads = LIST_CHANGES[label](mums_list[field][0])
+
+    assert mum.post(url, {**mums_list, field: [mums]}).status_code == 302
+    second = dad.post(url, {**dads_list, field: [dads]})
+
+    assert second.status_code == 200, f"{label}: the older list was saved over the newer one"
+    assert STALE in second.content.decode()
+    assert as_sent(form_of(second.content.decode(), "changelist-form"))[field] == [dads]
+    row = model.objects.get(pk=mums_list["form-0-id"][0])
+    assert str(getattr(row, field.removeprefix("form-0-"))) == mums
+
+
+def test_a_member_page_opened_before_the_list_saved_their_order_is_refused(
+    demo_display, mum, dad, frozen
+):
+    list_url = reverse("admin:schedule_member_changelist")
+    dads_list = listed(dad, list_url)
+    first = Member.objects.get(pk=dads_list["form-0-id"][0])
+    mums_page = opened(mum, change_url(first))
+    assert dad.post(list_url, {**dads_list, "form-0-order": ["9"]}).status_code == 302
+
+    refused(mum.post(change_url(first), {**mums_page, "name_en": ["Someone new"]}))
+
+    assert Member.objects.filter(pk=first.pk, order=9, name_en=first.name_en).exists()
+
+
 # --- Inline rows changed some other way ---------------------------------------------------
 
 
