@@ -18,7 +18,6 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 import segno
-from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -36,7 +35,6 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -67,44 +65,12 @@ from .models import (
     StepDone,
     Totals,
 )
+from .versioned_admin import RowsAsOpened, VersionedAdmin
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 
 NEXT_DATES_SHOWN = 8
-
-
-class VersionedAdmin(admin.ModelAdmin):
-    """Puts the row's version on its change page, for forms.VersionedForm's check."""
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if obj is None:
-            return fieldsets
-        (name, options), *rest = fieldsets
-        return [(name, {**options, "fields": [*options["fields"], "loaded_version"]}), *rest]
-
-    def get_deleted_objects(self, objs, request):
-        """What a delete takes with it, without the hidden rows that tie a block or a
-        display to its members ("Block_members object (1)" says nothing to a parent)."""
-        deleted, counts, permissions, protected = super().get_deleted_objects(objs, request)
-        links = [m._meta for m in django_apps.get_models(include_auto_created=True)]
-        links = [meta for meta in links if meta.auto_created]
-        prefixes = tuple(f"{capfirst(meta.verbose_name)}: " for meta in links)
-        plurals = {str(meta.verbose_name_plural) for meta in links}
-        counts = {name: count for name, count in counts.items() if str(name) not in plurals}
-        return _without(deleted, prefixes), counts, permissions, protected
-
-
-def _without(nested: list, prefixes: tuple[str, ...]) -> list:
-    kept: list = []
-    for item in nested:
-        if isinstance(item, list):
-            if inner := _without(item, prefixes):
-                kept.append(inner)
-        elif not str(item).startswith(prefixes):
-            kept.append(item)
-    return kept
 
 
 # --- Plans -----------------------------------------------------------------------
@@ -333,7 +299,8 @@ class CappedInline(admin.TabularInline):
     default: a forged TOTAL_FORMS=999999999 made one request take seconds.
     More rows than `max_num` are refused with `too_many`, and no form is built
     for a row that was not posted. Nothing typed into the page's pattern row is
-    dropped either (PatternRowKept).
+    dropped either (PatternRowKept), and a page refused is drawn again with every
+    row it sent, one another parent deleted too (RowsAsOpened).
     """
 
     too_many = ngettext_lazy("At most %(num)d row.", "At most %(num)d rows.", "num")
@@ -341,7 +308,7 @@ class CappedInline(admin.TabularInline):
     def get_formset(self, request, obj=None, **kwargs):
         capped = type(
             self.formset.__name__,
-            (PatternRowKept, RowsAsPosted, self.formset),
+            (PatternRowKept, RowsAsPosted, RowsAsOpened, self.formset),
             {"default_error_messages": {"too_many_forms": self.too_many}},
         )
         kwargs = {"formset": capped, "validate_max": True, "absolute_max": self.max_num, **kwargs}
@@ -393,7 +360,7 @@ class PlanAdmin(VersionedAdmin):
         ]
         if obj is not None:
             fieldsets.append((_("The day at a glance"), {"fields": ["timeline"]}))
-        return fieldsets
+        return self.with_loaded_version(fieldsets, obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(block_total=Count("blocks"))
@@ -1252,7 +1219,7 @@ class ClosureAdmin(VersionedAdmin):
         ]
         if obj is not None:
             fieldsets.append((_("What it does to each chore"), {"fields": ["effect"]}))
-        return fieldsets
+        return self.with_loaded_version(fieldsets, obj)
 
     @admin.display(description=_("dates"))
     def days(self, closure: Closure) -> str:
@@ -1273,7 +1240,7 @@ class ClosureAdmin(VersionedAdmin):
 
 
 @admin.register(ChoreCancellation)
-class ChoreCancellationAdmin(admin.ModelAdmin):
+class ChoreCancellationAdmin(VersionedAdmin):
     list_display = ["chore", "date", "reason", "cancelled_at"]
     list_filter = ["chore"]
     date_hierarchy = "date"
@@ -1340,7 +1307,7 @@ class DisplayAdmin(VersionedAdmin):
         ]
         if obj is not None:
             fieldsets.insert(0, (_("On the wall"), {"fields": ["seen"]}))
-        return fieldsets
+        return self.with_loaded_version(fieldsets, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
         # The tablet needs the new wall's address: its page with the QR code, not the list.
@@ -1499,7 +1466,7 @@ class NoteAdmin(VersionedAdmin):
 
 
 @admin.register(ChoreDone)
-class ChoreDoneAdmin(admin.ModelAdmin):
+class ChoreDoneAdmin(VersionedAdmin):
     list_display = ["chore", "date", "member", "tablet", "done_at"]
     list_filter = ["chore"]
     date_hierarchy = "date"
