@@ -39,9 +39,19 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import collection, forms, household, icons, loading, planner, recurrence, repeat, services
-from .colours import ink_on
-from .models import (
+from schedule import (
+    collection,
+    forms,
+    household,
+    icons,
+    loading,
+    planner,
+    recurrence,
+    repeat,
+    services,
+)
+from schedule.colours import ink_on
+from schedule.models import (
     WEEKDAY_NAMES,
     Block,
     Chore,
@@ -65,7 +75,7 @@ from .models import (
     StepDone,
     Totals,
 )
-from .versioned_admin import RowsAsOpened, VersionedAdmin
+from schedule.versioned_admin import RowsAsOpened, VersionedAdmin
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -1091,7 +1101,7 @@ class ChoreAdmin(VersionedAdmin):
         """A city's garbage calendar (5374 CSV) into chores: upload, preview, create."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        from .calendar_import import import_page
+        from schedule.calendar_import import import_page
 
         return import_page(request, self)
 
@@ -1802,4 +1812,4 @@ def next_day_in_force(plan: Plan, today: date, horizon: int = 60) -> date:
 
 # The pages for calendars in and out, phones and webhooks live in their own module,
 # and so do the operator's users and groups.
-from . import operator_admin, outside_admin  # noqa: E402, F401
+from schedule import operator_admin, outside_admin  # noqa: E402, F401

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 # Registered before any query runs: integer `__in` that skips numbers out of range.
-from . import lookups  # noqa: F401
+from schedule import lookups  # noqa: F401
 
 
 class ScheduleConfig(AppConfig):
@@ -10,7 +10,7 @@ class ScheduleConfig(AppConfig):
     verbose_name = _("Family schedule")
 
     def ready(self) -> None:
-        from . import health, signals
+        from schedule import health, signals
 
         signals.connect()
         health.watch_the_database_file()

@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import calendar5374, household, loading, services
-from .forms import CalendarAreaForm, CalendarUploadForm, KindFormSet
-from .models import Chore
+from schedule import calendar5374, household, loading, services
+from schedule.forms import CalendarAreaForm, CalendarUploadForm, KindFormSet
+from schedule.models import Chore
 
 TEMPLATE = "admin/schedule/chore/import.html"
 
@@ -192,7 +192,7 @@ def _previews(
     city: calendar5374.City, area: calendar5374.Area, policies: dict[Any, Any]
 ) -> dict[str, dict[str, Any]]:
     """Each kind's next dates as the wall will show them, by the kind's name."""
-    from .admin import upcoming_rows
+    from schedule.admin import upcoming_rows
 
     today = timezone.localdate()
     closures = (*loading.load_closures(), *calendar5374.centre_closures(city, area))

@@ -27,8 +27,8 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from . import planner
-from .models import CalendarEvent, CalendarSubscription, Revision
+from schedule import planner
+from schedule.models import CalendarEvent, CalendarSubscription, Revision
 
 log = logging.getLogger(__name__)
 

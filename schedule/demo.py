@@ -13,7 +13,7 @@ from datetime import date, time, timedelta
 
 from django.db import transaction
 
-from .models import (
+from schedule.models import (
     Block,
     Chore,
     ChoreAssignee,

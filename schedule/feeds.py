@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
-from . import planner
-from .household import pick
-from .loading import load_household
-from .models import CalendarFeed, Note, PlanOverride, Revision
+from schedule import planner
+from schedule.household import pick
+from schedule.loading import load_household
+from schedule.models import CalendarFeed, Note, PlanOverride, Revision
 
 PRODID = "-//Hibi//Family schedule//EN"
 # A chore with a time is shown as a short event at that time.

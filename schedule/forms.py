@@ -22,8 +22,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from . import collection, household, icons, readings, recurrence, validation
-from .models import (
+from schedule import collection, household, icons, readings, recurrence, validation
+from schedule.models import (
     Block,
     Chore,
     ChoreAssignee,
@@ -42,7 +42,7 @@ from .models import (
     StarEntry,
     StarRules,
 )
-from .repeat import (
+from schedule.repeat import (
     LAST,
     MONTH_WEEKS,
     SHORT_WEEKDAY_NAMES,

@@ -84,8 +84,8 @@ def database_file_problem() -> Problem | None:
 
 def read_problem(today: date) -> Problem | None:
     """Read what a wall reads: every family table the planner uses, and the displays."""
-    from . import models
-    from .loading import load_household
+    from schedule import models
+    from schedule.loading import load_household
 
     try:
         load_household(today)
@@ -99,7 +99,7 @@ def write_problem() -> Problem | None:
     """Write one small row, as a tick or an admin save would, in a bounded time."""
     from django.utils import timezone
 
-    from .models import Heartbeat
+    from schedule.models import Heartbeat
 
     try:
         with _lock_wait(PROBE_LOCK_WAIT_MS), transaction.atomic():

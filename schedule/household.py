@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from . import planner
+from schedule import planner
 
 
 def zone() -> ZoneInfo:

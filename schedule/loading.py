@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 
-from . import calendars, collection, household, icons, models, planner, recurrence
-from .prepared import Prepared, Row
+from schedule import calendars, collection, household, icons, models, planner, recurrence
+from schedule.prepared import Prepared, Row
 
 log = logging.getLogger(__name__)
 # The bad chore rows already logged, as (id, row): a changed row is logged again.

@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from whitenoise.middleware import WhiteNoiseMiddleware
 from whitenoise.string_utils import ensure_leading_trailing_slash
 
-from . import health
-from .converters import TokenConverter
+from schedule import health
+from schedule.converters import TokenConverter
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
@@ -30,7 +30,7 @@ class WriteGuardMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method not in SAFE_METHODS and health.file_swapped_under_us():
-            from .views import unavailable
+            from schedule.views import unavailable
 
             return unavailable(request)
         return self.get_response(request)
@@ -57,7 +57,7 @@ class UnchangedPollMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if (match := WALL_POLL.fullmatch(request.path_info)) is not None:
-            from .views import poll_from_memory
+            from schedule.views import poll_from_memory
 
             if (answer := poll_from_memory(request, match["token"])) is not None:
                 return answer

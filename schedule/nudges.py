@@ -34,11 +34,11 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import planner
-from .calendars import printable
-from .household import pick
-from .loading import load_household
-from .models import Block, Chore, Delivery, NudgeTarget
+from schedule import planner
+from schedule.calendars import printable
+from schedule.household import pick
+from schedule.loading import load_household
+from schedule.models import Block, Chore, Delivery, NudgeTarget
 
 log = logging.getLogger(__name__)
 

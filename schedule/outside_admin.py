@@ -21,9 +21,9 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from . import nudges, tasks, writes
-from .models import CalendarFeed, CalendarSubscription, Delivery, NudgeTarget
-from .versioned_admin import VersionedAdmin
+from schedule import nudges, tasks, writes
+from schedule.models import CalendarFeed, CalendarSubscription, Delivery, NudgeTarget
+from schedule.versioned_admin import VersionedAdmin
 
 log = logging.getLogger(__name__)
 

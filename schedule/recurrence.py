@@ -27,7 +27,7 @@ from pathlib import Path
 
 from dateutil import rrule
 
-from . import collection, holiday_table
+from schedule import collection, holiday_table
 
 KEEP = collection.KEEP
 SKIP = collection.SKIP

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import collection, planner
+from schedule import collection, planner
 
 
 def block_json(b: planner.BlockView) -> dict[str, Any]:

@@ -24,8 +24,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from . import calendar5374, household, planner, recurrence, validation
-from .models import (
+from schedule import calendar5374, household, planner, recurrence, validation
+from schedule.models import (
     SUNDAY,
     Block,
     Chore,
@@ -49,7 +49,7 @@ from .models import (
     Totals,
     snapshot_titles,
 )
-from .writes import atomic_write
+from schedule.writes import atomic_write
 
 
 class NotEnoughStars(Exception):

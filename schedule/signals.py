@@ -5,7 +5,7 @@ from django.apps import apps
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from . import models
+from schedule import models
 
 WATCHED = (
     models.Member,

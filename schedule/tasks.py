@@ -12,8 +12,8 @@ from datetime import timedelta
 from django.tasks import task
 from django.utils import timezone
 
-from . import calendars, nudges
-from .models import CalendarSubscription, Heartbeat
+from schedule import calendars, nudges
+from schedule.models import CalendarSubscription, Heartbeat
 
 # Finished tasks are kept this long (for a look in the database), then removed.
 KEEP_FINISHED = timedelta(days=1)

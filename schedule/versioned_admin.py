@@ -12,7 +12,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from . import forms
+from schedule import forms
 
 
 class VersionedAdmin(admin.ModelAdmin):

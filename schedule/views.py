@@ -34,10 +34,10 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST, require_safe
 from django_htmx.middleware import HtmxDetails
 
-from . import feeds, health, household, icons, planner, serialise, services, worker
-from .models import CalendarFeed, Chore, Display, Member, RoutineStep
-from .wall import display as displays
-from .wall import moments, polling, view_model
+from schedule import feeds, health, household, icons, planner, serialise, services, worker
+from schedule.models import CalendarFeed, Chore, Display, Member, RoutineStep
+from schedule.wall import display as displays
+from schedule.wall import moments, polling, view_model
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from schedule import loading
 from schedule.models import Block, Chore, Member, Plan
-
-from .conftest import TOKYO, tokyo
+from tests.conftest import TOKYO, tokyo
 
 WEEKDAY = date(2026, 11, 25)
 

@@ -9,9 +9,8 @@ from django.test import RequestFactory, override_settings
 
 from schedule.middleware import StaticFilesOnFirstUse
 from schedule.models import Revision
-
-from .conftest import TOKYO
-from .test_views import page_url, panel_url, version_of
+from tests.conftest import TOKYO
+from tests.test_views import page_url, panel_url, version_of
 
 
 @time_machine.travel(datetime(2026, 11, 24, 10, 10, tzinfo=TOKYO), tick=False)

@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 
 from schedule import collection, planner, recurrence
 from schedule.loading import load_household
-
-from .conftest import TOKYO, block, household, tokyo
+from tests.conftest import TOKYO, block, household, tokyo
 
 WEEKDAY = date(2026, 11, 25)  # a Wednesday after a working Tuesday
 SATURDAY = date(2026, 11, 28)

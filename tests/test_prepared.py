@@ -7,8 +7,7 @@ import pytest
 
 from schedule import models
 from schedule.prepared import Prepared
-
-from .conftest import TOKYO
+from tests.conftest import TOKYO
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,7 @@ tests/test_wall_output.py's business (the frozen walls of the demo week)."""
 
 from schedule.models import Block, Chore, Member
 from schedule.wall import markup
-
-from .test_views import page_url
+from tests.test_views import page_url
 
 NASTY = '<b>"Tom & Jerry\'s"</b>'
 ESCAPED = "&lt;b&gt;&quot;Tom &amp; Jerry&#x27;s&quot;&lt;/b&gt;"

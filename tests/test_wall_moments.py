@@ -6,8 +6,7 @@ import pytest
 from django.test import RequestFactory
 
 from schedule.wall import moments
-
-from .conftest import TOKYO
+from tests.conftest import TOKYO
 
 
 def test_a_moment_is_read_on_the_households_clock():

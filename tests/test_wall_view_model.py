@@ -6,8 +6,7 @@ import pytest
 
 from schedule.wall import display as displays
 from schedule.wall import polling, view_model
-
-from .conftest import tokyo
+from tests.conftest import tokyo
 
 WEEKDAY = date(2026, 11, 24)
 

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from ..wall import markup
-from ..wall.view_model import Text
+from schedule.wall import markup
+from schedule.wall.view_model import Text
 
 register = template.Library()
 

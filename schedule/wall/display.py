@@ -15,7 +15,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest
 from django.utils import timezone
 
-from ..models import Display, Revision
+from schedule.models import Display, Revision
 
 log = logging.getLogger(__name__)
 

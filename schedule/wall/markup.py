@@ -21,8 +21,8 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-from ..icons import SPRITE_ID_PREFIX
-from .view_model import BlockCard, BlockFace, Chip, ChoreCard, Text, Wall
+from schedule.icons import SPRITE_ID_PREFIX
+from schedule.wall.view_model import BlockCard, BlockFace, Chip, ChoreCard, Text, Wall
 
 
 @functools.cache

@@ -15,8 +15,8 @@ from datetime import datetime
 
 from django.http import HttpRequest
 
-from .. import household, planner
-from ..converters import YEARS
+from schedule import household, planner
+from schedule.converters import YEARS
 
 log = logging.getLogger(__name__)
 

@@ -28,10 +28,10 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.utils.text import compress_string
 
-from .. import household, planner
-from ..loading import load_household, load_planned, with_ticks
-from ..models import Display
-from ..prepared import Prepared
+from schedule import household, planner
+from schedule.loading import load_household, load_planned, with_ticks
+from schedule.models import Display
+from schedule.prepared import Prepared
 
 ASSETS = (
     "kiosk/kiosk.css",

@@ -25,14 +25,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .. import planner
-from ..colours import ink_on
-from ..icons import is_icon
-from ..models import Chore, Display
+from schedule import planner
+from schedule.colours import ink_on
+from schedule.icons import is_icon
+from schedule.models import Chore, Display
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
-from .polling import Loaded, nights, version
+from schedule.wall.polling import Loaded, nights, version
 
 # The countdown is a Time Timer: a face of one hour, the time left drawn as a
 # disc (a circle of radius 25 with a 50-wide stroke, its visible arc the
