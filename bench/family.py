@@ -6,7 +6,8 @@ import random
 from datetime import date, time
 from zoneinfo import ZoneInfo
 
-from schedule import planner, recurrence
+from schedule import planner
+from schedule.common import recurrence
 
 RULES = [
     "FREQ=WEEKLY;BYDAY=MO,TH",

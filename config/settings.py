@@ -80,7 +80,7 @@ def env_time_zone(name: str, default: str) -> str:
 def env_country(name: str, default: str) -> str:
     # The package's table of codes, read as text: importing any part of the
     # holidays package costs every process ~20 MB (see schedule/holiday_table.py).
-    from schedule.holiday_table import country_codes
+    from schedule.common.holiday_table import country_codes
 
     value = os.environ.get(name, default).upper()
     if value not in country_codes():

@@ -1,6 +1,7 @@
 from django.urls import include, path, register_converter
 
-from schedule import converters, views
+from schedule import views
+from schedule.common import converters
 from schedule.sites import admin_urls
 
 register_converter(converters.TokenConverter, "token")

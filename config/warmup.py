@@ -50,7 +50,7 @@ def warm_up(application) -> None:
         from django.conf import settings
         from django.db import connections
 
-        from schedule import household
+        from schedule.common import household
         from schedule.models import Display
 
         token = Display.objects.values_list("token", flat=True).order_by("pk").first()

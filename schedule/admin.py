@@ -39,18 +39,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from schedule import (
-    collection,
-    forms,
-    household,
-    icons,
-    loading,
-    planner,
-    recurrence,
-    repeat,
-    services,
-)
-from schedule.colours import ink_on
+from schedule import forms, loading, planner, services
+from schedule.common import collection, household, icons, recurrence, repeat
+from schedule.common.admin import RowsAsOpened, VersionedAdmin
+from schedule.common.colours import ink_on
 from schedule.models import (
     WEEKDAY_NAMES,
     Block,
@@ -75,7 +67,6 @@ from schedule.models import (
     StepDone,
     Totals,
 )
-from schedule.versioned_admin import RowsAsOpened, VersionedAdmin
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise

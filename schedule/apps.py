@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 # Registered before any query runs: integer `__in` that skips numbers out of range.
-from schedule import lookups  # noqa: F401
+from schedule.common import lookups  # noqa: F401
 
 
 class ScheduleConfig(AppConfig):

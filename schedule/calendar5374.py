@@ -32,7 +32,7 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
-from schedule import collection, recurrence
+from schedule.common import collection, recurrence
 
 # Far more than any city's file; a bigger upload is not a calendar.
 MAX_BYTES = 2 * 1024 * 1024

@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from schedule import calendar5374, household, loading, services
+from schedule import calendar5374, loading, services
+from schedule.common import household
 from schedule.forms import CalendarAreaForm, CalendarUploadForm, KindFormSet
 from schedule.models import Chore
 

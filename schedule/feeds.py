@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from schedule import planner
-from schedule.household import pick
+from schedule.common.household import pick
 from schedule.loading import load_household
 from schedule.models import CalendarFeed, Note, PlanOverride, Revision
 

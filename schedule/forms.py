@@ -22,7 +22,19 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from schedule import collection, household, icons, readings, recurrence, validation
+from schedule.common import collection, household, icons, readings, recurrence, validation
+from schedule.common.repeat import (
+    LAST,
+    MONTH_WEEKS,
+    SHORT_WEEKDAY_NAMES,
+    WEEK_INTERVALS,
+    Mode,
+    Repeat,
+    Unit,
+    list_separator,
+    repeat_from_rule,
+    rule_from_repeat,
+)
 from schedule.models import (
     Block,
     Chore,
@@ -41,18 +53,6 @@ from schedule.models import (
     RoutineStep,
     StarEntry,
     StarRules,
-)
-from schedule.repeat import (
-    LAST,
-    MONTH_WEEKS,
-    SHORT_WEEKDAY_NAMES,
-    WEEK_INTERVALS,
-    Mode,
-    Repeat,
-    Unit,
-    list_separator,
-    repeat_from_rule,
-    rule_from_repeat,
 )
 
 WEEKDAY_CHOICES = list(enumerate(SHORT_WEEKDAY_NAMES))

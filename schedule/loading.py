@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 
-from schedule import calendars, collection, household, icons, models, planner, recurrence
+from schedule import calendars, models, planner
+from schedule.common import collection, household, icons, recurrence
 from schedule.prepared import Prepared, Row
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from whitenoise.middleware import WhiteNoiseMiddleware
 from whitenoise.string_utils import ensure_leading_trailing_slash
 
 from schedule import health
-from schedule.converters import TokenConverter
+from schedule.common.converters import TokenConverter
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 

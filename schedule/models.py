@@ -24,7 +24,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from schedule import collection, household, icons, recurrence
+from schedule.common import collection, household, icons, recurrence
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise

@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 
 from schedule import planner
 from schedule.calendars import printable
-from schedule.household import pick
+from schedule.common.household import pick
 from schedule.loading import load_household
 from schedule.models import Block, Chore, Delivery, NudgeTarget
 

@@ -21,9 +21,10 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from schedule import nudges, tasks, writes
+from schedule import nudges, tasks
+from schedule.common import writes
+from schedule.common.admin import VersionedAdmin
 from schedule.models import CalendarFeed, CalendarSubscription, Delivery, NudgeTarget
-from schedule.versioned_admin import VersionedAdmin
 
 log = logging.getLogger(__name__)
 

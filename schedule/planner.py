@@ -31,8 +31,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from schedule.collection import Closure, Fate
-from schedule.recurrence import HolidayCalendar, Recurrence
+from schedule.common.collection import Closure, Fate
+from schedule.common.recurrence import HolidayCalendar, Recurrence
 
 # How many blocks the wall lists under "Next", and the night screen of the morning.
 HOW_MANY_NEXT = 3

@@ -22,8 +22,8 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 
-from schedule import collection, validation
 from schedule import models as family
+from schedule.common import collection, validation
 
 FORMAT = "hibi-family"
 # 2: calendars, feeds, phones for nudges and what was sent; blocks' nudges and

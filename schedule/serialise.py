@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from schedule import collection, planner
+from schedule import planner
+from schedule.common import collection
 
 
 def block_json(b: planner.BlockView) -> dict[str, Any]:

@@ -24,7 +24,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from schedule import calendar5374, household, planner, recurrence, validation
+from schedule import calendar5374, planner
+from schedule.common import household, recurrence, validation
+from schedule.common.writes import atomic_write
 from schedule.models import (
     SUNDAY,
     Block,
@@ -49,7 +51,6 @@ from schedule.models import (
     Totals,
     snapshot_titles,
 )
-from schedule.writes import atomic_write
 
 
 class NotEnoughStars(Exception):

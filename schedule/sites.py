@@ -64,7 +64,7 @@ class HibiAdminSite(admin.AdminSite):
     def admin_view(self, view, cacheable=False):
         # Every model's list page passes here, Django's own (users, groups,
         # django-axes' logs) as well as Hibi's.
-        from schedule import writes
+        from schedule.common import writes
 
         model_admin = getattr(view, "__self__", None)
         if isinstance(model_admin, admin.ModelAdmin) and view.__name__ == "changelist_view":
@@ -252,7 +252,8 @@ def shortcuts(request, today: dict) -> list[tuple[_StrPromise | str, str]]:
 def today_summary(now: datetime | None = None) -> dict:
     """What a parent checks first: the plan in force, chores due today and tomorrow
     (each called off with one tap), the closure of the day, each tablet's state."""
-    from schedule import household, loading, worker
+    from schedule import loading, worker
+    from schedule.common import household
     from schedule.models import Display
 
     now = (now or household.now()).astimezone(household.zone())

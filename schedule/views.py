@@ -34,7 +34,8 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST, require_safe
 from django_htmx.middleware import HtmxDetails
 
-from schedule import feeds, health, household, icons, planner, serialise, services, worker
+from schedule import feeds, health, planner, serialise, services, worker
+from schedule.common import household, icons
 from schedule.models import CalendarFeed, Chore, Display, Member, RoutineStep
 from schedule.wall import display as displays
 from schedule.wall import moments, polling, view_model

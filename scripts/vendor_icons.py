@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from schedule.icons import ICONS  # noqa: E402
+from schedule.common.icons import ICONS  # noqa: E402
 
 PACKAGE = ROOT / "node_modules" / "@tabler" / "icons"
 SOURCE = PACKAGE / "icons" / "outline"

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from schedule import planner, recurrence
+from schedule import planner
+from schedule.common import recurrence
 from schedule.demo import load_demo_family
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -155,7 +156,7 @@ def _no_reading_helper(request, monkeypatch):
     those of readings.py itself."""
     if request.module.__name__.endswith("test_readings"):
         return
-    from schedule import readings
+    from schedule.common import readings
 
     monkeypatch.setattr(readings, "propose", lambda titles: ["" for _title in titles])
 

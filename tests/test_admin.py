@@ -1378,7 +1378,7 @@ def test_saving_a_plan_warns_of_an_empty_or_cut_morning_but_saves(ja, demo_displ
 
 
 def test_a_chore_with_kanji_gets_a_proposed_reading_and_keeps_a_typed_one(ja, monkeypatch):
-    from schedule import readings
+    from schedule.common import readings
 
     monkeypatch.setattr(readings, "propose", lambda titles: ["しょくぶつにみずやり"] * len(titles))
     # (the suite's autouse fixture proposes nothing; this test proposes one)
@@ -1536,7 +1536,7 @@ def test_duplicating_a_routine_copies_its_steps_and_logs_it(ja, demo_display):
 
 
 def test_a_step_with_kanji_gets_a_proposed_reading(ja, monkeypatch):
-    from schedule import readings
+    from schedule.common import readings
 
     monkeypatch.setattr(readings, "propose", lambda titles: ["はみがき"] * len(titles))
     response = ja.post(

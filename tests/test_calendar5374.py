@@ -7,7 +7,7 @@ from django.utils import translation
 
 from schedule import calendar5374
 from schedule.calendar5374 import CalendarError, read_areas, read_city, read_closures
-from schedule.recurrence import Recurrence
+from schedule.common.recurrence import Recurrence
 
 # Two invented areas of an invented town, in the shape the 5374 project uses.
 AREA_DAYS = """地名,センター,燃やすごみ,燃やさないごみ,びん・かん,古紙,粗大ごみ

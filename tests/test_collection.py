@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from schedule import collection
-from schedule.recurrence import holiday_calendar
+from schedule.common import collection
+from schedule.common.recurrence import holiday_calendar
 
 NEW_YEAR = collection.Closure(1, "年末年始", "New Year", date(2026, 12, 31), date(2027, 1, 4), True)
 JP = holiday_calendar("JP")

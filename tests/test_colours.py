@@ -2,7 +2,7 @@
 
 import pytest
 
-from schedule.colours import DARK, LIGHT, contrast, ink_on
+from schedule.common.colours import DARK, LIGHT, contrast, ink_on
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from schedule.converters import BIGGEST_ID, DayConverter, IdConverter
+from schedule.common.converters import BIGGEST_ID, DayConverter, IdConverter
 
 
 @pytest.mark.parametrize("raw", ["2026-13-01", "2026-02-30", "1999-12-31", "2101-01-01"])

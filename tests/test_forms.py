@@ -7,14 +7,9 @@ import pytest
 from django.utils import translation
 
 from schedule import forms
+from schedule.common.repeat import LAST, Mode, Repeat, Unit
 from schedule.forms import ChoreForm, PlanForm, RepeatForm
 from schedule.models import Chore, Plan
-from schedule.repeat import (
-    LAST,
-    Mode,
-    Repeat,
-    Unit,
-)
 from tests.test_repeat import FR, MO, RAW_RULES, ROUND_TRIPS, TH, WE
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from schedule import holiday_table
+from schedule.common import holiday_table
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,7 +46,8 @@ def test_an_unknown_country_is_refused():
 @pytest.mark.slow  # a Python process of its own
 def test_the_codes_are_read_without_importing_the_package():
     codes = subprocess.run(
-        [sys.executable, "-c", "import sys; from schedule.holiday_table import country_codes;"
+        [sys.executable, "-c", "import sys; "
+         "from schedule.common.holiday_table import country_codes; "
          "codes = country_codes(); print(codes['JP'], codes['JPN'], 'US' in codes,"
          "any(m.startswith('holidays') for m in sys.modules))"],
         cwd=ROOT, capture_output=True, text=True, check=True,

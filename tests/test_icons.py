@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from schedule import demo
-from schedule.icons import icon_choices, icon_names, is_icon, validate_icon
+from schedule.common.icons import icon_choices, icon_names, is_icon, validate_icon
 
 ICONS = Path(settings.BASE_DIR) / "static" / "icons"
 

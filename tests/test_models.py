@@ -98,7 +98,7 @@ def test_chore_with_bad_extra_dates_is_refused():
 def test_rotation_with_no_assignees_is_refused():
     # A rule across rows (the chore and its assignees): see test_validation.py
     # and the import and admin tests that apply it.
-    from schedule.validation import turns_have_people
+    from schedule.common.validation import turns_have_people
 
     assert not turns_have_people(rotate=True, assignees=0)
     assert turns_have_people(rotate=True, assignees=1)

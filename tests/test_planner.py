@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schedule import collection, planner, recurrence
+from schedule import planner
+from schedule.common import collection, recurrence
 from schedule.loading import load_household
 from tests.conftest import TOKYO, block, household, tokyo
 

@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from schedule import readings
+from schedule.common import readings
 
 
 def test_only_titles_with_kanji_need_a_reading():
@@ -28,7 +28,7 @@ def test_a_reading_is_proposed_in_hiragana_by_a_helper_process():
 @pytest.mark.slow  # starts the helper process
 def test_a_helper_that_fails_proposes_nothing_and_the_log_says_so(monkeypatch, caplog):
     monkeypatch.setattr(readings.sys, "executable", "/bin/false")
-    with caplog.at_level(logging.WARNING, logger="schedule.readings"):
+    with caplog.at_level(logging.WARNING, logger="schedule.common.readings"):
         assert readings.propose(["保育園"]) == [""]
     assert "No readings proposed" in caplog.text
 

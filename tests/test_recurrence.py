@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schedule import collection
-from schedule.recurrence import Recurrence, RecurrenceError, holiday_calendar
+from schedule.common import collection
+from schedule.common.recurrence import Recurrence, RecurrenceError, holiday_calendar
 
 START = date(2026, 1, 1)
 

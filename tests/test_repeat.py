@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from django.utils import translation
 
-from schedule.recurrence import Recurrence
-from schedule.repeat import (
+from schedule.common.recurrence import Recurrence
+from schedule.common.repeat import (
     LAST,
     Mode,
     Repeat,

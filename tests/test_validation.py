@@ -5,8 +5,8 @@ from datetime import time
 
 import pytest
 
-from schedule import validation
-from schedule.validation import (
+from schedule.common import validation
+from schedule.common.validation import (
     BlockSpan,
     blocks_overlap,
     opened_gaps,

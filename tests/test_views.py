@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from schedule.icons import icon_names
+from schedule.common.icons import icon_names
 from schedule.models import (
     Block,
     Chore,

@@ -20,7 +20,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.test import Client
 from django.urls import reverse
 
-from schedule import writes
+from schedule.common import writes
 from schedule.models import Chore, ChoreDone, Member, Note, Revision
 from schedule.services import tick_chore
 
@@ -70,7 +70,7 @@ def failing(*failures: Exception):
 @pytest.mark.parametrize("sqlstate", ["40P01", "40001"])
 def test_a_deadlock_or_serialization_failure_is_tried_again_whole(sqlstate, caplog):
     work, attempts = failing(failure(sqlstate))
-    with caplog.at_level(logging.WARNING, logger="schedule.writes"):
+    with caplog.at_level(logging.WARNING, logger="schedule.common.writes"):
         assert writes.run(work, "a tap") == "written"
     assert attempts == [1, 2]
     # The failed attempt's row was rolled back with it: the write is there once.
@@ -83,7 +83,7 @@ def test_a_deadlock_or_serialization_failure_is_tried_again_whole(sqlstate, capl
 def test_after_the_last_attempt_the_failure_goes_up_and_nothing_is_written(caplog):
     work, attempts = failing(*[failure("40P01")] * writes.ATTEMPTS)
     with (
-        caplog.at_level(logging.WARNING, logger="schedule.writes"),
+        caplog.at_level(logging.WARNING, logger="schedule.common.writes"),
         pytest.raises(OperationalError),
     ):
         writes.run(work, "a tap")

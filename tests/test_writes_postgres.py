@@ -30,7 +30,8 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
-from schedule import planner, writes
+from schedule import planner
+from schedule.common import writes
 from schedule.demo import load_demo_family
 from schedule.models import (
     Chore,
@@ -243,7 +244,7 @@ def test_taps_and_parents_saves_at_once_never_deadlock_into_a_503(on_postgres, s
     run = Run()
     before, revision = versions(), Revision.current()
     retries = Retries()
-    logging.getLogger("schedule.writes").addHandler(retries)
+    logging.getLogger("schedule.common.writes").addHandler(retries)
     ready = threading.Barrier(THREADS)
     threads = [
         threading.Thread(target=thread, args=(n, run, keys, pages, user, ready))
@@ -256,7 +257,7 @@ def test_taps_and_parents_saves_at_once_never_deadlock_into_a_503(on_postgres, s
         for each in threads:
             each.join(timeout=300)
     finally:
-        logging.getLogger("schedule.writes").removeHandler(retries)
+        logging.getLogger("schedule.common.writes").removeHandler(retries)
     report = {
         "threads": THREADS,
         "requests": sum(run.answers.values()),
@@ -317,7 +318,7 @@ def test_a_real_deadlock_with_a_write_that_locks_in_another_order_is_tried_again
     # holds the revision (first, as every tap) and wants the child.
     other.execute("SELECT 1 FROM schedule_member WHERE id = %s FOR UPDATE", [member.pk])
     tapping = threading.Thread(target=tap)
-    with caplog.at_level(logging.WARNING, logger="schedule.writes"):
+    with caplog.at_level(logging.WARNING, logger="schedule.common.writes"):
         tapping.start()
         waiting.wait(timeout=10)
         time.sleep(0.3)  # the tap waits for the child first, so it is the one that gives way

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import schedule.icons
+import schedule.common.icons
 from django.db import migrations, models
 
 
@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                 ('title_ja', models.CharField(blank=True, max_length=80, verbose_name='title (Japanese)')),
                 ('title_en', models.CharField(blank=True, max_length=80, verbose_name='title (English)')),
                 ('title_reading', models.CharField(blank=True, help_text='How the Japanese title reads, in hiragana, for children who read kana. Left empty, Hibi proposes one; correct it if it reads wrong.', max_length=160, verbose_name='reading (kana)')),
-                ('icon', models.CharField(default='gift', max_length=48, validators=[schedule.icons.validate_icon], verbose_name='icon')),
+                ('icon', models.CharField(default='gift', max_length=48, validators=[schedule.common.icons.validate_icon], verbose_name='icon')),
                 ('price', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(999)], verbose_name='price in stars')),
             ],
             options={
@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
                 ('title_ja', models.CharField(blank=True, max_length=80, verbose_name='title (Japanese)')),
                 ('title_en', models.CharField(blank=True, max_length=80, verbose_name='title (English)')),
                 ('title_reading', models.CharField(blank=True, help_text='How the Japanese title reads, in hiragana, for children who read kana. Left empty, Hibi proposes one; correct it if it reads wrong.', max_length=160, verbose_name='reading (kana)')),
-                ('icon', models.CharField(blank=True, max_length=48, validators=[schedule.icons.validate_icon], verbose_name='icon')),
+                ('icon', models.CharField(blank=True, max_length=48, validators=[schedule.common.icons.validate_icon], verbose_name='icon')),
                 ('stars', models.PositiveSmallIntegerField(blank=True, help_text='Empty: as many as the star rules give for a routine. 0: no stars.', null=True, validators=[django.core.validators.MaxValueValidator(10)], verbose_name='stars for finishing it')),
             ],
             options={
@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
                 ('title_en', models.CharField(blank=True, max_length=80, verbose_name='title (English)')),
                 ('title_reading', models.CharField(blank=True, help_text='How the Japanese title reads, in hiragana, for children who read kana. Left empty, Hibi proposes one; correct it if it reads wrong.', max_length=160, verbose_name='reading (kana)')),
                 ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('icon', models.CharField(max_length=48, validators=[schedule.icons.validate_icon], verbose_name='icon')),
+                ('icon', models.CharField(max_length=48, validators=[schedule.common.icons.validate_icon], verbose_name='icon')),
                 ('minutes', models.PositiveSmallIntegerField(blank=True, help_text="How long the step should take, for the wall's countdown. Optional.", null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(120)], verbose_name='minutes')),
                 ('routine', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='schedule.routine', verbose_name='routine')),
             ],

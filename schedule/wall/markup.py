@@ -21,7 +21,7 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-from schedule.icons import SPRITE_ID_PREFIX
+from schedule.common.icons import SPRITE_ID_PREFIX
 from schedule.wall.view_model import BlockCard, BlockFace, Chip, ChoreCard, Text, Wall
 
 

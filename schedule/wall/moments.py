@@ -15,8 +15,9 @@ from datetime import datetime
 
 from django.http import HttpRequest
 
-from schedule import household, planner
-from schedule.converters import YEARS
+from schedule import planner
+from schedule.common import household
+from schedule.common.converters import YEARS
 
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,8 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.utils.text import compress_string
 
-from schedule import household, planner
+from schedule import planner
+from schedule.common import household
 from schedule.loading import load_household, load_planned, with_ticks
 from schedule.models import Display
 from schedule.prepared import Prepared

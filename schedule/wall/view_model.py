@@ -26,8 +26,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from schedule import planner
-from schedule.colours import ink_on
-from schedule.icons import is_icon
+from schedule.common.colours import ink_on
+from schedule.common.icons import is_icon
 from schedule.models import Chore, Display
 
 if TYPE_CHECKING:

@@ -8,7 +8,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
-from schedule import calendar5374, household, loading, recurrence, services
+from schedule import calendar5374, loading, services
+from schedule.common import household, recurrence
 from schedule.models import Chore
 
 PREVIEW_DATES = 8

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from schedule import collection, household, planner, serialise
+from schedule import planner, serialise
+from schedule.common import collection, household
 from schedule.loading import load_household
 
 

@@ -36,13 +36,13 @@ def propose(titles: Sequence[str]) -> list[str]:
         return ["" for _title in titles]
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "schedule.readings"],
+            [sys.executable, "-m", "schedule.common.readings"],
             input="\n".join(json.dumps(title) for title in wanted),
             capture_output=True,
             text=True,
             timeout=PROPOSAL_TIMEOUT,
             check=True,
-            cwd=Path(__file__).resolve().parent.parent,
+            cwd=Path(__file__).resolve().parents[2],
         )
         found = [json.loads(line) for line in result.stdout.splitlines()]
         readings = dict(zip(wanted, found, strict=True))

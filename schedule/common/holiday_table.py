@@ -5,7 +5,7 @@ of it costs ~20 MB per process (its package imports every calendar it has:
 Islamic, Hindu, Chinese, Tibetan...; asking for a country imports all ~250
 countries, another ~24 MB). Hibi needs one country's dates and names, in
 Japanese and English, for the years a chore can have (1970–2100): some 2,000
-rows. So a short-lived child process (`python -m schedule.holiday_table JP`)
+rows. So a short-lived child process (`python -m schedule.common.holiday_table JP`)
 asks the package and prints the table, the server keeps only the table, and
 the table is kept in DATA_DIR for the next start (it changes only with the
 country and the package's version).
@@ -140,12 +140,12 @@ def load(country: str, cache_dir: Path | None = None) -> Table:
         with contextlib.suppress(OSError, ValueError, TypeError):
             return _decode(cached.read_text(encoding="utf-8"))
     child = subprocess.run(
-        [sys.executable, "-m", "schedule.holiday_table", country],
+        [sys.executable, "-m", "schedule.common.holiday_table", country],
         capture_output=True,
         text=True,
         timeout=120,
-        cwd=Path(__file__).resolve().parent.parent,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
     )
     if child.returncode != 0:
         raise RuntimeError(f"holidays of {country} could not be computed: {child.stderr[-500:]}")

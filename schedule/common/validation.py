@@ -21,8 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 
-from schedule.collection import Closure
-from schedule.recurrence import FIRST_DAY, LAST_DAY
+from schedule.common.collection import Closure
+from schedule.common.recurrence import FIRST_DAY, LAST_DAY
 
 MINUTES_A_DAY = 24 * 60
 # Rows a plan or a chore has at most, whoever writes them (the admin, an

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from dateutil import rrule
 
-from schedule import collection, holiday_table
+from schedule.common import collection, holiday_table
 
 KEEP = collection.KEEP
 SKIP = collection.SKIP
