@@ -157,6 +157,8 @@ def read_area_days(text: str, file: str = "area_days.csv") -> AreaDays:
     areas: list[Area] = []
     seen: dict[str, int] = {}
     warnings: list[str] = []
+    written: dict[int, int] = {}  # per column of a kind: its cells with words, read or not
+    read_any: set[int] = set()
     for line, row in found_rows[1:]:
         name = normal(row[0])
         refusal = None
@@ -179,6 +181,7 @@ def read_area_days(text: str, file: str = "area_days.csv") -> AreaDays:
             cell = row[index] if index < len(row) else ""
             if not cell.strip():
                 continue  # not collected in this area
+            written[index] = written.get(index, 0) + 1
             read = read_cell(cell, file, line, index + 1, kind)
             area_problems += [replace(problem, area=name) for problem in read.problems]
             warnings += read.warnings
@@ -192,6 +195,7 @@ def read_area_days(text: str, file: str = "area_days.csv") -> AreaDays:
                         )
                     )
                 continue
+            read_any.add(index)
             found.append(read.kind)
         notes = tuple(normal(row[i]) for i in note_columns if i < len(row) and row[i].strip())
         problems += area_problems
@@ -199,7 +203,42 @@ def read_area_days(text: str, file: str = "area_days.csv") -> AreaDays:
                           tuple(area_problems), notes))  # fmt: skip
     if not areas:
         raise CalendarError.of(problems[0])
+    refused = {p.column - 1 for p in problems if p.column is not None and p.line != header_line}
+    dead = {i for i, count in written.items() if count > 1 and i not in read_any} & refused
+    if dead:
+        areas, problems = _without_columns(areas, problems, dead, file, header_line, names)
     return AreaDays(tuple(areas), tuple(problems), tuple(warnings), len(found_rows) - 1)
+
+
+def _without_columns(
+    areas: list[Area],
+    problems: list[Problem],
+    dead: set[int],
+    file: str,
+    line: int,
+    names: list[str],
+) -> tuple[list[Area], list[Problem]]:
+    """A column none of whose cells reads as days (a code, a URL) is one problem, not
+    one per row: its heading names something other than a kind of garbage."""
+    summary = []
+    for index in sorted(dead):
+        first = next(p for p in problems if p.column == index + 1 and p.line != line)
+        reason = because(
+            _(
+                "No cell of the column “%(kind)s” reads as collection days, such as "
+                "“%(example)s” on line %(line)d: the column is left out."
+            ),
+            kind=names[index],
+            example=first.text[:20],
+            line=first.line,
+        )
+        summary.append(Problem(file, line, index + 1, reason, names[index], leaves_out=PART))
+
+    def kept(problem: Problem) -> bool:
+        return problem.column is None or problem.column - 1 not in dead or problem.line == line
+
+    areas = [replace(area, problems=tuple(filter(kept, area.problems))) for area in areas]
+    return areas, summary + [problem for problem in problems if kept(problem)]
 
 
 def _kind_columns(
