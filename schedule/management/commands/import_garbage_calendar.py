@@ -59,8 +59,10 @@ class Command(BaseCommand):
         city = self.read(options)
         importable = [area.name for area in city.importable()]
         self.stdout.write(
-            f"{city.rows} areas in area_days.csv; {len(importable)} can be imported; "
-            f"{len(city.problems)} parts left out."
+            self.wrap(
+                f"{city.rows} areas in area_days.csv; {len(importable)} can be imported; "
+                f"{len(city.problems)} parts left out."
+            )
         )
         for warning in city.warnings:
             self.stderr.write(self.wrap(f"note: {warning}"))
