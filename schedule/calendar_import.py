@@ -24,7 +24,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import calendar5374, household, loading, services
+from . import calendar5374, household, loading, repeat, services
 from .forms import CalendarAreaForm, CalendarUploadForm, KindFormSet
 from .models import Chore
 
@@ -262,6 +262,7 @@ def _previews(
         previews[kind.name] = {
             "kind": kind,
             "rows": upcoming_rows(rule, today, household.language()) if rule else [],
-            "dates": len(kind.dates_between(first, last)),
+            "says": repeat.describe_repeat(kind.rule),
+            "seasonal_dates": len(set(kind.dates_between(first, last)) - set(kind.dates)),
         }
     return previews
