@@ -1977,7 +1977,7 @@ def test_a_row_that_cannot_be_read_is_listed_and_the_citys_other_areas_import(ja
         "さくら町 で読み込まない部分:" in box
         and "「毎週」（燃やすごみ）は収集日として読めません" in box
     )
-    assert "<strong>燃やすごみ</strong>" in shown and "FREQ=WEEKLY;BYDAY=MO" in shown
+    assert "<strong>燃やすごみ</strong>" in shown and "繰り返し: 毎週: 月" in shown
     created = create_from(ja, preview, data)
     assert created.status_code == 302
     assert Chore.objects.get(title_ja="燃やすごみ").rrule == "FREQ=WEEKLY;BYDAY=MO"
