@@ -338,8 +338,13 @@ def _rules(
     groups: dict[frozenset[int] | None, list[str]] = {}
     for code, months in pieces:
         groups.setdefault(months, []).append(code)
+    # Days every other week in the same weeks and months share one rule.
+    in_step: dict[tuple[int, frozenset[int] | None], list[date]] = {}
+    for first, months in every_other:
+        in_step.setdefault((_fortnight(first), months), []).append(first)
     fortnights = tuple(
-        Seasonal(_every_other_rule([first], months), first) for first, months in every_other
+        Seasonal(_every_other_rule(firsts, months), min(firsts))
+        for (_phase, months), firsts in in_step.items()
     )
     if None in groups:
         rule = _weekday_rule(groups.pop(None), None)
@@ -348,9 +353,8 @@ def _rules(
     if len(groups) == 1 and not every_other:
         ((months, codes),) = groups.items()
         return _weekday_rule(codes, months), None, ()
-    if every_other and not groups and _one_fortnight(every_other):
-        firsts = [first for first, _months in every_other]
-        return _every_other_rule(firsts, every_other[0][1]), min(firsts), ()
+    if not groups and len(fortnights) == 1:
+        return fortnights[0].rule, fortnights[0].start, ()
     others = tuple(Seasonal(_weekday_rule(codes, months)) for months, codes in groups.items())
     return "", None, others + fortnights
 
@@ -374,8 +378,6 @@ def _every_other_rule(firsts: list[date], months: frozenset[int] | None) -> str:
     return rule
 
 
-def _one_fortnight(every_other: list[tuple[date, frozenset[int] | None]]) -> bool:
-    """Do these every-other-week days fall in the same weeks, with the same months?
-    Then one rule (INTERVAL=2, weeks from Monday) holds them all."""
-    mondays = {(first.toordinal() - first.weekday()) % 14 for first, _months in every_other}
-    return len(mondays) == 1 and len({months for _first, months in every_other}) == 1
+def _fortnight(day: date) -> int:
+    """Which of two alternate weeks (from Monday) `day` falls in: 0 or 1."""
+    return ((day.toordinal() - day.weekday()) // 7) % 2

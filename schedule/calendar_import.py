@@ -223,7 +223,7 @@ def _page(
             "closures": city.closures_of(area) if area is not None else (),
             "problems": city.problems[:PROBLEMS_SHOWN],
             "problems_not_shown": max(len(city.problems) - PROBLEMS_SHOWN, 0),
-            "files_read": str(form["files_read"].value() or "").splitlines(),
+            "files_read": str(form["files_read"].value() or "")[:1000].splitlines(),
             "covered": (first, last),
             "summary": ngettext(
                 "area_days.csv names %(rows)d area; %(importable)d can be imported.",

@@ -1414,7 +1414,7 @@ class CalendarAreaForm(forms.Form):
     remarks_text = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
     description_text = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
     # How each file was read (its encoding, or why it was left out): shown, never used.
-    files_read = forms.CharField(widget=forms.HiddenInput, required=False, max_length=1000)
+    files_read = forms.CharField(widget=forms.HiddenInput, required=False)
     shown_area = forms.CharField(widget=forms.HiddenInput, required=False)
     area = forms.ChoiceField(label=_("Your area"))
 

@@ -4,6 +4,8 @@ from datetime import date
 
 import pytest
 from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
 
 from schedule.calendar5374_days import PART, WORD, Kind, read_cell
 from schedule.recurrence import Recurrence
@@ -200,4 +202,16 @@ def test_the_reasons_read_in_japanese_in_a_japanese_admin():
         assert str(problem) == (
             "area_days.csv の 9 行目、3 列目: 「2027043」は7桁です。"
             "日付は「20270105」のように8桁で書いてください。"
+        )
+
+
+@given(st.text(alphabet="月火水木金日隔週*:;・ 0123456789２　", max_size=40))
+def test_any_cell_reads_as_a_kind_and_its_problems_never_an_exception(text):
+    read = read_cell(text, "area_days.csv", 2, 3, "燃やすごみ")
+    assert all(problem.column == 3 and str(problem) for problem in read.problems)
+    if not read.kind.is_empty():
+        Recurrence(
+            read.kind.rule or "FREQ=YEARLY",
+            read.kind.first_day(FIRST),
+            extra_dates=read.kind.dates_between(FIRST, LAST),
         )

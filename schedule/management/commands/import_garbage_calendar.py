@@ -88,6 +88,8 @@ class Command(BaseCommand):
         kinds = self.preview(city, area, options["holidays"])
         if options["dry_run"]:
             return
+        if not kinds:
+            raise CommandError(f"{area.name}: no kind has a day to come.", returncode=2)
         if city.problems and not options["skip_unreadable"]:
             raise CommandError(
                 f"{city.problems[0]}\n{len(city.problems)} parts of the files cannot be read "
