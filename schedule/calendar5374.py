@@ -131,7 +131,8 @@ def read_area_days(text: str, file: str = "area_days.csv") -> AreaDays:
     if not found_rows:
         raise CalendarError(file, None, None, _("The file is empty."))
     header_line, header = found_rows[0]
-    names = [normal(cell) for cell in header]
+    # A heading broken over two lines in a spreadsheet is one name.
+    names = [" ".join(normal(cell).split()) for cell in header]
     while names and not names[-1]:
         names.pop()  # blank headings at the end: a spreadsheet's padding
     problems: list[Problem] = []

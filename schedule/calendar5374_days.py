@@ -38,6 +38,8 @@ WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _WEEKDAY = re.compile(r"^([月火水木金土日])([1-5])?$")
 # 隔 + a letter + the first day (the app's test: ten letters starting with 隔).
 _EVERY_OTHER = re.compile(r"^隔(.)(\d{8})$")
+# A date some cities write as center.csv's are: 2027/1/5.
+_SLASHED_DATE = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$")
 # Marks some cities put between the words of a list (after NFKC, "，" is ",").
 _SEPARATORS = str.maketrans({"・": " ", "、": " ", ",": " "})
 
@@ -207,7 +209,7 @@ def read_cell(text: str, file: str, line: int, column: int, kind: str) -> Cell:
                 code = WEEKDAY_CODES[WEEKDAY_WORDS.index(weekday[1])]
                 last_is_nth = weekday[2] is not None
                 (nth if last_is_nth else weekly).append(f"{weekday[2] or ''}{code}")
-            elif word.isdigit():
+            elif word.isdigit() or _SLASHED_DATE.match(word):
                 day = _date_word(word, kind)
                 if isinstance(day, Reason):
                     leave_out(word, day)
@@ -254,7 +256,13 @@ def _not_a_day(word: str, kind: str) -> Reason:
 
 
 def _date_word(word: str, kind: str) -> date | Reason:
-    """A word of digits: a date (20270105), else why not."""
+    """A word of digits: a date (20270105, or 2027/1/5), else why not."""
+    slashed = _SLASHED_DATE.match(word)
+    if slashed:
+        return _date(*slashed.groups()) or because(
+            _("“%(word)s” is not a date between 1970 and 2100; write it as 20270105."),
+            word=word[:20],
+        )
     if len(word) == 1 and word in "12345":
         return because(
             _(
@@ -316,15 +324,17 @@ def _every_other(word: str, warnings: list[str], file: str, line: int) -> date |
 
 
 def _months(text: str) -> frozenset[int] | Reason:
-    months = set()
+    """``4 6 8``, also ``4月``, and a range ``4-9`` (``10~3`` runs over the new year)."""
+    months: set[int] = set()
     for word in text.split():
-        number = word.removesuffix("月")
-        if not number.isdigit() or not 1 <= int(number) <= 12:
+        ends = [end.removesuffix("月") for end in re.split(r"[-~〜]", word, maxsplit=1)]
+        if not all(end.isdigit() and 1 <= int(end) <= 12 for end in ends):
             return because(
                 _("“%(word)s” after “:” is not a month; write months 1 to 12 with spaces."),
                 word=word[:20],
             )
-        months.add(int(number))
+        first, last = int(ends[0]), int(ends[-1])
+        months.update((first - 1 + step) % 12 + 1 for step in range((last - first) % 12 + 1))
     if not months:
         return because(_("Write the months after “:”, such as :4 6 8."))
     return frozenset(months)

@@ -178,7 +178,9 @@ def read_closures(text: str, file: str = "center.csv") -> tuple[CentreClosure, .
 
 
 def _centre_date(text: str) -> date | None:
-    """2026/12/29, 2026/1/5, 2026-12-29, 2026年12月29日 or 20261229."""
+    """2026/12/29, 2026/1/5, 2026-12-29, 2026年12月29日 or 20261229; a spreadsheet's
+    time of day after it (2026/12/29 0:00) is no part of the date."""
+    text = re.sub(r"\s+\d{1,2}:\d{2}(:\d{2})?$", "", text)
     for pattern in _CENTRE_DATE:
         found = pattern.match(text)
         if found:

@@ -218,6 +218,12 @@ def test_headings_with_spaces_around_them_name_the_same_kinds():
     assert read_city(spaced) == read_city(AREA_DAYS)
 
 
+def test_a_heading_broken_over_two_lines_is_one_name():
+    city = read_city('地名,センター,"燃やす\nごみ"\nA,東,月\n')
+    assert [kind.name for kind in city.area("A").kinds] == ["燃やす ごみ"]
+    assert city.area("A").line == 3
+
+
 def test_words_under_no_heading_are_left_out_and_the_row_kept():
     city = read_city("地名,センター,燃やすごみ,,古紙\nA,東,月,火,金1\nB,東,水,,,木2\n")
     assert [kind.name for kind in city.area("A").kinds] == ["燃やすごみ", "古紙"]

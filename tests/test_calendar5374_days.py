@@ -140,6 +140,16 @@ def test_a_remarks_reference_is_kept_as_a_note():
     assert (kind.rule, kind.notes) == ("FREQ=MONTHLY;BYDAY=2TH", ("*1",))
 
 
+def test_months_may_be_written_as_a_range_or_with_their_kanji():
+    assert cell("金1:4-9").rule == "FREQ=MONTHLY;BYDAY=1FR;BYMONTH=4,5,6,7,8,9"
+    assert cell("金1:10～3").rule == "FREQ=MONTHLY;BYDAY=1FR;BYMONTH=1,2,3,10,11,12"
+    assert cell("金1:4月 5月").rule == "FREQ=MONTHLY;BYDAY=1FR;BYMONTH=4,5"
+
+
+def test_a_date_written_with_slashes_reads_as_one_written_as_digits():
+    assert cell("2027/3/31 20270403").dates == (date(2027, 3, 31), date(2027, 4, 3))
+
+
 # --- What is left out, and why -------------------------------------------------------------
 
 

@@ -82,6 +82,7 @@ def test_a_file_that_is_not_text_is_refused_by_name():
         "東センター,20261229,20270103",  # as one number
         "東センター,2026-12-29,2027-1-3",
         "東センター ,２０２６/１２/２９,2027/1/3,",  # full width, a trailing empty cell
+        "東センター,2026/12/29 0:00,2027/1/3 0:00:00",  # a spreadsheet's time of day
     ],
 )
 def test_a_closure_reads_from_each_way_cities_write_its_days(row):
