@@ -221,6 +221,8 @@ def test_a_citys_calendar_imports_on_a_phone(browser, live_server, family, langu
     with time_machine.travel(monday_morning, tick=True):
         page, problems = phone_page(browser, live_server, language)
         page.goto(f"{live_server.url}/admin/schedule/chore/import-calendar/")
+        assert fits_the_screen(page)
+        screenshot(page, f"admin-import-upload-{language}-375.png")
         page.set_input_files(
             "input[name=area_days]",
             {"name": "area_days.csv", "mimeType": "text/csv", "buffer": broken},
