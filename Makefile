@@ -33,7 +33,7 @@ PORT ?= 8000
 help:
 	@echo "make run    - install, migrate, demo family, serve on $(HOST):$(PORT) with the worker"
 	@echo "make test   - install test tools, lint, run every test"
-	@echo "make check  - lint, types and the fast tests: the inner loop (under ~30 s)"
+	@echo "make check  - lint, types and the fast tests: the inner loop (~70 s on 2 cores)"
 	@echo "make test-postgres  - the suite again on a throw-away PostgreSQL"
 	@echo "make test-container - build the image, run it with docker-compose.yml"
 	@echo "make bench  - benchmarks (after make test's install)"
@@ -130,6 +130,9 @@ pytest-postgres:
 	DATABASE_URL="$(TEST_DATABASE_URL)" $(VENV)/bin/pytest \
 		-m "not browser and not container and not oldengine" \
 		$(PYTEST_ARGS)
+	@if [ -f test-artifacts/concurrency.json ]; then \
+		echo "Taps and saves at once (tests/test_writes_postgres.py):"; \
+		cat test-artifacts/concurrency.json; fi
 
 # The real image and docker-compose.yml, on the podman stand-in of ../shared.
 test-container: install-dev

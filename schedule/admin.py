@@ -18,23 +18,23 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 import segno
-from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.forms import BoundField, Select
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -65,44 +65,12 @@ from .models import (
     StepDone,
     Totals,
 )
+from .versioned_admin import RowsAsOpened, VersionedAdmin
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 
 NEXT_DATES_SHOWN = 8
-
-
-class VersionedAdmin(admin.ModelAdmin):
-    """Puts the row's version on its change page, for forms.VersionedForm's check."""
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if obj is None:
-            return fieldsets
-        (name, options), *rest = fieldsets
-        return [(name, {**options, "fields": [*options["fields"], "loaded_version"]}), *rest]
-
-    def get_deleted_objects(self, objs, request):
-        """What a delete takes with it, without the hidden rows that tie a block or a
-        display to its members ("Block_members object (1)" says nothing to a parent)."""
-        deleted, counts, permissions, protected = super().get_deleted_objects(objs, request)
-        links = [m._meta for m in django_apps.get_models(include_auto_created=True)]
-        links = [meta for meta in links if meta.auto_created]
-        prefixes = tuple(f"{capfirst(meta.verbose_name)}: " for meta in links)
-        plurals = {str(meta.verbose_name_plural) for meta in links}
-        counts = {name: count for name, count in counts.items() if str(name) not in plurals}
-        return _without(deleted, prefixes), counts, permissions, protected
-
-
-def _without(nested: list, prefixes: tuple[str, ...]) -> list:
-    kept: list = []
-    for item in nested:
-        if isinstance(item, list):
-            if inner := _without(item, prefixes):
-                kept.append(inner)
-        elif not str(item).startswith(prefixes):
-            kept.append(item)
-    return kept
 
 
 # --- Plans -----------------------------------------------------------------------
@@ -227,13 +195,112 @@ class RowsAsPosted(BaseInlineFormSet):
         return min(total, last + 1)
 
 
+def _sent_untouched(field: BoundField) -> Any:
+    """What a browser sends for a field of a pattern row nobody touched, where
+    that is not its initial value: a list that shows none of its choices as
+    chosen (a step's icon has no blank one) sends its first choice."""
+    widget = field.field.widget
+    if not isinstance(widget, Select) or widget.allow_multiple_selected:
+        return None
+    groups = widget.optgroups(field.html_name, widget.format_value(field.initial))
+    options = [option for _group, choices, _index in groups for option in choices]
+    if not options or any(option["selected"] for option in options):
+        return None
+    return str(options[0]["value"])
+
+
+class PatternRowKept(BaseInlineFormSet):
+    """Refuses a save that carries what a parent typed into an inline's pattern row.
+
+    Each inline's page holds a hidden pattern row, its fields named
+    `<prefix>-__prefix__-…`, which "add another" copies into a numbered row. A
+    formset reads numbered rows only, so whatever is typed into the pattern
+    itself would be dropped while the page said "added": a page once showed
+    the pattern (issue 24). Should one ever show it again, what was typed there
+    becomes a new numbered row and the save is refused, so the parent sees the
+    row, checks it and saves again.
+    """
+
+    typed_into_pattern = _(
+        "A row here was typed into the pattern that new rows are copied from, so it "
+        "was not saved. It is now a new row at the end: check it and save again."
+    )
+    moved_row = _("Not saved yet: check this row and save again.")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.pattern_row: int | None = None
+        if self.is_bound and self._typed_into_pattern():
+            self.pattern_row = max(0, self.total_form_count())  # a forged count may be -1
+            self.data = self._pattern_as_row(self.pattern_row)
+            # Both were read from the data as posted (`add_fields` counts the rows).
+            for cached in ("management_form", "forms"):
+                self.__dict__.pop(cached, None)
+
+    def _typed_into_pattern(self) -> bool:
+        pattern = self.add_prefix("__prefix__")
+        if not any(key.startswith(f"{pattern}-") for key in self.data):
+            return False
+        form = self.form(
+            **self.get_form_kwargs(None),
+            data=self.data,
+            files=self.files,
+            auto_id=self.auto_id,
+            prefix=pattern,
+            empty_permitted=True,
+            use_required_attribute=False,
+        )
+        self.add_fields(form, None)
+        for name in form.changed_data:
+            field = form[name]
+            if field.field.widget.value_omitted_from_data(self.data, self.files, field.html_name):
+                continue  # not posted at all: nobody typed it
+            if field.data in field.field.empty_values:
+                continue  # a default wiped is nothing typed
+            if field.data != _sent_untouched(field):
+                return True
+        return False
+
+    def _pattern_as_row(self, index: int) -> MultiValueDict | dict[str, Any]:
+        """The posted data with the pattern's values as row `index`, one row more."""
+        pattern, row = f"{self.add_prefix('__prefix__')}-", f"{self.add_prefix(index)}-"
+        moving = [key for key in self.data if key.startswith(pattern)]
+        data: MultiValueDict | dict[str, Any]
+        if isinstance(self.data, MultiValueDict):  # request.POST: keep every ticked box
+            data = self.data.copy()
+            for key in moving:
+                data.setlist(row + key.removeprefix(pattern), data.getlist(key))
+                del data[key]
+        else:
+            data = dict(self.data)
+            for key in moving:
+                data[row + key.removeprefix(pattern)] = data.pop(key)
+        data[self.add_prefix("TOTAL_FORMS")] = str(index + 1)
+        return data
+
+    def clean(self) -> None:
+        if self.pattern_row is None:
+            super().clean()
+            return
+        refused = ValidationError(self.typed_into_pattern, code="typed_into_pattern")
+        try:
+            super().clean()  # the row's other problems, to fix in the same go
+        except ValidationError as also:
+            refused = ValidationError([refused, also])
+        if self.pattern_row < len(self.forms):
+            self.forms[self.pattern_row].add_error(None, self.moved_row)
+        raise refused
+
+
 class CappedInline(admin.TabularInline):
     """An inline of at most `max_num` rows, whatever the page posts.
 
     Django builds one form per row the management form claims, up to 2,000 by
     default: a forged TOTAL_FORMS=999999999 made one request take seconds.
     More rows than `max_num` are refused with `too_many`, and no form is built
-    for a row that was not posted.
+    for a row that was not posted. Nothing typed into the page's pattern row is
+    dropped either (PatternRowKept), and a page refused is drawn again with every
+    row it sent, one another parent deleted too (RowsAsOpened).
     """
 
     too_many = ngettext_lazy("At most %(num)d row.", "At most %(num)d rows.", "num")
@@ -241,7 +308,7 @@ class CappedInline(admin.TabularInline):
     def get_formset(self, request, obj=None, **kwargs):
         capped = type(
             self.formset.__name__,
-            (RowsAsPosted, self.formset),
+            (PatternRowKept, RowsAsPosted, RowsAsOpened, self.formset),
             {"default_error_messages": {"too_many_forms": self.too_many}},
         )
         kwargs = {"formset": capped, "validate_max": True, "absolute_max": self.max_num, **kwargs}
@@ -293,7 +360,7 @@ class PlanAdmin(VersionedAdmin):
         ]
         if obj is not None:
             fieldsets.append((_("The day at a glance"), {"fields": ["timeline"]}))
-        return fieldsets
+        return self.with_loaded_version(fieldsets, obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(block_total=Count("blocks"))
@@ -1152,7 +1219,7 @@ class ClosureAdmin(VersionedAdmin):
         ]
         if obj is not None:
             fieldsets.append((_("What it does to each chore"), {"fields": ["effect"]}))
-        return fieldsets
+        return self.with_loaded_version(fieldsets, obj)
 
     @admin.display(description=_("dates"))
     def days(self, closure: Closure) -> str:
@@ -1173,7 +1240,7 @@ class ClosureAdmin(VersionedAdmin):
 
 
 @admin.register(ChoreCancellation)
-class ChoreCancellationAdmin(admin.ModelAdmin):
+class ChoreCancellationAdmin(VersionedAdmin):
     list_display = ["chore", "date", "reason", "cancelled_at"]
     list_filter = ["chore"]
     date_hierarchy = "date"
@@ -1240,7 +1307,7 @@ class DisplayAdmin(VersionedAdmin):
         ]
         if obj is not None:
             fieldsets.insert(0, (_("On the wall"), {"fields": ["seen"]}))
-        return fieldsets
+        return self.with_loaded_version(fieldsets, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
         # The tablet needs the new wall's address: its page with the QR code, not the list.
@@ -1399,7 +1466,7 @@ class NoteAdmin(VersionedAdmin):
 
 
 @admin.register(ChoreDone)
-class ChoreDoneAdmin(admin.ModelAdmin):
+class ChoreDoneAdmin(VersionedAdmin):
     list_display = ["chore", "date", "member", "tablet", "done_at"]
     list_filter = ["chore"]
     date_hierarchy = "date"

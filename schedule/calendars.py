@@ -220,6 +220,9 @@ def sync(subscription: CalendarSubscription, now: datetime | None = None) -> Non
         )
         return
     with transaction.atomic():
+        # Before the events' rows, as every write the walls see does (writes.py):
+        # a parent deleting this calendar locks the revision, then these rows.
+        Revision.lock()
         fields = {"last_sync_at": now, "last_success_at": now, "error_code": "", "error_detail": ""}
         if events is not None:
             fields.update(etag=fetched.etag[:300], last_modified=fetched.last_modified[:100])

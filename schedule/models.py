@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -174,6 +174,16 @@ class Versioned(models.Model):
     The admin's form remembers the version it was opened with and refuses to
     save over a newer one (forms.VersionedForm), so one parent's save never
     silently undoes another's.
+
+    The rows its page edits with it (a plan's blocks, a chore's turns) have no
+    version of their own: they name their owner in `edited_with`, and the
+    owner's version covers them. Every save of the page counts on it (the
+    admin saves the owner each time), and so does every other write of one of
+    its rows: a block's own page and a plan used on a date count it themselves
+    (services.change_block, services.use_plan_on), and a delete, which may
+    cascade from a member's or a closure's page, is counted by a signal
+    (signals.count_on_owner). One number to send and to check, and a row
+    another parent changed or deleted is caught like any other change.
     """
 
     version = models.PositiveIntegerField(_("version"), default=0, editable=False)
@@ -247,7 +257,28 @@ class Revision(models.Model):
         if plans:
             changes["plans"] = F("plans") + 1
         if not cls.objects.filter(pk=1).update(**changes):
-            cls.objects.get_or_create(pk=1, defaults={"value": 1, "plans": int(plans)})
+            # Two first changes at once: the one that finds the row made by the
+            # other still counts its own.
+            cls.objects.get_or_create(pk=1)
+            cls.objects.filter(pk=1).update(**changes)
+
+    @classmethod
+    def lock(cls) -> None:
+        """Wait for any other write the walls see, and hold the next ones off until this
+        transaction ends: what every such write does first (schedule/writes.py).
+
+        Every change bumps this one row, so a write holds it from its first
+        change to its commit anyway; taken first, before any other row, it can
+        no longer be the second lock of a deadlock. SQLite's transactions take
+        the database's one write lock as they begin (IMMEDIATE), so there is
+        nothing more to take there.
+        """
+        if not connection.features.has_select_for_update:
+            return
+        row = cls.objects.select_for_update().filter(pk=1)
+        if not row.exists():  # a database no change was made in yet
+            cls.objects.get_or_create(pk=1)
+            row.exists()
 
     @classmethod
     def current(cls) -> int:
@@ -429,6 +460,8 @@ class Plan(Versioned):
 class PlanOverride(models.Model):
     """A one-off date that follows another plan ("this Saturday: school event")."""
 
+    edited_with = "plan"  # on its plan's page, under the plan's version
+
     date = models.DateField(_("date"), unique=True)
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="overrides", verbose_name=_("plan")
@@ -446,6 +479,8 @@ class PlanOverride(models.Model):
 
 class Block(BilingualTitle):
     """A stretch of a plan's day. `end` earlier than `start` runs past midnight."""
+
+    edited_with = "plan"  # on its plan's page, under the plan's version
 
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="blocks", verbose_name=_("plan")
@@ -813,6 +848,8 @@ class ChoreClosure(models.Model):
     """A chore's own word on one closure: follow it (a chore that is not garbage
     follows none unless linked), ignore it, or move its collections another way."""
 
+    edited_with = "chore"  # on its chore's page, under the chore's version
+
     Action = LinkAction
 
     chore = models.ForeignKey(
@@ -867,7 +904,7 @@ class ChoreClosure(models.Model):
             raise ValidationError(closure_errors(problems))
 
 
-class ChoreCancellation(models.Model):
+class ChoreCancellation(Versioned):
     """One collection called off (a storm warning, an evacuation order at 6:00).
 
     The wall shows it crossed out, "ちゅうし / cancelled"; nothing is moved.
@@ -899,6 +936,8 @@ class ChoreCancellation(models.Model):
 class ChoreAssignee(models.Model):
     """Who does a chore, in turn order."""
 
+    edited_with = "chore"  # on its chore's page, under the chore's version
+
     chore = models.ForeignKey(Chore, on_delete=models.CASCADE, verbose_name=_("chore"))
     member = models.ForeignKey(Member, on_delete=models.CASCADE, verbose_name=_("member"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -915,7 +954,7 @@ class ChoreAssignee(models.Model):
         return str(self.member)
 
 
-class ChoreDone(models.Model):
+class ChoreDone(Versioned):
     """A chore done on a date. One row per chore and date, so a double tap is harmless."""
 
     chore = models.ForeignKey(
@@ -1121,7 +1160,7 @@ def describe_problem(code: str, detail: str) -> str:
     return str(message) % {"detail": detail or "?"}
 
 
-class CalendarSubscription(models.Model):
+class CalendarSubscription(Versioned):
     """A calendar someone else keeps (school, a club, Google, iCloud), shown on the wall.
 
     The worker fetches it every CALENDAR_SYNC_MINUTES and keeps the coming
@@ -1213,7 +1252,7 @@ class CalendarEvent(models.Model):
         return self.start is None
 
 
-class CalendarFeed(models.Model):
+class CalendarFeed(Versioned):
     """Hibi's own calendar for phones: a secret address per family or per member."""
 
     name = models.CharField(_("name"), max_length=60)
@@ -1252,7 +1291,7 @@ class CalendarFeed(models.Model):
         self.save(update_fields=["token"])
 
 
-class NudgeTarget(models.Model):
+class NudgeTarget(Versioned):
     """A phone (or a chat, an e-mail box) that gets nudges, through an Apprise address."""
 
     Language = DisplayLanguage
@@ -1461,6 +1500,8 @@ class Routine(Versioned, BilingualTitle):
 class RoutineStep(BilingualTitle):
     """One pictured step of a routine ("はみがき"), in the routine's order."""
 
+    edited_with = "routine"  # on its routine's page, under the routine's version
+
     routine = models.ForeignKey(
         Routine, on_delete=models.CASCADE, related_name="steps", verbose_name=_("routine")
     )
@@ -1495,6 +1536,8 @@ class RoutineStep(BilingualTitle):
 
 class RoutineAssignment(models.Model):
     """Which routine a member goes through in a block: はる's 朝のしたく at 7:45."""
+
+    edited_with = "routine"  # on its routine's page, under the routine's version
 
     block = models.ForeignKey(
         Block, on_delete=models.CASCADE, related_name="routines", verbose_name=_("block")

@@ -21,8 +21,9 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from . import nudges, tasks
+from . import nudges, tasks, writes
 from .models import CalendarFeed, CalendarSubscription, Delivery, NudgeTarget
+from .versioned_admin import VersionedAdmin
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def _queue_sync(subscription_id: int) -> bool:
 
 
 @admin.register(CalendarSubscription)
-class CalendarSubscriptionAdmin(admin.ModelAdmin):
+class CalendarSubscriptionAdmin(VersionedAdmin):
     list_display = ["name", "member", "enabled", "last_sync_at", "event_count", "problem"]
     list_filter = ["enabled", "member"]
     list_select_related = ["member"]
@@ -83,7 +84,7 @@ class CalendarSubscriptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
+class CalendarFeedAdmin(VersionedAdmin):
     list_display = ["name", "member"]
     list_select_related = ["member"]
     fields = ["name", "member"]
@@ -147,7 +148,7 @@ def _regenerate_feed(request, model_admin: CalendarFeedAdmin, object_id):
 
 
 @admin.register(NudgeTarget)
-class NudgeTargetAdmin(admin.ModelAdmin):
+class NudgeTargetAdmin(VersionedAdmin):
     list_display = ["name", "member", "enabled", "language", "last_sent"]
     list_select_related = ["member"]
     change_form_template = "admin/schedule/nudgetarget/change_form.html"
@@ -183,6 +184,7 @@ class NudgeTargetAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    @writes.non_atomic_post
     def test_view(self, request, object_id):
         return _send_test(request, self, object_id)
 

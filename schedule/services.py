@@ -2,7 +2,9 @@
 
 Views, the admin and the commands call these instead of writing the rows
 themselves, so the rules of a write (what else changes with it, what happens
-when two tablets do it at once) are stated once.
+when two tablets do it at once) are stated once. A tick is a transaction of
+its own that takes the revision row before any other, and is tried again
+whole if the database still gives up on it (writes.py).
 
 Stars: a child's ledger is only ever added to. A tick settles the one thing
 it touched (a routine, a chore) for that child and day: the rows written for
@@ -47,6 +49,7 @@ from .models import (
     Totals,
     snapshot_titles,
 )
+from .writes import atomic_write
 
 
 class NotEnoughStars(Exception):
@@ -79,6 +82,7 @@ def change_block(block: Block, moves: dict[Block, tuple[time, time]]) -> None:
     Plan.objects.filter(pk=block.plan_id).update(version=F("version") + 1)
 
 
+@atomic_write
 def tick_chore(chore: Chore, day: date, done: bool, display: Display | None = None) -> None:
     """Mark a chore done or not done on a day; the same answer whatever the order of taps.
 
@@ -87,20 +91,20 @@ def tick_chore(chore: Chore, day: date, done: bool, display: Display | None = No
     decides; the read before it only spares the walls a redraw), and deleting
     a row that another tap just deleted deletes nothing.
     """
-    with transaction.atomic():
-        if done:
-            if ChoreDone.objects.filter(chore=chore, date=day).exists():
-                return  # a second tap: nothing changes, no wall redraws
-            ChoreDone.objects.bulk_create(
-                [ChoreDone(chore=chore, date=day, display=display)], ignore_conflicts=True
-            )
-            # bulk_create sends no post_save, and the walls must redraw.
-            Revision.bump(plans=False)
-        elif not ChoreDone.objects.filter(chore=chore, date=day).delete()[0]:
-            return
-        settle_chore(chore, day)
+    if done:
+        if ChoreDone.objects.filter(chore=chore, date=day).exists():
+            return  # a second tap: nothing changes, no wall redraws
+        ChoreDone.objects.bulk_create(
+            [ChoreDone(chore=chore, date=day, display=display)], ignore_conflicts=True
+        )
+        # bulk_create sends no post_save, and the walls must redraw.
+        Revision.bump(plans=False)
+    elif not ChoreDone.objects.filter(chore=chore, date=day).delete()[0]:
+        return
+    settle_chore(chore, day)
 
 
+@atomic_write
 def tick_step(
     step: RoutineStep, member: Member, day: date, done: bool, display: Display | None = None
 ) -> None:
@@ -110,19 +114,18 @@ def tick_step(
     finds the row there (or gone) and changes nothing. Finishing the routine,
     or unticking a step of a finished one, settles the child's stars for it.
     """
-    with transaction.atomic():
-        _lock(member.pk)
-        found = StepDone.objects.filter(step=step, member=member, date=day)
-        if done:
-            if found.exists():
-                return
-            row = StepDone(step=step, member=member, date=day, display=display)
-            row.describe()
-            StepDone.objects.bulk_create([row], ignore_conflicts=True)
-        elif not found.delete()[0]:
+    _lock(member.pk)
+    found = StepDone.objects.filter(step=step, member=member, date=day)
+    if done:
+        if found.exists():
             return
-        settle_routine(step.routine, member, day)
-        Revision.bump(plans=False)
+        row = StepDone(step=step, member=member, date=day, display=display)
+        row.describe()
+        StepDone.objects.bulk_create([row], ignore_conflicts=True)
+    elif not found.delete()[0]:
+        return
+    settle_routine(step.routine, member, day)
+    Revision.bump(plans=False)
 
 
 def settle_routine(routine: Routine, member: Member, day: date) -> None:

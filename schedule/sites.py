@@ -64,9 +64,16 @@ class HibiAdminSite(admin.AdminSite):
     def admin_view(self, view, cacheable=False):
         # Every model's list page passes here, Django's own (users, groups,
         # django-axes' logs) as well as Hibi's.
+        from . import writes
+
         model_admin = getattr(view, "__self__", None)
         if isinstance(model_admin, admin.ModelAdmin) and view.__name__ == "changelist_view":
             view = self._refusing_unreadable_lists(view, model_admin)
+        # Every save, delete and action a parent posts takes its locks in the
+        # same order as a tap on the wall, and is tried again whole if the
+        # database gave up on it anyway.
+        if not getattr(view, "non_atomic_post", False):
+            view = writes.atomic_post(view)
         return super().admin_view(view, cacheable)
 
     def _refusing_unreadable_lists(self, view, model_admin: admin.ModelAdmin):

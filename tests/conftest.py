@@ -111,6 +111,31 @@ def _live_server_one_request_at_a_time():
     LiveServerThread.server_class = threaded
 
 
+LANES_THAT_START_PROCESSES = ("slow", "browser", "container", "oldengine")
+
+
+@pytest.fixture(autouse=True)
+def _fast_tests_start_no_process(request, monkeypatch):
+    """The fast lane (make check) is fast because its tests run in this process:
+    a test that starts a server, a command or a browser is marked slow (or
+    browser, container, oldengine), or it fails here and says so."""
+    if any(request.node.get_closest_marker(lane) for lane in LANES_THAT_START_PROCESSES):
+        return
+    import subprocess
+
+    started = subprocess.Popen.__init__
+
+    def refuse(self, args, *rest, **kwargs):
+        pytest.fail(
+            f"{request.node.nodeid} starts a process ({args!r:.120}): mark it "
+            "@pytest.mark.slow, so that make check stays fast",
+            pytrace=False,
+        )
+        started(self, args, *rest, **kwargs)  # unreachable: fail() raises
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_wall_caches():
     """Each test has its own database, so no test may see another's cached wall:

@@ -922,6 +922,7 @@ def test_import_refuses_a_closure_that_cannot_work(demo_display, change, message
 # --- a running server after a restore ---------------------------------------------
 
 
+@pytest.mark.slow  # a gunicorn of its own
 def test_after_a_restore_a_running_servers_walls_show_the_restored_plans_and_the_next_edit(
     tmp_path,
 ):

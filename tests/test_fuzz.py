@@ -19,7 +19,6 @@ import json
 import time
 from collections import Counter
 from datetime import date, timedelta
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -46,6 +45,7 @@ from schedule.models import (
     StarRules,
     StepDone,
 )
+from tests.pages import form_of
 
 # Minutes of hypothesis examples: make check leaves them to make test.
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -196,69 +196,6 @@ def strategy_for(name: str, kind: str, options: list[str], anything=text):
     else:
         own = anything
     return st.one_of(own, anything)
-
-
-# --- Reading a page's form -----------------------------------------------------------
-
-
-class FormFields(HTMLParser):
-    """Every named input, select and textarea of a page, with what it holds."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.fields: dict[str, dict] = {}
-        self._select: str | None = None
-        self._textarea: str | None = None
-
-    def _field(self, name: str, kind: str) -> dict:
-        return self.fields.setdefault(name, {"kind": kind, "values": [], "options": []})
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        name = attributes.get("name")
-        if tag == "input" and name:
-            kind = (attributes.get("type") or "text").lower()
-            if kind in {"submit", "button", "file", "image", "reset"}:
-                return
-            field = self._field(name, kind)
-            value = attributes.get("value") or ""
-            if kind in {"checkbox", "radio"}:
-                field["options"].append(value or "on")
-                if "checked" in attributes:
-                    field["values"].append(value or "on")
-            else:
-                field["values"].append(value)
-        elif tag == "select" and name:
-            self._select = name
-            self._field(name, "select")
-        elif tag == "option" and self._select:
-            field = self.fields[self._select]
-            field["options"].append(attributes.get("value") or "")
-            if "selected" in attributes:
-                field["values"].append(attributes.get("value") or "")
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self._field(name, "textarea")["values"].append("")
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.fields[self._textarea]["values"][-1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-
-# Fields outside a model's form: the language switch, the log-out form's token.
-NOT_THE_FORM = {"language", "next", "csrfmiddlewaretoken"}
-
-
-def form_of(html: str) -> dict[str, dict]:
-    parser = FormFields()
-    parser.feed(html)
-    return {name: field for name, field in parser.fields.items() if name not in NOT_THE_FORM}
 
 
 # --- Requests ------------------------------------------------------------------------

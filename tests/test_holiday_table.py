@@ -28,6 +28,7 @@ def test_the_table_spans_the_years_a_chore_can_have():
     assert min(years) == 1970 and max(years) >= 2099  # as far as the package knows
 
 
+@pytest.mark.slow  # a Python process of its own
 def test_the_table_is_kept_in_the_data_directory_for_the_next_start(tmp_path):
     first = holiday_table.load("JP", tmp_path)
     kept = list((tmp_path / "cache").glob("holidays-JP-*.json"))
@@ -42,6 +43,7 @@ def test_an_unknown_country_is_refused():
         holiday_table.load("XX")
 
 
+@pytest.mark.slow  # a Python process of its own
 def test_the_codes_are_read_without_importing_the_package():
     codes = subprocess.run(
         [sys.executable, "-c", "import sys; from schedule.holiday_table import country_codes;"
@@ -59,6 +61,7 @@ def test_the_codes_are_read_without_importing_the_package():
     ]
 
 
+@pytest.mark.slow  # a Python process of its own
 def test_a_server_process_answers_holidays_without_the_holidays_package(tmp_path):
     """The package costs ~20 MB per process: only the child that builds the table loads it."""
     out = subprocess.run(
@@ -73,6 +76,7 @@ def test_a_server_process_answers_holidays_without_the_holidays_package(tmp_path
     assert out.stdout.splitlines() == ["Labor Thanksgiving Day", "False"]
 
 
+@pytest.mark.slow  # a Python process of its own
 def test_the_table_keeps_each_pair_of_names_once(tmp_path):
     table = holiday_table.load("JP", tmp_path)
     new_years_days = [names for day, names in table.items() if (day.month, day.day) == (1, 1)]

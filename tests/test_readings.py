@@ -25,6 +25,7 @@ def test_a_reading_is_proposed_in_hiragana_by_a_helper_process():
     assert "pykakasi" not in sys.modules  # the server's own process never loads it
 
 
+@pytest.mark.slow  # starts the helper process
 def test_a_helper_that_fails_proposes_nothing_and_the_log_says_so(monkeypatch, caplog):
     monkeypatch.setattr(readings.sys, "executable", "/bin/false")
     with caplog.at_level(logging.WARNING, logger="schedule.readings"):

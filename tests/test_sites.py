@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 SERVER = """
@@ -44,6 +46,7 @@ print(json.dumps({"walls": walls, "before": before, "sign_in": sign_in, "after":
 """
 
 
+@pytest.mark.slow  # a server process
 def test_the_server_loads_the_admin_when_a_parent_first_opens_it(tmp_path):
     env = {key: value for key, value in os.environ.items() if not key.startswith("HIBI_ADMIN")}
     env.update(

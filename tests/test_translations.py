@@ -70,6 +70,7 @@ def test_every_string_in_the_source_is_in_the_catalogue(tmp_path):
     assert sorted(committed - fresh, key=str) == [], "stale entries: run makemessages"
 
 
+@pytest.mark.slow  # runs msgfmt
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="gettext is not installed")
 @pytest.mark.parametrize("path", EVERY_CATALOGUE, ids=lambda path: path.name)
 def test_the_catalogue_compiles_with_matching_placeholders(path):
