@@ -1394,6 +1394,16 @@ class CalendarUploadForm(forms.Form):
         required=False,
         help_text=_("Optional: when the collection centres are closed (New Year)."),
     )
+    remarks = forms.FileField(
+        label=_("remarks.csv"),
+        required=False,
+        help_text=_("Optional: the notes a day list points at (*1)."),
+    )
+    description = forms.FileField(
+        label=_("description.csv"),
+        required=False,
+        help_text=_("Optional: a line of text for each kind of garbage."),
+    )
 
 
 class CalendarAreaForm(forms.Form):
@@ -1401,6 +1411,10 @@ class CalendarAreaForm(forms.Form):
 
     area_days_text = forms.CharField(widget=forms.HiddenInput, strip=False)
     center_text = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+    remarks_text = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+    description_text = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+    # How each file was read (its encoding, or why it was left out): shown, never used.
+    files_read = forms.CharField(widget=forms.HiddenInput, required=False)
     shown_area = forms.CharField(widget=forms.HiddenInput, required=False)
     area = forms.ChoiceField(label=_("Your area"))
 

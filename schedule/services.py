@@ -365,6 +365,9 @@ def import_garbage_calendar(
     created: list[Chore] = []
     updated: list[Chore] = []
     closures: list[Closure] = []
+    # A kind's seasonal rules (other months, another fortnight) become its dates
+    # of this year and the next: the chore holds one rule.
+    first, last = calendar5374.years_covered(today)
     with transaction.atomic():
         for centre in city.closures_of(area):
             name_ja, name_en = calendar5374.closure_name(centre.centre)
@@ -401,8 +404,8 @@ def import_garbage_calendar(
             chore.time = choice.time
             chore.time_kind = Chore.TimeKind.BY
             chore.rrule = choice.kind.rule
-            chore.start_date = date(today.year, 1, 1)
-            chore.extra_dates = [day.isoformat() for day in choice.kind.dates]
+            chore.start_date = choice.kind.first_day(first)
+            chore.extra_dates = [day.isoformat() for day in choice.kind.dates_between(first, last)]
             chore.exception_dates = []
             chore.holiday_policy = choice.holiday_policy
             chore.is_garbage = True

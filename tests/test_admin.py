@@ -1931,6 +1931,102 @@ def test_a_tampered_text_on_the_way_is_read_again_and_refused(en):
     assert not Chore.objects.exists()
 
 
+def preview_of(client, read, area: str):
+    """The preview of one area, from the page the upload answered with."""
+    form = read.context["area_form"]
+    data = {
+        name: form[name].value() or ""
+        for name in (
+            "area_days_text",
+            "center_text",
+            "remarks_text",
+            "description_text",
+            "files_read",
+        )
+    }
+    data.update({"area": area, "shown_area": "", "step": "preview"})  # fmt: skip
+    return client.post(reverse("admin:schedule_chore_import"), data), data
+
+
+def create_from(client, preview, data: dict):
+    """Create the chores the preview proposes, as a parent who changes nothing would."""
+    kinds = preview.context["kinds"]
+    data = {**data, "shown_area": data["area"], "step": "create"}
+    data["kinds-TOTAL_FORMS"] = data["kinds-INITIAL_FORMS"] = str(len(kinds.forms))
+    for n, kind_form in enumerate(kinds.forms):
+        for name in ("include", "kind", "title_ja", "icon", "time", "holiday_policy"):
+            value = kind_form[name].value()
+            if value not in (None, False):
+                data[f"kinds-{n}-{name}"] = "on" if value is True else value
+    return client.post(reverse("admin:schedule_chore_import"), data)
+
+
+def test_a_row_that_cannot_be_read_is_listed_and_the_citys_other_areas_import(ja, frozen):
+    broken = AREA_DAYS + "さくら町,東センター,月 毎週,水1,\n,東センター,火,,\n"
+    read = upload(ja, broken.encode("cp932"), CENTER.encode("utf-8"))
+    page = text_of(read)
+    assert "area_days.csv には 3 地域があり、そのうち 2 地域を取り込めます。" in page
+    assert "ファイルのうち 2 か所を読み込みません:" in page
+    assert "area_days.csv: Shift_JIS (CP932), LF" in page
+    assert "area_days.csv の 4 行目、1 列目: 地名がありません。" in page
+    assert "この行はまるごと読み込みません。" in page
+    preview, data = preview_of(ja, read, "さくら町")
+    shown = text_of(preview)
+    box = re.search(r'<div class="hibi-import-area-problems".*?</div>', shown, re.S).group(0)
+    assert (
+        "さくら町 で読み込まない部分:" in box
+        and "「毎週」（燃やすごみ）は収集日として読めません" in box
+    )
+    assert "<strong>燃やすごみ</strong>" in shown and "繰り返し: 毎週: 月" in shown
+    created = create_from(ja, preview, data)
+    assert created.status_code == 302
+    assert Chore.objects.get(title_ja="燃やすごみ").rrule == "FREQ=WEEKLY;BYDAY=MO"
+    assert Chore.objects.get(title_ja="燃やさないごみ").rrule == "FREQ=MONTHLY;BYDAY=1WE"
+
+
+def test_an_optional_file_that_is_not_text_is_left_out_not_the_city(ja, frozen):
+    read = upload(ja, AREA_DAYS.encode("utf-8"), CENTER.encode("utf-16"))
+    assert read.status_code == 200
+    page = text_of(read)
+    assert "center.csv は読み込みません。UTF-8 でも Shift_JIS でもないファイルです。" in page
+    assert 'value="みどり町" selected' in page
+
+
+def test_a_real_citys_month_limited_kinds_preview_as_dates_and_import(ja, frozen):
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    ayabe = Path(__file__).parent / "fixtures" / "5374" / "ayabe"
+    files = {"step": "read"}
+    for name in ("area_days", "center", "description"):
+        files[name] = SimpleUploadedFile(f"{name}.csv", (ayabe / f"{name}.csv").read_bytes())
+    read = ja.post(reverse("admin:schedule_chore_import"), files)
+    assert "area_days.csv には 167 地域があり、そのうち 167 地域を取り込めます。" in text_of(read)
+    preview, data = preview_of(ja, read, "奥上林地区(古屋以外)")
+    row = re.search(r"<strong>燃やさないで処理するごみ</strong>.*?</tr>", text_of(preview), re.S)
+    assert "2026〜2027年の 24 日を日付で登録します" in row.group(0)
+    assert '<time datetime="2026-12-02">' in row.group(0)  # the 1st Wednesday of December
+    assert create_from(ja, preview, data).status_code == 302
+    assert len(Chore.objects.get(title_ja="燃やさないで処理するごみ").extra_dates) == 24
+    assert Closure.objects.get().start_date == date(2025, 12, 30)
+
+
+def test_remarks_a_cell_points_at_show_beside_its_kind(ja, frozen):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    area_days = "地名,センター,燃やすごみ,古紙\nみどり町,,月 木,金1 *1\n"
+    files = {
+        "step": "read",
+        "area_days": SimpleUploadedFile("area_days.csv", area_days.encode()),
+        "remarks": SimpleUploadedFile("remarks.csv", "ID,注意事項\n1,雨の日は出さない\n".encode()),
+    }
+    read = ja.post(reverse("admin:schedule_chore_import"), files)
+    preview, _data = preview_of(ja, read, "みどり町")
+    row = re.search(r"<strong>古紙</strong>.*?</tr>", text_of(preview), re.S).group(0)
+    assert "雨の日は出さない" in row
+
+
 # --- A plan's blocks, one by one ---------------------------------------------------------
 
 

@@ -209,3 +209,41 @@ def test_routine_page_fits_a_phone_adds_a_step_and_picks_its_picture(
     assert routine.steps.count() == 6
     assert fits_the_screen(page)
     assert problems == []
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_a_citys_calendar_imports_on_a_phone(browser, live_server, family, language):
+    # Ayabe's files as published: month-limited days, padded columns, two centres;
+    # one row broken on purpose, so the page has something left out to list.
+    ayabe = Path(__file__).parent / "fixtures" / "5374" / "ayabe"
+    broken = (ayabe / "area_days.csv").read_bytes() + "試し町,,月 毎週,2025041\r\n".encode()
+    monday_morning = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+    with time_machine.travel(monday_morning, tick=True):
+        page, problems = phone_page(browser, live_server, language)
+        page.goto(f"{live_server.url}/admin/schedule/chore/import-calendar/")
+        assert fits_the_screen(page)
+        screenshot(page, f"admin-import-upload-{language}-375.png")
+        page.set_input_files(
+            "input[name=area_days]",
+            {"name": "area_days.csv", "mimeType": "text/csv", "buffer": broken},
+        )
+        page.set_input_files("input[name=center]", str(ayabe / "center.csv"))
+        page.click("input[type=submit].default")
+        expect(page.locator(".hibi-import-summary")).to_contain_text("168")
+        expect(page.locator(".hibi-import-left-out li")).to_have_count(2)
+        assert fits_the_screen(page)
+        screenshot(page, f"admin-import-read-{language}-375.png")
+
+        page.select_option("select[name=area]", "奥上林地区(古屋以外)")
+        page.click("button[name=step][value=preview]")
+        expect(page.locator(".hibi-import-table tbody tr")).to_have_count(5)
+        expect(page.locator(".hibi-import-table")).to_contain_text(
+            "毎週: 月・木" if language == "ja" else "every week: Mon, Thu"
+        )
+        assert fits_the_screen(page)
+        assert can_be_tapped(page, "button[name=step][value=create]")
+        screenshot(page, f"admin-import-preview-{language}-375.png")
+        page.click("button[name=step][value=create]")
+        expect(page.locator(".messagelist .success")).to_be_visible()
+    assert Chore.objects.filter(title_ja="燃やさないで処理するごみ", rrule="").exists()
+    assert problems == []

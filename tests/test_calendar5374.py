@@ -182,3 +182,102 @@ def test_an_area_whose_centre_is_not_in_the_centre_file_is_noted():
 )
 def test_each_kind_gets_a_bundled_icon_from_its_name(kind, icon):
     assert calendar5374.guess_icon(kind) == icon
+
+
+# --- What cannot be read is left out, never the city -------------------------------------
+
+
+def test_a_row_that_cannot_be_read_leaves_the_other_areas_of_the_city_in():
+    city = read_city(AREA_DAYS + "かえで町,東センター,月 毎週,水1,,,\n,東センター,火,,,,\n")
+    assert [area.name for area in city.importable()] == ["みどり町", "さくら町", "かえで町"]
+    assert city.rows == 4
+    word, row = city.problems
+    assert (word.line, word.column, word.area, word.text) == (4, 3, "かえで町", "毎週")
+    assert kinds(city.area("かえで町"))["燃やすごみ"].rule == "FREQ=WEEKLY;BYDAY=MO"
+    assert city.area("かえで町").problems == (word,)
+    assert (row.line, row.column, row.leaves_out) == (5, 1, "row")
+    assert str(row) == "area_days.csv, line 5, column 1: The area has no name."
+
+
+def test_an_area_named_twice_keeps_its_first_row():
+    city = read_city(AREA_DAYS + "みどり町,西センター,火,,,,\n")
+    assert city.area("みどり町").centre == "東センター"
+    (problem,) = city.problems
+    assert "The area “みどり町” comes twice (first on line 2)." in str(problem)
+
+
+def test_blank_headings_at_the_end_and_padded_rows_are_read_as_if_absent():
+    # Ayabe's file: two more headings, " " and "", and every row padded to match.
+    padded = "\n".join(line + ", ," for line in AREA_DAYS.strip().split("\n")) + "\n"
+    assert read_city(padded) == read_city(AREA_DAYS)
+    assert read_city(padded).problems == ()
+
+
+def test_headings_with_spaces_around_them_name_the_same_kinds():
+    spaced = AREA_DAYS.replace("燃やすごみ,", " 燃やすごみ ,", 1).replace("地名", "\ufeff地名 ", 1)
+    assert read_city(spaced) == read_city(AREA_DAYS)
+
+
+def test_a_heading_broken_over_two_lines_is_one_name():
+    city = read_city('地名,センター,"燃やす\nごみ"\nA,東,月\n')
+    assert [kind.name for kind in city.area("A").kinds] == ["燃やす ごみ"]
+    assert city.area("A").line == 3
+
+
+def test_words_under_no_heading_are_left_out_and_the_row_kept():
+    city = read_city("地名,センター,燃やすごみ,,古紙\nA,東,月,火,金1\nB,東,水,,,木2\n")
+    assert [kind.name for kind in city.area("A").kinds] == ["燃やすごみ", "古紙"]
+    under_blank, beyond = city.problems
+    assert (under_blank.line, under_blank.column, under_blank.text) == (2, 4, "火")
+    assert (beyond.line, beyond.column, beyond.text) == (3, 6, "木2")
+    assert "This row has 6 columns; the first row names 5." in str(beyond)
+
+
+def test_a_column_of_notes_is_kept_with_the_area_not_read_as_days():
+    city = read_city("地名,センター,燃やすごみ,備考\nA,東,月 木,祝日も収集します\n")
+    (area,) = city.areas
+    assert [kind.name for kind in area.kinds] == ["燃やすごみ"]
+    assert (area.notes, city.problems) == (("祝日も収集します",), ())
+
+
+def test_a_column_no_cell_of_which_reads_as_days_is_one_problem_not_one_per_row():
+    city = read_city("地名,センター,地区コード,燃やすごみ\nA,東,101,月\nB,東,102,火\nC,東,103,水\n")
+    (problem,) = city.problems
+    assert (problem.line, problem.column) == (1, 3)
+    assert "No cell of the column “地区コード” reads as collection days" in str(problem)
+    assert "“101” on line 2" in str(problem)
+    assert all(area.problems == () for area in city.areas)
+
+
+def test_a_city_whose_areas_name_no_centre_follows_its_only_centre():
+    city = read_city(
+        "地名,センター,燃やすごみ\nA,,月\nB,,火\n",
+        "名称,休止開始日,休止終了日\n中央,2026/12/31,2027/1/3\n",
+    )
+    assert [c.centre for c in city.closures_of(city.area("B"))] == ["中央"]
+    assert any("“中央”" in warning for warning in city.warnings)
+
+
+def test_with_two_centres_an_area_naming_none_follows_neither():
+    city = read_city(AREA_DAYS.replace("東センター", "", 1), CENTER)
+    assert city.closures_of(city.area("みどり町")) == ()
+
+
+def test_a_centre_row_that_cannot_be_read_leaves_the_other_centres_and_the_areas_in():
+    city = read_city(AREA_DAYS, CENTER + "南センター,2027/1/4,2026/12/31\n")
+    assert len(city.closures) == 2 and len(city.importable()) == 2
+    (problem,) = city.problems
+    assert (problem.file, problem.line, problem.column) == ("center.csv", 4, 3)
+
+
+def test_remarks_and_descriptions_are_kept_with_the_kinds_they_belong_to():
+    city = read_city(
+        AREA_DAYS,
+        remarks="ID,注意事項\n1,年末は12月30日まで\n",
+        description="label,sublabel,description\n古紙,新聞・雑誌,ひもで縛って出してください\n",
+    )
+    paper = kinds(city.area("さくら町"))["古紙"]
+    assert paper.remarks == ("年末は12月30日まで", "新聞・雑誌 / ひもで縛って出してください")
+    assert kinds(city.area("みどり町"))["古紙"].remarks == (
+        "新聞・雑誌 / ひもで縛って出してください",
+    )

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from datetime import date
 from io import StringIO
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -317,6 +318,75 @@ def test_import_garbage_calendar_names_the_areas_when_the_area_is_unknown(calend
     area_days, _center = calendar_files
     with pytest.raises(CommandError, match="Areas: みどり町"):
         import_calendar(str(area_days), "--area", "どこか")
+
+
+CITIES = Path(__file__).parent / "fixtures" / "5374"
+
+
+def import_with_notes(*args) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command("import_garbage_calendar", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def unwrapped(text: str) -> str:
+    """The command's lines run again as one, as they were before a phone's width folded them."""
+    return " ".join(text.split())
+
+
+def test_import_garbage_calendar_reads_a_citys_folder_and_says_how_each_file_was_read(
+    time_machine,
+):
+    time_machine.move_to(tokyo(DEMO_DAY, "09:00"), tick=False)
+    out, _notes = import_with_notes(
+        str(CITIES / "ayabe"), "--area", "奥上林地区（古屋以外）", "--dry-run"
+    )
+    assert "area_days.csv: UTF-8 (BOM), CR LF" in out
+    assert "167 areas in area_days.csv; 167 can be imported; 0 parts left out." in unwrapped(out)
+    assert "燃やして処理するごみ [月 木 日5:12] FREQ=WEEKLY;BYDAY=MO,TH" in out
+    assert "燃やさないで処理するごみ [水1:4 6 7 8 9 10 11 12 2 3; 水2:5 1] -" in out
+    assert "and 24 dates listed for 2026–2027" in unwrapped(out)
+    assert not models.Chore.objects.exists()
+
+
+def test_import_garbage_calendar_output_fits_a_phones_terminal(time_machine):
+    time_machine.move_to(tokyo(DEMO_DAY, "09:00"), tick=False)
+    out, notes = import_with_notes(str(CITIES / "kameoka"), "--area", "旭町", "--dry-run")
+    assert "target.csv" not in out  # what goes in which bag: not a calendar
+    assert "follow the only one center.csv names, “桜塚クリーンセンターー”" in unwrapped(notes)
+    # Lines a phone's terminal shows whole; the city's own words run as long as they are.
+    assert all(len(line) <= 44 for line in out.splitlines() if "[" not in line)
+
+
+def test_import_garbage_calendar_creates_month_limited_kinds_as_the_dates_of_two_years(
+    time_machine,
+):
+    time_machine.move_to(tokyo(DEMO_DAY, "09:00"), tick=False)
+    out, _notes = import_with_notes(str(CITIES / "ayabe"), "--area", "奥上林地区（古屋以外）")
+    assert "Created 5 chores, updated 0, added 1 closures." in out
+    unburnable = models.Chore.objects.get(title_ja="燃やさないで処理するごみ")
+    assert (unburnable.rrule, unburnable.start_date) == ("", date(2026, 1, 1))
+    assert len(unburnable.extra_dates) == 24
+    assert unburnable.extra_dates[:2] == ["2026-01-14", "2026-02-04"]
+    assert unburnable.is_due_on(date(2027, 5, 12)) and not unburnable.is_due_on(date(2027, 5, 5))
+    burnable = models.Chore.objects.get(title_ja="燃やして処理するごみ")
+    assert burnable.rrule == "FREQ=WEEKLY;BYDAY=MO,TH" and burnable.extra_dates == []
+    closure = models.Closure.objects.get()
+    assert (closure.name_ja, closure.start_date) == (
+        "(月・木コース):クリーンセンターAの休止期間",
+        date(2025, 12, 30),
+    )
+
+
+def test_import_garbage_calendar_creates_an_area_despite_a_bad_row_elsewhere_when_told(
+    tmp_path,
+):
+    broken = tmp_path / "area_days.csv"
+    broken.write_text(AREA_DAYS + "さくら町,西センター,月 毎週,水1,\n", encoding="utf-8")
+    out, notes = import_with_notes(str(broken), "--area", "みどり町", "--skip-unreadable")
+    assert "1 parts left out." in unwrapped(out) and "Created 3 chores" in out
+    assert "left out: area_days.csv, line 3, column 3: “毎週” (燃やすごみ)" in unwrapped(notes)
+    assert "This word is left out; the rest of the cell is read." in unwrapped(notes)
 
 
 # --- make run's set-up ----------------------------------------------------------------------

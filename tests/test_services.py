@@ -292,6 +292,31 @@ def test_two_kinds_named_alike_would_be_one_chore_and_are_refused():
     assert not Chore.objects.exists()
 
 
+def test_an_every_other_week_kind_starts_on_its_first_day_and_seasonal_days_become_dates():
+    from schedule import calendar5374
+    from schedule.services import KindChoice, import_garbage_calendar
+
+    city = calendar5374.read_city(
+        "地名,センター,びん,古紙\nA,,隔水20250108,水1:4 6 7 8 9 10 11 12 2 3; 水2:5 1\n"
+    )
+    area = city.area("A")
+    bottles, paper = area.kinds
+    import_garbage_calendar(
+        city, area, [KindChoice(bottles, "びん"), KindChoice(paper, "古紙")], DAY
+    )
+    every_other = Chore.objects.get(title_ja="びん")
+    assert (every_other.rrule, every_other.start_date, every_other.extra_dates) == (
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE",
+        date(2025, 1, 8),
+        [],
+    )
+    assert every_other.is_due_on(date(2027, 1, 6)) and not every_other.is_due_on(date(2027, 1, 13))
+    monthly = Chore.objects.get(title_ja="古紙")
+    first, last = calendar5374.years_covered(DAY)
+    assert monthly.rrule == "" and len(monthly.extra_dates) == 12 * (last.year - first.year + 1)
+    assert all(first.isoformat() <= day <= last.isoformat() for day in monthly.extra_dates)
+
+
 def test_calling_a_collection_off_twice_is_one_cancellation_and_bringing_it_back_removes_it(
     chore,
 ):
