@@ -40,24 +40,15 @@ from django.utils.translation import ngettext, ngettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schedule import forms, loading, planner, services
+from schedule.chores.garbage.models import ChoreCancellation, ChoreClosure, Closure
+from schedule.chores.models import Chore, ChoreAssignee, ChoreDone
 from schedule.common import collection, household, icons, recurrence, repeat
 from schedule.common.admin import RowsAsOpened, VersionedAdmin
 from schedule.common.colours import ink_on
-from schedule.models import (
-    WEEKDAY_NAMES,
-    Block,
-    Chore,
-    ChoreAssignee,
-    ChoreCancellation,
-    ChoreClosure,
-    ChoreDone,
-    Closure,
-    Display,
-    IconColour,
-    Member,
-    Note,
-    Plan,
-    PlanOverride,
+from schedule.common.models import WEEKDAY_NAMES
+from schedule.family.models import Display, IconColour, Member
+from schedule.plans.models import Block, Note, Plan, PlanOverride
+from schedule.routines.models import (
     Reward,
     Routine,
     RoutineAssignment,

@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from schedule import calendar5374, loading, services
+from schedule.chores.models import Chore
 from schedule.common import household, repeat
 from schedule.forms import CalendarAreaForm, CalendarUploadForm, KindFormSet
-from schedule.models import Chore
 
 TEMPLATE = "admin/schedule/chore/import.html"
 # The optional files: the upload's field, and the file's name in messages.

@@ -13,22 +13,12 @@ from datetime import date, time, timedelta
 
 from django.db import transaction
 
-from schedule.models import (
-    Block,
-    Chore,
-    ChoreAssignee,
-    Closure,
-    Display,
-    Member,
-    Note,
-    Plan,
-    Revision,
-    Reward,
-    Routine,
-    RoutineAssignment,
-    RoutineStep,
-    StarRules,
-)
+from schedule.chores.garbage.models import Closure
+from schedule.chores.models import Chore, ChoreAssignee
+from schedule.common.models import Revision
+from schedule.family.models import Display, Member
+from schedule.plans.models import Block, Note, Plan
+from schedule.routines.models import Reward, Routine, RoutineAssignment, RoutineStep, StarRules
 
 MEMBERS = [
     # key, ja, en, colour, icon

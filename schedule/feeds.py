@@ -18,9 +18,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from schedule import planner
+from schedule.calendars.models import CalendarFeed
 from schedule.common.household import pick
+from schedule.common.models import Revision
 from schedule.loading import load_household
-from schedule.models import CalendarFeed, Note, PlanOverride, Revision
+from schedule.plans.models import Note, PlanOverride
 
 PRODID = "-//Hibi//Family schedule//EN"
 # A chore with a time is shown as a short event at that time.

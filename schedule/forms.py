@@ -22,6 +22,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from schedule.chores.garbage.models import ChoreClosure, Closure
+from schedule.chores.models import Chore, ChoreAssignee
 from schedule.common import collection, household, icons, readings, recurrence, validation
 from schedule.common.repeat import (
     LAST,
@@ -35,18 +37,9 @@ from schedule.common.repeat import (
     repeat_from_rule,
     rule_from_repeat,
 )
-from schedule.models import (
-    Block,
-    Chore,
-    ChoreAssignee,
-    ChoreClosure,
-    Closure,
-    Display,
-    IconColour,
-    Member,
-    Note,
-    Plan,
-    PlanOverride,
+from schedule.family.models import Display, IconColour, Member
+from schedule.plans.models import Block, Note, Plan, PlanOverride
+from schedule.routines.models import (
     Reward,
     Routine,
     RoutineAssignment,

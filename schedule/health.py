@@ -99,7 +99,7 @@ def write_problem() -> Problem | None:
     """Write one small row, as a tick or an admin save would, in a bounded time."""
     from django.utils import timezone
 
-    from schedule.models import Heartbeat
+    from schedule.common.models import Heartbeat
 
     try:
         with _lock_wait(PROBE_LOCK_WAIT_MS), transaction.atomic():

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 
-from schedule import calendars, models, planner
+from schedule import models, planner
+from schedule.calendars import subscriptions as calendars
 from schedule.common import collection, household, icons, recurrence
 from schedule.prepared import Prepared, Row
 

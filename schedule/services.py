@@ -25,21 +25,14 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from schedule import calendar5374, planner
+from schedule.chores.garbage.models import ChoreCancellation, Closure
+from schedule.chores.models import Chore, ChoreAssignee, ChoreDone
 from schedule.common import household, recurrence, validation
+from schedule.common.models import SUNDAY, Revision
 from schedule.common.writes import atomic_write
-from schedule.models import (
-    SUNDAY,
-    Block,
-    Chore,
-    ChoreAssignee,
-    ChoreCancellation,
-    ChoreDone,
-    Closure,
-    Display,
-    Member,
-    Plan,
-    PlanOverride,
-    Revision,
+from schedule.family.models import Display, Member
+from schedule.plans.models import Block, Plan, PlanOverride
+from schedule.routines.models import (
     Reward,
     Routine,
     RoutineAssignment,

@@ -254,7 +254,7 @@ def today_summary(now: datetime | None = None) -> dict:
     (each called off with one tap), the closure of the day, each tablet's state."""
     from schedule import loading, worker
     from schedule.common import household
-    from schedule.models import Display
+    from schedule.family.models import Display
 
     now = (now or household.now()).astimezone(household.zone())
     lang = household.language()

@@ -12,8 +12,10 @@ from datetime import timedelta
 from django.tasks import task
 from django.utils import timezone
 
-from schedule import calendars, nudges
-from schedule.models import CalendarSubscription, Heartbeat
+from schedule.calendars import subscriptions as calendars
+from schedule.calendars.models import CalendarSubscription
+from schedule.common.models import Heartbeat
+from schedule.nudges import sending as nudges
 
 # Finished tasks are kept this long (for a look in the database), then removed.
 KEEP_FINISHED = timedelta(days=1)

@@ -35,8 +35,11 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from django_htmx.middleware import HtmxDetails
 
 from schedule import feeds, health, planner, serialise, services, worker
+from schedule.calendars.models import CalendarFeed
+from schedule.chores.models import Chore
 from schedule.common import household, icons
-from schedule.models import CalendarFeed, Chore, Display, Member, RoutineStep
+from schedule.family.models import Display, Member
+from schedule.routines.models import RoutineStep
 from schedule.wall import display as displays
 from schedule.wall import moments, polling, view_model
 

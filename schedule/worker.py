@@ -20,7 +20,7 @@ from django.db import DatabaseError, close_old_connections, connection, transact
 from django.utils import timezone
 
 from schedule import tasks
-from schedule.models import Heartbeat
+from schedule.common.models import Heartbeat
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from schedule import calendars, planner
+from schedule import planner
+from schedule.calendars import subscriptions as calendars
 from schedule.demo import load_demo_family
 from schedule.loading import load_events, load_household
 from schedule.models import CalendarEvent, CalendarSubscription, Member

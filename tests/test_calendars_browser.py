@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from schedule import calendars
+from schedule.calendars import subscriptions as calendars
 from schedule.demo import load_demo_family
 from schedule.models import CalendarSubscription, Member
 from schedule.wall import polling

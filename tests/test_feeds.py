@@ -181,7 +181,7 @@ def test_a_new_address_needs_a_post(admin_client, db):
 
 def test_hibi_itself_can_subscribe_to_its_feed_over_http(live_server, transactional_db):
     """A real subscriber over a real connection: Hibi's own calendar client."""
-    from schedule import calendars
+    from schedule.calendars import subscriptions as calendars
 
     with time_machine.travel(datetime(2026, 11, 23, 9, 0, tzinfo=TOKYO), tick=False):
         load_demo_family(TODAY)

@@ -13,7 +13,6 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from schedule import nudges
 from schedule.models import (
     Block,
     Chore,
@@ -24,6 +23,7 @@ from schedule.models import (
     NudgeTarget,
     Plan,
 )
+from schedule.nudges import sending as nudges
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 MONDAY = date(2026, 11, 23)

@@ -30,8 +30,8 @@ from collections.abc import Callable
 from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse
 
+from schedule.common.models import Revision
 from schedule.middleware import SAFE_METHODS
-from schedule.models import Revision
 
 log = logging.getLogger(__name__)
 

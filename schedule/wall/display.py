@@ -15,7 +15,8 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest
 from django.utils import timezone
 
-from schedule.models import Display, Revision
+from schedule.common.models import Revision
+from schedule.family.models import Display
 
 log = logging.getLogger(__name__)
 

@@ -30,8 +30,8 @@ from django.utils.text import compress_string
 
 from schedule import planner
 from schedule.common import household
+from schedule.family.models import Display
 from schedule.loading import load_household, load_planned, with_ticks
-from schedule.models import Display
 from schedule.prepared import Prepared
 
 ASSETS = (

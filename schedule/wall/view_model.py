@@ -26,9 +26,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from schedule import planner
+from schedule.chores.models import Chore
 from schedule.common.colours import ink_on
 from schedule.common.icons import is_icon
-from schedule.models import Chore, Display
+from schedule.family.models import Display
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise

@@ -23,7 +23,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, reset=False, if_empty=False, base_url="", **options):
-        from schedule.models import Display, Member
+        from schedule.family.models import Display, Member
 
         if if_empty and Member.objects.exists():
             self.stdout.write("The database already has a family; demo not loaded.")

@@ -49,7 +49,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, port=8000, lan="", **options):
-        from schedule.models import Display, Member
+        from schedule.family.models import Display, Member
 
         say = self.stdout.write
         say("Setting up the database…")

@@ -16,8 +16,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from schedule import calendar5374, loading, services
+from schedule.chores.models import Chore
 from schedule.common import household, recurrence
-from schedule.models import Chore
 
 PREVIEW_DATES = 8
 # Lines a phone's terminal shows whole (375 px, a small font).

@@ -8,8 +8,8 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError
 
 from schedule import backup
+from schedule.common.models import Revision
 from schedule.management.base import FamilyDataCommand
-from schedule.models import Revision
 
 
 class Command(FamilyDataCommand):

@@ -31,7 +31,8 @@ def _parse_time(value: str) -> time:
 
 def beyond_the_wall(day: date, tz: ZoneInfo) -> dict:
     """Subscribed calendars, feeds, phones for nudges, and what was sent that day."""
-    from schedule.models import CalendarFeed, CalendarSubscription, Delivery, NudgeTarget
+    from schedule.calendars.models import CalendarFeed, CalendarSubscription
+    from schedule.nudges.models import Delivery, NudgeTarget
 
     def member(row) -> int | None:
         return row.member_id

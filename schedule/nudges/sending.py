@@ -35,10 +35,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from schedule import planner
-from schedule.calendars import printable
+from schedule.calendars.subscriptions import printable
+from schedule.chores.models import Chore
 from schedule.common.household import pick
 from schedule.loading import load_household
-from schedule.models import Block, Chore, Delivery, NudgeTarget
+from schedule.nudges.models import Delivery, NudgeTarget
+from schedule.plans.models import Block
 
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,8 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from schedule import planner
-from schedule.models import CalendarEvent, CalendarSubscription, Revision
+from schedule.calendars.models import CalendarEvent, CalendarSubscription
+from schedule.common.models import Revision
 
 log = logging.getLogger(__name__)
 
