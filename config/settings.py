@@ -131,7 +131,7 @@ with contextlib.suppress(OSError):
 
 INSTALLED_APPS = [
     # django.contrib.admin, with Hibi's site (titles, today's summary) as admin.site.
-    "schedule.sites.HibiAdminConfig",
+    "schedule.site.sites.HibiAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -140,7 +140,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     # django-axes (the sign-in throttle), with its pages named in the parent's language.
-    "schedule.sites.HibiAxesConfig",
+    "schedule.site.sites.HibiAxesConfig",
     "django_tasks_db",
     "schedule",
 ]

@@ -2,7 +2,7 @@ from django.urls import include, path, register_converter
 
 from schedule import views
 from schedule.common import converters
-from schedule.sites import admin_urls
+from schedule.site.sites import admin_urls
 
 register_converter(converters.TokenConverter, "token")
 register_converter(converters.DayConverter, "day")

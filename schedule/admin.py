@@ -39,13 +39,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from schedule import forms, loading, planner, services
+from schedule import forms, planner, services
 from schedule.chores.garbage.models import ChoreCancellation, ChoreClosure, Closure
 from schedule.chores.models import Chore, ChoreAssignee, ChoreDone
 from schedule.common import collection, household, icons, recurrence, repeat
 from schedule.common.admin import RowsAsOpened, VersionedAdmin
 from schedule.common.colours import ink_on
 from schedule.common.models import WEEKDAY_NAMES
+from schedule.day import loading
 from schedule.family.models import Display, IconColour, Member
 from schedule.plans.models import Block, Note, Plan, PlanOverride
 from schedule.routines.models import (
@@ -1083,7 +1084,7 @@ class ChoreAdmin(VersionedAdmin):
         """A city's garbage calendar (5374 CSV) into chores: upload, preview, create."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        from schedule.calendar_import import import_page
+        from schedule.chores.garbage.city_import import import_page
 
         return import_page(request, self)
 
@@ -1794,4 +1795,5 @@ def next_day_in_force(plan: Plan, today: date, horizon: int = 60) -> date:
 
 # The pages for calendars in and out, phones and webhooks live in their own module,
 # and so do the operator's users and groups.
-from schedule import operator_admin, outside_admin  # noqa: E402, F401
+from schedule import outside_admin  # noqa: E402, F401
+from schedule.site import operator_admin  # noqa: E402, F401

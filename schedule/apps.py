@@ -10,7 +10,8 @@ class ScheduleConfig(AppConfig):
     verbose_name = _("Family schedule")
 
     def ready(self) -> None:
-        from schedule import health, signals
+        from schedule import signals
+        from schedule.site import health
 
         signals.connect()
         health.watch_the_database_file()

@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from whitenoise.middleware import WhiteNoiseMiddleware
 from whitenoise.string_utils import ensure_leading_trailing_slash
 
-from schedule import health
 from schedule.common.converters import TokenConverter
+from schedule.site import health
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 

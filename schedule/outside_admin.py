@@ -21,11 +21,11 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from schedule import tasks
 from schedule.calendars.models import CalendarFeed, CalendarSubscription
 from schedule.common import writes
 from schedule.common.admin import VersionedAdmin
 from schedule.nudges import sending as nudges
+from schedule.nudges import tasks
 from schedule.nudges.models import Delivery, NudgeTarget
 
 log = logging.getLogger(__name__)

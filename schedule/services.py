@@ -24,7 +24,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from schedule import calendar5374, planner
+from schedule import planner
+from schedule.chores.garbage import city5374 as calendar5374
 from schedule.chores.garbage.models import ChoreCancellation, Closure
 from schedule.chores.models import Chore, ChoreAssignee, ChoreDone
 from schedule.common import household, recurrence, validation

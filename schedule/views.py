@@ -34,12 +34,15 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST, require_safe
 from django_htmx.middleware import HtmxDetails
 
-from schedule import feeds, health, planner, serialise, services, worker
+from schedule import planner, services
 from schedule.calendars.models import CalendarFeed
 from schedule.chores.models import Chore
 from schedule.common import household, icons
+from schedule.day import feeds, serialise
 from schedule.family.models import Display, Member
+from schedule.nudges import worker
 from schedule.routines.models import RoutineStep
+from schedule.site import health
 from schedule.wall import display as displays
 from schedule.wall import moments, polling, view_model
 

@@ -11,7 +11,7 @@ import time_machine
 
 from schedule import planner
 from schedule.common import recurrence
-from schedule.demo import load_demo_family
+from schedule.data.demo import load_demo_family
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 CHROMIUM = "/usr/bin/chromium"

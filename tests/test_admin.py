@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from schedule import admin as admin_module
 from schedule import planner
-from schedule.loading import load_household
+from schedule.day.loading import load_household
 from schedule.models import (
     Block,
     Chore,

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
-from schedule.demo import load_demo_family
+from schedule.data.demo import load_demo_family
 from schedule.models import Block, Chore, Plan, Routine
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

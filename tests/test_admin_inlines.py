@@ -20,7 +20,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from schedule.admin import BlockInline
-from schedule.demo import load_demo_family
+from schedule.data.demo import load_demo_family
 from schedule.models import Block, Plan, PlanOverride, Routine
 from tests.conftest import DEMO_DAY, TOKYO
 from tests.test_fuzz import form_of

@@ -28,7 +28,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from schedule.demo import load_demo_family
+from schedule.data.demo import load_demo_family
 from schedule.models import Plan
 from tests.conftest import DEMO_DAY
 from tests.test_admin_inlines import PAGES, a_parent, add_event_plan

@@ -17,7 +17,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from schedule.demo import load_demo_family
+from schedule.data.demo import load_demo_family
 from schedule.models import Block, Chore, Display, Plan, PlanOverride
 from tests.test_admin_browser import ARTIFACTS, PASSWORD, fits_the_screen, phone_page
 

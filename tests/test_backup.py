@@ -23,7 +23,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from schedule import backup, models, portable
+from schedule import models
+from schedule.data import backup, portable
 
 ROOT = Path(__file__).resolve().parent.parent
 WRITER_PREFIX = "writer-"

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from django.utils import translation
 
-from schedule import calendar5374
-from schedule.calendar5374 import CalendarError, read_areas, read_city, read_closures
+from schedule.chores.garbage import city5374 as calendar5374
+from schedule.chores.garbage.city5374 import CalendarError, read_areas, read_city, read_closures
 from schedule.common.recurrence import Recurrence
 
 # Two invented areas of an invented town, in the shape the 5374 project uses.

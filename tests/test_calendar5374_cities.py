@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from schedule import calendar5374
-from schedule.calendar5374_files import SHIFT_JIS, UTF8, UTF8_BOM
+from schedule.chores.garbage import city5374 as calendar5374
+from schedule.chores.garbage.city5374_files import SHIFT_JIS, UTF8, UTF8_BOM
 
 CITIES = Path(__file__).parent / "fixtures" / "5374"
 # Where the maintainers keep them, beside the clone (CI has it; a fresh clone may not).

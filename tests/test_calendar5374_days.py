@@ -7,7 +7,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schedule.calendar5374_days import PART, WORD, Kind, read_cell
+from schedule.chores.garbage.city5374_days import PART, WORD, Kind, read_cell
 from schedule.common.recurrence import Recurrence
 
 # Two years no test's own clock decides: the cells' dates are asked for in them.

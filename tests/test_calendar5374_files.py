@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from django.utils import translation
 
-from schedule.calendar5374 import read_city
-from schedule.calendar5374_days import CalendarError
-from schedule.calendar5374_files import (
+from schedule.chores.garbage.city5374 import read_city
+from schedule.chores.garbage.city5374_days import CalendarError
+from schedule.chores.garbage.city5374_files import (
     SHIFT_JIS,
     UTF8,
     UTF8_BOM,

@@ -17,8 +17,8 @@ from django.test import Client
 
 from schedule import planner
 from schedule.calendars import subscriptions as calendars
-from schedule.demo import load_demo_family
-from schedule.loading import load_events, load_household
+from schedule.data.demo import load_demo_family
+from schedule.day.loading import load_events, load_household
 from schedule.models import CalendarEvent, CalendarSubscription, Member
 from schedule.wall import display as displays
 from schedule.wall import polling, view_model
@@ -339,7 +339,7 @@ def test_adding_a_calendar_in_the_admin_asks_the_worker_to_fetch_it_now(
 ):
     from django_tasks_db.models import DBTaskResult
 
-    from schedule import tasks
+    from schedule.nudges import tasks
 
     serve(local_server, "/swim.ics", "tokyo.ics")
     with django_capture_on_commit_callbacks(execute=True):
@@ -351,7 +351,7 @@ def test_adding_a_calendar_in_the_admin_asks_the_worker_to_fetch_it_now(
         )
     assert "fetched in the background" in response.content.decode()
     [queued] = DBTaskResult.objects.filter(status="READY")
-    assert queued.task_path == "schedule.tasks.sync_calendar"
+    assert queued.task_path == "schedule.nudges.tasks.sync_calendar"
     assert local_server.requests == []  # the page did not wait for the fetch
     tasks.sync_calendar.call(*queued.task_result.args)
     assert CalendarSubscription.objects.get().error_code == ""

@@ -14,7 +14,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from schedule.calendars import subscriptions as calendars
-from schedule.demo import load_demo_family
+from schedule.data.demo import load_demo_family
 from schedule.models import CalendarSubscription, Member
 from schedule.wall import polling
 from tests.conftest import TOKYO

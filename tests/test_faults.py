@@ -92,7 +92,7 @@ SETUP = textwrap.dedent(
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.models import User
     from django.contrib.sessions.backends.db import SessionStore
-    from schedule.demo import load_demo_family
+    from schedule.data.demo import load_demo_family
     from schedule.models import Chore, Plan
     display = load_demo_family(date.today())
     admin = User.objects.create_superuser("admin", password="not-a-real-password-1")

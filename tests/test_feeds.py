@@ -9,9 +9,10 @@ import pytest
 import recurring_ical_events
 import time_machine
 
-from schedule import feeds, planner
-from schedule.demo import load_demo_family
-from schedule.loading import load_household
+from schedule import planner
+from schedule.data.demo import load_demo_family
+from schedule.day import feeds
+from schedule.day.loading import load_household
 from schedule.models import (
     CalendarEvent,
     CalendarFeed,

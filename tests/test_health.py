@@ -7,8 +7,8 @@ test_faults.py; these check each probe's answer here.
 
 from django.db import OperationalError, connection
 
-from schedule import health
 from schedule.models import Heartbeat, Revision
+from schedule.site import health
 
 
 def test_healthz_is_200_with_the_database(client, db):

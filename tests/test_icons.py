@@ -8,8 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from schedule import demo
 from schedule.common.icons import icon_choices, icon_names, is_icon, validate_icon
+from schedule.data import demo
 
 ICONS = Path(settings.BASE_DIR) / "static" / "icons"
 

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from schedule import loading
+from schedule.day import loading
 from schedule.models import Block, Chore, Member, Plan
 from tests.conftest import TOKYO, tokyo
 
@@ -38,7 +38,7 @@ def test_a_chore_saved_around_validation_is_left_off_and_the_log_says_why(demo_d
         title_en="Broken", rrule="FREQ=DAILY", start_date=date(2026, 1, 1)
     )
     Chore.objects.filter(pk=broken.pk).update(rrule="FREQ=DAILY;INTERVAL=0")
-    with caplog.at_level(logging.WARNING, logger="schedule.loading"):
+    with caplog.at_level(logging.WARNING, logger="schedule.day.loading"):
         family = loading.load_household(WEEKDAY, TOKYO)
     assert broken.pk not in {chore.id for chore in family.chores}
     assert len(family.chores) == Chore.objects.count() - 1

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from schedule import planner
 from schedule.common import collection, recurrence
-from schedule.loading import load_household
+from schedule.day.loading import load_household
 from tests.conftest import TOKYO, block, household, tokyo
 
 WEEKDAY = date(2026, 11, 25)  # a Wednesday after a working Tuesday

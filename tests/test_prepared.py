@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 import pytest
 
 from schedule import models
-from schedule.prepared import Prepared
+from schedule.day.prepared import Prepared
 from tests.conftest import TOKYO
 
 pytestmark = pytest.mark.django_db

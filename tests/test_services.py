@@ -261,7 +261,7 @@ def test_a_copied_plan_keeps_the_routines_of_its_blocks(morning, haru):
 
 
 def test_a_refused_kind_leaves_no_chore_and_no_closure_behind():
-    from schedule import calendar5374
+    from schedule.chores.garbage import city5374 as calendar5374
     from schedule.models import Closure
     from schedule.services import CalendarRefused, KindChoice, import_garbage_calendar
 
@@ -281,7 +281,7 @@ def test_a_refused_kind_leaves_no_chore_and_no_closure_behind():
 
 
 def test_two_kinds_named_alike_would_be_one_chore_and_are_refused():
-    from schedule import calendar5374
+    from schedule.chores.garbage import city5374 as calendar5374
     from schedule.services import CalendarRefused, KindChoice, import_garbage_calendar
 
     city = calendar5374.read_city("地名,センター,燃やすごみ,可燃ごみ\nA,,月,木\n")
@@ -293,7 +293,7 @@ def test_two_kinds_named_alike_would_be_one_chore_and_are_refused():
 
 
 def test_an_every_other_week_kind_starts_on_its_first_day_and_seasonal_days_become_dates():
-    from schedule import calendar5374
+    from schedule.chores.garbage import city5374 as calendar5374
     from schedule.services import KindChoice, import_garbage_calendar
 
     city = calendar5374.read_city(

@@ -292,7 +292,7 @@ def every_row(db):
 
     from django.contrib.auth.models import User
 
-    from schedule.demo import load_demo_family
+    from schedule.data.demo import load_demo_family
     from tests.test_admin import one_of_each
 
     load_demo_family(date(2026, 11, 23))

@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from schedule.demo import CHORES, DAY_OFF_BLOCKS, MEMBERS, WEEKDAY_BLOCKS, load_demo_family
+from schedule.data.demo import CHORES, DAY_OFF_BLOCKS, MEMBERS, WEEKDAY_BLOCKS, load_demo_family
 from schedule.models import (
     Block,
     CalendarFeed,

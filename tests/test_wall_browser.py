@@ -17,7 +17,7 @@ from django.core.servers.basehttp import WSGIRequestHandler
 from django.test.testcases import LiveServerThread
 from playwright.sync_api import expect
 
-from schedule.demo import load_demo_family
+from schedule.data.demo import load_demo_family
 from schedule.models import Block, ChoreDone
 from tests.conftest import TOKYO
 

@@ -19,7 +19,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from schedule.demo import load_demo_family
+from schedule.data.demo import load_demo_family
 from schedule.models import Block, Display
 from tests.conftest import TOKYO
 from tests.wallmeasure import (

@@ -24,8 +24,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from schedule import tasks, worker
 from schedule.models import Heartbeat
+from schedule.nudges import tasks, worker
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -331,7 +331,7 @@ def test_a_failed_task_is_logged_with_its_traceback_though_the_queue_is_quiet(ca
         errors=[SimpleNamespace(traceback="Traceback ... OperationalError: disk I/O error")],
     )
     fine = SimpleNamespace(status=TaskResultStatus.SUCCESSFUL, task=tasks.send_due, errors=[])
-    with caplog.at_level("ERROR", logger="schedule.worker"):
+    with caplog.at_level("ERROR", logger="schedule.nudges.worker"):
         _log_failure(None, task_result=fine)
         _log_failure(None, task_result=failed)
     assert [r.getMessage() for r in caplog.records] == [

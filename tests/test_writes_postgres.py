@@ -32,7 +32,7 @@ from django.urls import reverse
 
 from schedule import planner
 from schedule.common import writes
-from schedule.demo import load_demo_family
+from schedule.data.demo import load_demo_family
 from schedule.models import (
     Chore,
     ChoreAssignee,

@@ -38,7 +38,7 @@ from schedule import planner
 from schedule.calendars.subscriptions import printable
 from schedule.chores.models import Chore
 from schedule.common.household import pick
-from schedule.loading import load_household
+from schedule.day.loading import load_household
 from schedule.nudges.models import Delivery, NudgeTarget
 from schedule.plans.models import Block
 

@@ -30,9 +30,9 @@ from django.utils.text import compress_string
 
 from schedule import planner
 from schedule.common import household
+from schedule.day.loading import load_household, load_planned, with_ticks
+from schedule.day.prepared import Prepared
 from schedule.family.models import Display
-from schedule.loading import load_household, load_planned, with_ticks
-from schedule.prepared import Prepared
 
 ASSETS = (
     "kiosk/kiosk.css",

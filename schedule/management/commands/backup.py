@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import DatabaseError
 
-from schedule import backup
+from schedule.data import backup
 from schedule.management.base import FamilyDataCommand
 
 

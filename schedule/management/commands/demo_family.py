@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from schedule.demo import load_demo_family
+from schedule.data.demo import load_demo_family
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.db import DatabaseError
 
-from schedule import portable
+from schedule.data import portable
 from schedule.management.base import FamilyDataCommand
 
 

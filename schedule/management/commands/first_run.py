@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from schedule.demo import load_demo_family
+from schedule.data.demo import load_demo_family
 from schedule.management.commands.ensure_admin import ensure_admin
 
 RULE = "─" * 64

@@ -12,9 +12,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.tasks.base import TaskResultStatus
 from django.tasks.signals import task_finished
 
-from schedule import worker
+from schedule.nudges import worker
 
-log = logging.getLogger("schedule.worker")
+log = logging.getLogger("schedule.nudges.worker")
 
 
 def _log_failure(sender, task_result, **kwargs) -> None:

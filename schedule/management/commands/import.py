@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from schedule import backup, portable
+from schedule.data import backup, portable
 from schedule.management.base import FamilyDataCommand, log
 
 

@@ -15,9 +15,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
-from schedule import calendar5374, loading, services
+from schedule import services
+from schedule.chores.garbage import city5374 as calendar5374
 from schedule.chores.models import Chore
 from schedule.common import household, recurrence
+from schedule.day import loading
 
 PREVIEW_DATES = 8
 # Lines a phone's terminal shows whole (375 px, a small font).

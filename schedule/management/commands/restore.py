@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError
 
-from schedule import backup
 from schedule.common.models import Revision
+from schedule.data import backup
 from schedule.management.base import FamilyDataCommand
 
 

@@ -8,9 +8,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from schedule import planner, serialise
+from schedule import planner
 from schedule.common import collection, household
-from schedule.loading import load_household
+from schedule.day import serialise
+from schedule.day.loading import load_household
 
 
 def _parse_date(value: str) -> date:

@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet, Sum
 from schedule import models, planner
 from schedule.calendars import subscriptions as calendars
 from schedule.common import collection, household, icons, recurrence
-from schedule.prepared import Prepared, Row
+from schedule.day.prepared import Prepared, Row
 
 log = logging.getLogger(__name__)
 # The bad chore rows already logged, as (id, row): a changed row is logged again.

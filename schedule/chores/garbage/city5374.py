@@ -31,7 +31,7 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
-from schedule.calendar5374_days import (
+from schedule.chores.garbage.city5374_days import (
     PART,
     ROW,
     CalendarError,
@@ -41,7 +41,7 @@ from schedule.calendar5374_days import (
     normal,
     read_cell,
 )
-from schedule.calendar5374_files import (
+from schedule.chores.garbage.city5374_files import (
     CentreClosure,
     Text,
     decode,

@@ -19,8 +19,8 @@ from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.utils import timezone
 
-from schedule import tasks
 from schedule.common.models import Heartbeat
+from schedule.nudges import tasks
 
 log = logging.getLogger(__name__)
 

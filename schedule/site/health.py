@@ -85,7 +85,7 @@ def database_file_problem() -> Problem | None:
 def read_problem(today: date) -> Problem | None:
     """Read what a wall reads: every family table the planner uses, and the displays."""
     from schedule import models
-    from schedule.loading import load_household
+    from schedule.day.loading import load_household
 
     try:
         load_household(today)

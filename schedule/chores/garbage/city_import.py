@@ -24,9 +24,11 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from schedule import calendar5374, loading, services
+from schedule import services
+from schedule.chores.garbage import city5374 as calendar5374
 from schedule.chores.models import Chore
 from schedule.common import household, repeat
+from schedule.day import loading
 from schedule.forms import CalendarAreaForm, CalendarUploadForm, KindFormSet
 
 TEMPLATE = "admin/schedule/chore/import.html"

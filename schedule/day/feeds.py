@@ -21,7 +21,7 @@ from schedule import planner
 from schedule.calendars.models import CalendarFeed
 from schedule.common.household import pick
 from schedule.common.models import Revision
-from schedule.loading import load_household
+from schedule.day.loading import load_household
 from schedule.plans.models import Note, PlanOverride
 
 PRODID = "-//Hibi//Family schedule//EN"

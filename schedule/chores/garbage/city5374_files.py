@@ -20,7 +20,7 @@ from datetime import date
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
-from schedule.calendar5374_days import ROW, CalendarError, Problem, because, normal
+from schedule.chores.garbage.city5374_days import ROW, CalendarError, Problem, because, normal
 from schedule.common import collection, recurrence
 
 # Far more than any city's file; a bigger upload is not a calendar.

@@ -167,7 +167,7 @@ class HibiAdminConfig(AdminConfig):
     on a Raspberry Pi. Everywhere else (manage.py, its checks, the tests) they
     load at start, as Django's admin does."""
 
-    default_site = "schedule.sites.HibiAdminSite"
+    default_site = "schedule.site.sites.HibiAdminSite"
 
     def ready(self) -> None:
         if os.environ.get("HIBI_ADMIN_ON_FIRST_USE") == "1":
@@ -190,7 +190,7 @@ def admin_urls(prefix: str) -> URLResolver:
     """The admin's URLs under `prefix`, its URL conf imported the first time a request
     or a reverse("admin:…") needs it."""
     return _AdminURLs(
-        RoutePattern(prefix), "schedule.admin_urls", app_name="admin", namespace="admin"
+        RoutePattern(prefix), "schedule.site.admin_urls", app_name="admin", namespace="admin"
     )
 
 
@@ -252,9 +252,10 @@ def shortcuts(request, today: dict) -> list[tuple[_StrPromise | str, str]]:
 def today_summary(now: datetime | None = None) -> dict:
     """What a parent checks first: the plan in force, chores due today and tomorrow
     (each called off with one tap), the closure of the day, each tablet's state."""
-    from schedule import loading, worker
     from schedule.common import household
+    from schedule.day import loading
     from schedule.family.models import Display
+    from schedule.nudges import worker
 
     now = (now or household.now()).astimezone(household.zone())
     lang = household.language()
