@@ -10,7 +10,7 @@ the thread's own CPU time so that the other core's work does not count.
 
 - moment: nothing but the time (a block ends, the evening comes);
 - tick: a chore is ticked done or undone on the wall (a real write, through
-  services.tick_chore, alternating), the change a wall sees most;
+  ticks.tick_chore, alternating), the change a wall sees most;
 - edit: a parent saves a block with a new title (a real save, through the
   ORM's signals), after which nothing loaded for an earlier render is valid.
 
@@ -33,8 +33,8 @@ django.setup()
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from schedule import services  # noqa: E402
 from schedule.models import Block, Chore, Display  # noqa: E402
+from schedule.wall import ticks  # noqa: E402
 
 # A Tuesday: the plan in force has its blocks, and the chores are due.
 DAY = date(2026, 11, 24)
@@ -53,7 +53,7 @@ def changes(kind: str):
     if kind == "tick":
         chore = Chore.objects.filter(rrule="FREQ=DAILY").first() or Chore.objects.first()
         assert chore is not None, "the family has no chore to tick"
-        return lambda index: services.tick_chore(chore, DAY, done=index % 2 == 0)
+        return lambda index: ticks.tick_chore(chore, DAY, done=index % 2 == 0)
     if kind == "edit":
         block = Block.objects.order_by("id").first()
         assert block is not None, "the family has no block to edit"

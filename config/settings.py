@@ -148,11 +148,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # WhiteNoise, looking a static file up when it is first asked for.
-    "schedule.middleware.StaticFilesOnFirstUse",
+    "schedule.site.middleware.StaticFilesOnFirstUse",
     # Refuses writes into a SQLite file deleted or replaced under the server.
-    "schedule.middleware.WriteGuardMiddleware",
+    "schedule.site.middleware.WriteGuardMiddleware",
     # A wall's unchanged poll (204) goes no further: what follows is not for it.
-    "schedule.middleware.UnchangedPollMiddleware",
+    "schedule.wall.middleware.UnchangedPollMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -248,7 +248,7 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The lockout page, in the parent's language.
-AXES_LOCKOUT_CALLABLE = "schedule.admin.locked_out"
+AXES_LOCKOUT_CALLABLE = "schedule.site.sites.locked_out"
 # Whose address is counted. Without a proxy it is the connection's own
 # (REMOTE_ADDR); X-Forwarded-For is then ignored, since anyone can write it.
 # Behind PROXY_COUNT proxies, each appends the address it was reached from to
@@ -347,7 +347,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("SECURE_HSTS_INCLUDE_SUBDOMA
 SECURE_REFERRER_POLICY = ["origin", "same-origin"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-# Fields one form may post. A plan at its caps (schedule.forms: 100 blocks of
+# Fields one form may post. A plan at its caps (schedule/common/validation.py: 100 blocks of
 # about ten fields plus one per member ticked, 100 date overrides of five) posts
 # some 2,000 to 3,500; Django's default of 1,000 refused a full plan well below
 # its cap with a bare "Bad Request". Parsing 4,000 fields takes milliseconds.

@@ -15,7 +15,6 @@ from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
-from schedule import admin as admin_module
 from schedule import planner
 from schedule.day.loading import load_household
 from schedule.models import (
@@ -38,6 +37,7 @@ from schedule.models import (
     StarRules,
     StepDone,
 )
+from schedule.plans import admin as admin_module
 from tests.conftest import TOKYO
 
 pytestmark = pytest.mark.django_db
@@ -1296,7 +1296,7 @@ def test_an_assignee_id_beyond_64_bits_is_refused_as_a_choice(ja):
 
 
 def test_a_forged_block_count_is_refused_without_building_a_form_per_claimed_row(ja):
-    from schedule import forms
+    from schedule.common import forms
 
     data = plan_post([block_row("07:00", "08:00", "朝ごはん")])
     data["blocks-TOTAL_FORMS"] = "999999999"
@@ -1308,7 +1308,7 @@ def test_a_forged_block_count_is_refused_without_building_a_form_per_claimed_row
 
 
 def test_a_forged_override_or_assignee_count_is_refused_too(ja):
-    from schedule import forms
+    from schedule.common import forms
 
     data = plan_post([block_row("07:00", "08:00", "朝ごはん")])
     data["overrides-TOTAL_FORMS"] = str(forms.MAX_OVERRIDES_PER_PLAN + 1)
@@ -1321,7 +1321,7 @@ def test_a_forged_override_or_assignee_count_is_refused_too(ja):
 
 
 def test_a_plan_at_its_caps_still_saves(ja):
-    from schedule import forms
+    from schedule.common import forms
 
     family = [Member.objects.create(name_ja=f"こども{n}") for n in range(8)]
     blocks = [

@@ -19,9 +19,9 @@ from django.contrib.auth.models import User
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from schedule.admin import BlockInline
 from schedule.data.demo import load_demo_family
 from schedule.models import Block, Plan, PlanOverride, Routine
+from schedule.plans.admin import BlockInline
 from tests.conftest import DEMO_DAY, TOKYO
 from tests.test_fuzz import form_of
 

@@ -536,20 +536,21 @@ def add_ticks_and_stars() -> None:
     given, a star taken back, a parent's own row."""
     from datetime import date
 
-    from schedule import services
+    from schedule.routines import stars
+    from schedule.wall import ticks
 
     haru = models.Member.objects.get(name_en="Haru")
     mio = models.Member.objects.get(name_en="Mio")
     day = date(2026, 11, 24)
     for step in models.RoutineStep.objects.filter(routine__title_en="Morning (Haru)"):
-        services.tick_step(step, haru, day, done=True)
+        ticks.tick_step(step, haru, day, done=True)
     first = models.RoutineStep.objects.get(routine__title_en="Morning (Mio)", order=1)
-    services.tick_step(first, mio, day, done=True)
+    ticks.tick_step(first, mio, day, done=True)
     models.StarEntry.objects.create(
         member=haru, date=day, amount=5, kind="parent", what_ja="おてつだい"
     )
-    services.give_reward(models.Reward.objects.get(price=5), haru, day)
-    services.take_back(models.StarEntry.objects.get(kind="routine"))
+    stars.give_reward(models.Reward.objects.get(price=5), haru, day)
+    stars.take_back(models.StarEntry.objects.get(kind="routine"))
 
 
 @pytestmark_db

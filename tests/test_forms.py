@@ -6,10 +6,11 @@ from datetime import date
 import pytest
 from django.utils import translation
 
-from schedule import forms
+from schedule.chores import forms
+from schedule.chores.forms import ChoreForm, RepeatForm
 from schedule.common.repeat import LAST, Mode, Repeat, Unit
-from schedule.forms import ChoreForm, PlanForm, RepeatForm
 from schedule.models import Chore, Plan
+from schedule.plans.forms import PlanForm
 from tests.test_repeat import FR, MO, RAW_RULES, ROUND_TRIPS, TH, WE
 
 

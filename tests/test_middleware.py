@@ -7,8 +7,8 @@ import time_machine
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 
-from schedule.middleware import StaticFilesOnFirstUse
 from schedule.models import Revision
+from schedule.site.middleware import StaticFilesOnFirstUse
 from tests.conftest import TOKYO
 from tests.test_views import page_url, panel_url, version_of
 

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from schedule import services
 from schedule.models import (
     Block,
     Chore,
@@ -26,6 +25,8 @@ from schedule.models import (
     StepDone,
     Totals,
 )
+from schedule.routines import stars
+from schedule.wall import ticks
 
 pytestmark = pytest.mark.django_db
 
@@ -194,8 +195,8 @@ def test_a_tick_bumps_the_revision_but_not_the_plans(plan):
     chore = Chore.objects.create(title_ja="ごみ", rrule="FREQ=DAILY", start_date=date(2026, 1, 1))
     plans = Revision.objects.get(pk=1).plans
     before = Revision.current()
-    services.tick_chore(chore, date(2026, 11, 24), done=True)
-    services.tick_chore(chore, date(2026, 11, 24), done=False)
+    ticks.tick_chore(chore, date(2026, 11, 24), done=True)
+    ticks.tick_chore(chore, date(2026, 11, 24), done=False)
     assert Revision.current() == before + 2
     assert Revision.objects.get(pk=1).plans == plans
     chore.title_en = "Trash"
@@ -336,10 +337,10 @@ def test_the_ledger_sums_stars_earned_and_spent_from_its_rows(haru):
     entry(haru, 1, StarEntry.Kind.CHORE)
     entry(haru, 3, StarEntry.Kind.PARENT)
     mistake = entry(haru, 1, StarEntry.Kind.ROUTINE)
-    services.take_back(mistake)
+    stars.take_back(mistake)
     treat = entry(haru, -5, StarEntry.Kind.REWARD)
     entry(haru, -2, StarEntry.Kind.REWARD)
-    services.take_back(treat)  # the treat was not given after all
+    stars.take_back(treat)  # the treat was not given after all
     entry(mio, 2, StarEntry.Kind.ROUTINE)
     totals = StarEntry.totals()
     assert totals[haru.pk] == Totals(earned=5, spent=2)
@@ -369,19 +370,19 @@ def test_the_star_rules_are_one_row(db):
 def test_deleting_a_routine_keeps_its_ticks_and_stars_readable(plan, morning, haru):
     StarRules(enabled=True).save()
     for step in morning.steps.all():
-        services.tick_step(step, haru, DAY, done=True)
+        ticks.tick_step(step, haru, DAY, done=True)
     assert StarEntry.totals()[haru.pk].balance == 1
     morning.delete()
-    ticks = list(StepDone.objects.order_by("done_at", "id"))
-    assert [t.step for t in ticks] == [None, None, None]
-    assert [t.what_ja for t in ticks] == [
+    done = list(StepDone.objects.order_by("done_at", "id"))
+    assert [t.step for t in done] == [None, None, None]
+    assert [t.what_ja for t in done] == [
         "あさのしたく › トイレ",
         "あさのしたく › かおをあらう",
         "あさのしたく › はみがき",
     ]
-    assert ticks[0].what_en == "Morning › トイレ"  # a step without English: its Japanese
+    assert done[0].what_en == "Morning › トイレ"  # a step without English: its Japanese
     with translation.override("ja"):
-        assert str(ticks[0]) == "あさのしたく › トイレ 2026-11-24"
+        assert str(done[0]) == "あさのしたく › トイレ 2026-11-24"
     (star,) = StarEntry.objects.all()
     assert star.routine is None
     assert (star.what_ja, star.what_en, star.amount) == ("あさのしたく", "Morning", 1)

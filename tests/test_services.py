@@ -25,16 +25,10 @@ from schedule.models import (
     StepDone,
     Totals,
 )
-from schedule.services import (
-    CannotTakeBack,
-    NotEnoughStars,
-    copy_plan,
-    copy_routine,
-    give_reward,
-    take_back,
-    tick_chore,
-    tick_step,
-)
+from schedule.plans.services import copy_plan
+from schedule.routines.services import copy_routine
+from schedule.routines.stars import CannotTakeBack, NotEnoughStars, give_reward, take_back
+from schedule.wall.ticks import tick_chore, tick_step
 
 DAY = date(2026, 11, 24)
 
@@ -262,8 +256,12 @@ def test_a_copied_plan_keeps_the_routines_of_its_blocks(morning, haru):
 
 def test_a_refused_kind_leaves_no_chore_and_no_closure_behind():
     from schedule.chores.garbage import city5374 as calendar5374
+    from schedule.chores.garbage.services import (
+        CalendarRefused,
+        KindChoice,
+        import_garbage_calendar,
+    )
     from schedule.models import Closure
-    from schedule.services import CalendarRefused, KindChoice, import_garbage_calendar
 
     city = calendar5374.read_city(
         "地名,センター,燃やすごみ,古紙\nみどり町,東,月 木,金1\n",
@@ -282,7 +280,11 @@ def test_a_refused_kind_leaves_no_chore_and_no_closure_behind():
 
 def test_two_kinds_named_alike_would_be_one_chore_and_are_refused():
     from schedule.chores.garbage import city5374 as calendar5374
-    from schedule.services import CalendarRefused, KindChoice, import_garbage_calendar
+    from schedule.chores.garbage.services import (
+        CalendarRefused,
+        KindChoice,
+        import_garbage_calendar,
+    )
 
     city = calendar5374.read_city("地名,センター,燃やすごみ,可燃ごみ\nA,,月,木\n")
     area = city.area("A")
@@ -294,7 +296,7 @@ def test_two_kinds_named_alike_would_be_one_chore_and_are_refused():
 
 def test_an_every_other_week_kind_starts_on_its_first_day_and_seasonal_days_become_dates():
     from schedule.chores.garbage import city5374 as calendar5374
-    from schedule.services import KindChoice, import_garbage_calendar
+    from schedule.chores.garbage.services import KindChoice, import_garbage_calendar
 
     city = calendar5374.read_city(
         "地名,センター,びん,古紙\nA,,隔水20250108,水1:4 6 7 8 9 10 11 12 2 3; 水2:5 1\n"
@@ -320,8 +322,8 @@ def test_an_every_other_week_kind_starts_on_its_first_day_and_seasonal_days_beco
 def test_calling_a_collection_off_twice_is_one_cancellation_and_bringing_it_back_removes_it(
     chore,
 ):
+    from schedule.chores.services import cancel_chore
     from schedule.models import ChoreCancellation
-    from schedule.services import cancel_chore
 
     revision = Revision.current()
     assert cancel_chore(chore, DAY, True, "台風")

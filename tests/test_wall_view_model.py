@@ -209,9 +209,8 @@ def test_the_chores_are_drawn_once_for_the_data_and_the_moment_goes_on_their_add
 ):
     """A new moment keeps the cards and their markup (Loaded.lasting); each
     wall's own `?at=` still ends every tick address, and a tick makes new cards."""
-    from schedule import services
     from schedule.models import Chore
-    from schedule.wall import markup
+    from schedule.wall import markup, ticks
 
     demo_display.save()
     found = displays.find_display(demo_display.token)
@@ -227,7 +226,7 @@ def test_the_chores_are_drawn_once_for_the_data_and_the_moment_goes_on_their_add
     assert f'hx-post="{first}?at=2026-11-24T07%3A40"' in markup.chore_items(late)
 
     chore = Chore.objects.get(pk=early.chores[0].id)
-    services.tick_chore(chore, WEEKDAY, done=True)
+    ticks.tick_chore(chore, WEEKDAY, done=True)
     found = displays.find_display(demo_display.token)
     ticked = view_model.build(found, tokyo(WEEKDAY, "07:40"), polling.load(found, WEEKDAY))
     assert ticked.chores[0].done and not early.chores[0].done
@@ -239,8 +238,8 @@ def test_the_chores_are_drawn_once_for_the_data_and_the_moment_goes_on_their_add
 def test_a_blocks_face_is_made_once_for_the_plans_and_a_tick_keeps_it(demo_display):
     """What no moment and no tap changes (a block's title, colour, people and
     jobs) is made once per loaded plans; a parent's edit makes it again."""
-    from schedule import services
     from schedule.models import Block, Chore
+    from schedule.wall import ticks
 
     demo_display.save()
     found = displays.find_display(demo_display.token)
@@ -250,7 +249,7 @@ def test_a_blocks_face_is_made_once_for_the_plans_and_a_tick_keeps_it(demo_displ
     assert all(a.face is b.face for a, b in zip(early.blocks, late.blocks, strict=True))
     assert [b.current for b in early.blocks] != [b.current for b in late.blocks]
 
-    services.tick_chore(Chore.objects.first(), WEEKDAY, done=True)
+    ticks.tick_chore(Chore.objects.first(), WEEKDAY, done=True)
     found = displays.find_display(demo_display.token)
     ticked = view_model.build(found, tokyo(WEEKDAY, "17:05"), polling.load(found, WEEKDAY))
     assert all(a.face is b.face for a, b in zip(late.blocks, ticked.blocks, strict=True))

@@ -22,7 +22,7 @@ from django.urls import reverse
 
 from schedule.common import writes
 from schedule.models import Chore, ChoreDone, Member, Note, Revision
-from schedule.services import tick_chore
+from schedule.wall.ticks import tick_chore
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -3,18 +3,12 @@ subscribe to)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from schedule.common.models import TOKEN_VALIDATOR, Versioned, new_token, validate_calendar_url
 from schedule.family.models import Member
-
-if TYPE_CHECKING:
-    pass
-
 
 # Why a fetch or a send failed, said to a parent in their language. Stored as
 # a code and a detail (a status code, a size), so the admin can say it in the

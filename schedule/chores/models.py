@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,10 +25,6 @@ from schedule.common.models import (
     outside_chore_years,
 )
 from schedule.family.models import Member
-
-if TYPE_CHECKING:
-    pass
-
 
 # A chore's list of holidays: a country has about twenty.
 MAX_LISTED_HOLIDAYS = 40

@@ -3,16 +3,22 @@ the version it was opened with, and forms.VersionedForm refuses it once older.""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import apps as django_apps
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.forms import BoundField, Select
 from django.forms.models import BaseInlineFormSet
+from django.utils.datastructures import MultiValueDict
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
-from schedule import forms
+from schedule.common import forms
 
 
 class VersionedAdmin(admin.ModelAdmin):
@@ -103,3 +109,163 @@ class RowsAsOpened(BaseInlineFormSet):
                     ),
                 )
         super().clean()
+
+
+def _percent(value: float) -> str:
+    # Formatted here: the template would localise a float's decimal separator.
+    return f"{value:.3f}"
+
+
+class RowsAsPosted(BaseInlineFormSet):
+    """A bound formset that builds forms only for the rows a page really sent.
+
+    Django believes the management form's TOTAL_FORMS (up to `absolute_max`);
+    a forged count alone then builds and redraws that many empty forms. Here
+    it builds none more than were posted, and is still refused as too many.
+    """
+
+    def total_form_count(self) -> int:
+        total = super().total_form_count()
+        if not self.is_bound:
+            return total
+        marker = f"{self.prefix}-"
+        last = -1
+        for key in self.data:
+            index, dash, _name = key.removeprefix(marker).partition("-")
+            if key.startswith(marker) and dash and index.isascii() and index.isdigit():
+                last = max(last, int(index))
+        return min(total, last + 1)
+
+
+def _sent_untouched(field: BoundField) -> Any:
+    """What a browser sends for a field of a pattern row nobody touched, where
+    that is not its initial value: a list that shows none of its choices as
+    chosen (a step's icon has no blank one) sends its first choice."""
+    widget = field.field.widget
+    if not isinstance(widget, Select) or widget.allow_multiple_selected:
+        return None
+    groups = widget.optgroups(field.html_name, widget.format_value(field.initial))
+    options = [option for _group, choices, _index in groups for option in choices]
+    if not options or any(option["selected"] for option in options):
+        return None
+    return str(options[0]["value"])
+
+
+class PatternRowKept(BaseInlineFormSet):
+    """Refuses a save that carries what a parent typed into an inline's pattern row.
+
+    Each inline's page holds a hidden pattern row, its fields named
+    `<prefix>-__prefix__-…`, which "add another" copies into a numbered row. A
+    formset reads numbered rows only, so whatever is typed into the pattern
+    itself would be dropped while the page said "added": a page once showed
+    the pattern (issue 24). Should one ever show it again, what was typed there
+    becomes a new numbered row and the save is refused, so the parent sees the
+    row, checks it and saves again.
+    """
+
+    typed_into_pattern = _(
+        "A row here was typed into the pattern that new rows are copied from, so it "
+        "was not saved. It is now a new row at the end: check it and save again."
+    )
+    moved_row = _("Not saved yet: check this row and save again.")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.pattern_row: int | None = None
+        if self.is_bound and self._typed_into_pattern():
+            self.pattern_row = max(0, self.total_form_count())  # a forged count may be -1
+            self.data = self._pattern_as_row(self.pattern_row)
+            # Both were read from the data as posted (`add_fields` counts the rows).
+            for cached in ("management_form", "forms"):
+                self.__dict__.pop(cached, None)
+
+    def _typed_into_pattern(self) -> bool:
+        pattern = self.add_prefix("__prefix__")
+        if not any(key.startswith(f"{pattern}-") for key in self.data):
+            return False
+        form = self.form(
+            **self.get_form_kwargs(None),
+            data=self.data,
+            files=self.files,
+            auto_id=self.auto_id,
+            prefix=pattern,
+            empty_permitted=True,
+            use_required_attribute=False,
+        )
+        self.add_fields(form, None)
+        for name in form.changed_data:
+            field = form[name]
+            if field.field.widget.value_omitted_from_data(self.data, self.files, field.html_name):
+                continue  # not posted at all: nobody typed it
+            if field.data in field.field.empty_values:
+                continue  # a default wiped is nothing typed
+            if field.data != _sent_untouched(field):
+                return True
+        return False
+
+    def _pattern_as_row(self, index: int) -> MultiValueDict | dict[str, Any]:
+        """The posted data with the pattern's values as row `index`, one row more."""
+        pattern, row = f"{self.add_prefix('__prefix__')}-", f"{self.add_prefix(index)}-"
+        moving = [key for key in self.data if key.startswith(pattern)]
+        data: MultiValueDict | dict[str, Any]
+        if isinstance(self.data, MultiValueDict):  # request.POST: keep every ticked box
+            data = self.data.copy()
+            for key in moving:
+                data.setlist(row + key.removeprefix(pattern), data.getlist(key))
+                del data[key]
+        else:
+            data = dict(self.data)
+            for key in moving:
+                data[row + key.removeprefix(pattern)] = data.pop(key)
+        data[self.add_prefix("TOTAL_FORMS")] = str(index + 1)
+        return data
+
+    def clean(self) -> None:
+        if self.pattern_row is None:
+            super().clean()
+            return
+        refused = ValidationError(self.typed_into_pattern, code="typed_into_pattern")
+        try:
+            super().clean()  # the row's other problems, to fix in the same go
+        except ValidationError as also:
+            refused = ValidationError([refused, also])
+        if self.pattern_row < len(self.forms):
+            self.forms[self.pattern_row].add_error(None, self.moved_row)
+        raise refused
+
+
+class CappedInline(admin.TabularInline):
+    """An inline of at most `max_num` rows, whatever the page posts.
+
+    Django builds one form per row the management form claims, up to 2,000 by
+    default: a forged TOTAL_FORMS=999999999 made one request take seconds.
+    More rows than `max_num` are refused with `too_many`, and no form is built
+    for a row that was not posted. Nothing typed into the page's pattern row is
+    dropped either (PatternRowKept), and a page refused is drawn again with every
+    row it sent, one another parent deleted too (RowsAsOpened).
+    """
+
+    too_many = ngettext_lazy("At most %(num)d row.", "At most %(num)d rows.", "num")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        capped = type(
+            self.formset.__name__,
+            (PatternRowKept, RowsAsPosted, RowsAsOpened, self.formset),
+            {"default_error_messages": {"too_many_forms": self.too_many}},
+        )
+        kwargs = {"formset": capped, "validate_max": True, "absolute_max": self.max_num, **kwargs}
+        return super().get_formset(request, obj, **kwargs)
+
+
+class WithoutRelatedLinks(admin.options.InlineModelAdmin):
+    """Members and blocks are edited on their own pages; three small links per
+    row's choice crowd a phone. (The admin wraps the widget in its links after
+    formfield_for_foreignkey, so they are switched off on the wrapper.)"""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
+            widget = field.widget
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_view_related = widget.can_delete_related = False
+        return field

@@ -50,6 +50,11 @@ WEEKDAY_NAMES = (
 ALL_WEEKDAYS = 0b1111111
 
 
+def weekday_bits(days) -> int:
+    """Weekdays (0 = Monday) as the bitmask plans and chores store."""
+    return sum(1 << int(day) for day in set(days))
+
+
 SUNDAY = 1 << 6
 
 

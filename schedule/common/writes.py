@@ -31,9 +31,11 @@ from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse
 
 from schedule.common.models import Revision
-from schedule.middleware import SAFE_METHODS
 
 log = logging.getLogger(__name__)
+
+# What a browser may send without meaning to change anything.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 ATTEMPTS = 3
 FIRST_PAUSE = 0.05  # seconds before the second try; twice that before the third

@@ -4,7 +4,6 @@ and the displays (tablets) with their secret addresses."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -21,10 +20,6 @@ from schedule.common.models import (
     in_one_language,
     new_token,
 )
-
-if TYPE_CHECKING:
-    pass
-
 
 # Up to four whole minutes (1-59), comma-separated: "5,2".
 CUE_MINUTES_VALIDATOR = RegexValidator(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import time
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,9 +13,6 @@ from schedule.calendars.models import describe_problem
 from schedule.common.models import Versioned
 from schedule.family.models import DisplayLanguage, Member
 from schedule.plans.models import Block
-
-if TYPE_CHECKING:
-    pass
 
 
 class NudgeTarget(Versioned):

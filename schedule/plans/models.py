@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -22,11 +21,9 @@ from schedule.common.models import (
     has_a_title,
     in_one_language,
     validate_web_url,
+    weekday_bits,
 )
 from schedule.family.models import Member
-
-if TYPE_CHECKING:
-    pass
 
 
 class Plan(Versioned):
@@ -95,7 +92,7 @@ class Plan(Versioned):
 
     @staticmethod
     def weekdays_from_list(days: Iterable[int | str]) -> int:
-        return sum(1 << int(day) for day in set(days))
+        return weekday_bits(days)
 
     def clean(self) -> None:
         errors = in_one_language(self, "name", _("Give a name in Japanese or English."))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -19,10 +18,6 @@ from schedule.common import household, icons
 from schedule.common.models import BilingualTitle, Versioned, has_a_title, in_one_language
 from schedule.family.models import Member
 from schedule.plans.models import Block
-
-if TYPE_CHECKING:
-    pass
-
 
 MAX_STEP_MINUTES = 120
 

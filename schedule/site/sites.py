@@ -22,7 +22,8 @@ from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig, SimpleAdminConfig
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import URLResolver, reverse
 from django.urls.resolvers import RoutePattern
@@ -281,3 +282,14 @@ def today_summary(now: datetime | None = None) -> dict:
         "displays": [(display, display.state(now)) for display in Display.objects.all()],
         "worker": worker.state(now),
     }
+
+
+def locked_out(request, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer after too many wrong passwords, in the parent's language."""
+    minutes = max(1, round(settings.AXES_COOLOFF_TIME * 60))
+    return render(
+        request,
+        "admin/locked_out.html",
+        {"minutes": minutes, "title": _("Signing in is paused")},
+        status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429),
+    )

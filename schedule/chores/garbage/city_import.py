@@ -24,12 +24,12 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from schedule import services
 from schedule.chores.garbage import city5374 as calendar5374
+from schedule.chores.garbage import services
+from schedule.chores.garbage.forms import CalendarAreaForm, CalendarUploadForm, KindFormSet
 from schedule.chores.models import Chore
 from schedule.common import household, repeat
 from schedule.day import loading
-from schedule.forms import CalendarAreaForm, CalendarUploadForm, KindFormSet
 
 TEMPLATE = "admin/schedule/chore/import.html"
 # The optional files: the upload's field, and the file's name in messages.
@@ -248,7 +248,7 @@ def _previews(
     city: calendar5374.City, area: calendar5374.Area, policies: dict[Any, Any]
 ) -> dict[str, dict[str, Any]]:
     """Each kind's next dates as the wall will show them, by the kind's name."""
-    from schedule.admin import upcoming_rows
+    from schedule.chores.admin import upcoming_rows
 
     today = household.today()
     first, last = calendar5374.years_covered(today)

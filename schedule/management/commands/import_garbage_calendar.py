@@ -15,8 +15,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
-from schedule import services
 from schedule.chores.garbage import city5374 as calendar5374
+from schedule.chores.garbage import services
 from schedule.chores.models import Chore
 from schedule.common import household, recurrence
 from schedule.day import loading

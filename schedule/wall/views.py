@@ -1,20 +1,17 @@
-"""HTTP views: the way in to the admin, each display's wall and its poll, chore and
-routine-step ticks, now.json for Home Assistant, the health check, and the error pages.
+"""The wall's URLs: the page, the polled panel (a 204 while nothing changed),
+chore and step ticks, and now.json for Home Assistant. Each view decides who
+may do what; the rest of wall/ finds the display, the version and what the
+template prints."""
 
-Each view decides who may do what; the `wall` package finds the display,
-computes the poll version and builds what the template prints. The URL's
-converters (converters.py) have already refused a malformed token, day or id.
-"""
+from __future__ import annotations
 
-import errno
 import functools
 import logging
 import re
-import sys
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError
+from django.db import IntegrityError
 from django.http import (
     Http404,
     HttpRequest,
@@ -24,27 +21,21 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.csp import build_policy
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_GET, require_POST, require_safe
+from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
-from schedule import planner, services
-from schedule.calendars.models import CalendarFeed
+from schedule import planner
 from schedule.chores.models import Chore
 from schedule.common import household, icons
-from schedule.day import feeds, serialise
+from schedule.day import serialise
 from schedule.family.models import Display, Member
-from schedule.nudges import worker
 from schedule.routines.models import RoutineStep
-from schedule.site import health
 from schedule.wall import display as displays
-from schedule.wall import moments, polling, view_model
+from schedule.wall import moments, polling, ticks, view_model
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +44,6 @@ class HtmxRequest(HttpRequest):
     """A request seen through django-htmx's middleware (request.htmx)."""
 
     htmx: HtmxDetails
-
-
-@require_GET
-def index(request: HttpRequest) -> HttpResponse:
-    """The server's bare address leads to the admin and its sign-in: the family's day
-    is shown only to a signed-in parent or on a wall that knows its secret address."""
-    return redirect("admin:index")
 
 
 def _display_or_404(token: str) -> Display:
@@ -199,6 +183,8 @@ def wall_panel(request: HttpRequest, token: str) -> HttpResponse:
 
 
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
 ACCEPTS_BR = re.compile(r"\bbr\b")
 
 
@@ -254,7 +240,7 @@ def toggle_chore(request: HtmxRequest, token: str, chore_id: int, day: date) -> 
     if chore is None:
         raise Http404("This chore is not on this wall that day.")
     try:
-        services.tick_chore(chore, day, done == "1", display)
+        ticks.tick_chore(chore, day, done == "1", display)
     except IntegrityError:  # the chore was deleted by a parent in the same instant
         raise Http404("This chore is not on this wall that day.") from None
     return _after_tick(request, token, display)
@@ -306,7 +292,7 @@ def tick_step(request: HtmxRequest, token: str, step_id: int, day: date) -> Http
     if step is None or member is None:
         raise Http404("This step is not on this wall that day.")
     try:
-        services.tick_step(step, member, day, done == "1", display)
+        ticks.tick_step(step, member, day, done == "1", display)
     except IntegrityError:  # the step or the child was deleted by a parent in the same instant
         raise Http404("This step is not on this wall that day.") from None
     return _after_tick(request, token, display)
@@ -331,126 +317,3 @@ def now_json(request: HttpRequest, token: str) -> HttpResponse:
     response = JsonResponse(summary, json_dumps_params={"ensure_ascii": False})
     patch_cache_control(response, no_store=True)
     return response
-
-
-@require_safe
-def feed(request: HttpRequest, token: str) -> HttpResponse:
-    """The family's or a member's calendar for phones; the token is the secret."""
-    found = CalendarFeed.objects.filter(token=token).first()
-    if found is None:
-        raise Http404("No such calendar.")
-    response = HttpResponse(feeds.cached(found), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="hibi.ics"'
-    # Calendar apps poll on their own schedule; a shared cache must never keep it.
-    patch_cache_control(response, private=True, max_age=300)
-    return response
-
-
-def _worker_info() -> dict:
-    """When the worker last ran: information only. The web server serves the
-    walls without it, so a stopped worker never makes this container unhealthy."""
-    try:
-        status, at = worker.state()
-    except DatabaseError:
-        return {"state": "unknown", "last_run": None}
-    return {"state": status, "last_run": at.isoformat() if at else None}
-
-
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> HttpResponse:
-    """200 only when a wall and a parent would be served: read, write, disk, the file itself."""
-    try:
-        found = health.problems(household.today())
-    except DatabaseError as exc:  # a probe's own clean-up failed
-        found = [health.Problem("database", str(exc))]
-    if found:
-        for problem in found:
-            log.warning("Health check failed (%s): %s", problem.check, problem.reason)
-        response = JsonResponse(
-            {
-                "status": "unavailable",
-                "problems": {problem.check: problem.reason for problem in found},
-                "worker": _worker_info(),
-            },
-            status=503,
-        )
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
-    return JsonResponse({"status": "ok", "worker": _worker_info()})
-
-
-# --- When something goes wrong ---------------------------------------------------
-
-RETRY_AFTER_SECONDS = 30
-
-
-def _database_trouble(exc: BaseException | None) -> bool:
-    """A database that is locked, gone, read-only, full or damaged: wait, don't panic."""
-    if isinstance(exc, DatabaseError):
-        return True
-    return isinstance(exc, OSError) and exc.errno in {
-        errno.ENOSPC,
-        errno.EROFS,
-        errno.EACCES,
-        errno.EDQUOT,
-    }
-
-
-def _page_languages(request: HttpRequest) -> list[str]:
-    first = getattr(request, "LANGUAGE_CODE", None) or settings.LANGUAGE_CODE
-    return [first[:2], *(code for code, _name in settings.LANGUAGES if code != first[:2])]
-
-
-def _error_page(request: HttpRequest, template: str, status: int, json_error: str) -> HttpResponse:
-    """A short page in both languages, the reader's first; built without the
-    database, the session or a context processor, since any of them may be what failed."""
-    response: HttpResponse
-    if request.path.endswith(("/now.json", "/healthz")):
-        response = JsonResponse({"error": json_error, "status": status}, status=status)
-    else:
-        texts = []
-        for lang in _page_languages(request):
-            with translation.override(lang):
-                texts.append({"lang": lang, **ERROR_TEXTS[template]()})
-        page = render_to_string("schedule/error.html", {"texts": texts, "status": status})
-        response = HttpResponse(page, status=status)
-    if status == 503:
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    patch_cache_control(response, no_store=True)
-    return response
-
-
-ERROR_TEXTS = {
-    "503": lambda: {
-        "title": _("Hibi cannot reach its data right now"),
-        "body": _(
-            "The database is busy, or cannot be read or written. Hibi tries again by "
-            "itself, and the wall keeps showing the day in the meantime."
-        ),
-        "hint": _(
-            "If this lasts, look at the server: free disk space, the log "
-            "(docker compose logs hibi), or restore a backup (manage.py restore)."
-        ),
-    },
-    "500": lambda: {
-        "title": _("Something went wrong"),
-        "body": _("Hibi could not finish this. What was saved before is not lost."),
-        "hint": _(
-            "Go back and try again. If it happens again, the server's log "
-            "(docker compose logs hibi) says what went wrong."
-        ),
-    },
-}
-
-
-def unavailable(request: HttpRequest) -> HttpResponse:
-    return _error_page(request, "503", 503, "The database is unavailable; try again soon.")
-
-
-def server_error(request: HttpRequest) -> HttpResponse:
-    """Django's handler500. The traceback is already in the log (django.request);
-    a database that failed is a 503 the walls and parents can wait out."""
-    if _database_trouble(sys.exc_info()[1]):
-        return unavailable(request)
-    return _error_page(request, "500", 500, "Something went wrong; the server log says what.")

@@ -1,0 +1,62 @@
+"""A tap on the wall: a chore or a routine's step done or not done, safe to
+repeat, and the stars it brings settled."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from schedule.chores.models import Chore, ChoreDone
+from schedule.common.models import Revision
+from schedule.common.writes import atomic_write
+from schedule.family.models import Display, Member
+from schedule.routines.models import (
+    RoutineStep,
+    StepDone,
+)
+from schedule.routines.stars import _lock, settle_chore, settle_routine
+
+
+@atomic_write
+def tick_chore(chore: Chore, day: date, done: bool, display: Display | None = None) -> None:
+    """Mark a chore done or not done on a day; the same answer whatever the order of taps.
+
+    Two tablets ticking and unticking the same chore at once must never fail:
+    the insert skips a row that is already there (the unique constraint
+    decides; the read before it only spares the walls a redraw), and deleting
+    a row that another tap just deleted deletes nothing.
+    """
+    if done:
+        if ChoreDone.objects.filter(chore=chore, date=day).exists():
+            return  # a second tap: nothing changes, no wall redraws
+        ChoreDone.objects.bulk_create(
+            [ChoreDone(chore=chore, date=day, display=display)], ignore_conflicts=True
+        )
+        # bulk_create sends no post_save, and the walls must redraw.
+        Revision.bump(plans=False)
+    elif not ChoreDone.objects.filter(chore=chore, date=day).delete()[0]:
+        return
+    settle_chore(chore, day)
+
+
+@atomic_write
+def tick_step(
+    step: RoutineStep, member: Member, day: date, done: bool, display: Display | None = None
+) -> None:
+    """Mark a routine's step done or not done for a child on a day; safe to repeat.
+
+    Like a chore's tick: a second tap, or another tablet's at the same moment,
+    finds the row there (or gone) and changes nothing. Finishing the routine,
+    or unticking a step of a finished one, settles the child's stars for it.
+    """
+    _lock(member.pk)
+    found = StepDone.objects.filter(step=step, member=member, date=day)
+    if done:
+        if found.exists():
+            return
+        row = StepDone(step=step, member=member, date=day, display=display)
+        row.describe()
+        StepDone.objects.bulk_create([row], ignore_conflicts=True)
+    elif not found.delete()[0]:
+        return
+    settle_routine(step.routine, member, day)
+    Revision.bump(plans=False)
