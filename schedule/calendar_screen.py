@@ -8,7 +8,7 @@ one cheap pass: only what can reach the days kept goes on (events that
 repeat or that touch those days, and sane time zones), within a count of
 events and of lines and values; a feed over a limit is refused with the
 limit it hit. Whether a repeat rule can be followed is judged once parsed
-(calendars.py).
+(calendar_repeats.py).
 """
 
 from __future__ import annotations

@@ -365,12 +365,21 @@ def healthz(request: HttpRequest) -> HttpResponse:
                 "status": "unavailable",
                 "problems": {problem.check: problem.reason for problem in found},
                 "worker": _worker_info(),
+                "calendars": _calendars_info(),
             },
             status=503,
         )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
-    return JsonResponse({"status": "ok", "worker": _worker_info()})
+    return JsonResponse({"status": "ok", "worker": _worker_info(), "calendars": _calendars_info()})
+
+
+def _calendars_info() -> dict:
+    """Subscribed calendars over a limit or otherwise failing: information only."""
+    problems = health.calendar_problems()
+    if problems is None:
+        return {"state": "unknown", "problems": []}
+    return {"state": "problems" if problems else "ok", "problems": problems}
 
 
 # --- When something goes wrong ---------------------------------------------------
