@@ -189,6 +189,8 @@ def _read_body(
         if size > limit:
             raise too_big
         chunks.append(chunk)
+    if connection.watchdog.fired:  # the cut reads as the end of the body
+        raise SyncProblem("timeout", _seconds(deadline))
     if unpack is not None and not unpack.eof:
         raise SyncProblem("network", "the compressed calendar was cut short")
     return b"".join(chunks)

@@ -34,7 +34,20 @@ MAX_ZONES = 20
 MAX_ZONE_PARTS = 200
 ZONE_RULE_KEYS = frozenset({"FREQ", "INTERVAL", "UNTIL", "COUNT", "BYMONTH", "BYDAY",
                             "BYMONTHDAY", "WKST"})  # fmt: skip
-LIST_PROPERTIES = frozenset({"EXDATE", "RDATE", "CATEGORIES", "RESOURCES"})
+# The properties anything reads (calendars.py, recurring-ical-events,
+# x-wr-timezone, icalendar's time zones). The rest (descriptions, attendees,
+# attachments, alternative HTML) never reaches the wall and is not handed on.
+READ = {
+    "VCALENDAR": frozenset({"VERSION", "PRODID", "CALSCALE", "METHOD", "X-WR-TIMEZONE"}),
+    "VEVENT": frozenset({"UID", "DTSTART", "DTEND", "DURATION", "SUMMARY", "STATUS", "RRULE",
+                         "RDATE", "EXDATE", "EXRULE", "RECURRENCE-ID", "SEQUENCE"}),
+    "VTIMEZONE": frozenset({"TZID", "DTSTART", "TZOFFSETFROM", "TZOFFSETTO", "TZNAME", "RRULE",
+                            "RDATE"}),
+}  # fmt: skip
+# Values that are lists: each item costs icalendar an object.
+LIST_PROPERTIES = frozenset({"EXDATE", "RDATE", "RRULE", "EXRULE"})
+# Any other value is cut to this: the wall shows 200 characters of a title.
+MAX_TEXT = 1000
 REPEATS = frozenset({"RRULE", "RDATE", "EXRULE"})
 
 _FOLD = re.compile(r"\r?\n[ \t]")
@@ -77,8 +90,8 @@ def screen(text: str, first: date, last: date) -> str:
     if text.count("\n") > MAX_LINES:
         raise SyncProblem("too_many_lines", str(MAX_LINES))
     reader = _Reader(first - timedelta(days=MARGIN), last + timedelta(days=MARGIN))
-    for line in text.split("\n"):
-        reader.read(line.rstrip("\r"))
+    for line in _lines(text):
+        reader.read(line)
     if not reader.calendars:
         raise SyncProblem("not_calendar", "no BEGIN:VCALENDAR")
     if reader.events > most:
@@ -86,6 +99,17 @@ def screen(text: str, first: date, last: date) -> str:
     if reader.parts > most * PARTS_PER_EVENT:
         raise SyncProblem("too_many_lines", str(most * PARTS_PER_EVENT))
     return "\r\n".join(reader.kept) + "\r\n"
+
+
+def _lines(text: str):
+    """One line at a time: a list of them all would cost more than the text."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        if end == -1:
+            end = len(text)
+        yield text[start : end - 1 if text[end - 1 : end] == "\r" else end]
+        start = end + 1
 
 
 class _Reader:
@@ -138,7 +162,7 @@ class _Reader:
         elif depth == 1 and name == "VTIMEZONE":
             if self.zone_ok and self.zones < MAX_ZONES:
                 self.zones += 1
-                self._keep([*self.block, "END:VTIMEZONE"])
+                self._keep([*self.block, "END:VTIMEZONE"], "VTIMEZONE")
         elif depth == 2 and self._in("VTIMEZONE") and name in {"STANDARD", "DAYLIGHT"}:
             self.block.append(f"END:{name}")
 
@@ -148,7 +172,7 @@ class _Reader:
     def _property(self, line: str) -> None:
         depth = len(self.stack)
         if depth == 1 and self.stack[0] == "VCALENDAR":
-            self._keep([line])
+            self._keep([line], "VCALENDAR")
         elif depth == 2 and self.stack[1] == "VEVENT":
             self.block.append(line)
         elif 2 <= depth <= 3 and self._in("VTIMEZONE"):
@@ -164,17 +188,23 @@ class _Reader:
                 properties.setdefault(split[0], (split[1], split[2]))
         if _reaches(properties, self.first, self.last):
             self.events += 1
-            self._keep([*self.block, "END:VEVENT"])
+            self._keep([*self.block, "END:VEVENT"], "VEVENT")
 
-    def _keep(self, lines: list[str]) -> None:
+    def _keep(self, lines: list[str], part: str) -> None:
         for line in lines:
+            if line[:6].upper() == "BEGIN:" or line[:4].upper() == "END:":
+                self.kept.append(line)
+                continue
             split = split_line(line)
-            if split is not None:
-                name, params, value = split
-                self.parts += (
-                    1 + params.count(";") + (value.count(",") if name in LIST_PROPERTIES else 0)
-                )
-        self.kept.extend(lines)
+            if split is None or split[0] not in READ[part]:
+                continue
+            name, params, value = split
+            if name in LIST_PROPERTIES:
+                self.parts += value.count(",")
+            elif len(value) > MAX_TEXT:
+                line = line[: len(line) - len(value) + MAX_TEXT]
+            self.parts += 1 + params.count(";")
+            self.kept.append(line)
 
 
 def split_line(line: str) -> tuple[str, str, str] | None:

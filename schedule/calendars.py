@@ -156,8 +156,10 @@ def _event(component, tz: ZoneInfo) -> Event | None:
     end = end.dt if end is not None else None
     if end is None and component.get("DURATION") is not None:
         end = start + component.get("DURATION").dt
-    title = printable(str(component.get("SUMMARY", ""))).strip()[:TITLE_LENGTH] or "—"
-    uid = printable(str(component.get("UID", ""))).strip()
+    # Cut before cleaning: the cleaning goes character by character.
+    title = printable(str(component.get("SUMMARY", ""))[: TITLE_LENGTH * 2]).strip()
+    title = title[:TITLE_LENGTH] or "—"
+    uid = printable(str(component.get("UID", ""))[: UID_LENGTH * 2]).strip()
     if not isinstance(start, datetime):  # an all-day event
         if isinstance(end, datetime):
             end = end.date()
