@@ -177,6 +177,8 @@ def _shape(rule, start) -> tuple[str, int, timedelta, int, float]:
     import dateutil.rrule
     import icalendar
 
+    if not isinstance(rule, icalendar.prop.vRecur):  # icalendar could not read it at all
+        raise SyncProblem("bad_repeat", _text(rule))
     freq = str((rule.get("FREQ") or [""])[0]).upper()
     interval = (rule.get("INTERVAL") or [1])[0]
     if freq not in FIXED and freq not in MONTHS:

@@ -73,3 +73,10 @@ def test_the_write_probe_leaves_sqlites_lock_wait_as_it_was(db):
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA busy_timeout")
         assert cursor.fetchone()[0] == before
+
+
+def test_healthz_says_the_subscribed_calendars_are_fine_when_they_are(client, db):
+    from schedule.models import CalendarSubscription
+
+    CalendarSubscription.objects.create(name="School", url="https://example.com/school.ics")
+    assert client.get("/healthz").json()["calendars"] == {"state": "ok", "problems": []}

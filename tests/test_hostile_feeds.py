@@ -15,6 +15,7 @@ import contextlib
 import gzip
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -544,3 +545,33 @@ def test_the_worker_stays_small_over_the_whole_corpus_in_one_process(server, tmp
         assert row["old_events_kept"] or not case.problem, row
         assert row["seconds"] < case.deadline + SLACK, row
     assert report["peak_rss_mb"] < MEMORY_MB, report
+
+
+def test_the_parent_sees_which_limit_a_calendar_hit_in_both_languages(
+    db, server, admin_client, client
+):
+    hostile = CalendarSubscription.objects.create(
+        name="Robot club", url=f"{server.url}/hostile/secondly.ics"
+    )
+    calendars.sync(hostile, NOW)
+    change_page = f"/admin/schedule/calendarsubscription/{hostile.pk}/change/"
+    for language, words in (
+        ("ja", "予定の繰り返しが多すぎます。壁に出す日数のあいだに 3000 回を超えます。"),
+        ("en", "Its events repeat too often: more than 3000 times in the days the wall shows."),
+    ):
+        headers = {"accept-language": language}
+        front = admin_client.get("/admin/", headers=headers).content.decode()
+        calendars_box = re.search(r'<dd class="hibi-calendars">.*?</dd>', front, re.S)
+        assert calendars_box and "Robot club" in calendars_box.group(0)
+        assert words in calendars_box.group(0)
+        assert words in admin_client.get(change_page, headers=headers).content.decode()
+    health = client.get("/healthz").json()
+    assert health["status"] == "ok"  # a hostile calendar never makes the server unhealthy
+    assert health["calendars"]["state"] == "problems"
+    [problem] = health["calendars"]["problems"]
+    assert problem["id"] == hostile.pk and problem["problem"] == "too_many_repeats"
+    assert problem["message"] == {
+        "ja": "予定の繰り返しが多すぎます。壁に出す日数のあいだに 3000 回を超えます。",
+        "en": "Its events repeat too often: more than 3000 times in the days the wall shows.",
+    }
+    assert "Robot club" not in json.dumps(health) and server.url not in json.dumps(health)
