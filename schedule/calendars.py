@@ -41,8 +41,8 @@ from .models import CalendarEvent, CalendarSubscription, Revision
 
 log = logging.getLogger(__name__)
 
-TITLE_LENGTH = CalendarEvent._meta.get_field("title").max_length
-UID_LENGTH = CalendarEvent._meta.get_field("uid").max_length
+TITLE_LENGTH = CalendarEvent._meta.get_field("title").max_length or 200
+UID_LENGTH = CalendarEvent._meta.get_field("uid").max_length or 300
 # A timed event with no end lasts a moment; on the wall it gets a short block.
 MOMENT = timedelta(minutes=15)
 

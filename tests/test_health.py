@@ -75,8 +75,21 @@ def test_the_write_probe_leaves_sqlites_lock_wait_as_it_was(db):
         assert cursor.fetchone()[0] == before
 
 
-def test_healthz_says_the_subscribed_calendars_are_fine_when_they_are(client, db):
+def test_healthz_names_no_calendar_while_every_one_is_read(client, db):
     from schedule.models import CalendarSubscription
 
-    CalendarSubscription.objects.create(name="School", url="https://example.com/school.ics")
-    assert client.get("/healthz").json()["calendars"] == {"state": "ok", "problems": []}
+    school = CalendarSubscription.objects.create(name="School", url="https://example.com/s.ics")
+    assert "calendars" not in client.get("/healthz").json()
+    CalendarSubscription.objects.filter(pk=school.pk).update(error_code="too_big", error_detail="5")
+    assert client.get("/healthz").json()["calendars"] == {
+        "state": "problems",
+        "problems": [
+            {
+                "id": school.pk,
+                "problem": "too_big",
+                "message": {"ja": "大きすぎます（5 MB を超えています）。",
+                            "en": "It is too big (more than 5 MB)."},
+                "last_success_at": None,
+            }
+        ],
+    }  # fmt: skip
