@@ -42,7 +42,7 @@ class SyncProblem(Exception):
     def __init__(self, code: str, detail: str = "") -> None:
         super().__init__(f"{code}: {detail}")
         self.code = code
-        self.detail = printable(detail)[:300]
+        self.detail = printable(detail[:300])
 
 
 class Deadline:

@@ -104,6 +104,9 @@ class Repeats:
         for rule, shape in zip(rules, shapes, strict=True):
             if self._never_happens(rule, shape[0]):
                 raise SyncProblem("bad_repeat", _text(rule))
+        for rule in rules:
+            if "COUNT" in rule and int(rule["COUNT"][0]) < 1:
+                del rule["COUNT"]  # as the library does: no count at all, not a small one
         if len(rules) == 1:
             freq, interval, period, per_period, _per_day = shapes[0]
             count = int(rules[0]["COUNT"][0]) if "COUNT" in rules[0] else None

@@ -31,7 +31,10 @@ MARGIN = 2
 # Time zones: a VTIMEZONE's own rules are expanded by icalendar when it is read
 # (up to 2038, or to its COUNT or UNTIL), so only yearly rules of sane size pass.
 MAX_ZONES = 20
-MAX_ZONE_PARTS = 200
+MAX_ZONE_LINES = 2000  # a zone with all its history since 1900 has a few hundred
+# Parts nested deeper than this are only counted: nothing anyone reads is there,
+# and a stack of 100,000 names would make each END a long search.
+MAX_DEPTH = 8
 ZONE_RULE_KEYS = frozenset({"FREQ", "INTERVAL", "UNTIL", "COUNT", "BYMONTH", "BYDAY",
                             "BYMONTHDAY", "WKST"})  # fmt: skip
 # The properties anything reads (calendars.py, recurring-ical-events,
@@ -123,6 +126,7 @@ class _Reader:
         self.stack: list[str] = []
         self.block: list[str] = []  # the event or time zone being read
         self.zone_ok = True
+        self.deeper = 0  # parts begun below MAX_DEPTH and not yet ended
         self.calendars = self.events = self.zones = self.parts = 0
 
     def read(self, line: str) -> None:
@@ -136,6 +140,10 @@ class _Reader:
 
     def _begin(self, name: str) -> None:
         depth = len(self.stack)
+        if depth >= MAX_DEPTH or self.deeper:
+            self.deeper += 1
+            self.zone_ok = False  # if it is in a time zone: nonsense
+            return
         self.stack.append(name)
         if depth == 0 and name == "VCALENDAR":
             self.calendars += 1
@@ -143,12 +151,15 @@ class _Reader:
         elif depth == 1 and name in {"VEVENT", "VTIMEZONE"}:
             self.block, self.zone_ok = [f"BEGIN:{name}"], True
         elif self._in("VTIMEZONE"):
-            if depth == 2 and name in {"STANDARD", "DAYLIGHT"} and len(self.block) < MAX_ZONE_PARTS:
+            if depth == 2 and name in {"STANDARD", "DAYLIGHT"}:
                 self.block.append(f"BEGIN:{name}")
             else:
                 self.zone_ok = False  # nested nonsense: icalendar would walk it all
 
     def _end(self, name: str) -> None:
+        if self.deeper:
+            self.deeper -= 1
+            return
         if name not in self.stack:
             return  # an END without its BEGIN: nothing to close
         while self.stack and self.stack[-1] != name:
@@ -175,8 +186,10 @@ class _Reader:
             self._keep([line], "VCALENDAR")
         elif depth == 2 and self.stack[1] == "VEVENT":
             self.block.append(line)
-        elif 2 <= depth <= 3 and self._in("VTIMEZONE"):
+        elif 2 <= depth <= 3 and self._in("VTIMEZONE") and self.zone_ok:
             if depth == 3 and line[:6].upper() == "RRULE:" and not _sane_zone_rule(line[6:]):
+                self.zone_ok = False
+            if len(self.block) >= MAX_ZONE_LINES:
                 self.zone_ok = False
             self.block.append(line)
 

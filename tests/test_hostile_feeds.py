@@ -270,6 +270,10 @@ CASES = {
     "hourly-every-minute": Case(
         served(lambda: repeating(f"FREQ=HOURLY;BYMINUTE={numbers(0, 59)}")), "too_many_repeats"
     ),
+    "negative-count-every-second-since-year-1": Case(
+        served(lambda: repeating("FREQ=SECONDLY;COUNT=-5", "00010101T000000Z")),
+        "too_many_repeats",
+    ),
     "count-1e9": Case(served(lambda: repeating("FREQ=DAILY;COUNT=1000000000")), "", 16),
     "until-9999-daily": Case(
         served(lambda: repeating("FREQ=DAILY;UNTIL=99991231T000000Z", "20260101T100000Z")), "", 16
@@ -333,6 +337,17 @@ CASES = {
         "",
         1,
         "Piano",
+    ),
+    # Its ENDs close nothing, so the event is inside parts never ended: nowhere.
+    "nested-50000-names-and-stray-ends": Case(
+        served(
+            lambda: ics(
+                "".join(f"BEGIN:X-{i}\r\n" for i in range(50_000)) + "END:X-NONE\r\n" * 50_000,
+                GOOD_EVENT,
+            )
+        ),
+        "",
+        0,
     ),
     "no-dtstart": Case(served(lambda: ics(event("SUMMARY:When?"), GOOD_EVENT)), "", 1, "Piano"),
     "broken-dates": Case(
