@@ -47,7 +47,7 @@ READ = {
     "VTIMEZONE": frozenset({"TZID", "DTSTART", "TZOFFSETFROM", "TZOFFSETTO", "TZNAME", "RRULE",
                             "RDATE"}),
 }  # fmt: skip
-# Values that are lists: each item costs icalendar an object.
+# Values that are lists (a rule's parts too): each item costs icalendar an object.
 LIST_PROPERTIES = frozenset({"EXDATE", "RDATE", "RRULE", "EXRULE"})
 # Any other value is cut to this: the wall shows 200 characters of a title.
 MAX_TEXT = 1000
@@ -213,7 +213,7 @@ class _Reader:
                 continue
             name, params, value = split
             if name in LIST_PROPERTIES:
-                self.parts += value.count(",")
+                self.parts += value.count(",") + value.count(";")
             elif len(value) > MAX_TEXT:
                 line = line[: len(line) - len(value) + MAX_TEXT]
             self.parts += 1 + params.count(";")

@@ -158,3 +158,10 @@ def test_what_is_not_a_calendar_or_is_over_a_count_is_refused_with_its_limit(tex
     with pytest.raises(SyncProblem) as refused:
         screen(text, FIRST, LAST)
     assert refused.value.code == problem
+
+
+def test_each_part_of_a_rule_is_counted():
+    rule = "RRULE:FREQ=DAILY" + ";X-PART=1" * 50_000
+    with pytest.raises(SyncProblem) as refused:
+        screen(calendar(*event("UID:a", "DTSTART:20260302T100000Z", rule)), FIRST, LAST)
+    assert refused.value.code == "too_many_lines"
