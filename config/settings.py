@@ -313,11 +313,14 @@ WORKER_TICK_SECONDS = env_int("WORKER_TICK_SECONDS", 10, minimum=1)
 # The worker's container health check fails when its last run is older than this.
 WORKER_STALE_MINUTES = env_int("WORKER_STALE_MINUTES", 5, minimum=2)
 
-# Calendars in: how often each subscription is fetched, how long a fetch may
-# take, how big a calendar may be, and how many days ahead the wall keeps.
+# Calendars in: how often each subscription is fetched, how long fetching and
+# reading one may take in all, how big a calendar may be, how many events
+# (repeats counted one by one) it may put in the days kept, and how many days
+# ahead the wall keeps. A calendar over a limit keeps its last good events.
 CALENDAR_SYNC_MINUTES = env_int("CALENDAR_SYNC_MINUTES", 15, minimum=1)
 CALENDAR_TIMEOUT_SECONDS = env_int("CALENDAR_TIMEOUT_SECONDS", 10, minimum=1)
 CALENDAR_MAX_MB = env_int("CALENDAR_MAX_MB", 5, minimum=1)
+CALENDAR_MAX_EVENTS = env_int("CALENDAR_MAX_EVENTS", 3000, minimum=10)
 CALENDAR_DAYS_AHEAD = env_int("CALENDAR_DAYS_AHEAD", 14, minimum=1)
 # Calendars out: how many days ahead a feed lists chores, overrides and notes.
 FEED_DAYS_AHEAD = env_int("FEED_DAYS_AHEAD", 400, minimum=7)

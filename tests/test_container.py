@@ -305,7 +305,7 @@ http.server.ThreadingHTTPServer(("127.0.0.1", 18766), Answer).serve_forever()
 WORKER_SETUP = """
 import datetime as dt
 from django.utils import timezone
-from schedule import tasks
+from schedule.nudges import tasks
 from schedule.models import *
 Chore.objects.create(title_ja="カン・ビン", title_en="Cans", time=dt.time(8),
     rrule="FREQ=DAILY", start_date=dt.date(2026, 1, 1))

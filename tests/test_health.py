@@ -73,3 +73,23 @@ def test_the_write_probe_leaves_sqlites_lock_wait_as_it_was(db):
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA busy_timeout")
         assert cursor.fetchone()[0] == before
+
+
+def test_healthz_names_no_calendar_while_every_one_is_read(client, db):
+    from schedule.models import CalendarSubscription
+
+    school = CalendarSubscription.objects.create(name="School", url="https://example.com/s.ics")
+    assert "calendars" not in client.get("/healthz").json()
+    CalendarSubscription.objects.filter(pk=school.pk).update(error_code="too_big", error_detail="5")
+    assert client.get("/healthz").json()["calendars"] == {
+        "state": "problems",
+        "problems": [
+            {
+                "id": school.pk,
+                "problem": "too_big",
+                "message": {"ja": "大きすぎます（5 MB を超えています）。",
+                            "en": "It is too big (more than 5 MB)."},
+                "last_success_at": None,
+            }
+        ],
+    }  # fmt: skip

@@ -67,7 +67,7 @@ def test_a_server_process_answers_holidays_without_the_holidays_package(tmp_path
     """The package costs ~20 MB per process: only the child that builds the table loads it."""
     out = subprocess.run(
         [sys.executable, "-c", "import sys, django; django.setup();"
-         "from datetime import date; from schedule import recurrence;"
+         "from datetime import date; from schedule.common import recurrence;"
          "print(recurrence.holiday_calendar('JP').name(date(2026, 11, 23), 'en'));"
          "print(any(m.startswith('holidays') for m in sys.modules))"],
         cwd=ROOT, capture_output=True, text=True, check=True,

@@ -155,7 +155,7 @@ def wait_for(condition, what: str, seconds: float = 60):
 SETUP = """
 import datetime as dt
 from django.utils import timezone
-from schedule import tasks
+from schedule.nudges import tasks
 from schedule.models import *
 papa = Member.objects.create(name_ja="パパ", name_en="Dad")
 chore = Chore.objects.create(title_ja="カン・ビン", title_en="Cans", time=dt.time(8),

@@ -21,6 +21,14 @@ PROBLEMS = {
     "too_big": _("It is too big (more than %(detail)s MB)."),
     "not_calendar": _("What came back is not a calendar."),
     "scheme": _("Only http://, https:// and webcal:// addresses are fetched."),
+    "redirects": _("It sent Hibi on to other addresses too many times (more than %(detail)s)."),
+    "too_many_events": _("It lists too many events to read (more than %(detail)s)."),
+    "too_many_lines": _("It has too many lines and values to read (more than %(detail)s)."),
+    "too_many_repeats": _(
+        "Its events repeat too often: more than %(detail)s times in the days the wall shows."
+    ),
+    "bad_repeat": _("An event repeats by a rule Hibi cannot follow: %(detail)s"),
+    "too_slow": _("Reading it took too long (more than %(detail)s seconds)."),
     "refused": _("The nudge service did not accept the message."),
     "not_understood": _("Apprise does not understand this address."),
     "quiet": _("Not sent: quiet hours."),

@@ -1,13 +1,19 @@
 """Calendars in: fetch a subscribed ICS calendar and keep its coming days' events.
 
 The worker calls `sync()` for each subscription every CALENDAR_SYNC_MINUTES.
-A fetch is bounded in time (CALENDAR_TIMEOUT_SECONDS) and size
-(CALENDAR_MAX_MB), asks with ETag/If-Modified-Since so an unchanged calendar
-costs a 304, and follows only http/https. The calendar is read with
+A calendar comes from someone else's server and may be slow, huge or
+hostile, so each one gets CALENDAR_TIMEOUT_SECONDS in all, fetching and
+reading together. The fetch (calendar_fetch.py) keeps to that deadline and to
+CALENDAR_MAX_MB, follows only http/https and a few redirects, and asks with
+ETag/If-Modified-Since so an unchanged calendar costs a 304. Its text is cut
+down to what may reach the days kept (calendar_screen.py), read with
 icalendar, Google's X-WR-TIMEZONE is made standard by x-wr-timezone, and the
 repeats (RRULE, RDATE, EXDATE, moved RECURRENCE-ID) are expanded by
-recurring-ical-events. Whatever goes wrong, the events of the last good
-fetch stay and the problem is stored for the admin to show; the wall only
+recurring-ical-events once each rule is checked (calendar_repeats.py: one that
+cannot work is refused, one that began long ago is moved forward), lazily, a
+series at a time, never more than CALENDAR_MAX_EVENTS. Whatever goes wrong, the
+events of the last good fetch stay and the problem (which limit, in the
+family's words) is stored for the admin and /healthz to show; the wall only
 ever reads the stored events.
 """
 
@@ -15,12 +21,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import socket
-import urllib.error
-import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -28,16 +31,23 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from schedule import planner
+from schedule.calendars import repeats as calendar_repeats
+from schedule.calendars import screen as calendar_screen
+from schedule.calendars.fetch import Deadline as Deadline
+from schedule.calendars.fetch import Fetched as Fetched
+from schedule.calendars.fetch import SyncProblem as SyncProblem
+from schedule.calendars.fetch import fetch as fetch
+from schedule.calendars.fetch import fetch_url as fetch_url
+from schedule.calendars.fetch import printable as printable
 from schedule.calendars.models import CalendarEvent, CalendarSubscription
 from schedule.common.models import Revision
 
 log = logging.getLogger(__name__)
 
-TITLE_LENGTH = CalendarEvent._meta.get_field("title").max_length
-UID_LENGTH = CalendarEvent._meta.get_field("uid").max_length
+TITLE_LENGTH = CalendarEvent._meta.get_field("title").max_length or 200
+UID_LENGTH = CalendarEvent._meta.get_field("uid").max_length or 300
 # A timed event with no end lasts a moment; on the wall it gets a short block.
 MOMENT = timedelta(minutes=15)
-USER_AGENT = "Hibi family calendar (calendar subscription)"
 
 
 def guess_lang(text: str) -> str:
@@ -53,82 +63,6 @@ def guess_lang(text: str) -> str:
         ):
             return "ja"
     return "en"
-
-
-def fetch_url(url: str) -> str:
-    """The address to fetch: webcal:// is https:// by another name."""
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    if scheme in {"webcal", "webcals"}:
-        scheme = "https"
-    return urlunsplit((scheme, parts.netloc, parts.path, parts.query, ""))
-
-
-def printable(text: str) -> str:
-    """Text from outside with control characters (NUL among them, which
-    PostgreSQL refuses) turned into spaces."""
-    return "".join(char if char.isprintable() else " " for char in text)
-
-
-class SyncProblem(Exception):
-    """Why a calendar could not be read: a code of models.PROBLEMS and a detail."""
-
-    def __init__(self, code: str, detail: str = "") -> None:
-        super().__init__(f"{code}: {detail}")
-        self.code = code
-        self.detail = printable(detail)[:300]
-
-
-class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        if urlsplit(newurl).scheme.lower() not in {"http", "https"}:
-            raise SyncProblem("scheme", newurl)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-@dataclass(frozen=True)
-class Fetched:
-    body: bytes | None  # None: not modified since the last fetch
-    etag: str = ""
-    last_modified: str = ""
-
-
-def fetch(url: str, etag: str = "", last_modified: str = "") -> Fetched:
-    """GET the calendar, within the time and size limits; SyncProblem otherwise."""
-    address = fetch_url(url)
-    if urlsplit(address).scheme not in {"http", "https"}:
-        raise SyncProblem("scheme", address)
-    headers = {"User-Agent": USER_AGENT, "Accept": "text/calendar, */*;q=0.5"}
-    if etag:
-        headers["If-None-Match"] = etag
-    if last_modified:
-        headers["If-Modified-Since"] = last_modified
-    opener = urllib.request.build_opener(_HttpOnlyRedirects())
-    limit = settings.CALENDAR_MAX_MB * 1024 * 1024
-    timeout = settings.CALENDAR_TIMEOUT_SECONDS
-    try:
-        with opener.open(urllib.request.Request(address, headers=headers), timeout=timeout) as got:
-            declared = got.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > limit:
-                raise SyncProblem("too_big", str(settings.CALENDAR_MAX_MB))
-            body = got.read(limit + 1)
-            if len(body) > limit:
-                raise SyncProblem("too_big", str(settings.CALENDAR_MAX_MB))
-            return Fetched(body, got.headers.get("ETag", ""), got.headers.get("Last-Modified", ""))
-    except urllib.error.HTTPError as exc:
-        if exc.code == 304:
-            return Fetched(None, etag, last_modified)
-        if exc.code in {404, 410}:
-            raise SyncProblem("not_found", str(exc.code)) from None
-        raise SyncProblem("http", str(exc.code)) from None
-    except TimeoutError:
-        raise SyncProblem("timeout", str(timeout)) from None
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, TimeoutError | socket.timeout):
-            raise SyncProblem("timeout", str(timeout)) from None
-        raise SyncProblem("network", str(exc.reason)) from None
-    except (OSError, ValueError) as exc:  # a reset connection, a malformed address
-        raise SyncProblem("network", str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -147,8 +81,18 @@ class Event:
         return (self.uid, self.title, self.start, self.end, self.start_date, self.end_date)
 
 
-def parse(body: bytes, first: date, last: date, tz: ZoneInfo) -> list[Event]:
-    """The occurrences between `first` and `last` (included); SyncProblem if not a calendar."""
+def parse(
+    body: bytes,
+    first: date,
+    last: date,
+    tz: ZoneInfo,
+    deadline: Deadline | None = None,
+    charset: str = "",
+) -> list[Event]:
+    """The occurrences between `first` and `last` (included); SyncProblem if
+    not a calendar, or over a limit."""
+    deadline = deadline or Deadline(settings.CALENDAR_TIMEOUT_SECONDS)
+    text = calendar_screen.screen(calendar_screen.decode(body, charset), first, last)
     # Imported here: the web server loads this module for guess_lang() only,
     # and the calendar libraries would cost every wall worker memory.
     import icalendar
@@ -156,16 +100,54 @@ def parse(body: bytes, first: date, last: date, tz: ZoneInfo) -> list[Event]:
     import x_wr_timezone
 
     try:
-        calendar = icalendar.Calendar.from_ical(body)
-        calendar = x_wr_timezone.to_standard(calendar)
-        occurrences = recurring_ical_events.of(calendar).between(first, last + timedelta(days=1))
-        events = [_event(component, tz) for component in occurrences]
+        calendar = icalendar.Calendar.from_ical(text)
+        try:
+            calendar = x_wr_timezone.to_standard(calendar)
+        except Exception as exc:  # a zone nobody knows: the times stay as written
+            log.info("X-WR-TIMEZONE ignored: %s", exc)
+            calendar.pop("X-WR-TIMEZONE", None)
+        calendar_repeats.in_time(deadline)
+        repeats = calendar_repeats.Repeats(first, last, deadline)
+        repeats.check(calendar.walk("VEVENT"))
+        query = recurring_ical_events.of(calendar)
+        events = [_event(component, tz) for component in _occurrences(query, repeats)]
     except SyncProblem:
         raise
     except Exception as exc:  # the libraries raise many kinds on broken input
         log.info("Not a calendar: %s", exc)
         raise SyncProblem("not_calendar", str(exc)[:200]) from None
+    finally:
+        # icalendar keeps every VTIMEZONE it reads in a cache for the whole
+        # process, under the feed's own TZID: a feed that invents new ones at
+        # each sync would grow it forever, and lend its zones to other feeds.
+        icalendar.timezone.tzp.use_default()
     return [event for event in events if event is not None]
+
+
+def _occurrences(query, repeats: calendar_repeats.Repeats) -> Iterator:
+    """Each occurrence in the window once, lazily, a series at a time (each
+    series' between() is a generator): never more than CALENDAR_MAX_EVENTS,
+    and never more than a span's worth asked of dateutil at once. The
+    library's own lazy iterator, after(), asks every series again for each of
+    its adaptive spans (down to 15 minutes): 3.5 s for 2,999 events in the
+    days kept, 23 s for an ordinary 300-event calendar with an hourly rule,
+    where this takes 0.6 s and 0.1 s."""
+    most = settings.CALENDAR_MAX_EVENTS
+    seen: set = set()
+    for series in query.series:
+        step = repeats.span(series.uid)
+        at = repeats.start
+        while at < repeats.end:
+            calendar_repeats.in_time(repeats.deadline)
+            stop = min(at + step, repeats.end)
+            for occurrence in series.between(at, stop):
+                if occurrence.id in seen:
+                    continue
+                seen.add(occurrence.id)
+                if len(seen) > most:
+                    raise SyncProblem("too_many_repeats", str(most))
+                yield occurrence.as_component(False)
+            at = stop
 
 
 def _event(component, tz: ZoneInfo) -> Event | None:
@@ -179,8 +161,10 @@ def _event(component, tz: ZoneInfo) -> Event | None:
     end = end.dt if end is not None else None
     if end is None and component.get("DURATION") is not None:
         end = start + component.get("DURATION").dt
-    title = printable(str(component.get("SUMMARY", ""))).strip()[:TITLE_LENGTH] or "—"
-    uid = printable(str(component.get("UID", ""))).strip()
+    # Cut before cleaning: the cleaning goes character by character.
+    title = printable(str(component.get("SUMMARY", ""))[: TITLE_LENGTH * 2]).strip()
+    title = title[:TITLE_LENGTH] or "—"
+    uid = printable(str(component.get("UID", ""))[: UID_LENGTH * 2]).strip()
     if not isinstance(start, datetime):  # an all-day event
         if isinstance(end, datetime):
             end = end.date()
@@ -211,9 +195,15 @@ def sync(subscription: CalendarSubscription, now: datetime | None = None) -> Non
     now = now or timezone.now()
     tz = ZoneInfo(settings.TIME_ZONE)
     first, last = window(now.astimezone(tz).date())
+    # One deadline for fetching and reading: a hostile calendar holds the
+    # worker no longer than that, and the next calendar still syncs.
+    deadline = Deadline(settings.CALENDAR_TIMEOUT_SECONDS)
     try:
-        fetched = fetch(subscription.url, subscription.etag, subscription.last_modified)
-        events = None if fetched.body is None else parse(fetched.body, first, last, tz)
+        fetched = fetch(subscription.url, subscription.etag, subscription.last_modified, deadline)
+        if fetched.body is None:
+            events = None
+        else:
+            events = parse(fetched.body, first, last, tz, deadline, fetched.charset)
     except SyncProblem as problem:
         log.warning("Calendar %s (%s): %s", subscription.pk, subscription.name, problem)
         CalendarSubscription.objects.filter(pk=subscription.pk).update(

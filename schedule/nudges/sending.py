@@ -35,7 +35,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from schedule import planner
-from schedule.calendars.subscriptions import printable
+from schedule.calendars.fetch import printable
 from schedule.chores.models import Chore
 from schedule.common.household import pick
 from schedule.day.loading import load_household

@@ -4,7 +4,9 @@ The container's health check is `/healthz`, so it must fail whenever a wall
 or a parent would: when the family's tables cannot be read, when nothing can
 be written (a held lock, a read-only or full disk), when the database file was
 deleted or replaced under the running server. Each probe is bounded in time
-and none of them makes the walls redraw.
+and none of them makes the walls redraw. Beside the probes, what a person
+should look at without the server failing for it: the subscribed calendars
+whose last fetch hit a problem (the walls keep their last good events).
 """
 
 from __future__ import annotations
@@ -169,3 +171,40 @@ def file_swapped_under_us() -> bool:
         connection.close()
         return True
     return False
+
+
+def calendar_problems() -> list[dict] | None:
+    """The subscribed calendars in use whose last fetch went wrong, each with
+    its problem in plain words in every language of the admin; None when the
+    database cannot tell. Information only: a hostile or broken calendar never
+    makes this server unhealthy. Names and addresses stay out, as /healthz
+    answers anyone who reaches the server; the id finds it in the admin."""
+    from django.utils import translation
+
+    from schedule.calendars.models import CalendarSubscription, describe_problem
+
+    try:
+        rows = list(
+            CalendarSubscription.objects.filter(enabled=True)
+            .exclude(error_code="")
+            .order_by("pk")
+            .values_list("pk", "error_code", "error_detail", "last_success_at")
+        )
+    except DatabaseError:
+        return None
+    found = []
+    for pk, code, detail, last_success in rows:
+        words = {}
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                words[language] = describe_problem(code, detail)
+        found.append(
+            {
+                "id": pk,
+                "problem": code,
+                "message": words,
+                # The wall keeps showing what this fetch brought.
+                "last_success_at": last_success.isoformat() if last_success else None,
+            }
+        )
+    return found

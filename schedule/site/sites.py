@@ -252,7 +252,9 @@ def shortcuts(request, today: dict) -> list[tuple[_StrPromise | str, str]]:
 
 def today_summary(now: datetime | None = None) -> dict:
     """What a parent checks first: the plan in force, chores due today and tomorrow
-    (each called off with one tap), the closure of the day, each tablet's state."""
+    (each called off with one tap), the closure of the day, each tablet's state,
+    the worker and the subscribed calendars that could not be read."""
+    from schedule.calendars.models import CalendarSubscription
     from schedule.common import household
     from schedule.day import loading
     from schedule.family.models import Display
@@ -281,6 +283,14 @@ def today_summary(now: datetime | None = None) -> dict:
         ],
         "displays": [(display, display.state(now)) for display in Display.objects.all()],
         "worker": worker.state(now),
+        # Each with its problem in the parent's words: the limit it hit, or the
+        # server that failed; the wall keeps its last good events meanwhile.
+        "calendars": [
+            (subscription, subscription.last_error)
+            for subscription in CalendarSubscription.objects.filter(enabled=True).exclude(
+                error_code=""
+            )
+        ],
     }
 
 

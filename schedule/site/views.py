@@ -78,12 +78,20 @@ def healthz(request: HttpRequest) -> HttpResponse:
                 "status": "unavailable",
                 "problems": {problem.check: problem.reason for problem in found},
                 "worker": _worker_info(),
+                **_calendars_info(),
             },
             status=503,
         )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
-    return JsonResponse({"status": "ok", "worker": _worker_info()})
+    return JsonResponse({"status": "ok", "worker": _worker_info(), **_calendars_info()})
+
+
+def _calendars_info() -> dict:
+    """The subscribed calendars that could not be read, when there are some:
+    information only, like the worker's."""
+    problems = health.calendar_problems()
+    return {"calendars": {"state": "problems", "problems": problems}} if problems else {}
 
 
 RETRY_AFTER_SECONDS = 30
