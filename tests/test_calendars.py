@@ -22,6 +22,7 @@ from schedule.day.loading import load_events, load_household
 from schedule.models import CalendarEvent, CalendarSubscription, Member
 from schedule.wall import display as displays
 from schedule.wall import polling, view_model
+from schedule.wall import texts as wall_texts
 
 ICS = Path(__file__).parent / "ics"
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -260,12 +261,12 @@ def test_the_wall_shows_a_members_event_in_a_lane_of_its_own_at_its_minutes(clie
     display, _mio = swimming
     moment = planner.at(date(2026, 11, 24), time(10, 45), TOKYO)
     display = displays.find_display(display.token)
-    built = view_model.build(display, moment, polling.load(display, moment.date()))
+    built = view_model.of_display(display, moment, polling.load(display, moment.date()))
     events = [card for card in built.blocks if card.event]
     plan_blocks = [card for card in built.blocks if not card.event]
     swim = events[0]
-    assert swim.start == view_model.ms(planner.at(date(2026, 11, 24), time(10, 30), TOKYO))
-    assert swim.end == view_model.ms(planner.at(date(2026, 11, 24), time(11, 30), TOKYO))
+    assert swim.start == wall_texts.ms(planner.at(date(2026, 11, 24), time(10, 30), TOKYO))
+    assert swim.end == wall_texts.ms(planner.at(date(2026, 11, 24), time(11, 30), TOKYO))
     assert swim.current and swim.minutes_left == 45
     assert [t.text for chip in swim.chips for t in chip.names] == ["みお", "Mio"]
     overlapping = [b for b in plan_blocks if b.start < swim.end and b.end > swim.start]

@@ -20,7 +20,6 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import brotli
 from django.conf import settings
@@ -55,11 +54,6 @@ class Loaded:
     views: dict[tuple[date, datetime], planner.DayView] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
-
-    # What the wall made of the plans alone (block faces, chore cards: no moment
-    # changes them), shared with the Loaded that adds the ticks to the same
-    # plans, as a tap changes none but the chore it ticks.
-    lasting: dict[tuple[object, ...], Any] = field(default_factory=dict, compare=False, repr=False)
 
     def day(self, day: date, moment: datetime) -> planner.DayView:
         key = (day, moment)
@@ -102,7 +96,7 @@ def load(display: Display, day: date) -> Loaded:
         ids = frozenset(member for (member,) in _shown_members(display.pk))
         planned = Loaded(load_planned(day, zone), ids or None)
         _keep(_planned, plans_key, planned)
-    loaded = Loaded(with_ticks(planned.household, day), planned.members, planned.lasting)
+    loaded = Loaded(with_ticks(planned.household, day), planned.members)
     _keep(_loads, key, loaded)
     return loaded
 
