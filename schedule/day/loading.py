@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -19,9 +21,10 @@ from django.db.models import Q, QuerySet, Sum
 from schedule import models, planner
 from schedule.calendars import subscriptions as calendars
 from schedule.common import collection, household, icons, recurrence
-from schedule.day.prepared import Prepared, Row
 
 log = logging.getLogger(__name__)
+
+type Row = tuple[Any, ...]
 # The bad chore rows already logged, as (id, row): a changed row is logged again.
 _reported: set[tuple[int, str]] = set()
 
@@ -62,73 +65,91 @@ def with_ticks(
     return family.with_ticks(done, steps_done, balances)
 
 
-# The queries of the wall's data, their SQL written once per process
-# (schedule/prepared.py): after a parent's edit the wall reads them all again.
-# Sets, so no order: the models' own ordering would join and sort for nothing.
-_done = Prepared(
-    lambda first, last: (
+# The queries of the wall's data, one per table. The rows go into sets and
+# dicts, so no order: the models' own ordering would join and sort for nothing.
+def _done(first: date, last: date) -> list[Row]:
+    return list(
         models.ChoreDone.objects.filter(date__range=(first, last))
         .order_by()
         .values_list("chore_id", "date")
     )
-)
-_steps_done = Prepared(
-    lambda first, last: (
+
+
+def _steps_done(first: date, last: date) -> list[Row]:
+    return list(
         models.StepDone.objects.filter(date__range=(first, last), step__isnull=False)
         .order_by()
         .values_list("step_id", "member_id", "date")
     )
-)
-_balances = Prepared(
-    lambda: (
+
+
+def _balances() -> list[Row]:
+    return list(
         models.StarEntry.objects.values("member_id")
         .annotate(balance=Sum("amount"))
         .order_by()
         .values_list("member_id", "balance")
     )
-)
-_overrides = Prepared(
-    lambda first, last: models.PlanOverride.objects.filter(date__range=(first, last)).values_list(
-        "date", "plan_id"
+
+
+def _overrides(first: date, last: date) -> list[Row]:
+    return list(
+        models.PlanOverride.objects.filter(date__range=(first, last)).values_list("date", "plan_id")
     )
-)
+
+
 PLAN_FIELDS = (
     "pk", "name_ja", "name_en", "weekdays", "on_holidays", "valid_from", "valid_until", "priority",
 )  # fmt: skip
+
+
 # Only the plans that can be in force in the window (and those the window's
 # overrides name): a family may keep years of seasonal plans, and the wall
 # should not read them all.
-_plans_in_window = Prepared(
-    lambda first, last, overridden: models.Plan.objects.filter(
-        (Q(valid_from__isnull=True) | Q(valid_from__lte=last))
-        & (Q(valid_until__isnull=True) | Q(valid_until__gte=first))
-        | Q(pk__in=overridden)
-    ).values_list(*PLAN_FIELDS)
-)
-_assignees = Prepared(
-    lambda: models.ChoreAssignee.objects.order_by("chore_id", "order", "id").values_list(
-        "chore_id", "member_id"
+def _plans_in_window(first: date, last: date, overridden: Collection[int]) -> list[Row]:
+    return list(
+        models.Plan.objects.filter(
+            (Q(valid_from__isnull=True) | Q(valid_from__lte=last))
+            & (Q(valid_until__isnull=True) | Q(valid_until__gte=first))
+            | Q(pk__in=overridden)
+        ).values_list(*PLAN_FIELDS)
     )
-)
+
+
+def _assignees() -> list[Row]:
+    return list(
+        models.ChoreAssignee.objects.order_by("chore_id", "order", "id").values_list(
+            "chore_id", "member_id"
+        )
+    )
+
+
 CHORE_FIELDS = (
     "pk", "title_ja", "title_en", "title_reading", "icon", "time", "time_kind", "rotate",
     "is_garbage",
 )  # fmt: skip
 RULE_FIELDS = ("rrule", "start_date", "extra_dates", "exception_dates", "holiday_policy")
 CITY_FIELDS = ("holiday_exceptions", "no_collection_days")
-_chores = Prepared(
-    lambda: models.Chore.objects.values_list(*CHORE_FIELDS, *RULE_FIELDS, *CITY_FIELDS)
-)
-_cancelled = Prepared(
-    lambda first, last: models.ChoreCancellation.objects.filter(
-        date__range=(first, last)
-    ).values_list("chore_id", "date")
-)
-_notes = Prepared(
-    lambda first, last: models.Note.objects.filter(
-        start_date__lte=last, end_date__gte=first
-    ).values_list("pk", "text_ja", "text_en", "start_date", "end_date", "icon")
-)
+
+
+def _chores() -> list[Row]:
+    return list(models.Chore.objects.values_list(*CHORE_FIELDS, *RULE_FIELDS, *CITY_FIELDS))
+
+
+def _cancelled(first: date, last: date) -> list[Row]:
+    return list(
+        models.ChoreCancellation.objects.filter(date__range=(first, last)).values_list(
+            "chore_id", "date"
+        )
+    )
+
+
+def _notes(first: date, last: date) -> list[Row]:
+    return list(
+        models.Note.objects.filter(start_date__lte=last, end_date__gte=first).values_list(
+            "pk", "text_ja", "text_en", "start_date", "end_date", "icon"
+        )
+    )
 
 
 def load_planned(
@@ -226,12 +247,20 @@ def load_closures() -> tuple[collection.Closure, ...]:
     )  # fmt: skip
 
 
-_closures = Prepared(
-    lambda: models.Closure.objects.values_list(
-        "pk", "name_ja", "name_en", "start_date", "end_date", "yearly", "action", "shift_days",
-        "move_to",
+def _closures() -> list[Row]:
+    return list(
+        models.Closure.objects.values_list(
+            "pk",
+            "name_ja",
+            "name_en",
+            "start_date",
+            "end_date",
+            "yearly",
+            "action",
+            "shift_days",
+            "move_to",
+        )
     )
-)  # fmt: skip
 
 
 def load_closure_links() -> dict[int, dict[int, collection.Link]]:
@@ -242,11 +271,12 @@ def load_closure_links() -> dict[int, dict[int, collection.Link]]:
     return links
 
 
-_closure_links = Prepared(
-    lambda: models.ChoreClosure.objects.values_list(
-        "chore_id", "closure_id", "action", "shift_days", "move_to"
+def _closure_links() -> list[Row]:
+    return list(
+        models.ChoreClosure.objects.values_list(
+            "chore_id", "closure_id", "action", "shift_days", "move_to"
+        )
     )
-)
 
 
 def load_members() -> tuple[planner.MemberData, ...]:
@@ -258,11 +288,12 @@ def load_members() -> tuple[planner.MemberData, ...]:
     )
 
 
-_members = Prepared(
-    lambda: models.Member.objects.values_list(
-        "pk", "name_ja", "name_en", "colour", "icon", "collects_stars"
+def _members() -> list[Row]:
+    return list(
+        models.Member.objects.values_list(
+            "pk", "name_ja", "name_en", "colour", "icon", "collects_stars"
+        )
     )
-)
 
 
 def load_routines(ids: set[int]) -> dict[int, planner.RoutineData]:
@@ -284,15 +315,25 @@ def load_routines(ids: set[int]) -> dict[int, planner.RoutineData]:
     }  # fmt: skip
 
 
-_steps = Prepared(
-    lambda ids: models.RoutineStep.objects.filter(routine_id__in=ids)
-    .order_by("routine_id", "order", "id")
-    .values_list(
-        "routine_id", "routine__title_ja", "routine__title_en", "routine__title_reading",
-        "routine__icon", "routine__stars",
-        "pk", "title_ja", "title_en", "title_reading", "icon", "minutes",
+def _steps(ids: Collection[int]) -> list[Row]:
+    return list(
+        models.RoutineStep.objects.filter(routine_id__in=ids)
+        .order_by("routine_id", "order", "id")
+        .values_list(
+            "routine_id",
+            "routine__title_ja",
+            "routine__title_en",
+            "routine__title_reading",
+            "routine__icon",
+            "routine__stars",
+            "pk",
+            "title_ja",
+            "title_en",
+            "title_reading",
+            "icon",
+            "minutes",
+        )
     )
-)  # fmt: skip
 
 
 def load_stars() -> planner.Stars | None:
@@ -311,16 +352,18 @@ def load_stars() -> planner.Stars | None:
     return planner.Stars(per_routine, per_chore, rewards)
 
 
-_star_rules = Prepared(
-    lambda: models.StarRules.objects.filter(pk=1, enabled=True).values_list(
-        "per_routine", "per_chore"
+def _star_rules() -> list[Row]:
+    return list(
+        models.StarRules.objects.filter(pk=1, enabled=True).values_list("per_routine", "per_chore")
     )
-)
-_rewards = Prepared(
-    lambda: models.Reward.objects.order_by("price", "id").values_list(
-        "pk", "title_ja", "title_en", "title_reading", "icon", "price"
+
+
+def _rewards() -> list[Row]:
+    return list(
+        models.Reward.objects.order_by("price", "id").values_list(
+            "pk", "title_ja", "title_en", "title_reading", "icon", "price"
+        )
     )
-)
 
 
 def load_plans(rows: QuerySet[models.Plan]) -> tuple[planner.PlanData, ...]:
@@ -377,21 +420,28 @@ def _plan_data(plan_rows: list[Row]) -> tuple[planner.PlanData, ...]:
     )
 
 
-_block_members = Prepared(
-    lambda plan_ids: models.Block.members.through.objects.filter(
-        block__plan_id__in=plan_ids
-    ).values_list("block_id", "member_id")
-)
-_block_routines = Prepared(
-    lambda plan_ids: (
+def _block_members(plan_ids: Collection[int]) -> list[Row]:
+    return list(
+        models.Block.members.through.objects.filter(block__plan_id__in=plan_ids).values_list(
+            "block_id", "member_id"
+        )
+    )
+
+
+def _block_routines(plan_ids: Collection[int]) -> list[Row]:
+    return list(
         models.RoutineAssignment.objects.filter(block__plan_id__in=plan_ids)
         .order_by("member__order", "member_id")
         .values_list("block_id", "member_id", "routine_id")
     )
-)
-_icon_colours = Prepared(lambda: models.IconColour.objects.values_list("icon", "colour"))
-_blocks = Prepared(
-    lambda plan_ids: (
+
+
+def _icon_colours() -> list[Row]:
+    return list(models.IconColour.objects.values_list("icon", "colour"))
+
+
+def _blocks(plan_ids: Collection[int]) -> list[Row]:
+    return list(
         models.Block.objects.filter(plan_id__in=plan_ids)
         .order_by("start", "id")
         .values_list(
@@ -406,7 +456,6 @@ _blocks = Prepared(
             "colour",
         )
     )
-)
 
 
 def load_events(first: date, last: date, tz: ZoneInfo) -> tuple[planner.EventData, ...]:
@@ -434,8 +483,8 @@ def load_events(first: date, last: date, tz: ZoneInfo) -> tuple[planner.EventDat
     return tuple(events)
 
 
-_events = Prepared(
-    lambda window_start, window_end, first, last: (
+def _events(window_start: datetime, window_end: datetime, first: date, last: date) -> list[Row]:
+    return list(
         models.CalendarEvent.objects.filter(
             Q(start__lt=window_end, end__gt=window_start)
             | Q(start_date__lte=last, end_date__gt=first),
@@ -453,4 +502,3 @@ _events = Prepared(
             "subscription__member__colour",
         )
     )
-)

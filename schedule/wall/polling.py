@@ -20,6 +20,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import brotli
 from django.conf import settings
@@ -30,7 +31,6 @@ from django.utils.text import compress_string
 from schedule import planner
 from schedule.common import household
 from schedule.day.loading import load_household, load_planned, with_ticks
-from schedule.day.prepared import Prepared
 from schedule.family.models import Display
 
 ASSETS = (
@@ -41,6 +41,9 @@ ASSETS = (
     "vendor/htmx-1.9.12.es5.js",
     "icons/sprite.svg",
 )
+
+
+type Row = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -101,13 +104,12 @@ def load(display: Display, day: date) -> Loaded:
     return loaded
 
 
-# Whose blocks and chores a display shows (none: the whole family's), with
-# the rest of the plans after an edit (schedule/prepared.py).
-_shown_members = Prepared(
-    lambda display_id: Display.members.through.objects.filter(display_id=display_id).values_list(
-        "member_id"
+# Whose blocks and chores a display shows (none: the whole family's), read with
+# the rest of the plans after an edit.
+def _shown_members(display_id: int) -> list[Row]:
+    return list(
+        Display.members.through.objects.filter(display_id=display_id).values_list("member_id")
     )
-)
 
 
 def _keep(
