@@ -28,7 +28,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.utils import timezone
 
 from schedule import planner
 from schedule.calendars import repeats as calendar_repeats
@@ -40,7 +39,8 @@ from schedule.calendars.fetch import fetch as fetch
 from schedule.calendars.fetch import fetch_url as fetch_url
 from schedule.calendars.fetch import printable as printable
 from schedule.calendars.models import CalendarEvent, CalendarSubscription
-from schedule.common.models import Revision
+from schedule.common import household
+from schedule.common.models import Revision, counted_once
 
 log = logging.getLogger(__name__)
 
@@ -192,7 +192,7 @@ def window(today: date) -> tuple[date, date]:
 
 def sync(subscription: CalendarSubscription, now: datetime | None = None) -> None:
     """Fetch and store one subscription; a problem is stored, never raised."""
-    now = now or timezone.now()
+    now = now or household.now()
     tz = ZoneInfo(settings.TIME_ZONE)
     first, last = window(now.astimezone(tz).date())
     # One deadline for fetching and reading: a hostile calendar holds the
@@ -232,21 +232,25 @@ def _store(subscription: CalendarSubscription, events: list[Event]) -> int:
         )
     ]
     if _fingerprint(stored) != _fingerprint(wanted):
-        subscription.events.all().delete()
-        CalendarEvent.objects.bulk_create(
-            CalendarEvent(
-                subscription=subscription,
-                uid=event.uid,
-                title=event.title,
-                start=event.start,
-                end=event.end,
-                start_date=event.start_date,
-                end_date=event.end_date,
-            )
-            for event in wanted
-        )
-        Revision.bump()
+        with counted_once():
+            _replace(subscription, wanted)
     return len(wanted)
+
+
+def _replace(subscription: CalendarSubscription, wanted: list[Event]) -> None:
+    subscription.events.all().delete()
+    CalendarEvent.objects.bulk_create(
+        CalendarEvent(
+            subscription=subscription,
+            uid=event.uid,
+            title=event.title,
+            start=event.start,
+            end=event.end,
+            start_date=event.start_date,
+            end_date=event.end_date,
+        )
+        for event in wanted
+    )
 
 
 def _order(event: Event) -> tuple:

@@ -15,7 +15,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -144,7 +143,7 @@ NEW_CHORE_EXTRAS = {
 
 def next_turns(chore_ids: list[int]) -> dict[int, str]:
     """Whose turn each chore's next date is, by name, for the chore list."""
-    today = timezone.localdate()
+    today = household.today()
     family = loading.load_household(today, household.zone())
     lang = household.language()
     found = {}
@@ -287,7 +286,7 @@ class ChoreAdmin(VersionedAdmin):
     def next_date(self, chore: Chore) -> str:
         try:
             rules = getattr(chore, "loaded_rules", None)
-            days = chore.recurrence(rules).next_occurrences(timezone.localdate(), 1)
+            days = chore.recurrence(rules).next_occurrences(household.today(), 1)
         except (recurrence.RecurrenceError, ValueError):
             return "—"
         if not days:
@@ -302,7 +301,7 @@ class ChoreAdmin(VersionedAdmin):
         preview_url = reverse("admin:schedule_chore_next_dates")
         if chore is not None and chore.pk is not None:
             preview_url += f"?chore={chore.pk}"
-            today = timezone.localdate()
+            today = household.today()
             try:
                 rows = chore_upcoming(chore, today, household.language())
                 context = next_dates_context(chore.recurrence(), rows, today)
@@ -366,7 +365,7 @@ def _next_dates_fragment(request):
     elif rule is None:
         problem = _("This repeat rule cannot be read.")
     else:
-        today = timezone.localdate()
+        today = household.today()
         try:
             rows = upcoming_rows(rule, today, household.language())
             context = next_dates_context(rule, rows, today)

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from schedule.chores.garbage.models import Closure
 from schedule.chores.models import Chore, ChoreAssignee
-from schedule.common.models import Revision
+from schedule.common.models import counted_once
 from schedule.family.models import Display, Member
 from schedule.plans.models import Block, Note, Plan
 from schedule.routines.models import Reward, Routine, RoutineAssignment, RoutineStep, StarRules
@@ -306,6 +306,7 @@ def _plan(ja, en, weekdays, on_holidays, priority, blocks, members) -> Plan:
 
 
 @transaction.atomic
+@counted_once()  # some hundred rows: the walls redraw once
 def load_demo_family(today: date, reset: bool = False) -> Display:
     if reset:
         for model in (Display, Note, Chore, Closure, Plan, Member, Routine, Reward):
@@ -357,5 +358,4 @@ def load_demo_family(today: date, reset: bool = False) -> Display:
     display, _ = Display.objects.get_or_create(
         name="リビング / Living room", defaults={"language": Display.Language.BOTH}
     )
-    Revision.bump()
     return display

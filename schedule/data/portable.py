@@ -20,10 +20,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import DatabaseError, IntegrityError, connection, models, transaction
-from django.utils import timezone
 
 from schedule import models as family
-from schedule.common import collection, validation
+from schedule.common import collection, household, validation
+from schedule.common.models import counted_once
 
 FORMAT = "hibi-family"
 # 2: calendars, feeds, phones for nudges and what was sent; blocks' nudges and
@@ -153,7 +153,7 @@ def export_family() -> dict[str, Any]:
         document: dict[str, Any] = {
             "format": FORMAT,
             "version": VERSION,
-            "exported_at": timezone.now().isoformat(),
+            "exported_at": household.now().isoformat(),
         }
         for key, model, fields in TABLES:
             document[key] = [
@@ -184,7 +184,8 @@ def import_family(document: Any, replace: bool = False) -> dict[str, int]:
     _check_across_rows(rows)
     counts = {}
     try:
-        with transaction.atomic():
+        # The whole family replaced: the walls redraw once, from the new plans.
+        with transaction.atomic(), counted_once():
             if has_family():
                 if not replace:
                     raise ImportRefused(
@@ -201,8 +202,6 @@ def import_family(document: Any, replace: bool = False) -> dict[str, int]:
                 model._default_manager.bulk_create(objects)
                 counts[key] = len(objects)
             _reset_sequences()
-            # bulk_create sends no signals: tell the walls once that everything changed.
-            family.Revision.bump()
     except (IntegrityError, DatabaseError) as exc:
         raise ImportRefused(f"The document does not fit together: {exc}") from None
     return counts

@@ -9,13 +9,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schedule.common import household, icons
 from schedule.common.models import (
     COLOUR_VALIDATOR,
     TOKEN_VALIDATOR,
+    CountedQuerySet,
+    Shown,
     Versioned,
     in_one_language,
     new_token,
@@ -47,8 +48,12 @@ class IconColour(Versioned):
     block's own colour still wins over both.
     """
 
+    shown = Shown.PLANS
+
     icon = models.CharField(_("icon"), max_length=48, unique=True, validators=[icons.validate_icon])
     colour = models.CharField(_("colour"), max_length=7, validators=[COLOUR_VALIDATOR])
+
+    objects = CountedQuerySet.as_manager()
 
     class Meta:
         ordering = ["icon"]
@@ -60,6 +65,7 @@ class IconColour(Versioned):
 
 
 class Member(Versioned):
+    shown = Shown.PLANS
     name_ja = models.CharField(_("name (Japanese)"), max_length=40, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=40, blank=True)
     colour = models.CharField(
@@ -72,6 +78,8 @@ class Member(Versioned):
     # Set on the page of the star rules (StarRules), where a parent decides
     # who collects stars at all.
     collects_stars = models.BooleanField(_("collects stars"), default=False)
+
+    objects = CountedQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "id"]
@@ -97,6 +105,10 @@ class Member(Versioned):
 
 class Display(Versioned):
     """One tablet on the wall, reached by its secret URL."""
+
+    shown = Shown.PLANS
+    # A tablet saying it is there (every minute) is not a change it shows.
+    quiet_fields = frozenset({"last_seen_at", "last_user_agent"})
 
     Language = DisplayLanguage
     Theme = Theme
@@ -163,6 +175,8 @@ class Display(Versioned):
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True, editable=False)
     last_user_agent = models.CharField(_("browser"), max_length=300, blank=True, editable=False)
 
+    objects = CountedQuerySet.as_manager()
+
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("display")
@@ -189,7 +203,7 @@ class Display(Versioned):
         """'never', 'online' or 'stale': has this tablet asked for the wall lately?"""
         if self.last_seen_at is None:
             return "never"
-        now = now or timezone.now()
+        now = now or household.now()
         return "online" if now - self.last_seen_at <= self.STALE_AFTER else "stale"
 
     @property

@@ -31,12 +31,13 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from schedule import planner
 from schedule.calendars.fetch import printable
 from schedule.chores.models import Chore
+from schedule.common import household
 from schedule.common.household import pick
 from schedule.day.loading import load_household
 from schedule.nudges.models import Delivery, NudgeTarget
@@ -363,7 +364,7 @@ def _send(row: Delivery) -> None:
 
 def send(row: Delivery, now: datetime | None = None) -> bool:
     """Claim the row, send it once, record how it went; False if another sender had it."""
-    now = now or timezone.now()
+    now = now or household.now()
     claimed = Delivery.objects.filter(
         Q(next_try_at__isnull=True) | Q(next_try_at__lte=now),
         pk=row.pk,
@@ -400,7 +401,7 @@ def _failed(row: Delivery, code: str, detail: str, now: datetime) -> None:
 
 def run(now: datetime | None = None) -> int:
     """Record what came due and send what waits; how many were sent or tried."""
-    now = now or timezone.now()
+    now = now or household.now()
     rows = [item.as_row() for item in due(now)]
     if rows:
         with transaction.atomic():
@@ -418,7 +419,7 @@ def run(now: datetime | None = None) -> int:
 
 def send_test(target: NudgeTarget, now: datetime | None = None) -> Delivery:
     """The admin's "send a test": sent at once, recorded like any nudge."""
-    now = now or timezone.now()
+    now = now or household.now()
     row = Delivery.objects.create(
         kind=Delivery.Kind.TEST,
         channel=f"target:{target.pk}",

@@ -11,7 +11,6 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
@@ -145,7 +144,7 @@ class PlanAdmin(VersionedAdmin):
         super().save_formset(request, form, formset, change)
         if formset.model is not PlanOverride:
             return
-        today = timezone.localdate()
+        today = household.today()
         for override in [*formset.new_objects, *(obj for obj, _f in formset.changed_objects)]:
             if override.date < today:
                 self.message_user(

@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
@@ -367,7 +366,7 @@ def preview_moment(now: datetime, display: Display | None) -> time:
 def preview_form(plan: Plan) -> WallPreviewForm:
     """Which tablet and moment a preview opens: the main display, at a moment it
     shows the plan, on the next day the plan is in force."""
-    now = timezone.localtime()
+    now = household.now()
     display = main_display()
     moment = preview_moment(now, display)
     # A morning chosen late in the evening is tomorrow's.

@@ -106,6 +106,83 @@ class BlockCard:
         """A dot for each whole hour left beyond the face (the script hides them as they pass)."""
         return range(min(self.hours, MOST_HOUR_DOTS))
 
+    # What each of the wall's three drawings of a block prints, and nothing
+    # more: the same value from minute to minute is drawn once ({% drawn %}).
+
+    @property
+    def hero(self) -> Hero:
+        return Hero(
+            self.titles, self.icon, self.colour, self.start, self.end, self.start_label,
+            self.end_label, self.chips, self.jobs, self.free, self.event, self.current,
+            self.left_texts, self.pie, self.hour_dots,
+        )  # fmt: skip
+
+    @property
+    def line(self) -> NextLine:
+        return NextLine(
+            self.titles, self.icon, self.colour, self.start, self.start_label, self.upcoming,
+            self.then, self.event,
+        )  # fmt: skip
+
+    @property
+    def bar(self) -> Bar:
+        return Bar(
+            self.icon, self.colour, self.start, self.end, self.left, self.width, self.top,
+            self.height, self.past, self.current, self.event,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Hero:
+    """A block's hero card: the disc, the title, the time left, whose it is."""
+
+    titles: tuple[Text, ...]
+    icon: str
+    colour: str
+    start: int
+    end: int
+    start_label: str
+    end_label: str
+    chips: tuple[Chip, ...]
+    jobs: tuple[JobCard, ...]
+    free: bool
+    event: bool
+    current: bool
+    left_texts: tuple[Text, ...]
+    pie: float
+    hour_dots: range
+
+
+@dataclass(frozen=True)
+class NextLine:
+    """A block's line in the "then" list."""
+
+    titles: tuple[Text, ...]
+    icon: str
+    colour: str
+    start: int
+    start_label: str
+    upcoming: bool
+    then: bool
+    event: bool
+
+
+@dataclass(frozen=True)
+class Bar:
+    """A block on the day's line."""
+
+    icon: str
+    colour: str
+    start: int
+    end: int
+    left: float
+    width: float
+    top: float
+    height: float
+    past: bool
+    current: bool
+    event: bool
+
 
 @dataclass(frozen=True)
 class ChoreCard:

@@ -14,8 +14,8 @@ from typing import Any
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest
-from django.utils import timezone
 
+from schedule.common import household
 from schedule.common.models import Revision
 from schedule.family.models import Display
 
@@ -72,7 +72,7 @@ def note_seen(display: Display, request: HttpRequest, now: datetime | None = Non
     A queryset update, so the heartbeat neither bumps the revision nor runs
     the model's signals.
     """
-    now = now or timezone.now()
+    now = now or household.now()
     last = display.last_seen_at
     if last is not None and timedelta(0) <= now - last < Display.HEARTBEAT_EVERY:
         return False

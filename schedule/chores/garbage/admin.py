@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import admin
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -112,7 +111,7 @@ class ClosureAdmin(VersionedAdmin):
             return ""
         return render_to_string(
             "admin/schedule/closure/effect.html",
-            closure_effects(saved, timezone.localdate(), household.language()),
+            closure_effects(saved, household.today(), household.language()),
         )
 
 

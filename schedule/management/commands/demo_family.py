@@ -1,8 +1,8 @@
 """Load the demo family (idempotent); --reset deletes the family's data first."""
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
+from schedule.common import household
 from schedule.data.demo import load_demo_family
 
 
@@ -29,7 +29,7 @@ class Command(BaseCommand):
             self.stdout.write("The database already has a family; demo not loaded.")
             display = Display.objects.first()
         else:
-            display = load_demo_family(timezone.localdate(), reset=reset)
+            display = load_demo_family(household.today(), reset=reset)
             self.stdout.write(self.style.SUCCESS("Demo family loaded."))
         if display is not None:
             self.stdout.write(

@@ -13,8 +13,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 
+from schedule.common import household
 from schedule.data.demo import load_demo_family
 from schedule.management.commands.ensure_admin import ensure_admin
 
@@ -56,7 +56,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         with transaction.atomic():
             if not Member.objects.exists():
-                load_demo_family(timezone.localdate())
+                load_demo_family(household.today())
                 say("Loaded the demo family.")
             username, password = ensure_admin()
         say(f"Collecting static files into {settings.STATIC_ROOT} (the first time takes a while)…")
