@@ -32,6 +32,7 @@ from schedule.common.models import TOKEN_VALIDATOR as TOKEN_VALIDATOR
 from schedule.common.models import WEB_SCHEMES as WEB_SCHEMES
 from schedule.common.models import WEEKDAY_NAMES as WEEKDAY_NAMES
 from schedule.common.models import BilingualTitle as BilingualTitle
+from schedule.data.models import DemoRow as DemoRow
 from schedule.common.models import Heartbeat as Heartbeat
 from schedule.common.models import Revision as Revision
 from schedule.common.models import Versioned as Versioned
@@ -47,6 +48,7 @@ from schedule.family.models import Display as Display
 from schedule.family.models import DisplayLanguage as DisplayLanguage
 from schedule.family.models import IconColour as IconColour
 from schedule.family.models import Member as Member
+from schedule.family.models import MemberPhoto as MemberPhoto
 from schedule.family.models import Theme as Theme
 from schedule.nudges.models import Delivery as Delivery
 from schedule.nudges.models import DeliveryKind as DeliveryKind
