@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import segno
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -82,6 +83,15 @@ class DisplayAdmin(VersionedAdmin):
         if obj is not None:
             fieldsets.insert(0, (_("On the wall"), {"fields": ["seen"]}))
         return self.with_loaded_version(fieldsets, obj)
+
+    def get_changeform_initial_data(self, request):
+        # A new wall speaks the household's language (LANGUAGE_CODE); a Japanese
+        # one shows readings, for the children who read kana before kanji.
+        initial = super().get_changeform_initial_data(request)
+        japanese = settings.LANGUAGE_CODE == "ja"
+        initial.setdefault("language", Display.Language.JA if japanese else Display.Language.EN)
+        initial.setdefault("show_readings", japanese)
+        return initial
 
     def response_add(self, request, obj, post_url_continue=None):
         # The tablet needs the new wall's address: its page with the QR code, not the list.

@@ -32,7 +32,6 @@ from schedule.common.models import TOKEN_VALIDATOR as TOKEN_VALIDATOR
 from schedule.common.models import WEB_SCHEMES as WEB_SCHEMES
 from schedule.common.models import WEEKDAY_NAMES as WEEKDAY_NAMES
 from schedule.common.models import BilingualTitle as BilingualTitle
-from schedule.data.models import DemoRow as DemoRow
 from schedule.common.models import Heartbeat as Heartbeat
 from schedule.common.models import Revision as Revision
 from schedule.common.models import Versioned as Versioned
@@ -43,6 +42,7 @@ from schedule.common.models import new_token as new_token
 from schedule.common.models import outside_chore_years as outside_chore_years
 from schedule.common.models import validate_calendar_url as validate_calendar_url
 from schedule.common.models import validate_web_url as validate_web_url
+from schedule.data.models import DemoRow as DemoRow
 from schedule.family.models import CUE_MINUTES_VALIDATOR as CUE_MINUTES_VALIDATOR
 from schedule.family.models import Display as Display
 from schedule.family.models import DisplayLanguage as DisplayLanguage
