@@ -126,7 +126,8 @@ def _why_kept(row: models.Model, demo: dict[Key, int | None], kept: set[Key]) ->
             continue
         if not _demo_row(other, demo, kept):
             return HAS_FAMILY_ROWS
-    for (_field, _value), batches in collector.field_updates.items():
+    updates: dict[Any, list[Any]] = collector.field_updates  # rows set to NULL, not deleted
+    for batches in updates.values():
         for batch in batches:
             for other in batch:
                 if type(other) not in TICKS and not _demo_row(other, demo, kept):

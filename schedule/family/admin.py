@@ -4,6 +4,7 @@ and a preview of the wall at any moment."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import segno
 from django.conf import settings
@@ -87,7 +88,7 @@ class DisplayAdmin(VersionedAdmin):
     def get_changeform_initial_data(self, request):
         # A new wall speaks the household's language (LANGUAGE_CODE); a Japanese
         # one shows readings, for the children who read kana before kanji.
-        initial = super().get_changeform_initial_data(request)
+        initial: dict[str, Any] = {**super().get_changeform_initial_data(request)}
         japanese = settings.LANGUAGE_CODE == "ja"
         initial.setdefault("language", Display.Language.JA if japanese else Display.Language.EN)
         initial.setdefault("show_readings", japanese)
@@ -221,7 +222,7 @@ class MemberAdmin(VersionedAdmin):
         return self.with_loaded_version(fieldsets, obj)
 
     def get_changeform_initial_data(self, request):
-        initial = super().get_changeform_initial_data(request)
+        initial: dict[str, Any] = {**super().get_changeform_initial_data(request)}
         taken = set(Member.objects.values_list("colour", flat=True))
         free = [colour for colour in MEMBER_COLOURS if colour not in taken]
         initial.setdefault("colour", free[0] if free else MEMBER_COLOURS[0])

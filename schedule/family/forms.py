@@ -55,7 +55,7 @@ class MemberForm(VersionedForm):
 
     def _save_m2m(self) -> None:
         # Also the admin's save_related(): the member is saved by then.
-        super()._save_m2m()
+        super()._save_m2m()  # type: ignore[misc]
         member = self.instance
         if self.new_photo is not None:
             MemberPhoto.objects.update_or_create(

@@ -101,14 +101,16 @@ class PlanAdmin(VersionedAdmin):
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        if obj is None and isinstance(inline, BlockInline) and request.method == "GET":
-            if rows := day_templates.block_rows(_start_from(request)):
-                kwargs["initial"] = rows
+        # The add page passes its new, unsaved plan.
+        new_plan = obj is None or obj.pk is None
+        new_blocks = new_plan and isinstance(inline, BlockInline) and request.method == "GET"
+        if new_blocks and (rows := day_templates.block_rows(_start_from(request))):
+            kwargs["initial"] = rows
         return kwargs
 
     def get_inline_instances(self, request, obj=None):
         inlines = super().get_inline_instances(request, obj)
-        if obj is None and request.method == "GET":
+        if (obj is None or obj.pk is None) and request.method == "GET":
             rows = len(day_templates.block_rows(_start_from(request)))
             for inline in inlines:
                 if isinstance(inline, BlockInline):

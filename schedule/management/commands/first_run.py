@@ -3,8 +3,9 @@
 Migrates, loads the demo family into an empty database (or, with --empty, only
 the New Year closure: `make run-empty`), creates the first admin, computes the
 public holidays, collects the static files (saying so: it takes a while the
-first time), and prints the admin's address, the first-time password and each display's wall address, by
-the machine's LAN address (a tablet cannot open `localhost`) and on this machine.
+first time), and prints the admin's address, the first-time password and each
+display's wall address, by the machine's LAN address (a tablet cannot open
+`localhost`) and on this machine.
 """
 
 import socket

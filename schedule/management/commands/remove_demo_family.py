@@ -3,6 +3,7 @@ wall, and nothing of the family's own (schedule/data/demo_rows.py says how
 the two are told apart). The closures and the holidays stay."""
 
 from django.core.management.base import BaseCommand
+from django.utils import translation
 
 from schedule.data import demo_rows
 
@@ -11,6 +12,10 @@ class Command(BaseCommand):
     help = "Remove the demo family but keep closures, holidays and everything the family added."
 
     def handle(self, *args, **options):
+        with translation.override("en"):  # as the other commands: the kinds' names too
+            self._remove()
+
+    def _remove(self) -> None:
         if not demo_rows.demo_is_here():
             self.stdout.write("No demo family here: nothing removed.")
             return
