@@ -4,8 +4,8 @@ template day, removing the demo family (and nothing of the family's own), an
 empty start with its New Year closure, and members' photos."""
 
 import io
-import re
 import json
+import re
 from datetime import date, datetime
 from io import StringIO
 
@@ -18,7 +18,6 @@ from PIL import Image
 
 from schedule.common import readings
 from schedule.data import demo_rows, portable
-from schedule.data.demo import load_demo_family
 from schedule.family import photos
 from schedule.models import (
     Block,
@@ -32,18 +31,21 @@ from schedule.models import (
     Plan,
     Routine,
 )
-from tests.conftest import DEMO_DAY, TOKYO
-from tests.test_admin import (  # noqa: F401  (fixtures)
-    en,
-    ja,
-    one_block_post,
-    parent,
-    plan_post,
-    quick_password_hashing,
-    text_of,
-)
+from tests.conftest import TOKYO
+from tests.test_admin import client_in, one_block_post, plan_post, text_of
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ja(db, settings):
+    from django.contrib.auth.models import User
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    parent = User.objects.create_superuser("parent", "parent@example.com", "a-long-password")
+    return client_in("ja", parent)
+
+
 MORNING = datetime(2026, 11, 23, 9, 0, tzinfo=TOKYO)
 
 

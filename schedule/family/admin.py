@@ -226,6 +226,7 @@ class MemberAdmin(VersionedAdmin):
         taken = set(Member.objects.values_list("colour", flat=True))
         free = [colour for colour in MEMBER_COLOURS if colour not in taken]
         initial.setdefault("colour", free[0] if free else MEMBER_COLOURS[0])
+        initial.setdefault("icon", "person")  # the model's default: the form declares its own
         last = Member.objects.order_by("-order").values_list("order", flat=True).first()
         initial.setdefault("order", 0 if last is None else min(last + 1, 32767))
         return initial
