@@ -54,14 +54,14 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_safe
-def member_photo(request: HttpRequest, key: str) -> HttpResponse:
+def member_photo(request: HttpRequest, token: str) -> HttpResponse:
     """A member's photo, by the key in Member.photo_url: the admin's pages and the
     walls show it, so it asks for no sign-in; the key is as secret as a wall's token.
 
     Only what the admin stored is ever sent (a JPEG it made itself, never the
     upload), as a picture that no browser may read as anything else.
     """
-    found = MemberPhoto.objects.filter(key=key).values_list("image", flat=True).first()
+    found = MemberPhoto.objects.filter(key=token).values_list("image", flat=True).first()
     if found is None:
         raise Http404("No such photo.")
     response = HttpResponse(bytes(found), content_type="image/jpeg")
