@@ -159,6 +159,11 @@ class BilingualTitle(models.Model):
             "Left empty, Hibi proposes one; correct it if it reads wrong."
         ),
     )
+    # Set when the parent typed the reading (readings.fill_missing): a title
+    # changed later keeps it, where a reading Hibi proposed is made again.
+    title_reading_by_hand = models.BooleanField(
+        _("reading typed by hand"), default=False, editable=False
+    )
 
     class Meta:
         abstract = True

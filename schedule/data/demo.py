@@ -16,6 +16,8 @@ from django.db import transaction
 from schedule.chores.garbage.models import Closure
 from schedule.chores.models import Chore, ChoreAssignee
 from schedule.common.models import counted_once
+from schedule.data import demo_rows
+from schedule.data.models import DemoRow
 from schedule.family.models import Display, Member
 from schedule.plans.models import Block, Note, Plan
 from schedule.routines.models import Reward, Routine, RoutineAssignment, RoutineStep, StarRules
@@ -65,7 +67,7 @@ DAY_OFF_BLOCKS = [
     ("21:00", "07:00", "おやすみ", "Sleep", "moon", ()),
 ]
 # How the kanji titles read, for a wall that shows furigana (written out here:
-# the admin proposes readings with pykakasi, which the demo need not load).
+# the admin proposes readings with a dictionary, which the demo need not load).
 READINGS = {
     "おはよう・着がえ": "おはよう・きがえ",
     "朝ごはん": "あさごはん",
@@ -309,7 +311,7 @@ def _plan(ja, en, weekdays, on_holidays, priority, blocks, members) -> Plan:
 @counted_once()  # some hundred rows: the walls redraw once
 def load_demo_family(today: date, reset: bool = False) -> Display:
     if reset:
-        for model in (Display, Note, Chore, Closure, Plan, Member, Routine, Reward):
+        for model in (Display, Note, Chore, Closure, Plan, Member, Routine, Reward, DemoRow):
             model.objects.all().delete()
     members = _members()
     _plan("平日", "Weekday", [0, 1, 2, 3, 4], False, 0, WEEKDAY_BLOCKS, members)
@@ -358,4 +360,22 @@ def load_demo_family(today: date, reset: bool = False) -> Display:
     display, _ = Display.objects.get_or_create(
         name="リビング / Living room", defaults={"language": Display.Language.BOTH}
     )
+    _mark_as_demo(members, display)
     return display
+
+
+def _mark_as_demo(members: dict[str, Member], display: Display) -> None:
+    """Write down every row made here, so that "remove the demo family" finds
+    them and nothing else (data/demo_rows.py). The closure is not among them:
+    a family keeps its New Year whoever it is."""
+    plans = list(Plan.objects.filter(name_ja__in=["平日", "休日"]))
+    chores = list(Chore.objects.filter(title_ja__in=[row[0] for row in CHORES]))
+    routines = list(Routine.objects.filter(title_ja__in=[row[0] for row in ROUTINES.values()]))
+    rows: list = [*members.values(), display, *plans, *chores, *routines]
+    rows += Block.objects.filter(plan__in=plans)
+    rows += ChoreAssignee.objects.filter(chore__in=chores)
+    rows += RoutineStep.objects.filter(routine__in=routines)
+    rows += RoutineAssignment.objects.filter(routine__in=routines)
+    rows += Reward.objects.filter(title_ja__in=[row[0] for row in REWARDS])
+    rows += Note.objects.filter(text_ja="土曜日におばあちゃんが来るよ")
+    demo_rows.mark(rows)

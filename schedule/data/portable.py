@@ -12,6 +12,7 @@ walls' secret tokens included, so the tablets keep working.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 from collections import Counter
@@ -32,6 +33,10 @@ FORMAT = "hibi-family"
 # no-collection days.
 # 3: routines, their ticks, star rules, rewards and the star ledger; members'
 # collects_stars and displays' show_stars.
+# Later in 3: members' photos (the small JPEG, base64) and their keys, and
+# whether a title's reading was typed by hand: only added, so the number
+# stays (an older Hibi refuses such a document anyway, naming the fields it
+# does not know) and a document without them reads as before.
 # Older documents read as they are: their rows take the new fields' defaults
 # and the tables they lack stay empty.
 VERSION = 3
@@ -42,7 +47,8 @@ VERSION = 3
 # fmt: off
 TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
     ("members", family.Member,
-     ("id", "name_ja", "name_en", "colour", "icon", "order", "collects_stars")),
+     ("id", "name_ja", "name_en", "colour", "icon", "order", "collects_stars", "photo_key")),
+    ("member_photos", family.MemberPhoto, ("id", "member", "key", "content_type", "image")),
     ("icon_colours", family.IconColour, ("id", "icon", "colour")),
     (
         "plans",
@@ -55,7 +61,7 @@ TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
         "blocks",
         family.Block,
         ("id", "plan", "start", "end", "title_ja", "title_reading", "title_en", "icon", "colour",
-         "nudge_minutes_before", "webhook_url"),
+         "nudge_minutes_before", "webhook_url", "title_reading_by_hand"),
     ),
     ("block_members", family.Block.members.through, ("id", "block", "member")),
     (
@@ -69,7 +75,8 @@ TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
         family.Chore,
         ("id", "title_ja", "title_reading", "title_en", "icon", "time", "time_kind", "rotate",
          "rrule", "start_date", "extra_dates", "exception_dates", "holiday_policy",
-         "nudge_when_overdue", "holiday_exceptions", "is_garbage", "no_collection_days"),
+         "nudge_when_overdue", "holiday_exceptions", "is_garbage", "no_collection_days",
+         "title_reading_by_hand"),
     ),
     ("chore_assignees", family.ChoreAssignee, ("id", "chore", "member", "order")),
     (
@@ -112,11 +119,16 @@ TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
         ("id", "kind", "channel", "occurrence", "target", "block", "title", "body", "due_at",
          "status", "attempts", "next_try_at", "sent_at", "error_code", "error_detail"),
     ),
-    ("routines", family.Routine, ("id", "title_ja", "title_reading", "title_en", "icon", "stars")),
+    (
+        "routines",
+        family.Routine,
+        ("id", "title_ja", "title_reading", "title_en", "icon", "stars", "title_reading_by_hand"),
+    ),
     (
         "routine_steps",
         family.RoutineStep,
-        ("id", "routine", "order", "icon", "title_ja", "title_reading", "title_en", "minutes"),
+        ("id", "routine", "order", "icon", "title_ja", "title_reading", "title_en", "minutes",
+         "title_reading_by_hand"),
     ),
     ("routine_uses", family.RoutineAssignment, ("id", "block", "member", "routine")),
     (
@@ -125,7 +137,11 @@ TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
         ("id", "step", "member", "date", "display", "done_at", "what_ja", "what_en"),
     ),
     ("star_rules", family.StarRules, ("id", "enabled", "per_routine", "per_chore")),
-    ("rewards", family.Reward, ("id", "title_ja", "title_reading", "title_en", "icon", "price")),
+    (
+        "rewards",
+        family.Reward,
+        ("id", "title_ja", "title_reading", "title_en", "icon", "price", "title_reading_by_hand"),
+    ),
     (
         "star_ledger",
         family.StarEntry,
@@ -357,7 +373,9 @@ def _row(obj: models.Model, model: type[models.Model], fields: tuple[str, ...]) 
         field = model._meta.get_field(name)
         assert isinstance(field, models.Field)
         value = field.value_from_object(obj)
-        if isinstance(value, dt.datetime):
+        if isinstance(value, bytes | memoryview):  # a photo: JSON carries it as base64
+            value = base64.b64encode(bytes(value)).decode("ascii")
+        elif isinstance(value, dt.datetime):
             value = value.astimezone(dt.UTC).isoformat()
         elif isinstance(value, dt.date | dt.time):
             value = value.isoformat()

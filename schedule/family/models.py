@@ -3,6 +3,7 @@ and the displays (tablets) with their secret addresses."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
@@ -21,6 +22,9 @@ from schedule.common.models import (
     in_one_language,
     new_token,
 )
+
+# A photo as stored: made small, a member's photo takes some 20-60 KB.
+PHOTO_MAX_STORED_BYTES = 512 * 1024
 
 # Up to four whole minutes (1-59), comma-separated: "5,2".
 CUE_MINUTES_VALIDATOR = RegexValidator(
@@ -78,6 +82,12 @@ class Member(Versioned):
     # Set on the page of the star rules (StarRules), where a parent decides
     # who collects stars at all.
     collects_stars = models.BooleanField(_("collects stars"), default=False)
+    # The key of the member's photo (MemberPhoto), new with every upload: the
+    # wall reads it with the member, without the picture's bytes, and the
+    # photo's address changes with the photo, so it may be cached for good.
+    photo_key = models.CharField(
+        _("photo"), max_length=32, blank=True, editable=False, validators=[TOKEN_VALIDATOR]
+    )
 
     objects = CountedQuerySet.as_manager()
 
@@ -98,9 +108,65 @@ class Member(Versioned):
     def name(self) -> str:
         return household.pick(self.name_ja, self.name_en)
 
+    @property
+    def photo_url(self) -> str:
+        """The address of the member's photo (a small JPEG), or "" without one.
+
+        Served by site.views.member_photo to whoever has the address, as a
+        wall is to whoever has its token: the key is as long and as random.
+        """
+        from django.urls import reverse
+
+        return reverse("member-photo", args=[self.photo_key]) if self.photo_key else ""
+
     def clean(self) -> None:
         if errors := in_one_language(self, "name", _("Give a name in Japanese or English.")):
             raise ValidationError(errors)
+
+
+def new_photo_key() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class MemberPhoto(models.Model):
+    """A member's photo as the wall shows it: already made small (family/photos.py),
+    a JPEG, which every tablet's browser reads (old iPads read no WebP).
+
+    Kept in the database, not as a file: a backup copies the database, an
+    export carries every table, a restore puts back one file, so the photo
+    goes wherever the family's data goes, and never half of it.
+    """
+
+    shown = Shown.PLANS  # on the wall's lanes and routines
+    edited_with = "member"  # on its member's page, under the member's version
+
+    member = models.OneToOneField(
+        Member, on_delete=models.CASCADE, related_name="photo", verbose_name=_("family member")
+    )
+    key = models.CharField(
+        _("key"), max_length=32, unique=True, default=new_photo_key, validators=[TOKEN_VALIDATOR]
+    )
+    content_type = models.CharField(_("type"), max_length=20, default="image/jpeg")
+    image = models.BinaryField(_("picture"), max_length=PHOTO_MAX_STORED_BYTES)
+
+    objects = CountedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("member's photo")
+        verbose_name_plural = _("members' photos")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(content_type="image/jpeg"), name="member_photo_is_a_jpeg"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.member)
+
+    def clean(self) -> None:
+        # An imported document's photo must be what the admin would have made.
+        if not bytes(self.image or b"").startswith(b"\xff\xd8\xff"):
+            raise ValidationError({"image": _("This is not a JPEG picture.")})
 
 
 class Display(Versioned):

@@ -19,6 +19,7 @@ from schedule.common import household, repeat
 from schedule.common.admin import CappedInline, VersionedAdmin
 from schedule.common.validation import MAX_BLOCKS_PER_PLAN, MAX_OVERRIDES_PER_PLAN
 from schedule.family.models import Display
+from schedule.plans import day_templates
 from schedule.plans.admin_pages import (
     _one_block,
     _use_on_a_date,
@@ -46,6 +47,8 @@ class BlockInline(CappedInline):
     form = BlockForm
     formset = BlockFormSet
     template = "admin/hibi/edit_inline/compact.html"
+    # Under each row's "More" (compact.html): the page stays a list of times and titles.
+    folded_fields = ("title_reading", "colour", "nudge_minutes_before", "webhook_url")
     extra = 0
     ordering = ["start", "end", "id"]
     max_num = MAX_BLOCKS_PER_PLAN
@@ -90,6 +93,34 @@ class PlanAdmin(VersionedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(block_total=Count("blocks"))
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        return {**initial, **day_templates.plan_initial(_start_from(request))}
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        # The add page passes its new, unsaved plan.
+        new_plan = obj is None or obj.pk is None
+        new_blocks = new_plan and isinstance(inline, BlockInline) and request.method == "GET"
+        if new_blocks and (rows := day_templates.block_rows(_start_from(request))):
+            kwargs["initial"] = rows
+        return kwargs
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if (obj is None or obj.pk is None) and request.method == "GET":
+            rows = len(day_templates.block_rows(_start_from(request)))
+            for inline in inlines:
+                if isinstance(inline, BlockInline):
+                    inline.extra = rows  # this request's own instance
+        return inlines
+
+    def add_view(self, request, form_url="", extra_context=None):
+        context = dict(extra_context or {})
+        context["start_from"] = day_templates.choices()
+        context["started_from"] = dict(context["start_from"]).get(_start_from(request))
+        return super().add_view(request, form_url, context)
 
     @admin.display(description=_("applies on"))
     def days(self, plan: Plan) -> str:
@@ -214,6 +245,11 @@ class PlanAdmin(VersionedAdmin):
         if not self.has_view_permission(request, plan):
             raise PermissionDenied
         return wall_preview(request, plan)
+
+
+def _start_from(request) -> str:
+    """The day a new plan starts from (`?start_from=school-weekday`, `plan-3`), or ""."""
+    return str(request.GET.get("start_from", ""))[:40]
 
 
 @admin.register(Note)

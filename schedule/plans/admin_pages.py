@@ -233,17 +233,19 @@ ONE_BLOCK_FIELDSETS: list[tuple[Any, Any]] = [
                 "shift_following",
                 "title_ja",
                 "title_en",
-                "title_reading",
                 "icon",
-                "colour",
                 "members",
                 "plan_version",
             ]
         },
     ),
+    # What a parent rarely changes, folded (Django opens it when one is in error).
     (
-        _("Phones and webhooks"),
-        {"fields": ["nudge_minutes_before", "webhook_url"], "classes": ["collapse"]},
+        _("More: reading, colour, phones and webhooks"),
+        {
+            "fields": ["title_reading", "colour", "nudge_minutes_before", "webhook_url"],
+            "classes": ["collapse"],
+        },
     ),
 ]
 
