@@ -51,18 +51,21 @@ def window(around: date, through: date | None = None) -> tuple[date, date]:
 
 
 def with_ticks(
-    family: planner.Household, around: date, through: date | None = None
+    planned: planner.Planned, around: date, through: date | None = None
 ) -> planner.Household:
-    """`family` with what was ticked in the window: chores and routine steps done,
-    and the stars they brought. Three queries: after a tap on the wall (most of
-    the family's changes in a day) this is all the wall reads again."""
+    """What was planned, with what was ticked in the window: chores and routine
+    steps done, and the stars they brought. Three queries: after a tap on the
+    wall (most of the family's changes in a day) this is all the wall reads again."""
     first, last = window(around, through)
-    done = frozenset(_done(first, last))
-    steps_done = frozenset(_steps_done(first, last))
     balances: dict[int, int] = {}
-    if family.stars is not None:
+    if planned.stars is not None:
         balances = {member: int(total or 0) for member, total in _balances()}
-    return family.with_ticks(done, steps_done, balances)
+    ticks = planner.Ticks(
+        done=frozenset(_done(first, last)),
+        steps_done=frozenset(_steps_done(first, last)),
+        balances=balances,
+    )
+    return planner.Household(planned, ticks)
 
 
 # The queries of the wall's data, one per table. The rows go into sets and
@@ -154,7 +157,7 @@ def _notes(first: date, last: date) -> list[Row]:
 
 def load_planned(
     around: date, tz: ZoneInfo | None = None, through: date | None = None
-) -> planner.Household:
+) -> planner.Planned:
     """What the family planned for the window (plans, chores, members, routines,
     notes, closures, calendars' events), without what was ticked: a parent's
     edit changes it, a tap on the wall does not (see with_ticks())."""
@@ -221,7 +224,7 @@ def load_planned(
         planner.NoteData(id=pk, text_ja=ja, text_en=en, start=start, end=end, icon=icon)
         for pk, ja, en, start, end, icon in _notes(first, last)
     )
-    return planner.Household(
+    return planner.Planned(
         events=load_events(first, last, tz),
         tz=tz,
         calendar=calendar,

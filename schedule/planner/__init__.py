@@ -58,10 +58,12 @@ from schedule.planner.data import Household as Household
 from schedule.planner.data import MemberData as MemberData
 from schedule.planner.data import NoteData as NoteData
 from schedule.planner.data import PlanData as PlanData
+from schedule.planner.data import Planned as Planned
 from schedule.planner.data import RewardData as RewardData
 from schedule.planner.data import RoutineData as RoutineData
 from schedule.planner.data import Stars as Stars
 from schedule.planner.data import StepData as StepData
+from schedule.planner.data import Ticks as Ticks
 from schedule.planner.data import pick as pick
 from schedule.planner.day import day_view as day_view
 from schedule.planner.day import routines_on as routines_on

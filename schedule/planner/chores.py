@@ -51,7 +51,7 @@ def _remembered[T](
     memo: dict[tuple[object, ...], object], key: tuple[object, ...], work: Callable[[], T]
 ) -> T:
     """`work()`'s answer for `key`, worked out once per household (which never
-    changes: a save loads a new one) and kept in its `memo` or `plans_memo`."""
+    changes: a save loads a new one) and kept in its `memo` or its plans' (`planned.memo`)."""
     try:
         return memo[key]  # type: ignore[return-value]
     except KeyError:
@@ -69,7 +69,7 @@ def chores_on(
 
     def with_done() -> tuple[ChoreView, ...]:
         due = _remembered(
-            household.plans_memo, ("due", day, only), lambda: _due_on(household, day, only)
+            household.planned.memo, ("due", day, only), lambda: _due_on(household, day, only)
         )
         done = household.done
         return tuple(replace(v, done=True) if (v.chore.id, day) in done else v for v in due)

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from schedule.common.collection import Closure
@@ -236,54 +239,138 @@ class Stars:
     per_routine: int = 1
     per_chore: int = 1
     rewards: tuple[RewardData, ...] = ()  # cheapest first
-    balances: dict[int, int] = field(default_factory=dict)  # member id -> stars left
+    balances: Mapping[int, int] = field(default_factory=dict)  # member id -> stars left
+
+
+# What was worked out from a household for a day whatever the moment (the
+# chores due, the blocks placed): a wall asks again each time a block starts or
+# ends, and only the moment has changed. Not part of the household's value.
+type Memo = dict[tuple[object, ...], object]
 
 
 @dataclass(frozen=True)
-class Household:
-    """Everything the planner needs, loaded once."""
+class Planned:
+    """What the family planned: it changes with a parent's edit, never with a tap.
+
+    The wall keeps it by the plans' revision (wall/polling.py), apart from
+    the Ticks, so that a tap reads the ticks again and not every plan."""
 
     tz: ZoneInfo
     calendar: HolidayCalendar
     plans: tuple[PlanData, ...] = ()
-    overrides: dict[date, int] = field(default_factory=dict)  # date -> plan id
+    overrides: Mapping[date, int] = field(default_factory=dict)  # date -> plan id
     members: tuple[MemberData, ...] = ()
     chores: tuple[ChoreData, ...] = ()
-    done: frozenset[tuple[int, date]] = frozenset()  # (chore id, date)
     notes: tuple[NoteData, ...] = ()
-    routines: dict[int, RoutineData] = field(default_factory=dict)  # by id
-    steps_done: frozenset[tuple[int, int, date]] = frozenset()  # (step id, member id, date)
-    stars: Stars | None = None  # None: the family collects no stars
+    routines: Mapping[int, RoutineData] = field(default_factory=dict)  # by id
+    stars: Stars | None = None  # the rules and rewards; None: no stars
     events: tuple[EventData, ...] = ()
     cancelled: frozenset[tuple[int, date]] = frozenset()  # (chore id, date)
     closures: tuple[Closure, ...] = ()
-    # What was worked out from this household for a day whatever the moment
-    # (the chores due, the blocks placed): a wall asks again each time a block
-    # starts or ends, and only the moment has changed. Not part of its value.
-    memo: dict[tuple[object, ...], object] = field(
-        default_factory=dict, init=False, compare=False, repr=False
-    )
-    # The part of it that depends on the plans alone, not on what was ticked:
-    # shared with the copies with_ticks() makes, so that after a tap on the
-    # wall only what a tap changes is worked out again.
-    plans_memo: dict[tuple[object, ...], object] = field(
-        default_factory=dict, init=False, compare=False, repr=False
-    )
+    memo: Memo = field(default_factory=dict, init=False, compare=False, repr=False)
 
-    def with_ticks(
-        self,
-        done: frozenset[tuple[int, date]],
-        steps_done: frozenset[tuple[int, int, date]],
-        balances: dict[int, int],
-    ) -> Household:
-        """This household with these chores and steps done and these star balances."""
-        stars = replace(self.stars, balances=balances) if self.stars is not None else None
-        ticked = replace(self, done=done, steps_done=steps_done, stars=stars)
-        object.__setattr__(ticked, "plans_memo", self.plans_memo)
-        return ticked
+
+@dataclass(frozen=True)
+class Ticks:
+    """What was ticked on the walls in the days loaded: chores and routines' steps
+    done, and the stars each child has left."""
+
+    done: frozenset[tuple[int, date]] = frozenset()  # (chore id, date)
+    steps_done: frozenset[tuple[int, int, date]] = frozenset()  # (step id, member id, date)
+    balances: Mapping[int, int] = field(default_factory=dict)  # member id -> stars left
+
+
+@dataclass(frozen=True)
+class Household:
+    """Everything the planner needs: what was planned, and what was ticked.
+
+    Reads as one (household.chores, household.done); `planned` and `ticks`
+    are two types, so that what is kept by the plans' revision can never hold
+    a tick, and a tap makes a new Household of the same Planned."""
+
+    planned: Planned
+    ticks: Ticks = Ticks()
+    memo: Memo = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, **fields: Any) -> Household:
+        """A household from its fields by name, planned and ticked alike (tests, pages)."""
+        stars = fields.pop("stars", None)
+        ticks = Ticks(
+            done=fields.pop("done", frozenset()),
+            steps_done=fields.pop("steps_done", frozenset()),
+            balances=stars.balances if stars is not None else {},
+        )
+        if stars is not None:
+            stars = replace(stars, balances={})
+        return cls(Planned(stars=stars, **fields), ticks)
+
+    def ticked(self, ticks: Ticks) -> Household:
+        return Household(self.planned, ticks)
+
+    # What was planned, read through the household.
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.planned.tz
+
+    @property
+    def calendar(self) -> HolidayCalendar:
+        return self.planned.calendar
+
+    @property
+    def plans(self) -> tuple[PlanData, ...]:
+        return self.planned.plans
+
+    @property
+    def overrides(self) -> Mapping[date, int]:
+        return self.planned.overrides
+
+    @property
+    def members(self) -> tuple[MemberData, ...]:
+        return self.planned.members
+
+    @property
+    def chores(self) -> tuple[ChoreData, ...]:
+        return self.planned.chores
+
+    @property
+    def notes(self) -> tuple[NoteData, ...]:
+        return self.planned.notes
+
+    @property
+    def routines(self) -> Mapping[int, RoutineData]:
+        return self.planned.routines
+
+    @property
+    def events(self) -> tuple[EventData, ...]:
+        return self.planned.events
+
+    @property
+    def cancelled(self) -> frozenset[tuple[int, date]]:
+        return self.planned.cancelled
+
+    @property
+    def closures(self) -> tuple[Closure, ...]:
+        return self.planned.closures
+
+    # What was ticked.
+
+    @property
+    def done(self) -> frozenset[tuple[int, date]]:
+        return self.ticks.done
+
+    @property
+    def steps_done(self) -> frozenset[tuple[int, int, date]]:
+        return self.ticks.steps_done
+
+    @functools.cached_property
+    def stars(self) -> Stars | None:
+        rules = self.planned.stars
+        return None if rules is None else replace(rules, balances=self.ticks.balances)
 
     def member(self, member_id: int) -> MemberData | None:
-        for member in self.members:
+        for member in self.planned.members:
             if member.id == member_id:
                 return member
         return None

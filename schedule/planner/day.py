@@ -110,7 +110,7 @@ def day_view(
         all_day=all_day_events(household, day, members),
         closures=tuple(c for c in household.closures if c.span_around(day) is not None),
         moved_away=_remembered(
-            household.plans_memo,
+            household.planned.memo,
             ("moved away", day, members),
             lambda: moved_away(household, day, members),
         ),
@@ -129,10 +129,10 @@ def _standing(
     Where they are and whose they are comes from the plans alone, and is kept
     for the next household of the same plans (a tap loads one)."""
     placed = _remembered(
-        household.plans_memo, ("placed", day, members), lambda: _placing(household, day, members)
+        household.planned.memo, ("placed", day, members), lambda: _placing(household, day, members)
     )
     layout, _lanes = _remembered(
-        household.plans_memo, ("layout", day, members), lambda: _layout(household, day, members)
+        household.planned.memo, ("layout", day, members), lambda: _layout(household, day, members)
     )
     # A block's jobs are the chores with its picture: looked up, not searched
     # for, since a big family's day has a thousand of each.
@@ -154,7 +154,7 @@ def _placing(
 ) -> tuple[_Placing, ...]:
     """The day's blocks in place, with their people and events: the plans' part of _standing()."""
     placed, lanes = _remembered(
-        household.plans_memo, ("layout", day, members), lambda: _layout(household, day, members)
+        household.planned.memo, ("layout", day, members), lambda: _layout(household, day, members)
     )
     events = {e.id: e for e in household.events}
     # What free time leads to: the first block starting as it ends (looked up,

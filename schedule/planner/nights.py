@@ -95,7 +95,7 @@ def midnight_seams(
 ) -> list[Seam]:
     """The gaps and cuts of the morning after a day of `before` followed by one of `after`."""
     first, second = date(2001, 1, 1), date(2001, 1, 2)  # any two days: the plans are forced
-    family = Household(
+    family = Household.of(
         tz=tz,
         calendar=calendar,
         plans=(before, after) if before.id != after.id else (before,),

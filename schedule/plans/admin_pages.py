@@ -45,7 +45,7 @@ def plan_timeline(plan: Plan, lang: str) -> dict:
     day = household.today()
     (loaded,) = loading.load_plans(Plan.objects.filter(pk=plan.pk))
     every_day = dataclasses.replace(loaded, weekdays=frozenset(range(7)), on_holidays=True)
-    family = planner.Household(
+    family = planner.Household.of(
         tz=tz,
         calendar=recurrence.holiday_calendar(settings.HOLIDAY_COUNTRY),
         plans=(every_day,),

@@ -63,9 +63,10 @@ def spans(texts: Iterable[Text], css: str = "") -> SafeString:
 
 
 @register.simple_tag
-def drawn(partial: str, item: Hashable, **values: Hashable) -> SafeString:
-    """`item` (a block's card) drawn by templates/schedule/wall/cards.html#`partial`,
-    given as `b` with `values`; the same values are drawn once.
+def drawn(partial: str, items: Iterable[Hashable], **values: Hashable) -> SafeString:
+    """Each of `items` (a day's block cards, its chores) drawn by
+    templates/schedule/wall/cards.html#`partial`, given as `card` with `values`,
+    one after the other; the same values are drawn once.
 
     A wall draws a card for every block of the day three times (the heroes the
     script steps through, the "then" list, the timeline), and at a new minute
@@ -74,14 +75,15 @@ def drawn(partial: str, item: Hashable, **values: Hashable) -> SafeString:
     family (bench/results/compare.txt). The cards are frozen values, so what
     is kept can never be out of date; a parent's edit makes new values.
     """
-    if settings.DEBUG:  # a template being edited is read again
-        return _draw(partial, item, tuple(values.items()))
-    return _kept(partial, item, tuple(sorted(values.items())))
+    if settings.DEBUG:
+        return mark_safe("".join(_draw(partial, item, tuple(values.items())) for item in items))
+    given = tuple(sorted(values.items()))
+    return mark_safe("".join(_kept(partial, item, given) for item in items))
 
 
 def _draw(partial: str, item: Hashable, values: tuple[tuple[str, Hashable], ...]) -> SafeString:
     page = get_template(f"schedule/wall/cards.html#{partial}")
-    return mark_safe(page.render({"b": item, **dict(values)}))
+    return mark_safe(page.render({"card": item, **dict(values)}))
 
 
 # A day's blocks three times over, in each language mode a household's walls use.

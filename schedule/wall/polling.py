@@ -76,10 +76,11 @@ _loads: dict[tuple[int, int, date, str], Loaded] = {}
 _LOADS_KEPT = 4
 
 
-# The same for what the family planned, by (display, plans revision, day): after
-# a tick only the ticks are read again (loading.with_ticks()), not every plan,
-# block and chore.
-_planned: dict[tuple[int, int, date, str], Loaded] = {}
+# What the family planned (and whose of it a display shows), by (display, plans
+# revision, day): after a tick only the ticks are read again
+# (loading.with_ticks()), not every plan, block and chore. A Planned, never a
+# Household: nothing ticked can be kept here.
+_planned: dict[tuple[int, int, date, str], tuple[planner.Planned, frozenset[int] | None]] = {}
 
 
 def load(display: Display, day: date) -> Loaded:
@@ -94,14 +95,12 @@ def load(display: Display, day: date) -> Loaded:
     if (kept := _loads.get(key)) is not None:
         return kept
     plans_key = (display.pk, plans, day, zone.key)
-    planned = _planned.get(plans_key)
-    if planned is None:
+    found = _planned.get(plans_key)
+    if found is None:
         ids = frozenset(member for (member,) in _shown_members(display.pk))
-        planned = Loaded(load_planned(day, zone), ids or None)
-        _keep(_planned, plans_key, planned)
-    loaded = Loaded(with_ticks(planned.household, day), planned.members)
-    _keep(_loads, key, loaded)
-    return loaded
+        found = _keep(_planned, plans_key, (load_planned(day, zone), ids or None))
+    planned, members = found
+    return _keep(_loads, key, Loaded(with_ticks(planned, day), members))
 
 
 # Whose blocks and chores a display shows (none: the whole family's), read with
@@ -112,13 +111,14 @@ def _shown_members(display_id: int) -> list[Row]:
     )
 
 
-def _keep(
-    kept: dict[tuple[int, int, date, str], Loaded], key: tuple[int, int, date, str], loaded: Loaded
-) -> None:
+def _keep[T](
+    kept: dict[tuple[int, int, date, str], T], key: tuple[int, int, date, str], value: T
+) -> T:
     with _times_lock:
         if len(kept) >= _LOADS_KEPT:
             kept.clear()
-        kept[key] = loaded
+        kept[key] = value
+    return value
 
 
 def nights(display: Display, day: date) -> tuple[planner.Span, ...]:

@@ -10,6 +10,7 @@ It is handed plain data (a `Screen`, the planner's household), never a row.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from urllib.parse import urlencode
@@ -22,8 +23,11 @@ from schedule import planner
 from schedule.family.models import Display
 from schedule.wall.cards import (
     PIE_CIRCUMFERENCE,
+    Bar,
     BlockCard,
     ChoreCard,
+    Hero,
+    NextLine,
     NoteCard,
     RoutineCard,
     StarCard,
@@ -105,6 +109,20 @@ class Wall:
     # What a chore's tick address ends with: "?at=…" on a wall shown at a
     # moment of its own, else nothing.
     toggle_query: str = ""
+
+    # The block cards as each of the wall's three drawings takes them.
+
+    @functools.cached_property
+    def heroes(self) -> tuple[Hero, ...]:
+        return tuple(b.hero for b in self.blocks)
+
+    @functools.cached_property
+    def lines(self) -> tuple[NextLine, ...]:
+        return tuple(b.line for b in self.blocks if not b.free)
+
+    @functools.cached_property
+    def bars(self) -> tuple[Bar, ...]:
+        return tuple(b.bar for b in self.blocks if b.on_timeline)
 
     @property
     def busy_with_routines(self) -> bool:
