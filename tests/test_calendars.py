@@ -16,9 +16,11 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from schedule import planner
+from schedule.calendars import selectors
 from schedule.calendars import subscriptions as calendars
 from schedule.data.demo import load_demo_family
-from schedule.day.loading import load_events, load_household
+from schedule.calendars.selectors import load_events
+from schedule.day.loading import load_household
 from schedule.models import CalendarEvent, CalendarSubscription, Member
 from schedule.wall import display as displays
 from schedule.wall import polling, view_model
@@ -238,10 +240,10 @@ def test_only_http_and_https_are_fetched_and_webcal_is_https(db):
 
 
 def test_the_events_script_decides_their_language():
-    assert calendars.guess_lang("遠足") == "ja"
-    assert calendars.guess_lang("スイミング") == "ja"
-    assert calendars.guess_lang("Soccer practice") == "en"
-    assert calendars.guess_lang("ｻｯｶｰ") == "ja"
+    assert selectors.guess_lang("遠足") == "ja"
+    assert selectors.guess_lang("スイミング") == "ja"
+    assert selectors.guess_lang("Soccer practice") == "en"
+    assert selectors.guess_lang("ｻｯｶｰ") == "ja"
 
 
 @pytest.fixture

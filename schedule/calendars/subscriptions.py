@@ -50,21 +50,6 @@ UID_LENGTH = CalendarEvent._meta.get_field("uid").max_length or 300
 MOMENT = timedelta(minutes=15)
 
 
-def guess_lang(text: str) -> str:
-    """ "ja" when the text has kana or kanji, else "en": the event's own language,
-    so that the wall marks it and kanji get Japanese glyphs."""
-    for char in text:
-        code = ord(char)
-        if (
-            0x3040 <= code <= 0x30FF  # hiragana, katakana
-            or 0x3400 <= code <= 0x4DBF  # CJK extension A
-            or 0x4E00 <= code <= 0x9FFF  # CJK ideographs
-            or 0xFF66 <= code <= 0xFF9F  # half-width katakana
-        ):
-            return "ja"
-    return "en"
-
-
 @dataclass(frozen=True)
 class Event:
     """One occurrence, ready to store."""
@@ -93,8 +78,8 @@ def parse(
     not a calendar, or over a limit."""
     deadline = deadline or Deadline(settings.CALENDAR_TIMEOUT_SECONDS)
     text = calendar_screen.screen(calendar_screen.decode(body, charset), first, last)
-    # Imported here: the web server loads this module for guess_lang() only,
-    # and the calendar libraries would cost every wall worker memory.
+    # Imported here: a wall worker that never syncs a calendar (the worker does)
+    # need not carry the calendar libraries in its memory.
     import icalendar
     import recurring_ical_events
     import x_wr_timezone

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from schedule import planner
+from schedule.common import bilingual
 
 
 def zone() -> ZoneInfo:
@@ -38,4 +38,4 @@ def language() -> str:
 
 def pick(ja: str, en: str, lang: str | None = None) -> str:
     """The text in `lang` (default: the active language), else the other one."""
-    return planner.pick(ja, en, lang or language())
+    return bilingual.pick(ja, en, lang or language())

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Collection
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,8 +19,9 @@ from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 
 from schedule import models, planner
-from schedule.calendars import subscriptions as calendars
+from schedule.calendars.selectors import load_events
 from schedule.common import collection, household, icons, recurrence
+from schedule.routines.selectors import load_routines, load_stars
 
 log = logging.getLogger(__name__)
 
@@ -299,76 +300,6 @@ def _members() -> list[Row]:
     )
 
 
-def load_routines(ids: set[int]) -> dict[int, planner.RoutineData]:
-    """These routines with their steps in order, in one query whatever their number."""
-    steps: dict[int, list[planner.StepData]] = defaultdict(list)
-    heads: dict[int, tuple[str, str, str, str, int | None]] = {}
-    for (
-        routine_id, routine_ja, routine_en, routine_reading, routine_icon, stars,
-        pk, title_ja, title_en, reading, icon, minutes,
-    ) in _steps(ids):  # fmt: skip
-        heads[routine_id] = (routine_ja, routine_en, routine_reading, routine_icon, stars)
-        steps[routine_id].append(planner.StepData(pk, title_ja, title_en, reading, icon, minutes))
-    return {
-        pk: planner.RoutineData(
-            id=pk, title_ja=title_ja, title_en=title_en, reading=reading, icon=icon,
-            steps=tuple(steps[pk]), stars=stars,
-        )
-        for pk, (title_ja, title_en, reading, icon, stars) in heads.items()
-    }  # fmt: skip
-
-
-def _steps(ids: Collection[int]) -> list[Row]:
-    return list(
-        models.RoutineStep.objects.filter(routine_id__in=ids)
-        .order_by("routine_id", "order", "id")
-        .values_list(
-            "routine_id",
-            "routine__title_ja",
-            "routine__title_en",
-            "routine__title_reading",
-            "routine__icon",
-            "routine__stars",
-            "pk",
-            "title_ja",
-            "title_en",
-            "title_reading",
-            "icon",
-            "minutes",
-        )
-    )
-
-
-def load_stars() -> planner.Stars | None:
-    """The star rules and rewards (with_ticks() adds the balances); None while the
-    family collects no stars."""
-    rules = _star_rules()
-    if not rules:
-        return None
-    rewards = tuple(
-        planner.RewardData(
-            id=pk, title_ja=title_ja, title_en=title_en, reading=reading, icon=icon, price=price
-        )
-        for pk, title_ja, title_en, reading, icon, price in _rewards()
-    )
-    per_routine, per_chore = rules[0]
-    return planner.Stars(per_routine, per_chore, rewards)
-
-
-def _star_rules() -> list[Row]:
-    return list(
-        models.StarRules.objects.filter(pk=1, enabled=True).values_list("per_routine", "per_chore")
-    )
-
-
-def _rewards() -> list[Row]:
-    return list(
-        models.Reward.objects.order_by("price", "id").values_list(
-            "pk", "title_ja", "title_en", "title_reading", "icon", "price"
-        )
-    )
-
-
 def load_plans(rows: QuerySet[models.Plan]) -> tuple[planner.PlanData, ...]:
     """These plans with their blocks, in five queries whatever their number."""
     return _plan_data(list(rows.values_list(*PLAN_FIELDS)))
@@ -457,51 +388,5 @@ def _blocks(plan_ids: Collection[int]) -> list[Row]:
             "title_reading",
             "icon",
             "colour",
-        )
-    )
-
-
-def load_events(first: date, last: date, tz: ZoneInfo) -> tuple[planner.EventData, ...]:
-    """Subscribed calendars' events touching `first`..`last`, in one query."""
-    window_start = planner.at(first, time(0), tz)
-    window_end = planner.at(last + timedelta(days=1), time(0), tz)
-    events = []
-    for pk, title, start, end, start_date, end_date, member_id, colour in _events(
-        window_start, window_end, first, last
-    ):
-        ja = calendars.guess_lang(title) == "ja"
-        events.append(
-            planner.EventData(
-                id=pk,
-                title_ja=title if ja else "",
-                title_en="" if ja else title,
-                start=start.astimezone(tz) if start else None,
-                end=end.astimezone(tz) if end else None,
-                first_day=start_date,
-                last_day=end_date - timedelta(days=1) if end_date else None,
-                member_id=member_id,
-                colour=colour or "",
-            )
-        )
-    return tuple(events)
-
-
-def _events(window_start: datetime, window_end: datetime, first: date, last: date) -> list[Row]:
-    return list(
-        models.CalendarEvent.objects.filter(
-            Q(start__lt=window_end, end__gt=window_start)
-            | Q(start_date__lte=last, end_date__gt=first),
-            subscription__enabled=True,
-        )
-        .order_by("start", "start_date", "id")
-        .values_list(
-            "pk",
-            "title",
-            "start",
-            "end",
-            "start_date",
-            "end_date",
-            "subscription__member_id",
-            "subscription__member__colour",
         )
     )

@@ -24,7 +24,6 @@ from schedule.common import icons
 from schedule.common.admin import VersionedAdmin
 from schedule.family.forms import DisplayForm, IconColourForm, MemberForm
 from schedule.family.models import Display, IconColour, Member
-from schedule.site import operator_admin  # noqa: F401
 
 
 def wall_qr_svg(url: str) -> bytes:

@@ -27,6 +27,7 @@ shown (answers), blocks, chores, day, nights. Everything a caller needs is
 re-exported here: `from schedule import planner; planner.day_view(...)`.
 """
 
+from schedule.common.bilingual import pick as pick
 from schedule.planner.blocks import FREE_COLOUR as FREE_COLOUR
 from schedule.planner.blocks import FREE_ICON as FREE_ICON
 from schedule.planner.blocks import Placed as Placed
@@ -64,7 +65,6 @@ from schedule.planner.data import RoutineData as RoutineData
 from schedule.planner.data import Stars as Stars
 from schedule.planner.data import StepData as StepData
 from schedule.planner.data import Ticks as Ticks
-from schedule.planner.data import pick as pick
 from schedule.planner.day import day_view as day_view
 from schedule.planner.day import routines_on as routines_on
 from schedule.planner.day import star_views as star_views

@@ -10,6 +10,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from schedule.common.bilingual import pick
 from schedule.common.collection import Closure
 from schedule.common.recurrence import HolidayCalendar, Recurrence
 
@@ -37,11 +38,6 @@ FIRST_OF_YEAR = "first"
 
 
 LAST_OF_YEAR = "last"
-
-
-def pick(ja: str, en: str, lang: str) -> str:
-    first, second = (en, ja) if lang == "en" else (ja, en)
-    return first or second
 
 
 @dataclass(frozen=True)
@@ -155,7 +151,7 @@ class EventData:
     all-day (`first_day` to `last_day`, both included).
 
     Its text is the calendar's own, in one language: `title_ja` or `title_en`
-    by its script (see calendars.guess_lang), so the wall marks it rightly.
+    by its script (see calendars/selectors.guess_lang), so the wall marks it rightly.
     """
 
     id: int

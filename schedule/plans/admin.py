@@ -39,7 +39,6 @@ from schedule.plans.forms import (
 )
 from schedule.plans.models import Block, Note, Plan, PlanOverride
 from schedule.plans.services import copy_plan
-from schedule.site import operator_admin  # noqa: F401
 
 
 class BlockInline(CappedInline):

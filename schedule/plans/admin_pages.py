@@ -29,7 +29,6 @@ from schedule.family.models import Display
 from schedule.plans.forms import OneBlockForm, UseOnDateForm
 from schedule.plans.models import Block, Plan
 from schedule.plans.services import change_block, use_plan_on
-from schedule.site import operator_admin  # noqa: F401
 
 if TYPE_CHECKING:
     from schedule.plans.admin import PlanAdmin

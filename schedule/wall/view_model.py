@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from schedule import planner
 from schedule.family.models import Display
@@ -29,17 +30,14 @@ from schedule.wall.cards import (
     Hero,
     NextLine,
     NoteCard,
-    RoutineCard,
-    StarCard,
     YearMarkGroup,
     _icon,
     block_cards,
     chore_cards,
     marks_to_show,
-    routine_cards,
-    star_cards,
     year_mark_groups,
 )
+from schedule.wall.children import RoutineCard, StarCard, routine_cards, star_cards
 from schedule.wall.display import Screen
 from schedule.wall.polling import Loaded, version
 from schedule.wall.texts import (
@@ -163,6 +161,13 @@ def reload_at(moment: datetime) -> datetime:
     raise AssertionError("a reload hour comes every day")
 
 
+@functools.lru_cache(maxsize=16)
+def _plain_labels(mode: str, language: str | None) -> tuple[tuple[str, tuple[Text, ...]], ...]:
+    """The labels said without a value, in a display's language mode: the same
+    for every render, and some 25 catalogue lookups each."""
+    return tuple((key, label(key, mode)) for key in LABELS if "%(" not in str(LABELS[key]))
+
+
 def build(screen: Screen, moment: datetime, loaded: Loaded, version: str, at: str = "") -> Wall:
     """The wall of a display (`screen`) at `moment`, from already loaded data;
     `version` is what its poll sends back (polling.version())."""
@@ -194,7 +199,7 @@ def build(screen: Screen, moment: datetime, loaded: Loaded, version: str, at: st
     blocks = block_cards(view.blocks, mode, window, lanes, view.next_blocks, moment, readings)
     offset = moment.utcoffset() or timedelta(0)
     # "This morning" once the night has passed midnight, "tomorrow morning" before.
-    labels = {key: label(key, mode) for key in LABELS if "%(" not in str(LABELS[key])}
+    labels = dict(_plain_labels(mode, translation.get_language()))
     if wake and morning is not None and morning.blocks[0].start.date() == today:
         labels["morning"] = labels["this_morning"]
     return Wall(

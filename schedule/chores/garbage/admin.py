@@ -18,7 +18,6 @@ from schedule.common.admin import CappedInline, VersionedAdmin
 from schedule.common.models import WEEKDAY_NAMES
 from schedule.common.validation import MAX_CLOSURES
 from schedule.day import loading
-from schedule.site import operator_admin  # noqa: F401
 
 
 class ChoreClosureInline(CappedInline):
