@@ -10,6 +10,11 @@ a bare "hello", then of each wall request. A request's ratio to the hello of
 its own round and version is what is compared, never milliseconds: the
 machine's speed moves by the hour, both versions see the same hour.
 
+Beside the throughput, each version's render of a changed panel (a new `?at=`
+moment, through the whole stack with gzip) is timed in-process in the thread's
+own CPU time (bench/render.py), taking turns likewise: on a machine busy with
+other work the ratios to hello spread wide, the CPU time much less.
+
 Writes bench/results/compare.json and compare.txt (a table).
 """
 
@@ -85,13 +90,27 @@ def compare(before: Path, seconds: float, rounds: int) -> dict:
                             ratios[name][request].append(stats["rps"] / (hello["rps"] or 1))
                             cpu[name][request].append(stats["cpu_ms"])
                     bench.log(f"  round {number + 1}/{rounds} done")
+            # The same render in-process, in the thread's own CPU time (what a
+            # busy machine's other work cannot add to), taking turns likewise.
+            renders: dict[str, list[float]] = {n: [] for n in trees}
+            for _number in range(rounds):
+                for name, tree in trees.items():
+                    in_tree(tree)
+                    timed = bench.run_json(
+                        setups[name][0], "render.py", "--renders", "10" if big else "30",
+                        "--change", "moment",
+                    )  # fmt: skip
+                    renders[name].append(timed["cpu_ms"])
             results[family] = {
                 name: {
-                    request: {
-                        "vs_hello": bench.spread(ratios[name][request]),
-                        "cpu_ms_median": bench.spread(cpu[name][request])["median"],
-                    }
-                    for request in REQUESTS
+                    **{
+                        request: {
+                            "vs_hello": bench.spread(ratios[name][request]),
+                            "cpu_ms_median": bench.spread(cpu[name][request])["median"],
+                        }
+                        for request in REQUESTS
+                    },
+                    "render_cpu_ms": bench.spread(renders[name]),
                 }
                 for name in trees
             }
@@ -115,6 +134,12 @@ def table(results: dict, before: Path) -> str:
                 f"  after x{a['median']:.3f} ({a['min']:.3f}-{a['max']:.3f})"
                 f"  after/before {a['median'] / b['median']:.2f}"
             )
+        b, a = versions["before"]["render_cpu_ms"], versions["after"]["render_cpu_ms"]
+        lines.append(
+            f"  render CPU ms   before {b['median']:.2f} ({b['min']:.2f}-{b['max']:.2f})"
+            f"  after {a['median']:.2f} ({a['min']:.2f}-{a['max']:.2f})"
+            f"  after/before {a['median'] / b['median']:.2f}"
+        )
     return "\n".join(lines)
 
 
