@@ -311,11 +311,11 @@
   }
 
   /* The side column never cuts a chore in half: when it is too short, the
-     notes go first, then the year's marks (a heading with its marks), then
-     the stars move up onto one line (each child's still there), then
-     tomorrow's chores from the last (today's chores, tomorrow's first and
-     every child's stars always stay); if that is not enough, every line
-     says itself in the wall's first language only ("is-packed"). */
+     notes go first, then the stars move onto one line without their rewards'
+     bars (each child's still there), then the year's marks (a heading with
+     its marks), then tomorrow's chores from the last (today's chores,
+     tomorrow's first and every child's stars always stay); if that is not
+     enough, every line says itself in the wall's first language only. */
   function fitSide(p) {
     var side = p.querySelector(".side");
     if (!side) {
@@ -329,7 +329,7 @@
     setClass(stars, "is-packed", false);
     setClass(side, "is-packed", false);
     var candidates = [];
-    each([".note", ".year-mark-group", ".stars", ".tomorrow-item"], function (selector) {
+    each([".note", ".stars", ".year-mark-group", ".tomorrow-item"], function (selector) {
       var found = side.querySelectorAll(selector);
       for (var i = found.length - 1; i >= (selector === ".tomorrow-item" ? 1 : 0); i -= 1) {
         candidates.push(found[i]);
