@@ -259,3 +259,61 @@ def test_a_tick_leaves_the_blocks_as_they_were_and_an_edit_shows_at_once(demo_di
     found = displays.find_display(demo_display.token)
     edited = view_model.of_display(found, tokyo(WEEKDAY, "17:05"), polling.load(found, WEEKDAY))
     assert edited.blocks[0].titles[0].text == "あたらしい なまえ"
+
+
+@pytest.mark.django_db
+def test_a_childs_stars_are_beside_their_name_while_their_routine_takes_the_side(demo_display):
+    from schedule.models import Member, StarEntry
+
+    haru = Member.objects.get(name_en="Haru")
+    StarEntry.objects.create(member=haru, date=WEEKDAY, amount=3, kind=StarEntry.Kind.PARENT)
+    wall = wall_at(demo_display, "07:50")  # both children's morning routines
+    assert {r.member.names[0].text: r.balance for r in wall.routines} == {"はる": 3, "みお": 0}
+    assert [s.in_routine for s in wall.stars] == [True, True]  # their cards say them
+    later = wall_at(demo_display, "10:10")
+    assert [s.in_routine for s in later.stars] == [False, False]
+    demo_display.show_stars = False
+    assert [r.balance for r in wall_at(demo_display, "07:50").routines] == [None, None]
+
+
+@pytest.mark.django_db
+def test_new_years_eve_calls_januarys_first_collections_next_years(demo_display):
+    wall = wall_at(demo_display, "10:00", date(2026, 12, 31))
+    (first,) = wall.year_marks
+    assert [(t.lang, t.text) for t in first.flags] == [
+        ("ja", "らいねん はじめて"),
+        ("en", "First next year"),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_member_with_a_photo_is_drawn_with_it_and_one_without_with_their_icon(
+    client, demo_display
+):
+    import io
+
+    from django.urls import reverse
+    from PIL import Image
+
+    from schedule.models import Member, MemberPhoto
+
+    picture = io.BytesIO()
+    Image.new("RGB", (48, 48), "#e08a1e").save(picture, format="JPEG")
+    haru = Member.objects.get(name_en="Haru")
+    photo = MemberPhoto.objects.create(member=haru, image=picture.getvalue())
+    haru.photo_key = photo.key
+    haru.save()
+    wall = wall_at(demo_display, "07:50")
+    chip = next(r.member for r in wall.routines if r.member.names[0].text == "はる")
+    assert chip.photo == haru.photo_url
+    html = client.get(reverse("wall", args=[demo_display.token]) + "?at=2026-11-24T07:50")
+    page = html.content.decode()
+    face = (
+        f'<img class="icon face" src="{haru.photo_url}" alt="はる" lang="ja"'
+        ' width="32" height="32">'
+    )
+    assert page.count(face) >= 2  # the routine's card, the chores' "whose turn"...
+    assert "srcset" not in page
+    assert client.get(haru.photo_url)["Content-Type"] == "image/jpeg"
+    mio = next(r.member for r in wall.routines if r.member.names[0].text == "みお")
+    assert mio.photo == "" and mio.icon == "child"  # no photo: the icon, as before

@@ -286,16 +286,22 @@ def _closure_links() -> list[Row]:
 def load_members() -> tuple[planner.MemberData, ...]:
     return tuple(
         planner.MemberData(
-            id=pk, name_ja=ja, name_en=en, colour=colour, icon=icon, collects_stars=stars
+            id=pk,
+            name_ja=ja,
+            name_en=en,
+            colour=colour,
+            icon=icon,
+            collects_stars=stars,
+            photo_key=photo,
         )
-        for pk, ja, en, colour, icon, stars in _members()
+        for pk, ja, en, colour, icon, stars, photo in _members()
     )
 
 
 def _members() -> list[Row]:
     return list(
         models.Member.objects.values_list(
-            "pk", "name_ja", "name_en", "colour", "icon", "collects_stars"
+            "pk", "name_ja", "name_en", "colour", "icon", "collects_stars", "photo_key"
         )
     )
 

@@ -4,8 +4,9 @@
 which plan is in force, the holiday, the blocks with absolute times, the
 current block and its progress, what comes next, the chores due today and
 tomorrow and whether the evening has come to show tomorrow's, the notes, the
-city's closures of the day, the collections moved away or called off, the
-first and last collection of the year coming up —
+city's closures of the day, the collections moved away today and tomorrow,
+the chores due within the hour (`soon`), the first and last collection of the
+year coming up —
 without the ORM, a request or the clock. `nights()`, `morning_after()` and
 `changes()` answer the rest: when a display's night hours dim it, what the
 night screen shows of the morning, and every instant at which the wall
@@ -43,6 +44,7 @@ from schedule.planner.chores import moved_away as moved_away
 from schedule.planner.chores import takers as takers
 from schedule.planner.chores import whose_turn as whose_turn
 from schedule.planner.chores import year_marks as year_marks
+from schedule.planner.data import DUE_SOON as DUE_SOON
 from schedule.planner.data import EVENING as EVENING
 from schedule.planner.data import EVENT_IDS as EVENT_IDS
 from schedule.planner.data import FIRST_OF_YEAR as FIRST_OF_YEAR

@@ -8,13 +8,16 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
+from schedule.common import collection
 from schedule.common.recurrence import Recurrence
+from schedule.common.years import year_ends
 from schedule.planner.blocks import at
 from schedule.planner.data import (
     FIRST_OF_YEAR,
     LAST_OF_YEAR,
     YEAR_MARK_DAYS,
     ChoreData,
+    Holiday,
     Household,
     MemberData,
 )
@@ -106,36 +109,53 @@ def _due_on(household: Household, day: date, only: frozenset[int] | None) -> tup
 def moved_away(
     household: Household, day: date, only: frozenset[int] | None = None
 ) -> tuple[MovedAway, ...]:
-    """The chores whose rule names `day` but which a holiday or a closure took elsewhere."""
+    """The chores whose rule names `day` but which a holiday or a closure took elsewhere,
+    with when they would have been due and the holiday that took them."""
     out = []
+    holiday = None
+    if household.calendar.is_holiday(day):
+        calendar = household.calendar
+        holiday = Holiday(calendar.name(day, "ja") or "", calendar.name(day, "en") or "")
     for chore in household.chores:
         if _shows_chore(chore, only):
             fate = chore.recurrence.moved_away(day)
             if fate is not None:
-                out.append(MovedAway(chore, fate))
+                due = at(day, chore.time, household.tz) if chore.time is not None else None
+                took = holiday if fate.reason == collection.HOLIDAY else None
+                out.append(MovedAway(chore, fate, due, took))
     return tuple(out)
 
 
 def year_marks(
     household: Household, day: date, only: frozenset[int] | None = None
 ) -> tuple[YearMark, ...]:
-    """Garbage chores whose last (or first) collection of a year comes within
-    YEAR_MARK_DAYS after `day`: the nearest one per chore, soonest first."""
+    """Garbage chores whose last (or first) collection of the year comes within
+    YEAR_MARK_DAYS after `day`: the nearest one per chore, soonest first.
+
+    The marks of `day`'s own year, first and last, as years.year_ends() finds
+    them; past New Year's Eve only the next year's first ones, marked as the
+    next year's (never a January day as "this year's", nor as its last)."""
     horizon = day + timedelta(days=YEAR_MARK_DAYS)
     marks = []
     for chore in household.chores:
         if not chore.garbage or not _shows_chore(chore, only):
             continue
         found = []
-        for year in {day.year, horizon.year}:
-            bounds = chore.recurrence.year_bounds(year)
-            if bounds is not None:
-                found += [(bounds[0], FIRST_OF_YEAR), (bounds[1], LAST_OF_YEAR)]
+        ends = year_ends(chore.recurrence, day.year)
+        if ends is not None:
+            first, last = ends
+            # A chore due once a year: its one collection is its last.
+            found.append((last, LAST_OF_YEAR))
+            if first is not None and first != last:
+                found.append((first, FIRST_OF_YEAR))
+        if horizon.year > day.year:
+            following = year_ends(chore.recurrence, horizon.year)
+            if following is not None and following[0] is not None:
+                found.append((following[0], FIRST_OF_YEAR))
         coming = sorted((when, kind) for when, kind in found if day < when <= horizon)
         if coming:
             when, kind = coming[0]
-            # A chore due once a year: its one collection is its last.
-            marks.append(YearMark(chore, when, chore.year_mark(when) or kind))
+            marks.append(YearMark(chore, when, kind, this_year=when.year == day.year))
     return tuple(sorted(marks, key=lambda mark: (mark.date, mark.chore.id)))
 
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from schedule.common.bilingual import pick
 from schedule.common.collection import Closure
 from schedule.common.recurrence import HolidayCalendar, Recurrence
+from schedule.common.years import year_ends
 
 # How many blocks the wall lists under "Next", and the night screen of the morning.
 HOW_MANY_NEXT = 3
@@ -28,6 +29,11 @@ EVENING = time(17, 0)
 
 # Tomorrow's chores worth getting ready the evening before: the morning's.
 GET_READY_BEFORE = time(12, 0)
+
+
+# A chore due this soon stays in sight whatever else the wall shows (a routine
+# under way takes the side column): the trash by 8:00 during the 7:45 routine.
+DUE_SOON = timedelta(hours=1)
 
 
 # The first and last collection of the year are marked this many days ahead.
@@ -48,6 +54,7 @@ class MemberData:
     colour: str = "#3366cc"
     icon: str = "person"
     collects_stars: bool = False
+    photo_key: str = ""  # their photo's key (Member.photo_url), "" without one
 
     def name(self, lang: str) -> str:
         return pick(self.name_ja, self.name_en, lang)
@@ -117,15 +124,16 @@ class ChoreData:
         return pick(self.title_ja, self.title_en, lang)
 
     def year_mark(self, day: date) -> str:
-        """FIRST_OF_YEAR or LAST_OF_YEAR if `day` is a garbage chore's first or last of its year."""
+        """FIRST_OF_YEAR or LAST_OF_YEAR if `day` is a garbage chore's first or
+        last collection of its year (years.year_ends: the rule's real ones)."""
         if not self.garbage:
             return ""
-        bounds = self.recurrence.year_bounds(day.year)
-        if bounds is None:
+        ends = year_ends(self.recurrence, day.year)
+        if ends is None:
             return ""
-        if day == bounds[1]:
+        if day == ends[1]:
             return LAST_OF_YEAR
-        return FIRST_OF_YEAR if day == bounds[0] else ""
+        return FIRST_OF_YEAR if day == ends[0] else ""
 
 
 @dataclass(frozen=True)

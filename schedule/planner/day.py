@@ -115,6 +115,11 @@ def day_view(
             lambda: moved_away(household, day, members),
         ),
         year_marks=year_marks(household, day, members),
+        tomorrow_moved_away=_remembered(
+            household.planned.memo,
+            ("moved away", day + timedelta(days=1), members),
+            lambda: moved_away(household, day + timedelta(days=1), members),
+        ),
     )
 
 

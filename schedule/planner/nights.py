@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from schedule.common.recurrence import HolidayCalendar
 from schedule.planner.blocks import Span, at
 from schedule.planner.chores import _remembered
-from schedule.planner.data import MORNING_BLOCKS, Household, PlanData
+from schedule.planner.data import DUE_SOON, MORNING_BLOCKS, Household, PlanData
 from schedule.planner.day import day_view
 from schedule.planner.shown import BlockView, ChoreView, DayView, to_get_ready
 
@@ -61,8 +61,13 @@ def _morning(household: Household, end: datetime, members: frozenset[int] | None
 
 def changes(view: DayView, spans: tuple[Span, ...]) -> tuple[datetime, ...]:
     """Every instant of the day at which the wall would be drawn differently:
-    a block starts or ends, the night starts or ends, the evening comes."""
+    a block starts or ends, the night starts or ends, the evening comes, a
+    chore comes due soon or its deadline passes."""
     instants = set(view.boundaries) | {view.evening}
+    # A chore comes into sight an hour before it is due, and leaves at its deadline.
+    for due in [c.due for c in view.chores] + [m.due for m in view.moved_away]:
+        if due is not None:
+            instants |= {due - DUE_SOON, due}
     for start, end in spans:
         instants |= {start, end}
     return tuple(sorted(instants))

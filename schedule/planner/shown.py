@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from schedule.common.collection import Closure, Fate
 from schedule.planner.blocks import at
 from schedule.planner.data import (
+    DUE_SOON,
     GET_READY_BEFORE,
     BlockData,
     ChoreData,
@@ -129,6 +130,10 @@ class MovedAway:
 
     chore: ChoreData
     fate: Fate
+    # When it would have been due that day (None: a chore without a time), and
+    # the holiday that took it, when a holiday did: what the wall says of it.
+    due: datetime | None = None
+    holiday: Holiday | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +143,9 @@ class YearMark:
     chore: ChoreData
     date: date
     kind: str  # FIRST_OF_YEAR or LAST_OF_YEAR
+    # Of the year of the day shown; else the next year's first (seen in the
+    # last days of December), which the wall calls the next year's.
+    this_year: bool = True
 
 
 @dataclass(frozen=True)
@@ -159,6 +167,7 @@ class DayView:
     moved_away: tuple[MovedAway, ...] = ()
     year_marks: tuple[YearMark, ...] = ()
     stars: tuple[StarView, ...] = ()  # the shown members who collect stars
+    tomorrow_moved_away: tuple[MovedAway, ...] = ()
 
     @property
     def routines(self) -> tuple[RoutineView, ...]:
@@ -175,9 +184,26 @@ class DayView:
         return to_get_ready(self.tomorrow_chores, self.moment.tzinfo)
 
     @property
+    def soon(self) -> tuple[ChoreView, ...]:
+        """Today's chores due within DUE_SOON from now (done or called off, too):
+        the wall keeps them in sight while a routine takes the side column."""
+        return tuple(c for c in self.chores if c.due is not None and _soon(c.due, self.moment))
+
+    @property
+    def moved_away_soon(self) -> tuple[MovedAway, ...]:
+        """The collections moved away from today that would have been due within
+        DUE_SOON: the family would be taking them out now."""
+        return tuple(m for m in self.moved_away if m.due is not None and _soon(m.due, self.moment))
+
+    @property
     def boundaries(self) -> tuple[datetime, ...]:
         """Every instant at which something on the wall starts or ends."""
         return tuple(sorted({b.start for b in self.blocks} | {b.end for b in self.blocks}))
+
+
+def _soon(due: datetime, moment: datetime) -> bool:
+    # From an hour before until the deadline itself: changes() counts both ends.
+    return moment < due <= moment + DUE_SOON
 
 
 def to_get_ready(chores: tuple[ChoreView, ...], tz: object) -> tuple[ChoreView, ...]:

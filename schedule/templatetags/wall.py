@@ -1,6 +1,7 @@
-"""The kiosk's smallest shapes: an icon, and a text in each language a display
-shows, each with its `lang` (kanji in Japanese glyph forms, and English read as
-English by a screen reader); and `{% drawn %}`, a block's card drawn once per value.
+"""The kiosk's smallest shapes: an icon, a member's face (their photo, else
+their icon), and a text in each language a display shows, each with its `lang`
+(kanji in Japanese glyph forms, and English read as English by a screen
+reader); and `{% drawn %}`, a block's card drawn once per value.
 
 The small shapes are everywhere (a panel draws some 80 of them), too small for
 a template of their own; everything bigger is HTML in templates/schedule/wall/.
@@ -18,6 +19,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from schedule.common.icons import SPRITE_ID_PREFIX
+from schedule.wall.cards import Chip
 from schedule.wall.texts import Text
 
 register = template.Library()
@@ -35,6 +37,22 @@ def icon(name: str) -> SafeString:
         '<svg class="icon" aria-hidden="true"><use xlink:href="#{}{}"></use></svg>',
         SPRITE_ID_PREFIX,
         name,
+    )
+
+
+@register.simple_tag
+@functools.lru_cache(maxsize=512)
+def face(member: Chip) -> SafeString:
+    """A member's photo where they have one (a small JPEG, no srcset: old engines
+    read it), named for a screen reader; else their icon, at the same size."""
+    if not member.photo:
+        return icon(member.icon)
+    name = member.names[0]
+    return format_html(
+        '<img class="icon face" src="{}" alt="{}" lang="{}" width="32" height="32">',
+        member.photo,
+        name.text,
+        name.lang,
     )
 
 

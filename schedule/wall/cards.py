@@ -7,7 +7,6 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
@@ -17,6 +16,7 @@ from schedule.common.colours import ink_on
 from schedule.common.icons import is_icon
 from schedule.wall.display import Screen
 from schedule.wall.texts import (
+    NEXT_YEAR,
     SHORT_DATE_FORMATS,
     YEAR_MARKS_SHOWN,
     Text,
@@ -28,10 +28,6 @@ from schedule.wall.texts import (
     texts,
 )
 from schedule.wall.timeline import Timeline
-
-if TYPE_CHECKING:
-    pass
-
 
 # The countdown is a Time Timer: a face of one hour, the time left drawn as a
 # disc (a circle of radius 25 with a 50-wide stroke, its visible arc the
@@ -52,6 +48,7 @@ class Chip:
     colour: str
     icon: str
     ink: str  # the letters' colour on `colour`
+    photo: str = ""  # the member's photo's address: drawn instead of the icon
 
 
 @dataclass(frozen=True)
@@ -197,6 +194,8 @@ class ChoreCard:
     when: tuple[Text, ...] = ()  # tomorrow's: "あしたの あさ 8:00 までに"
     cancelled: bool = False
     flags: tuple[Text, ...] = ()  # "cancelled", "last this year": a word or two beside it
+    # Due within the hour (DayView.soon): kept in sight beside a routine.
+    soon: bool = False
 
 
 @dataclass(frozen=True)
@@ -229,9 +228,27 @@ def _icon(name: str, fallback: str) -> str:
 @functools.lru_cache(maxsize=1024)
 def _chips(members: tuple[planner.MemberData, ...], mode: str) -> tuple[Chip, ...]:
     return tuple(
-        Chip(texts(m.name_ja, m.name_en, mode), m.colour, _icon(m.icon, "person"), ink_on(m.colour))
+        Chip(
+            texts(m.name_ja, m.name_en, mode),
+            m.colour,
+            _icon(m.icon, "person"),
+            ink_on(m.colour),
+            _photo_url(m.photo_key) if m.photo_key else "",
+        )
         for m in members
     )
+
+
+@functools.cache
+def _photos_at() -> tuple[str, str]:
+    """The photos' address around a key, resolved once (urls never change in a process)."""
+    head, tail = reverse("member-photo", args=["KEY"]).split("KEY")
+    return head, tail
+
+
+def _photo_url(key: str) -> str:
+    head, tail = _photos_at()
+    return f"{head}{key}{tail}"
 
 
 def block_cards(
@@ -318,13 +335,16 @@ def chore_cards(
     mode: str,
     screen: Screen,
     tomorrow: bool = False,
+    soon: tuple[planner.ChoreView, ...] = (),
+    today: date | None = None,
 ) -> tuple[ChoreCard, ...]:
     """Chores as the wall lists them; `tomorrow`: in the evening box, where a
     "by" time is the next morning's deadline, and which leaves out what was
-    called off."""
+    called off; `soon`: those due within the hour; `today`: the day the wall
+    shows, whose year a year's mark is said against."""
     chore_url = _chore_urls(screen.token)
     return tuple(
-        _chore_card(c, mode, screen.show_readings, tomorrow, chore_url)
+        _chore_card(c, mode, screen.show_readings, tomorrow, chore_url, c in soon, today)
         for c in chores
         if not (tomorrow and c.cancelled)
     )
@@ -336,6 +356,8 @@ def _chore_card(
     readings: bool,
     tomorrow: bool,
     chore_url: Callable[[int, date], str],
+    soon: bool = False,
+    today: date | None = None,
 ) -> ChoreCard:
     """A chore's card: its tick address, when it is due and when it counts as missed."""
     due_labels: tuple[Text, ...] = ()
@@ -356,7 +378,9 @@ def _chore_card(
     if c.cancelled:
         flags = label("cancelled", mode)
     elif c.year_mark:
-        flags = label(c.year_mark, mode)
+        # Tomorrow's first collection, seen on New Year's Eve, is next year's.
+        next_year = today is not None and c.date.year > today.year
+        flags = label(NEXT_YEAR[c.year_mark] if next_year else c.year_mark, mode)
     url = chore_url(c.chore.id, c.date)
     return ChoreCard(
         id=c.chore.id,
@@ -371,6 +395,7 @@ def _chore_card(
         when=when,
         cancelled=c.cancelled,
         flags=flags,
+        soon=soon,
     )
 
 
@@ -382,10 +407,11 @@ def marks_to_show(view: planner.DayView) -> tuple[planner.YearMark, ...]:
 
 
 def year_mark_groups(marks: tuple[planner.YearMark, ...], mode: str) -> tuple[YearMarkGroup, ...]:
-    """The marks under their heading (last this year, first this year), soonest first."""
+    """The marks under their heading (last this year, first this year, first
+    next year), soonest first."""
     groups: dict[str, list[YearMarkCard]] = {}
     for m in marks:
-        groups.setdefault(m.kind, []).append(
+        groups.setdefault(m.kind if m.this_year else NEXT_YEAR[m.kind], []).append(
             YearMarkCard(
                 titles=texts(m.chore.title_ja, m.chore.title_en, mode),
                 icon=_icon(m.chore.icon, "star"),

@@ -6,21 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.urls import reverse
 
 from schedule import planner
 from schedule.wall.cards import Chip, _chips, _icon
-from schedule.wall.texts import (
-    Text,
-    ms,
-    texts,
-)
-
-if TYPE_CHECKING:
-    pass
+from schedule.wall.texts import Text, ms, texts
 
 
 @dataclass(frozen=True)
@@ -52,6 +44,9 @@ class RoutineCard:
     # steps before it (0 unless each has minutes); the wall cues it then.
     until: int = 0
     undo_icon: str = ""  # the picture of the step the undo button takes back
+    # The child's stars, beside their name while the routine takes the side
+    # column (None: the child collects none, or the wall shows no stars).
+    balance: int | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +59,9 @@ class StarCard:
     goal_icon: str
     goal_price: int
     percent: int  # towards the goal
+    # A routine of theirs is on the wall: its card says their stars, and the
+    # side column, while a routine takes it, leaves this row out.
+    in_routine: bool = False
 
 
 def _step_url(token: str, step: planner.StepView, day: date, at: str) -> str:
@@ -72,9 +70,11 @@ def _step_url(token: str, step: planner.StepView, day: date, at: str) -> str:
 
 
 def routine_cards(
-    view: planner.DayView, mode: str, token: str, at: str, readings: bool
+    view: planner.DayView, mode: str, token: str, at: str, readings: bool, stars: bool = False
 ) -> tuple[RoutineCard, ...]:
-    """The routines of the current blocks, a card for each child."""
+    """The routines of the current blocks, a card for each child (`stars`: with
+    the stars of each child who collects them)."""
+    balances = {s.member.id: s.balance for s in view.stars} if stars else {}
 
     def shown_reading(reading: str) -> str:
         return reading if readings else ""
@@ -110,12 +110,14 @@ def routine_cards(
                     then_icon=_icon(then.icon, "star") if then else "",
                     until=ms(r.current.until) if r.current and r.current.until else 0,
                     undo_icon=_icon(last_done.step.icon, "star") if last_done else "",
+                    balance=balances.get(r.member.id),
                 )
             )
     return tuple(cards)
 
 
 def star_cards(view: planner.DayView, mode: str) -> tuple[StarCard, ...]:
+    carded = {r.member.id for r in view.routines}
     cards = []
     for s in view.stars:
         goal = s.goal
@@ -127,6 +129,7 @@ def star_cards(view: planner.DayView, mode: str) -> tuple[StarCard, ...]:
                 goal_icon=_icon(goal.icon, "gift") if goal else "",
                 goal_price=goal.price if goal else 0,
                 percent=round(100 * s.progress),
+                in_routine=s.member.id in carded,
             )
         )
     return tuple(cards)

@@ -62,7 +62,22 @@ LABELS: dict[str, str | _StrPromise] = {
     "cancelled": pgettext_lazy("wall", "Cancelled"),
     planner.FIRST_OF_YEAR: pgettext_lazy("wall", "First this year"),
     planner.LAST_OF_YEAR: pgettext_lazy("wall", "Last this year"),
+    # Seen in the last days of December: January's first collection.
+    "first_next_year": pgettext_lazy("wall", "First next year"),
+    "last_next_year": pgettext_lazy("wall", "Last next year"),
+    # A usual collection that is off (a closure, a holiday, a call-off), and why.
+    "off_today": pgettext_lazy("wall", "No collection today"),
+    "off_tomorrow": pgettext_lazy("wall", "No collection tomorrow"),
+    # ...the same of a chore that is not a collection (the plants on a holiday).
+    "not_today": pgettext_lazy("wall", "Not today"),
+    "not_tomorrow": pgettext_lazy("wall", "Not tomorrow"),
+    # Where a closure moved it: "instead on Thu 7 Jan".
+    "instead_on": pgettext_lazy("wall", "instead on %(day)s"),
 }
+
+
+# The label of a year's mark seen from the year before.
+NEXT_YEAR = {planner.FIRST_OF_YEAR: "first_next_year", planner.LAST_OF_YEAR: "last_next_year"}
 
 
 # The year's first and last collections the wall lists at most, soonest first:

@@ -40,6 +40,7 @@ from schedule.wall.cards import (
 from schedule.wall.children import RoutineCard, StarCard, routine_cards, star_cards
 from schedule.wall.display import Screen
 from schedule.wall.polling import Loaded, version
+from schedule.wall.skipped import OffCard, off_cards
 from schedule.wall.texts import (
     LABELS,
     Text,
@@ -104,6 +105,9 @@ class Wall:
     one_language: bool = False
     routines: tuple[RoutineCard, ...] = ()
     stars: tuple[StarCard, ...] = ()
+    # The usual collections that are off today, and tomorrow (the evening box).
+    off_today: tuple[OffCard, ...] = ()
+    off_tomorrow: tuple[OffCard, ...] = ()
     # What a chore's tick address ends with: "?at=…" on a wall shown at a
     # moment of its own, else nothing.
     toggle_query: str = ""
@@ -123,9 +127,29 @@ class Wall:
         return tuple(b.bar for b in self.blocks if b.on_timeline)
 
     @property
+    def has_next(self) -> bool:
+        """Something comes next today: else the "then" heading has nothing under it."""
+        return any(line.upcoming for line in self.lines)
+
+    @property
     def busy_with_routines(self) -> bool:
         """A routine is under way: it takes the side column until it is done."""
         return any(r.current is not None for r in self.routines)
+
+    @property
+    def soon(self) -> tuple[ChoreCard, ...]:
+        """Today's chores due within the hour: beside a routine under way, which
+        takes the side column, they stay in sight (the trash by 8:00 at 7:50)."""
+        return tuple(c for c in self.chores if c.soon)
+
+    @property
+    def off_soon(self) -> tuple[OffCard, ...]:
+        """...and the usual collections that are off, which would be due by then."""
+        return tuple(o for o in self.off_today if o.soon)
+
+    @property
+    def has_soon(self) -> bool:
+        return bool(self.soon or self.off_soon)
 
     @property
     def now(self) -> int:
@@ -212,8 +236,8 @@ def build(screen: Screen, moment: datetime, loaded: Loaded, version: str, at: st
         clock=hh_mm(moment),
         blocks=blocks,
         current_count=sum(b.current for b in blocks),
-        chores=chore_cards(view.chores, mode, screen),
-        tomorrow=chore_cards(view.tomorrow_chores, mode, screen, True),
+        chores=chore_cards(view.chores, mode, screen, soon=view.soon),
+        tomorrow=chore_cards(view.tomorrow_chores, mode, screen, True, today=today),
         show_tomorrow=view.show_tomorrow,
         notes=tuple(
             NoteCard(texts(n.text_ja, n.text_en, mode), _icon(n.icon, "star")) for n in view.notes
@@ -242,8 +266,12 @@ def build(screen: Screen, moment: datetime, loaded: Loaded, version: str, at: st
         wake=wake,
         wake_texts=left_texts(wake_left, mode),
         one_language=mode != Display.Language.BOTH,
-        routines=routine_cards(view, mode, screen.token, at, readings),
+        routines=routine_cards(view, mode, screen.token, at, readings, screen.show_stars),
         stars=star_cards(view, mode) if screen.show_stars else (),
+        off_today=off_cards(view.moved_away, (), mode, readings, soon=view.moved_away_soon),
+        off_tomorrow=off_cards(
+            view.tomorrow_moved_away, view.tomorrow_chores, mode, readings, tomorrow=True
+        ),
         toggle_query=f"?{urlencode(query)}" if query else "",
     )
 

@@ -311,8 +311,11 @@
   }
 
   /* The side column never cuts a chore in half: when it is too short, the
-     notes go first, then the stars, then the year's marks, then tomorrow's chores from the
-     last (today's chores and tomorrow's first always stay). */
+     notes go first, then the stars move onto one line without their rewards'
+     bars (each child's still there), then the year's marks (a heading with
+     its marks), then tomorrow's chores from the last (today's chores,
+     tomorrow's first and every child's stars always stay); if that is not
+     enough, every line says itself in the wall's first language only. */
   function fitSide(p) {
     var side = p.querySelector(".side");
     if (!side) {
@@ -322,15 +325,36 @@
     each(crowded, function (el) {
       setClass(el, "is-crowded", false);
     });
+    var stars = side.querySelector(".stars");
+    setClass(stars, "is-packed", false);
+    setClass(side, "is-packed", false);
     var candidates = [];
-    each([".note", ".star-row", ".year-mark", ".tomorrow-item"], function (selector) {
+    each([".note", ".stars", ".year-mark-group", ".tomorrow-item"], function (selector) {
       var found = side.querySelectorAll(selector);
       for (var i = found.length - 1; i >= (selector === ".tomorrow-item" ? 1 : 0); i -= 1) {
         candidates.push(found[i]);
       }
     });
     for (var k = 0; k < candidates.length && overflows(side); k += 1) {
-      setClass(candidates[k], "is-crowded", true);
+      setClass(candidates[k], candidates[k] === stars ? "is-packed" : "is-crowded", true);
+    }
+    setClass(side, "is-packed", overflows(side));
+  }
+
+  /* Upright, the side column sits under the doing one: when it is still too
+     short, the doing column gets tight too ("then" on one row, then no clock
+     times), never so tight that "then" goes. */
+  function fitStacked(p) {
+    var side = p.querySelector(".side");
+    var column = p.querySelector(".doing");
+    if (!side || !column || side.offsetTop <= column.offsetTop) {
+      return;
+    }
+    for (var step = 0; step < 2 && overflows(side); step += 1) {
+      if (!hasClass(column, TIGHTER[step])) {
+        setClass(column, TIGHTER[step], true);
+        fitSide(p);
+      }
     }
   }
 
@@ -400,6 +424,8 @@
         shown += 1;
       }
     });
+    /* Nothing more today: no "then" heading over nothing. */
+    setClass(p.querySelector(".next"), "is-empty", shown === 0);
 
     /* A routine's step past the minutes it was given: the card says "now,
      * please" once, as the block's cues do before its end. */
@@ -418,7 +444,9 @@
       var due = number(el, "data-due");
       setClass(el, "is-late", due > 0 && t > due && !hasClass(el, "is-done"));
     });
-    setClass(p.querySelector(".js-tomorrow"), "is-shown", t >= number(p, "data-evening"));
+    each(p.querySelectorAll(".js-tomorrow"), function (el) {
+      setClass(el, "is-shown", t >= number(p, "data-evening"));
+    });
     setClass(p, "is-night", inNight(p.getAttribute("data-nights"), t));
     var wake = number(p, "data-wake");
     if (wake) {
@@ -437,6 +465,7 @@
       p.setAttribute("data-layout", layout);
       fitTitles(p);
       fitSide(p);
+      fitStacked(p);
     }
   }
 
