@@ -11,7 +11,9 @@ class ScheduleConfig(AppConfig):
 
     def ready(self) -> None:
         from schedule import signals
+        from schedule.common import household
         from schedule.site import health
 
         signals.connect()
         health.watch_the_database_file()
+        household.say_when_the_clock_is_a_test_clock()

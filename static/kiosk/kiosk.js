@@ -34,6 +34,7 @@
   var DRIFT_MS = 4 * 60 * 1000;
   var DRIFT = [[0, 0], [2, 1], [4, 3], [3, 5], [1, 4], [-1, 2], [-3, 0], [-2, -2], [0, -3], [2, -1]];
   var RETRY_RELOAD_MS = 60 * 1000;
+  var SHORTEST_TICK_MS = 100;
   var DAY_END_SLACK_MS = 10 * 1000;
 
   var wall = document.getElementById("wall");
@@ -42,6 +43,9 @@
     return;
   }
   var pollMs = number(wall, "data-poll") * 1000;
+  /* A test server's clock may run fast (HIBI_CLOCK_RATE, schedule/common/household.py):
+   * the page's runs as fast, and so do the ticks and the drift that follow it. */
+  var rate = number(wall, "data-rate") || 1;
   var howManyNext = number(wall, "data-next"); /* planner.HOW_MANY_NEXT */
   var cues = numbers(wall.getAttribute("data-cues")); /* minutes, largest first */
   var chime = document.querySelector(".js-chime");
@@ -49,7 +53,8 @@
   var watchdogMs = Math.max(10 * 60 * 1000, 10 * pollMs);
   var reloadAt = number(wall, "data-reload-at");
   var assets = wall.getAttribute("data-assets");
-  var offsetMs = 0; /* the server's clock minus this tablet's */
+  var shownNow = Date.now(); /* the server's clock at the last panel (its data-now)... */
+  var shownAt = shownNow; /* ...and this tablet's clock when that panel arrived */
   var utcOffsetMin = 0; /* the household's zone, for the clock */
   var lastOk = Date.now();
   var offlineSince = null;
@@ -111,7 +116,7 @@
   }
 
   function now() {
-    return Date.now() + offsetMs;
+    return shownNow + (Date.now() - shownAt) * rate;
   }
 
   function clockText(instant) {
@@ -522,7 +527,8 @@
   function adopt() {
     var p = panel();
     if (p) {
-      offsetMs = number(p, "data-now") - Date.now();
+      shownNow = number(p, "data-now");
+      shownAt = Date.now();
       utcOffsetMin = number(p, "data-utc-offset");
       tickPanel(p, now());
     }
@@ -677,6 +683,6 @@
     }
   });
   adopt();
-  window.setInterval(tick, TICK_MS);
-  window.setInterval(drift, DRIFT_MS);
+  window.setInterval(tick, Math.max(SHORTEST_TICK_MS, TICK_MS / rate));
+  window.setInterval(drift, Math.max(SHORTEST_TICK_MS, DRIFT_MS / rate));
 })();
