@@ -49,6 +49,8 @@
   var howManyNext = number(wall, "data-next"); /* planner.HOW_MANY_NEXT */
   var cues = numbers(wall.getAttribute("data-cues")); /* minutes, largest first */
   var chime = document.querySelector(".js-chime");
+  var soundPrompt = document.getElementById("sound");
+  var soundOn = false;
   var announced = {}; /* "start-end" of a block -> the last warning given for it */
   var watchdogMs = Math.max(10 * 60 * 1000, 10 * pollMs);
   var reloadAt = number(wall, "data-reload-at");
@@ -177,7 +179,7 @@
   }
 
   function ring() {
-    if (!chime) {
+    if (!chime || !soundOn) {
       return;
     }
     try {
@@ -190,6 +192,24 @@
     } catch (e) {
       /* an engine without sound: the wall shows the warning all the same */
     }
+  }
+
+  /* Most tablets play no sound until someone touches the page (iOS Safari,
+   * Android's and Fire OS's WebViews), and a chime refused is a chime nobody
+   * hears: the wall says "tap to turn the sound on" until the first tap
+   * anywhere, which chimes once (the sound works, and the engine now allows it)
+   * and lets every warning after it chime. */
+  function turnSoundOn() {
+    if (soundOn) {
+      return;
+    }
+    soundOn = true;
+    document.removeEventListener("touchend", turnSoundOn, true);
+    document.removeEventListener("click", turnSoundOn, true);
+    if (soundPrompt) {
+      soundPrompt.setAttribute("hidden", "hidden");
+    }
+    ring();
   }
 
   /* A chime the first time a block reaches each warning, and at its end. */
@@ -666,6 +686,14 @@
     drifting.style.transform = value;
   }
 
+  if (chime) {
+    /* touchend: iOS lets a page start sound only from a touch's end (or a click) */
+    document.addEventListener("touchend", turnSoundOn, true);
+    document.addEventListener("click", turnSoundOn, true);
+    if (soundPrompt) {
+      soundPrompt.removeAttribute("hidden");
+    }
+  }
   document.addEventListener("htmx:confirm", beforeRequest);
   document.addEventListener("htmx:beforeSend", beforeSend);
   document.addEventListener("htmx:afterRequest", afterRequest);
