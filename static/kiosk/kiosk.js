@@ -15,10 +15,11 @@
  *   so the wall stays right for hours with the server gone;
  * - after each poll: an "offline since" badge on failure, gone on success;
  *   a reload when the server's assets changed (an upgrade);
- * - chore taps and polls take turns: a tap cancels the poll in flight and no
- *   poll starts while a tap is out (the tap's answer is the fresh panel), a
- *   second tap waits for the first; a tap that was not saved marks its chore
- *   "not saved" until the wall shows what was wanted or it is tapped again;
+ * - chore taps and polls take turns: a tap cancels the poll in flight, no poll
+ *   starts and no poll's answer lands while a tap is out (the tap's answer is
+ *   the fresh panel), a second tap waits for the first; a tap that was not
+ *   saved marks its chore "not saved" until the wall shows what was wanted or
+ *   it is tapped again;
  * - a reload at the date change, at the nightly hour, and by a watchdog when
  *   no poll has succeeded for a long time — each only after the server has
  *   answered a probe, so a dead server never leaves an error page behind.
@@ -66,6 +67,7 @@
   var pollXhr = null; /* the panel's poll in flight */
   var cancelledPoll = null; /* a poll a tap called off: no sign of being offline */
   var tap = null; /* the chore tap in flight: {xhr, url, done} */
+  var tapStarting = false; /* a tap calling off the poll in flight */
   var waitingTaps = []; /* taps made while another was out: {url, done} */
   var unsaved = {}; /* toggle URL -> "1"/"0", what a tap that failed wanted */
 
@@ -179,11 +181,15 @@
   }
 
   function ring() {
-    if (!chime || !soundOn) {
-      return;
+    if (!chime || !soundOn || typeof chime.play !== "function") {
+      return; /* no sound yet, or an engine built without it (QtWebKit) */
     }
     try {
       chime.currentTime = 0;
+    } catch (e) {
+      /* old WebKit refuses a seek before the sound has loaded: it starts at 0 anyway */
+    }
+    try {
       var played = chime.play();
       /* Engines that refuse sound without a touch say so with a promise. */
       if (played && played["catch"]) {
@@ -628,9 +634,13 @@
       if (pollXhr) {
         cancelledPoll = pollXhr;
         pollXhr = null;
+        /* htmx starts a poll it held back for the one in flight inside abort(),
+         * before this tap is sent: that one must wait for the tap too. */
+        tapStarting = true;
         cancelledPoll.abort();
+        tapStarting = false;
       }
-    } else if (el === panel() && tap) {
+    } else if (el === panel() && (tap || tapStarting)) {
       evt.preventDefault(); /* the tap's answer is the fresh panel */
     }
   }
@@ -642,6 +652,18 @@
       tap = { xhr: xhr, url: el.getAttribute("hx-post"), done: tapWants(el) };
     } else if (el === panel()) {
       pollXhr = xhr;
+    }
+  }
+
+  /* A poll past calling off when the tap went out (its answer complete, not yet
+   * swapped in) must not land either: the tap's answer is the fresher panel, and
+   * a swap now would leave the tap answering into a panel gone from the page,
+   * where htmx's word that it is over reaches no one and no poll would start
+   * again until the watchdog's reload. */
+  function beforeSwap(evt) {
+    var xhr = evt.detail && evt.detail.xhr;
+    if (tap && xhr && xhr !== tap.xhr && evt.target === panel()) {
+      evt.detail.shouldSwap = false;
     }
   }
 
@@ -696,6 +718,7 @@
   }
   document.addEventListener("htmx:confirm", beforeRequest);
   document.addEventListener("htmx:beforeSend", beforeSend);
+  document.addEventListener("htmx:beforeSwap", beforeSwap);
   document.addEventListener("htmx:afterRequest", afterRequest);
   document.addEventListener("htmx:afterSwap", function (evt) {
     if (evt.target && evt.target.id === "panel") {
