@@ -12,8 +12,9 @@
  *   "#tablet=-8000" in the address the tablet's own clock starts 8 s behind
  *   the server's, as a real tablet's is a few seconds off;
  * - window.__hibi.live(): what the page holds on to: intervals running,
- *   timeouts waiting, and event listeners on the window, the document and the
- *   nodes in it (those on nodes the page threw away go with them), so a soak
+ *   timeouts waiting, the document's nodes, and event listeners on the window
+ *   and the document (globalListeners) and on them and the nodes in it
+ *   (listeners; those on nodes the page threw away go with them), so a soak
  *   can tell a leak from a page that keeps its timers in hand;
  * - with "#bench" in the address, events are only counted (swaps), so a long
  *   soak measures the wall's memory, not this record's;
@@ -173,7 +174,7 @@
     return total;
   }
   record.live = function () {
-    var nodes = 0, listeners = listenersOn(window) + listenersOn(document);
+    var global = listenersOn(window) + listenersOn(document), nodes = 0, listeners = global;
     var walk = document.createTreeWalker(document, 0xFFFFFFFF, null, false);
     for (var node = walk.currentNode; node; node = walk.nextNode()) {
       nodes += 1;
@@ -181,6 +182,9 @@
         listeners += listenersOn(node);
       }
     }
-    return { intervals: running, timeouts: waiting, listeners: listeners, nodes: nodes };
+    return {
+      intervals: running, timeouts: waiting, globalListeners: global, listeners: listeners,
+      nodes: nodes
+    };
   };
 })();

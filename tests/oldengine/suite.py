@@ -22,15 +22,19 @@ import tempfile
 import threading
 import time
 import traceback
+import urllib.request
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
 from scripts.old_engines import ENGINES, Engine
+from tests.oldengine.clock import TOKYO, FastClock
 from tests.oldengine.harness import Browser, Console, Screen, WallServer
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
@@ -97,6 +101,29 @@ function swapsSince(at) {
   return found;
 }
 """
+
+
+# What the wall shows now, read in one go (one tick of the page's script made it).
+SCREEN = """
+var p = panel(), out = {clock: text(document.querySelector(".day .js-clock")), heroes: [],
+  dayEnd: p ? parseInt(p.getAttribute("data-day-end"), 10) : 0, night: has(p, "is-night")};
+var list = document.querySelectorAll("#panel .hero.is-current");
+for (var i = 0; i < list.length; i++) {
+  out.heroes.push({title: text(list[i].querySelector(".main-text")),
+                   left: text(list[i].querySelector('.js-left[lang="en"]'))});
+}
+return out;
+"""
+LEFT = re.compile(r"(?:(\d+) h)? ?(?:(\d+) min)? left")
+
+
+def minutes_in(countdown: str | None) -> int | None:
+    """'1 h 50 min left' -> 110, as the wall's English countdown says it."""
+    found = LEFT.fullmatch(countdown or "")
+    if not found or not any(found.groups()):
+        return None
+    hours, minutes = (int(part or 0) for part in found.groups())
+    return 60 * hours + minutes
 
 
 @dataclass
@@ -204,6 +231,50 @@ class Session:
                 (chore, day),
             ).fetchone()
         return count
+
+    def now_json(self, moment: datetime | None = None) -> dict:
+        """What the server says the wall shows, now or at `moment` (its minute)."""
+        url = f"{self.server.url}/d/{self.server.token}/now.json"
+        if moment is not None:
+            url += f"?at={moment:%Y-%m-%dT%H:%M}"
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return json.loads(response.read())
+
+    def screen_against(self, clock: FastClock, slack_s: float = 1.5) -> dict:
+        """Is the screen right? Its clock no further behind the server's than a tick
+        of the page's script and `slack_s` of real time (never ahead), and the
+        current blocks and their countdowns what the server says for the minute the
+        clock shows. Answers the screen, the lag (real seconds) and what is wrong."""
+        shown = self.page(SCREEN)
+        server_now = clock.now()
+        if not shown["clock"] or not shown["dayEnd"]:
+            return {"shown": shown, "lag_s": None, "wrong": ["no panel (reloading?)"]}
+        day = (datetime.fromtimestamp(shown["dayEnd"] / 1000, TOKYO) - timedelta(days=1)).date()
+        hours, minutes = (int(part) for part in shown["clock"].split(":"))
+        minute = datetime.combine(day, dt_time(hours, minutes), TOKYO)
+        wrong = []
+        tick_s = max(0.1, 5 / clock.rate)  # kiosk.js's TICK_MS at this rate
+        # The page's moment lies in the minute its clock shows: how long ago that
+        # minute began on the server's clock, in simulated seconds.
+        since = (server_now - minute).total_seconds()
+        if since < -slack_s * clock.rate:
+            wrong.append(f"the clock {shown['clock']} is ahead of the server's {server_now:%T}")
+        if since - 60 > (tick_s + slack_s) * clock.rate:
+            wrong.append(f"the clock {shown['clock']} is behind the server's {server_now:%T}")
+        said = self.now_json(minute)
+        expected = {b["title_ja"]: b["minutes_left"] for b in said["current"]}
+        titles = {h["title"]: minutes_in(h["left"]) for h in shown["heroes"]}
+        if set(titles) != set(expected):
+            wrong.append(
+                f"at {minute:%H:%M} the wall shows {sorted(titles)}, the server {sorted(expected)}"
+            )
+        else:
+            wrong += [
+                f"{title}: '{h['left']}', the server says {expected[title]} min"
+                for h in shown["heroes"]
+                if (title := h["title"]) and titles[title] != expected[title]
+            ]
+        return {"shown": shown, "lag_s": round((since - 30) / clock.rate, 2), "wrong": wrong}
 
     def close(self) -> None:
         if self._console is not None:
