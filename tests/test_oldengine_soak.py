@@ -3,8 +3,8 @@
 The server's clock and the page's script run 480 times as fast (a day in three
 minutes), with real polls, a parent's edit every simulated hour, midnight's
 reload and the nightly one (tests/oldengine/soak.py). Every simulated hour the
-page must hold as many nodes outside its panel as at the start, exactly what
-the server rendered inside it, as many listeners on the window and document,
+page must hold as many nodes outside its panel as at the start, exactly the
+elements the server rendered inside it, as many listeners on the window and document,
 its two intervals and a handful of timeouts at most, show the right block,
 countdown and clock, and show the parent's last edit.
 
@@ -37,7 +37,7 @@ def a_simulated_day_left_alone_holds_on_to_nothing(s: Session):
     assert found["wrong"] == [], found["wrong"]
     assert found["edits_not_shown"] == [], "a parent's edit not on the wall an hour later"
     assert len(found["outside_nodes"]) == 1, f"nodes outside the panel: {found['outside_nodes']}"
-    assert found["panel_vs_fresh"] in ([], [0]), f"panel's nodes - a fresh render's: {found}"
+    assert found["panel_vs_fresh"] in ([], [0]), f"panel's elements - a fresh render's: {found}"
     assert len(found["global_listeners"]) == 1, found["global_listeners"]
     assert found["intervals"] == [2], f"intervals running: {found['intervals']}"  # tick, drift
     assert found["timeouts_max"] <= 5, f"timeouts waiting: {found['timeouts_max']}"

@@ -7,8 +7,9 @@ midnight's reload and the nightly one. Every simulated hour a parent edits
 the plans through the ORM, and the page is measured:
 
 - nodes: the document's nodes outside the polled panel (these never change:
-  a leak there is a leak), and the panel's against a fresh render of the
-  same version (the script adds no node to what the server sent);
+  a leak there is a leak), and the panel's elements against the server's
+  render of the same minute and version (the script adds no element to what
+  the server sent; it does fill in texts, so text nodes are not compared);
 - listeners on the window and the document, intervals running, timeouts
   waiting (tests/oldengine/prelude.js counts what the page registers);
 - memory: the JS heap after a collection where the engine tells it
@@ -34,14 +35,21 @@ CHROMIUM_FLAGS = "--enable-precise-memory-info --js-flags=--expose-gc"
 
 SAMPLE = """
 var live = window.__hibi.live(), p = panel();
-function count(root) {
-  var n = 0, walk = document.createTreeWalker(root, 0xFFFFFFFF, null, false);
+function count(root, what) {
+  var n = 0, walk = document.createTreeWalker(root, what || 0xFFFFFFFF, null, false);
   for (var node = walk.currentNode; node; node = walk.nextNode()) { n += 1; }
   return n;
 }
 if (!p) { return null; }
+/* The server's render of the same minute: what the panel holds changes with the
+   moment inside a version too (an hour's dot fewer on a long block's timer). */
+var shown = new Date(parseInt(p.getAttribute("data-now"), 10) +
+                     parseInt(p.getAttribute("data-utc-offset"), 10) * 60000);
+function two(n) { return (n < 10 ? "0" : "") + n; }
+var at = shown.getUTCFullYear() + "-" + two(shown.getUTCMonth() + 1) + "-" +
+  two(shown.getUTCDate()) + "T" + two(shown.getUTCHours()) + ":" + two(shown.getUTCMinutes());
 var fresh = new XMLHttpRequest();
-fresh.open("GET", p.getAttribute("hx-get"), false);
+fresh.open("GET", p.getAttribute("hx-get") + "?at=" + at, false);
 fresh.send();
 var holder = document.implementation.createHTMLDocument("").createElement("div");
 holder.innerHTML = fresh.responseText;
@@ -50,9 +58,9 @@ if (typeof gc === "function") { gc(); }
 return {
   nodes: live.nodes,
   outside: live.nodes - count(p),
-  panel: count(p),
+  panel: count(p, 1),
   fresh: rendered && rendered.getAttribute("data-version") === p.getAttribute("data-version")
-    ? count(rendered) : null,
+    ? count(rendered, 1) : null,
   globalListeners: live.globalListeners,
   listeners: live.listeners,
   intervals: live.intervals,
