@@ -28,7 +28,7 @@ HOST ?= 0.0.0.0
 PORT ?= 8000
 
 .PHONY: help uv install install-dev old-engines secret messages run run-empty test check test-postgres \
-	pytest-postgres test-container lint typecheck fmt bench clean
+	pytest-postgres test-container lint typecheck fmt bench soak clean
 
 help:
 	@echo "make run    - install, migrate, demo family, serve on $(HOST):$(PORT) with the worker"
@@ -38,6 +38,7 @@ help:
 	@echo "make test-postgres  - the suite again on a throw-away PostgreSQL"
 	@echo "make test-container - build the image, run it with docker-compose.yml"
 	@echo "make bench  - benchmarks (after make test's install)"
+	@echo "make soak   - a week of the wall on Chromium 49 and WebKit 602, and its idle CPU (~35 min)"
 	@echo "make old-engines - install the old browser engines the tests run the wall in"
 
 uv:
@@ -151,6 +152,14 @@ bench: install-dev old-engines
 	@command -v wrk >/dev/null && test -x /usr/bin/chromium || { \
 		apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk chromium; }
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# A week of the wall left alone on Chromium 49 and WebKit 602, its clock 480 times
+# as fast (a day in three minutes), then ten real minutes of the idle wall's CPU on
+# every old engine: per simulated day into bench/results/oldengine-soak.txt
+# (bench/oldengine_soak.py; CI runs a day of it in tests/test_oldengine_soak.py).
+soak: install-dev old-engines
+	@mkdir -p staticfiles
+	$(PY) bench/oldengine_soak.py $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) .uv node_modules staticfiles .pytest_cache

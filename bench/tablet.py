@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import contextlib
 import json
 import os
 import socket
@@ -38,9 +37,9 @@ sys.path.insert(0, str(ROOT))
 
 from scripts.old_engines import ENGINES  # noqa: E402
 from tests.oldengine.harness import Browser, Screen, WallServer, free_port  # noqa: E402
+from tests.oldengine.processes import cpu_seconds, family_of, renderer_of, total_cpu  # noqa: E402
 
 ENGINE = next(engine for engine in ENGINES if engine.name == "chromium49")
-TICKS = os.sysconf("SC_CLK_TCK")
 
 
 class DevTools:
@@ -114,49 +113,6 @@ class DevTools:
     def evaluate(self, expression: str):
         result = self.send("Runtime.evaluate", expression=expression, returnByValue=True)
         return result["result"].get("value")
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
-
-
-def family_of(pid: int) -> list[int]:
-    """The process and all its descendants (QtWebEngine runs several)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                continue
-            children.setdefault(parent, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo.extend(children.get(current, []))
-    return found
-
-
-def renderer_of(pid: int) -> int:
-    """QtWebEngine's page process: a descendant started with --type=renderer."""
-    for candidate in family_of(pid):
-        try:  # Chromium rewrites its command line as one string: search, not split
-            command_line = Path(f"/proc/{candidate}/cmdline").read_bytes()
-        except OSError:
-            continue
-        if b"--type=renderer" in command_line:
-            return candidate
-    raise RuntimeError("no renderer process found")
-
-
-def total_cpu(pids: list[int]) -> float:
-    total = 0.0
-    for pid in pids:
-        with contextlib.suppress(OSError):  # a process that ended meanwhile
-            total += cpu_seconds(pid)
-    return total
 
 
 def sample(devtools: DevTools, reads: int = 3) -> dict:

@@ -9,7 +9,9 @@ import contextlib
 import os
 import secrets
 import sys
+import time
 import zoneinfo
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +66,32 @@ def env_choice(name: str, default: str, choices: set[str]) -> str:
         allowed = ", ".join(sorted(choices))
         raise ImproperlyConfigured(f"{name}={value!r} is not one of: {allowed}.")
     return value
+
+
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number.") from None
+
+
+def env_moment(name: str) -> datetime | None:
+    """An ISO 8601 moment with its UTC offset (2026-11-23T05:00+09:00), or None if unset."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a moment with its offset, such as 2026-11-23T05:00+09:00."
+        )
+    return moment
 
 
 def env_time_zone(name: str, default: str) -> str:
@@ -303,6 +331,19 @@ WALL_RELOAD_HOUR = env_int("WALL_RELOAD_HOUR", 3, minimum=0)
 # What each server process may keep of rendered, compressed panels, in KB: a
 # changed wall is rendered once and sent to every tablet that asks that minute.
 WALL_PANEL_CACHE_KB = env_int("WALL_PANEL_CACHE_KB", 1024, minimum=0)
+
+# A household clock that starts at a chosen moment and may run fast, for the
+# old engines' soak and the tablet's path through real minutes and midnights
+# (tests/oldengine/, make soak): the server and the wall's script run at the
+# same rate. HIBI_CLOCK_START is an ISO moment with its offset; HIBI_CLOCK_EPOCH
+# the real instant (Unix seconds) at which the clock shows it, so that every
+# process of a test server agrees (default: when the process read its settings).
+# Honoured only with DEBUG or HIBI_TEST_CLOCK=1, so a stray variable never moves a
+# family's wall; a system check (hibi.W001) and a log line say when it is on.
+TEST_CLOCK_ALLOWED = DEBUG or env_bool("HIBI_TEST_CLOCK", False)
+TEST_CLOCK_START = env_moment("HIBI_CLOCK_START")
+TEST_CLOCK_EPOCH = env_float("HIBI_CLOCK_EPOCH", time.time())
+TEST_CLOCK_RATE = env_int("HIBI_CLOCK_RATE", 1, minimum=1)
 
 # The background worker (`manage.py hibi_worker`): Django's tasks framework
 # with the tasks kept in the family's own database, so nothing else runs.

@@ -10,8 +10,9 @@ class ScheduleConfig(AppConfig):
     verbose_name = _("Family schedule")
 
     def ready(self) -> None:
-        from schedule.common import signals
+        from schedule.common import household, signals
         from schedule.site import health
 
         signals.connect()
         health.watch_the_database_file()
+        household.say_when_the_clock_is_a_test_clock()

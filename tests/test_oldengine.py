@@ -18,31 +18,27 @@ installs it (`make old-engines`; `make test` runs it first).
 
 from __future__ import annotations
 
-import contextlib
-import json
 import re
-import shutil
-import sqlite3
-import tempfile
-import threading
 import time
-import traceback
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-from scripts.old_engines import ENGINES, Engine
-from tests.oldengine.harness import Browser, Screen, WallServer
+from scripts.old_engines import ENGINES
+from tests.oldengine.suite import Session, Setup, checks, engines, report, run_engines
 from tests.wallmeasure import SMALLEST_DISC_PX, SMALLEST_SPLIT_DISC_PX, measure_script
 
 pytestmark = pytest.mark.oldengine
 
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 POLL = 2  # seconds between the wall's polls on the test servers
 SLACK = 4  # seconds a busy machine may add to anything the page waits for
+# What a change may take beyond one poll interval to be on the screen: the
+# server's answer, and the engine's parse and swap on a machine running
+# several engines at once.
+POLL_MARGIN_MS = 1000
+# A tap's result (saved, and the fresh panel on the screen) within a second.
+TAP_MS = 1000
 
 WEEKDAY_MORNING = "2026-11-24T10:10"  # work and school; three chores
 HOLIDAY_EVENING = "2026-11-23T17:05"  # clean-up, then the Roomba at 17:20
@@ -50,52 +46,6 @@ READY = "2026-11-24T07:50"  # getting ready to go: each child's morning routine
 BEFORE_THE_ROOMBA = "2026-11-23T17:19"
 NIGHT = "2026-11-24T22:10"
 BEFORE_MIDNIGHT = "2026-11-24T23:58"
-
-# What an engine may say on its console without it being a fault of the wall.
-# QtWebKit does not know CSP's frame-ancestors; X-Frame-Options: DENY still
-# keeps the wall out of frames there (see the_wall_refuses_to_be_framed).
-KNOWN_CONSOLE = (re.compile(r"Unrecognized Content-Security-Policy directive 'frame-ancestors'"),)
-# htmx logs each error event's bare name to the console; which of those are faults
-# is HTMX_FAULTS' call (a poll that a tap called off is no fault).
-HTMX_LOG = re.compile(r"htmx:[A-Za-z:]+")
-# htmx's events that mean the wall did not do what it should.
-HTMX_FAULTS = {
-    "htmx:swapError",
-    "htmx:onLoadError",
-    "htmx:invalidPath",
-    "htmx:targetError",
-    "htmx:badResponseUrl",
-    "htmx:syntax:error",
-}
-
-# Helpers for the page, prepended to each script a check runs (ES5: PhantomJS too).
-PAGE = """
-function panel() { return document.getElementById("panel"); }
-function has(el, name) { return !!el && (" " + el.className + " ").indexOf(" " + name + " ") >= 0; }
-function text(el) { return el ? el.textContent.replace(/\\s+/g, " ").replace(/^ | $/g, "") : null; }
-function chore(title) {
-  var list = document.querySelectorAll("#panel .chore");
-  for (var i = 0; i < list.length; i++) {
-    if (text(list[i].querySelector(".main-text")) === title) { return list[i]; }
-  }
-  return null;
-}
-function shown(el) {
-  if (!el) { return false; }
-  var box = el.getBoundingClientRect();
-  return box.width > 0 && box.height > 0 && getComputedStyle(el).visibility !== "hidden";
-}
-function heroes() {
-  var found = [], list = document.querySelectorAll("#panel .hero.is-current .main-text");
-  for (var i = 0; i < list.length; i++) { found.push(text(list[i])); }
-  return found;
-}
-function rect(el) {
-  if (!el) { return null; }
-  var box = el.getBoundingClientRect();
-  return [box.left, box.top, box.width, box.height];
-}
-"""
 
 # Every icon the wall shows is an SVG <use> of the sprite; one is drawn when
 # its referenced symbol was found and laid out (a non-empty bounding box).
@@ -114,93 +64,7 @@ return {seen: seen, drawn: drawn, missing: missing.slice(0, 5)};
 """
 
 
-@dataclass
-class Session:
-    """What a check works with: one engine, its server and its page."""
-
-    engine: Engine
-    server: WallServer
-    browser: Browser
-
-    def open(self, at: str, width: int = 1024, height: int = 600, hash: str = "") -> None:
-        url = self.server.wall_url(at) + (f"#{hash}" if hash else "")
-        assert self.browser.open(url, width, height), "the page did not load"
-        # The page's own scripts have run once DOMContentLoaded has passed.
-        assert self.page("return !!window.htmx && !!panel();"), "no htmx or no panel"
-
-    def page(self, body: str):
-        return self.browser.js(PAGE + body)
-
-    def wait_for(self, expression: str, timeout: float) -> object:
-        deadline = time.monotonic() + timeout
-        while True:
-            value = self.page(f"return ({expression});")
-            if value or time.monotonic() > deadline:
-                return value
-            time.sleep(0.2)
-
-    def shot(self, what: str) -> None:
-        self.browser.shot(ARTIFACTS / f"oldengine-{self.engine.name}-{what}.png")
-
-    def faults(self) -> list[str]:
-        """Uncaught errors, htmx's error events and the console's complaints."""
-        record = self.page("return window.__hibi;") or {"errors": [], "events": []}
-        found = list(record["errors"])
-        found += [f"{e['type']} on {e['tag']}#{e['id']}" for e in record["events"]
-                  if e["type"] in HTMX_FAULTS]  # fmt: skip
-        for message in self.browser.console():
-            text = message["text"].strip()
-            if HTMX_LOG.fullmatch(text):
-                continue  # htmx naming one of its events; the prelude judged those
-            if message["level"] >= 1 and not any(k.search(text) for k in KNOWN_CONSOLE):
-                found.append(f"console: {text}")
-        return found
-
-    def assert_no_faults(self) -> None:
-        faults = self.faults()
-        assert not faults, "\n".join(faults)
-
-    def mark(self) -> int:
-        return len(self.server.access())
-
-    def requests_since(self, mark: int, part: str) -> list:
-        return [a for a in self.server.access()[mark:] if part in a.path]
-
-    def shell(self, code: str) -> str:
-        return self.server.shell(code)
-
-    def rename_block(self, old: str, new: str) -> None:
-        """An edit as the admin makes it: the model's save, which bumps the revision."""
-        self.shell(
-            "from schedule.models import Block\n"
-            f"for b in Block.objects.filter(title_ja={old!r}):\n"
-            f"    b.title_ja = {new!r}\n"
-            "    b.save()\n"
-        )
-
-    def step_rows(self, day: str) -> int:
-        with sqlite3.connect(self.server.data_dir / "db.sqlite3", timeout=10) as db:
-            (count,) = db.execute(
-                "SELECT count(*) FROM schedule_stepdone WHERE date = ?", (day,)
-            ).fetchone()
-        return count
-
-    def done_rows(self, chore: str, day: str) -> int:
-        with sqlite3.connect(self.server.data_dir / "db.sqlite3", timeout=10) as db:
-            (count,) = db.execute(
-                "SELECT count(*) FROM schedule_choredone d JOIN schedule_chore c "
-                "ON c.id = d.chore_id WHERE c.title_ja = ? AND d.date = ?",
-                (chore, day),
-            ).fetchone()
-        return count
-
-
-CHECKS = {}
-
-
-def check(fn):
-    CHECKS[fn.__name__] = fn
-    return fn
+CHECKS, check = checks()
 
 
 @check
@@ -230,6 +94,15 @@ def the_panel_polls_every_interval_and_gets_204(s: Session) -> None:
     s.assert_no_faults()
 
 
+def shown_within(s: Session, since_ms: float, expression: str, budget_ms: float) -> float:
+    """How long after `since_ms` (real time) the swap that made `expression` true came:
+    the page's own record of its swaps, so the test's waiting adds nothing to it."""
+    assert s.wait_for(expression, budget_ms / 1000 + SLACK), f"never shown: {expression}"
+    swaps = s.page(f"return swapsSince({since_ms});")
+    assert swaps, "shown without a swap"
+    return swaps[0] - since_ms
+
+
 @check
 def a_change_shows_within_one_poll_and_every_icon_is_still_drawn(s: Session) -> None:
     s.open(WEEKDAY_MORNING)
@@ -237,10 +110,22 @@ def a_change_shows_within_one_poll_and_every_icon_is_still_drawn(s: Session) -> 
     icons = s.page(ICONS)
     assert before and icons["seen"] == icons["drawn"], icons
     s.shot("before-change")
-    s.rename_block("お仕事", "おしごと")
+    delays = []
     try:
-        shows = s.wait_for('heroes().indexOf("おしごと") >= 0', POLL + SLACK)
-        assert shows, f"the change did not show within a poll: {s.page('return heroes();')}"
+        # Three edits at three points of the poll's cycle: each is on the wall
+        # by the next poll, whenever in the interval the parent saved it.
+        for n, (old, new) in enumerate((("お仕事", "おしごと"), ("おしごと", "お仕事")) * 2):
+            time.sleep(POLL * n / 4)
+            s.rename_block(old, new)
+            saved = time.time() * 1000
+            delay = shown_within(s, saved, f'heroes().indexOf("{new}") >= 0', POLL * 1000)
+            delays.append(round(delay))
+        s.figures["change_shown_ms"] = delays
+        assert max(delays) <= POLL * 1000 + POLL_MARGIN_MS, (
+            f"a change took {max(delays)} ms to show; the wall polls every {POLL} s: {delays}"
+        )
+        s.rename_block("お仕事", "おしごと")
+        assert s.wait_for('heroes().indexOf("おしごと") >= 0', POLL + SLACK)
         time.sleep(0.5)
         after = s.page(ICONS)
         s.shot("after-change")
@@ -288,17 +173,19 @@ def the_clock_and_the_current_block_move_on_without_a_new_panel(s: Session) -> N
 def a_tapped_chore_is_saved_with_csrf_and_a_second_tap_undoes_it(s: Session) -> None:
     s.open(WEEKDAY_MORNING)
     mark = s.mark()
+    plastics = 'chore("プラスチック").querySelector("button")'
     assert s.page('return !has(chore("プラスチック"), "is-done");')
-    s.page('chore("プラスチック").querySelector("button").click(); return true;')
-    assert s.wait_for('has(chore("プラスチック"), "is-done")', SLACK), "the tap did not show"
+    tapped = s.tap(plastics, "the plastics' chore")
+    done = shown_within(s, tapped, 'has(chore("プラスチック"), "is-done")', TAP_MS)
     taps = s.requests_since(mark, "/done")
     assert [(t.method, t.status) for t in taps] == [("POST", 200)], taps  # 403 without CSRF
     assert s.done_rows("プラスチック", "2026-11-24") == 1
     s.shot("chore-done")
-    s.page('chore("プラスチック").querySelector("button").click(); return true;')
-    undone = s.wait_for('!has(chore("プラスチック"), "is-done")', SLACK)
-    assert undone, "the second tap did not show"
+    tapped = s.tap(plastics, "the plastics' chore, done")
+    undone = shown_within(s, tapped, '!has(chore("プラスチック"), "is-done")', TAP_MS)
     assert s.done_rows("プラスチック", "2026-11-24") == 0
+    s.figures["tap_shown_ms"] = [round(done), round(undone)]
+    assert max(done, undone) <= TAP_MS, f"a tap took {done:.0f} / {undone:.0f} ms to show"
     s.assert_no_faults()
 
 
@@ -372,7 +259,7 @@ def a_tap_that_cannot_be_sent_says_not_saved_and_is_sent_again_once_back(s: Sess
     s.open(WEEKDAY_MORNING)
     s.server.stop()
     try:
-        s.page('chore("ルンバのスイッチ").querySelector("button").click(); return true;')
+        s.tap('chore("ルンバのスイッチ").querySelector("button")', "the Roomba's chore")
         marked = s.wait_for('has(chore("ルンバのスイッチ"), "is-unsaved")', SLACK)
         assert marked, "a tap that never reached the server looks like nothing happened"
         said = s.page(
@@ -399,7 +286,7 @@ def a_childs_routine_is_tapped_through_step_by_step(s: Session) -> None:
     card = 'document.querySelectorAll("#panel .routine")[0]'
     assert s.page(f"return !!{card} && shown({card}.querySelector('.step-done'));"), "no Done"
     for done in range(1, 6):
-        s.page(f"{card}.querySelector('.step-done').click(); return true;")
+        s.tap(f"{card}.querySelector('.step-done')", f"step {done}'s Done")
         assert s.wait_for(f'{card}.querySelectorAll(".step.is-done").length === {done}', SLACK)
         if done == 2:
             s.shot("routine-step-3")
@@ -494,120 +381,15 @@ def the_wall_refuses_to_be_framed(s: Session) -> None:
 # The run --------------------------------------------------------------------------
 
 
-@dataclass
-class Outcome:
-    ok: bool
-    message: str = ""
-    seconds: float = 0.0
-
-
-class EngineRun:
-    """One engine through every check, in order, in a thread of its own."""
-
-    def __init__(self, engine: Engine, workdir: Path, checks: set[str], prepared: WallServer):
-        self.engine = engine
-        self.prepared = prepared
-        self.workdir = workdir / engine.name
-        self.checks = {name: fn for name, fn in CHECKS.items() if name in checks}
-        self.outcomes: dict[str, Outcome] = {}
-        self.ready = {name: threading.Event() for name in self.checks}
-
-    def result(self, check_name: str, timeout: float = 900) -> Outcome:
-        if not self.ready[check_name].wait(timeout):
-            return Outcome(False, f"{self.engine.name} did not reach {check_name} in time")
-        return self.outcomes[check_name]
-
-    def _finish(self, name: str, outcome: Outcome) -> None:
-        self.outcomes[name] = outcome
-        self.ready[name].set()
-
-    def run(self) -> None:
-        if not self.engine.installed():
-            for name in self.checks:
-                self._finish(
-                    name,
-                    Outcome(False, f"{self.engine.name} is not installed: run `make old-engines` "
-                                   "(make test does; root for its Debian packages)"),
-                )  # fmt: skip
-            return
-        server = screen = browser = None
-        try:
-            server = self.prepared.copy_of(self.workdir / "data")
-            server.start()
-            screen = Screen()
-            browser = Browser(self.engine, screen, self.workdir / "engine.log")
-            session = Session(self.engine, server, browser)
-            for name, fn in self.checks.items():
-                started = time.monotonic()
-                try:
-                    fn(session)
-                    outcome = Outcome(True)
-                except Exception as error:  # a failed check must not stop the others
-                    where = traceback.extract_tb(error.__traceback__)[-1]
-                    outcome = Outcome(
-                        False, f"{type(error).__name__}: {error} (line {where.lineno})"
-                    )
-                    if server.process is None:
-                        server.start()
-                outcome.seconds = round(time.monotonic() - started, 1)
-                self._finish(name, outcome)
-        except Exception as error:
-            message = f"{self.engine.name} could not run: {type(error).__name__}: {error}"
-            for name in self.checks:
-                if name not in self.outcomes:
-                    self._finish(name, Outcome(False, message))
-        finally:
-            for part in (browser, screen, server):
-                if part is not None:
-                    with contextlib.suppress(Exception):
-                        part.close()
-            log = self.workdir / "engine.log"
-            if log.exists():
-                ARTIFACTS.mkdir(exist_ok=True)
-                shutil.copy(log, ARTIFACTS / f"oldengine-{self.engine.name}.log")
-
-
 @pytest.fixture(scope="module")
 def runs(request):
-    """Every selected engine starts at once, and goes through the selected checks
-    (`-k chromium49`, `-k night` run only those)."""
-    selected = [
-        params
-        for item in request.session.items
-        if item.module is request.module
-        and "engine" in (params := getattr(getattr(item, "callspec", None), "params", {}))
-    ]
-    checks = {params["check_name"] for params in selected}
-    engines = {params["engine"].name for params in selected}
-    workdir = Path(tempfile.mkdtemp(prefix="hibi-oldengine-"))
-    ARTIFACTS.mkdir(exist_ok=True)
-    prepared = WallServer(workdir / "prepared", POLL, HIBI_STATIC_ROOT=str(workdir / "static"))
-    prepared.prepare()  # once; each engine's server gets a copy of its database
-    found = {e.name: EngineRun(e, workdir, checks, prepared) for e in ENGINES if e.name in engines}
-    pool = ThreadPoolExecutor(max_workers=len(found), thread_name_prefix="oldengine")
-    futures = [pool.submit(run.run) for run in found.values()]
-    yield found
-    for future in futures:
-        future.result()
-    pool.shutdown()
-    shutil.rmtree(workdir, ignore_errors=True)
-    # The table engine × check, with each failure's reason and each check's time.
-    table = {
-        name: {check: asdict(outcome) for check, outcome in run.outcomes.items()}
-        for name, run in found.items()
-    }
-    (ARTIFACTS / "oldengine-results.json").write_text(json.dumps(table, indent=1))
+    yield from run_engines(request, CHECKS, Setup(poll=POLL), "results")
 
 
-@pytest.mark.parametrize("engine", ENGINES, ids=lambda engine: engine.name)
+@pytest.mark.parametrize("engine", engines(), ids=lambda engine: engine.name)
 @pytest.mark.parametrize("check_name", list(CHECKS))
 def test_the_wall_on_an_old_engine(runs, engine, check_name):
-    outcome = runs[engine.name].result(check_name)
-    if outcome.ok:
-        return
-    if not engine.target:
-        pytest.xfail(f"{engine.engine} is older than the wall promises: {outcome.message}")
-    pytest.fail(outcome.message, pytrace=False)
+    report(runs, engine, check_name)
 
 
 def test_the_readme_lists_every_tested_engine():

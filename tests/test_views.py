@@ -134,6 +134,40 @@ def test_every_title_carries_its_language(client, demo_display):
     assert not re.search(r'lang="en">[^<]*[ぁ-んァ-ン一-龥]', html)
 
 
+SOUND = re.compile(r'<button type="button" id="sound" class="sound" hidden>(.*?)</button>', re.S)
+
+
+@pytest.mark.parametrize(
+    ("mode", "said"),
+    [
+        (
+            Display.Language.BOTH,
+            [("ja", "タップすると おとが なるよ"), ("en", "Tap to turn the sound on")],
+        ),
+        (Display.Language.EN, [("en", "Tap to turn the sound on")]),
+    ],
+)
+def test_a_wall_with_the_chime_asks_for_a_tap_to_turn_the_sound_on(
+    client, demo_display, mode, said
+):
+    """Tablets play no sound until someone touches the page (kiosk.js unhides it)."""
+    demo_display.chime = True
+    demo_display.language = mode
+    demo_display.save()
+    html = client.get(page_url(demo_display, "2026-11-23T17:05")).content.decode()
+    found = SOUND.search(html)
+    assert found, "no prompt on a wall with the chime"
+    assert re.findall(r'<span lang="(\w+)">([^<]*)</span>', found[1]) == said
+    # Outside the polled panel, so a swap never brings it back once it is gone.
+    panel = client.get(panel_url(demo_display, "2026-11-23T17:05"), headers={"HX-Request": "true"})
+    assert panel.status_code == 200 and b'id="sound"' not in panel.content
+    demo_display.chime = False
+    demo_display.save()
+    assert (
+        'id="sound"' not in client.get(page_url(demo_display, "2026-11-23T17:05")).content.decode()
+    )
+
+
 @pytest.mark.parametrize(
     ("mode", "present", "absent"),
     [

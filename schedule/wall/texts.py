@@ -55,6 +55,8 @@ LABELS: dict[str, str | _StrPromise] = {
     # On a chore whose tap never reached the server (the wall was offline).
     "not_saved": _("Not saved – tap again"),
     "offline": _("Offline since %(time)s"),
+    # A wall with the chime on: tablets play no sound until someone touches the screen.
+    "sound_on": _("Tap to turn the sound on"),
     "by": _("by %(time)s"),
     # The evening box: tomorrow's collection goes out in the morning, by then.
     "tomorrow_by": pgettext_lazy("wall", "by %(time)s tomorrow morning"),

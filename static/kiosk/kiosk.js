@@ -15,10 +15,11 @@
  *   so the wall stays right for hours with the server gone;
  * - after each poll: an "offline since" badge on failure, gone on success;
  *   a reload when the server's assets changed (an upgrade);
- * - chore taps and polls take turns: a tap cancels the poll in flight and no
- *   poll starts while a tap is out (the tap's answer is the fresh panel), a
- *   second tap waits for the first; a tap that was not saved marks its chore
- *   "not saved" until the wall shows what was wanted or it is tapped again;
+ * - chore taps and polls take turns: a tap cancels the poll in flight, no poll
+ *   starts and no poll's answer lands while a tap is out (the tap's answer is
+ *   the fresh panel), a second tap waits for the first; a tap that was not
+ *   saved marks its chore "not saved" until the wall shows what was wanted or
+ *   it is tapped again;
  * - a reload at the date change, at the nightly hour, and by a watchdog when
  *   no poll has succeeded for a long time — each only after the server has
  *   answered a probe, so a dead server never leaves an error page behind.
@@ -32,6 +33,7 @@
   var DRIFT_MS = 4 * 60 * 1000;
   var DRIFT = [[0, 0], [2, 1], [4, 3], [3, 5], [1, 4], [-1, 2], [-3, 0], [-2, -2], [0, -3], [2, -1]];
   var RETRY_RELOAD_MS = 60 * 1000;
+  var SHORTEST_TICK_MS = 100;
   var DAY_END_SLACK_MS = 10 * 1000;
 
   var wall = document.getElementById("wall");
@@ -44,14 +46,20 @@
     return;
   }
   var pollMs = number(wall, "data-poll") * 1000;
+  /* A test server's clock may run fast (HIBI_CLOCK_RATE, schedule/common/household.py):
+   * the page's runs as fast, and so do the ticks and the drift that follow it. */
+  var rate = number(wall, "data-rate") || 1;
   var howManyNext = number(wall, "data-next"); /* planner.HOW_MANY_NEXT */
   var cues = numbers(wall.getAttribute("data-cues")); /* minutes, largest first */
   var chime = document.querySelector(".js-chime");
+  var soundPrompt = document.getElementById("sound");
+  var soundOn = false;
   var announced = {}; /* "start-end" of a block -> the last warning given for it */
   var watchdogMs = Math.max(10 * 60 * 1000, 10 * pollMs);
   var reloadAt = number(wall, "data-reload-at");
   var assets = wall.getAttribute("data-assets");
-  var offsetMs = 0; /* the server's clock minus this tablet's */
+  var shownNow = Date.now(); /* the server's clock at the last panel (its data-now)... */
+  var shownAt = shownNow; /* ...and this tablet's clock when that panel arrived */
   var utcOffsetMin = 0; /* the household's zone, for the clock */
   var lastOk = Date.now();
   var offlineSince = null;
@@ -61,6 +69,7 @@
   var pollXhr = null; /* the panel's poll in flight */
   var cancelledPoll = null; /* a poll a tap called off: no sign of being offline */
   var tap = null; /* the chore tap in flight: {xhr, url, done} */
+  var tapStarting = false; /* a tap calling off the poll in flight */
   var waitingTaps = []; /* taps made while another was out: {url, done} */
   var unsaved = {}; /* toggle URL -> "1"/"0", what a tap that failed wanted */
 
@@ -113,7 +122,7 @@
   }
 
   function now() {
-    return Date.now() + offsetMs;
+    return shownNow + (Date.now() - shownAt) * rate;
   }
 
   function clockText(instant) {
@@ -174,11 +183,15 @@
   }
 
   function ring() {
-    if (!chime) {
-      return;
+    if (!chime || !soundOn || typeof chime.play !== "function") {
+      return; /* no sound yet, or an engine built without it (QtWebKit) */
     }
     try {
       chime.currentTime = 0;
+    } catch (e) {
+      /* old WebKit refuses a seek before the sound has loaded: it starts at 0 anyway */
+    }
+    try {
       var played = chime.play();
       /* Engines that refuse sound without a touch say so with a promise. */
       if (played && played["catch"]) {
@@ -187,6 +200,24 @@
     } catch (e) {
       /* an engine without sound: the wall shows the warning all the same */
     }
+  }
+
+  /* Most tablets play no sound until someone touches the page (iOS Safari,
+   * Android's and Fire OS's WebViews), and a chime refused is a chime nobody
+   * hears: the wall says "tap to turn the sound on" until the first tap
+   * anywhere, which chimes once (the sound works, and the engine now allows it)
+   * and lets every warning after it chime. */
+  function turnSoundOn() {
+    if (soundOn) {
+      return;
+    }
+    soundOn = true;
+    document.removeEventListener("touchend", turnSoundOn, true);
+    document.removeEventListener("click", turnSoundOn, true);
+    if (soundPrompt) {
+      soundPrompt.setAttribute("hidden", "hidden");
+    }
+    ring();
   }
 
   /* A chime the first time a block reaches each warning, and at its end. */
@@ -553,7 +584,8 @@
   function adopt() {
     var p = panel();
     if (p) {
-      offsetMs = number(p, "data-now") - Date.now();
+      shownNow = number(p, "data-now");
+      shownAt = Date.now();
       utcOffsetMin = number(p, "data-utc-offset");
       tickPanel(p, now());
     }
@@ -633,9 +665,13 @@
       if (pollXhr) {
         cancelledPoll = pollXhr;
         pollXhr = null;
+        /* htmx starts a poll it held back for the one in flight inside abort(),
+         * before this tap is sent: that one must wait for the tap too. */
+        tapStarting = true;
         cancelledPoll.abort();
+        tapStarting = false;
       }
-    } else if (el === panel() && tap) {
+    } else if (el === panel() && (tap || tapStarting)) {
       evt.preventDefault(); /* the tap's answer is the fresh panel */
     }
   }
@@ -647,6 +683,18 @@
       tap = { xhr: xhr, url: el.getAttribute("hx-post"), done: tapWants(el) };
     } else if (el === panel()) {
       pollXhr = xhr;
+    }
+  }
+
+  /* A poll past calling off when the tap went out (its answer complete, not yet
+   * swapped in) must not land either: the tap's answer is the fresher panel, and
+   * a swap now would leave the tap answering into a panel gone from the page,
+   * where htmx's word that it is over reaches no one and no poll would start
+   * again until the watchdog's reload. */
+  function beforeSwap(evt) {
+    var xhr = evt.detail && evt.detail.xhr;
+    if (tap && xhr && xhr !== tap.xhr && evt.target === panel()) {
+      evt.detail.shouldSwap = false;
     }
   }
 
@@ -691,8 +739,17 @@
     drifting.style.transform = value;
   }
 
+  if (chime) {
+    /* touchend: iOS lets a page start sound only from a touch's end (or a click) */
+    document.addEventListener("touchend", turnSoundOn, true);
+    document.addEventListener("click", turnSoundOn, true);
+    if (soundPrompt) {
+      soundPrompt.removeAttribute("hidden");
+    }
+  }
   document.addEventListener("htmx:confirm", beforeRequest);
   document.addEventListener("htmx:beforeSend", beforeSend);
+  document.addEventListener("htmx:beforeSwap", beforeSwap);
   document.addEventListener("htmx:afterRequest", afterRequest);
   document.addEventListener("htmx:afterSwap", function (evt) {
     if (evt.target && evt.target.id === "panel") {
@@ -708,6 +765,6 @@
     }
   });
   adopt();
-  window.setInterval(tick, TICK_MS);
-  window.setInterval(drift, DRIFT_MS);
+  window.setInterval(tick, Math.max(SHORTEST_TICK_MS, TICK_MS / rate));
+  window.setInterval(drift, Math.max(SHORTEST_TICK_MS, DRIFT_MS / rate));
 })();

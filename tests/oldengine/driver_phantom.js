@@ -64,6 +64,10 @@ function run(command, response) {
   } else if (what === "resize") {
     page.viewportSize = { width: command.width, height: command.height };
     setTimeout(function () { answer(response, { ok: true }); }, 300);
+  } else if (what === "tap") {
+    /* a click at a point of the page, as driver_qt.py's tap through the window system */
+    page.sendEvent("click", Math.round(command.x), Math.round(command.y), "left");
+    setTimeout(function () { answer(response, { ok: true }); }, 50);
   } else if (what === "console") {
     answer(response, { value: consoleLog });
   } else if (what === "wait") {

@@ -9,6 +9,7 @@ reads one JSON answer per line on stdout:
     {"do": "js", "body": "return document.title"}             -> {"value": ...}
     {"do": "shot", "path": ..., "box": [x, y, w, h]?}         -> {"ok": true}
     {"do": "resize", "width": ..., "height": ...}             -> {"ok": true}
+    {"do": "tap", "x": ..., "y": ...}                          -> {"ok": true}
     {"do": "console"}                                          -> {"value": [messages]}
     {"do": "quit"}
 
@@ -26,7 +27,8 @@ import os
 import sys
 import time
 
-from PyQt5.QtCore import QEventLoop, QSocketNotifier, Qt, QTimer, QUrl
+from PyQt5.QtCore import QEventLoop, QPoint, QSocketNotifier, Qt, QTimer, QUrl
+from PyQt5.QtTest import QTest
 from PyQt5.QtWidgets import QApplication
 
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "prelude.js")) as source:
@@ -69,6 +71,21 @@ class Engine:
             image = image.copy(*box)
         image.save(path)
 
+    def input_widget(self):
+        return self.view
+
+    def tap(self, x, y):
+        """A finger's tap as the engine gets it from the window system: the pointer
+        moves there, presses and lets go, at a point of the window; what the page
+        does with it (hit testing, focus, click) is the engine's own business."""
+        target = self.input_widget()
+        point = QPoint(round(x), round(y))
+        QTest.mouseMove(target, point)
+        self.wait(lambda: False, 0.02)
+        QTest.mousePress(target, Qt.LeftButton, Qt.NoModifier, point)
+        self.wait(lambda: False, 0.05)
+        QTest.mouseRelease(target, Qt.LeftButton, Qt.NoModifier, point)
+
     def run(self, command):
         what = command["do"]
         if what == "open":
@@ -87,6 +104,9 @@ class Engine:
             return {"ok": True}
         if what == "resize":
             self.resize(command["width"], command["height"])
+            return {"ok": True}
+        if what == "tap":
+            self.tap(command["x"], command["y"])
             return {"ok": True}
         if what == "console":
             return {"value": list(self.console)}
@@ -127,6 +147,10 @@ class WebEngine(Engine):
         self.view.setWindowFlags(Qt.FramelessWindowHint)
         self.view.move(0, 0)
         self.view.show()
+
+    def input_widget(self):
+        # Chromium draws into a child widget of the view, and takes input there.
+        return self.view.focusProxy() or self.view
 
     def open(self, url):
         state = {}

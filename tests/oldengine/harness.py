@@ -30,10 +30,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scripts.old_engines import Engine
+from tests.oldengine.clock import FastClock
+from tests.oldengine.processes import family_of
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
+# The Monday the demo family is loaded on: its note ("Grandma visits on
+# Saturday") runs to that Saturday, as the moments the tests show.
+DEMO_DAY = "2026-11-23"
 ACCESS = re.compile(r'"(?P<method>[A-Z]+) (?P<path>\S+) HTTP/[\d.]+" (?P<status>\d{3}) ')
 
 
@@ -112,12 +117,30 @@ class WallServer:
         and its signals, as an admin's edit would run them."""
         return self.manage("shell", "--no-imports", "-c", code)
 
-    def prepare(self) -> None:
-        """Migrate, collect the static files (HIBI_STATIC_ROOT if set), load the demo family."""
+    def console(self) -> Console:
+        """A shell that stays open: an edit in it costs milliseconds, not Django's start-up."""
+        return Console(self)
+
+    def set_clock(self, clock: FastClock) -> None:
+        """The household clock from now on (the server restarts if it runs)."""
+        running = self.process is not None
+        self.stop()
+        self.env.update(clock.env())
+        if running:
+            self.start()
+
+    def prepare(self, demo_day: str = DEMO_DAY) -> None:
+        """Migrate, collect the static files (HIBI_STATIC_ROOT if set), load the demo
+        family as on `demo_day`: its note covers that week, whatever today is, so
+        what the wall shows never depends on the day the tests run."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.manage("migrate", "--no-input", "-v0")
         self.manage("collectstatic", "--no-input", "-v0")
-        shown = self.manage("demo_family")
+        shown = self.shell(
+            "from datetime import date\n"
+            "from schedule.data.demo import load_demo_family\n"
+            f"print(load_demo_family(date.fromisoformat({demo_day!r})).get_absolute_url())"
+        )
         self.token = re.search(r"/d/([\w-]+)/", shown).group(1)
 
     def copy_of(self, data_dir: Path) -> WallServer:
@@ -178,6 +201,54 @@ class WallServer:
 
     def wall_url(self, at: str = "") -> str:
         return f"{self.url}/d/{self.token}/" + (f"?at={at}" if at else "")
+
+
+class Console:
+    """`manage.py shell` kept open on the server's database; each run() execs one
+    piece of code in it and answers the value the code left in `result`."""
+
+    LOOP = (
+        "import json, sys, traceback\n"
+        "for line in sys.stdin:\n"
+        "    scope, answer = {}, {}\n"
+        "    try:\n"
+        "        exec(json.loads(line), scope)\n"
+        "        answer['value'] = scope.get('result')\n"
+        "    except Exception:\n"
+        "        answer['error'] = traceback.format_exc()\n"
+        "    sys.stdout.write(json.dumps(answer, default=str) + '\\n')\n"
+        "    sys.stdout.flush()\n"
+    )
+
+    def __init__(self, server: WallServer):
+        self.process = subprocess.Popen(
+            [str(BIN / "python"), "manage.py", "shell", "--no-imports", "-c", self.LOOP],
+            cwd=ROOT,
+            env=server.env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            start_new_session=True,
+        )
+
+    def run(self, code: str):
+        self.process.stdin.write(json.dumps(code) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError("the console exited")
+        answer = json.loads(line)
+        if "error" in answer:
+            raise RuntimeError(answer["error"])
+        return answer.get("value")
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=10)
+        stop_group(self.process)
 
 
 class Screen:
@@ -317,6 +388,15 @@ class Browser:
 
     def resize(self, width: int, height: int) -> None:
         self.send(do="resize", width=width, height=height)
+
+    def tap(self, x: float, y: float) -> None:
+        """A tap at a point of the page (CSS pixels), through the window system (driver_qt.py)."""
+        self.send(do="tap", x=x, y=y)
+
+    def pids(self) -> list[int]:
+        """The engine's processes: the driver and what it started (QtWebEngine's
+        renderer, zygote, GPU process; QtWebKit runs in the driver itself)."""
+        return family_of(self.process.pid)
 
     def console(self) -> list[dict]:
         return self.send(do="console")["value"]
