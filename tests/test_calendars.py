@@ -18,8 +18,8 @@ from django.test import Client
 from schedule import planner
 from schedule.calendars import selectors
 from schedule.calendars import subscriptions as calendars
-from schedule.data.demo import load_demo_family
 from schedule.calendars.selectors import load_events
+from schedule.data.demo import load_demo_family
 from schedule.day.loading import load_household
 from schedule.models import CalendarEvent, CalendarSubscription, Member
 from schedule.wall import display as displays

@@ -10,6 +10,7 @@ from schedule.common.collection import Closure, Fate
 from schedule.planner.blocks import at
 from schedule.planner.data import (
     GET_READY_BEFORE,
+    AnnouncementData,
     BlockData,
     ChoreData,
     EventData,
@@ -141,6 +142,14 @@ class YearMark:
 
 
 @dataclass(frozen=True)
+class AwayView:
+    """A member away from home on the day, and the first day they are back."""
+
+    member: MemberData
+    back_on: date
+
+
+@dataclass(frozen=True)
 class DayView:
     date: date
     moment: datetime
@@ -159,6 +168,14 @@ class DayView:
     moved_away: tuple[MovedAway, ...] = ()
     year_marks: tuple[YearMark, ...] = ()
     stars: tuple[StarView, ...] = ()  # the shown members who collect stars
+    away: tuple[AwayView, ...] = ()  # the shown members away from home that day
+    # The announcements of this wall that touch the day, not dismissed on it,
+    # newest first: `announcing` says which are on at the moment.
+    announcements: tuple[AnnouncementData, ...] = ()
+
+    @property
+    def announcing(self) -> tuple[AnnouncementData, ...]:
+        return tuple(a for a in self.announcements if a.start <= self.moment < a.end)
 
     @property
     def routines(self) -> tuple[RoutineView, ...]:
