@@ -655,6 +655,8 @@ def test_import_refuses_a_broken_document_and_writes_nothing(demo_display, chang
     models.Reward.objects.all().delete()
     models.StarRules.objects.all().delete()
     models.Closure.objects.all().delete()
+    models.CaregiverLink.objects.all().delete()
+    models.Announcement.objects.all().delete()
     change(document)
     with pytest.raises(portable.ImportRefused, match=message):
         portable.import_family(document)
