@@ -175,7 +175,7 @@ def _minutes(value: Any) -> int:
         raise Refused("'minutes' is a whole number.")
     try:
         minutes = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # "ten", NaN, Infinity
         raise Refused("'minutes' is a whole number.") from None
     if minutes != value and str(minutes) != str(value).strip():
         raise Refused("'minutes' is a whole number.")
