@@ -2,7 +2,7 @@
 stars read them: the demo family's week at grandmother's, a custody week every
 other week, a repeat that cannot work refused in the parent's words."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import User

@@ -65,7 +65,7 @@ def test_the_last_minute_is_open_and_the_first_minute_after_has_ended(client, li
     after = page_at(client, link, END)
     assert after.status_code == 410
     html = after.content.decode()
-    assert "このリンクは おわりました" in html or "This link has ended" in html
+    assert "このリンクは おわりました" in html and "ありがとうございました" in html
     assert shows_family(html) == []
     assert page_at(client, link, END + timedelta(days=3)).status_code == 410
 

@@ -101,7 +101,8 @@ def test_the_test_message_goes_to_each_id_of_the_address(line, db):
     assert row.status == "sent"
     assert sorted(body["to"] for _headers, body in pushed(line)) == sorted([USER, GROUP])
     assert pushed(line)[0][1]["messages"][0]["text"] == (
-        "日々のテスト\nHibi test\r\n日々からの知らせは、ここに届きます。\nNudges from Hibi arrive here."
+        "日々のテスト\nHibi test\r\n"
+        "日々からの知らせは、ここに届きます。\nNudges from Hibi arrive here."
     )
 
 

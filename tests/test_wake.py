@@ -89,10 +89,13 @@ def test_the_sleeping_picture_until_the_wake_up_and_the_awake_one_from_it(
     assert {"is-night", "ok-to-wake"} <= panel_classes(sleeping)
     assert "is-awake" not in panel_classes(sleeping)
     assert "night-sleeping" in sleeping and 'xlink:href="#i-moon"' in sleeping
-    assert "まだ ねる じかん" in sleeping or "Still sleeping time" in sleeping
+    assert (
+        '<span lang="ja">まだ ねる じかん</span><span lang="en">Still sleeping time</span>'
+        in sleeping
+    )
     awake = panel(client, kids_room, day, at)
     assert {"is-night", "ok-to-wake", "is-awake"} <= panel_classes(awake)
-    assert 'xlink:href="#i-sun"' in awake
+    assert 'xlink:href="#i-sun"' in awake and "おきて いいよ！" in awake
     # The countdown's target is the wake-up itself.
     wake = planner.at(day, time.fromisoformat(at), TOKYO)
     assert f'data-wake="{int(wake.timestamp() * 1000)}"' in awake
