@@ -20,6 +20,7 @@ class AnnouncementCard:
     id: int
     texts: tuple[Text, ...]
     icon: str
+    starts: int  # ms: a chime rings only for an announcement that has just come
     ends: int  # ms: the poll's version changes then, and the banner goes
     chime: bool
     dismiss_url: str
@@ -34,6 +35,7 @@ def announcement_cards(
             id=a.id,
             texts=texts(a.text_ja, a.text_en, mode),
             icon=a.icon if is_icon(a.icon) else ANNOUNCEMENT_ICON,
+            starts=ms(a.start),
             ends=ms(a.end),
             chime=a.chime,
             dismiss_url=reverse("wall-dismiss", args=[token, a.id]) + query,
