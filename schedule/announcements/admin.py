@@ -48,6 +48,8 @@ class AnnouncementAdmin(admin.ModelAdmin):
             (key, ja if lang == "ja" else en, "ja" if lang == "ja" else "en", icon)
             for key, ja, en, icon in PRESETS
         ]
+        # Sent is sent: no "save and continue editing", no "save and add another".
+        context.update(show_save_and_continue=False, show_save_and_add_another=False)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def response_add(self, request, obj, post_url_continue=None):

@@ -45,6 +45,10 @@ class CaregiverLinkForm(VersionedForm):
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
 
+    def clean_notes(self) -> str:
+        # A browser sends a textarea's lines as CRLF; kept as the page shows them.
+        return (self.cleaned_data.get("notes") or "").replace("\r\n", "\n")
+
 
 def initial_for_a_new_link(now: datetime | None = None) -> dict:
     """From now (to the minute) until tomorrow evening: a weekend with the grandparents,

@@ -57,7 +57,7 @@ class CaregiverLink(Versioned):
     Section = Section
 
     name = models.CharField(
-        _("for"),
+        _("for whom"),
         max_length=60,
         help_text=_("Who it is for, such as おばあちゃん or the babysitter."),
     )
