@@ -10,11 +10,12 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth.models import User
 
 from schedule.data.demo import load_demo_family
 from schedule.models import Announcement, CaregiverLink, Display, Member
 from tests.conftest import DEMO_DAY, TOKYO
-from tests.test_admin_taps_browser import ARTIFACTS, PHONE, Walk, record, walk  # noqa: F401
+from tests.test_admin_taps_browser import ARTIFACTS, PASSWORD, PHONE, Walk, record
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -24,7 +25,23 @@ GOALS = {"caregiver link": 4, "announcement": 2}
 GRANDMA_DAY = datetime(2026, 11, 28, 10, 0, tzinfo=TOKYO)
 
 
-def test_a_caregiver_link_from_the_phone_in_few_taps(walk):
+@pytest.fixture
+def phone(browser, live_server, db):
+    """A parent signed in on a 375 px phone, in Japanese, on the admin's home page."""
+    User.objects.create_superuser("parent", "parent@example.com", PASSWORD)
+    context = browser.new_context(viewport=PHONE, locale="ja", device_scale_factor=1)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
+    page.fill("#id_username", "parent")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    yield Walk(page, live_server.url)
+    context.close()
+
+
+def test_a_caregiver_link_from_the_phone_in_few_taps(phone):
+    walk = phone
     load_demo_family(DEMO_DAY)
     walk.taps = 0
     walk.home()
@@ -42,7 +59,8 @@ def test_a_caregiver_link_from_the_phone_in_few_taps(walk):
     assert walk.taps <= GOALS["caregiver link"]
 
 
-def test_an_announcement_from_the_phone_in_two_taps(walk):
+def test_an_announcement_from_the_phone_in_two_taps(phone):
+    walk = phone
     load_demo_family(DEMO_DAY)
     Announcement.objects.all().delete()
     walk.taps = 0
