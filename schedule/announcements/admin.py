@@ -102,6 +102,10 @@ class AnnouncementTokenAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         return ["name"] if obj is None else ["name", *self.readonly_fields]
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        # A token's page only shows it; the list's action revokes it.
+        return obj is None and super().has_change_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
         if not change:
             request._hibi_new_token = obj.issue()
