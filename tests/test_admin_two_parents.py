@@ -47,7 +47,7 @@ EXEMPT = {
     "schedule.StepDone": "history: routine steps ticked on the wall, only ever added to",
     "schedule.StarEntry": "history: the children's star ledger, only ever added to",
     "schedule.Delivery": "the worker's log of what was sent: every field is read-only",
-    "schedule.Announcement": "sent is sent: a parent ends one early from the list, or sends another",
+    "schedule.Announcement": "sent is sent: ended early from the list, or another one sent",
     "schedule.AnnouncementToken": "made once and shown once; then only revoked, from the list",
 }
 
