@@ -42,7 +42,9 @@ class Refused(ValueError):
 
 
 @dataclass
-class Request:
+class Asked:
+    """The announcement a request asks for, checked."""
+
     text_ja: str = ""
     text_en: str = ""
     icon: str = ""
@@ -109,7 +111,7 @@ def announce_view(request: HttpRequest) -> JsonResponse:
     )
 
 
-def parse_request(request: HttpRequest) -> Request:
+def parse_request(request: HttpRequest) -> Asked:
     """The announcement a request asks for: a JSON object (or a form) with `text`
     (or `text_ja`/`text_en`, or a `preset`), and optionally `icon`, `minutes`,
     `walls` (names or ids) and `chime`."""
@@ -128,7 +130,7 @@ def parse_request(request: HttpRequest) -> Request:
                            "walls", "chime"}  # fmt: skip
     if unknown:
         raise Refused(f"Unknown fields: {', '.join(sorted(unknown))}.")
-    asked = Request()
+    asked = Asked()
     _texts(body, asked)
     if "icon" in body and body["icon"] not in (None, ""):
         if not isinstance(body["icon"], str) or not icons.is_icon(body["icon"]):
@@ -140,7 +142,7 @@ def parse_request(request: HttpRequest) -> Request:
     return asked
 
 
-def _texts(body: dict[str, Any], asked: Request) -> None:
+def _texts(body: dict[str, Any], asked: Asked) -> None:
     if body.get("preset") not in (None, ""):
         found = preset(str(body["preset"]))
         if found is None:
