@@ -130,5 +130,7 @@ def test_the_ok_to_wake_pictures_at_1024x600(browser, live_server):
         page.goto(f"{live_server.url}{display.get_absolute_url()}?at=2026-11-24T{hh_mm}")
         picture = page.locator(f".night-{name}")
         assert picture.is_visible()
+        box = picture.bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 600  # the whole picture shows
         page.screenshot(path=str(ARTIFACTS / f"wall-ok-to-wake-{name}-1024x600.png"))
     context.close()
