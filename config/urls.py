@@ -1,5 +1,7 @@
 from django.urls import include, path, register_converter
 
+from schedule.announcements import views as announcements
+from schedule.caregivers import views as caregivers
 from schedule.common import converters
 from schedule.site import views as site
 from schedule.site.sites import admin_urls
@@ -24,6 +26,15 @@ urlpatterns = [
         wall.tick_step,
         name="wall-step",
     ),
+    path(
+        "d/<token:token>/announcements/<id:announcement_id>/dismiss",
+        wall.dismiss_announcement,
+        name="wall-dismiss",
+    ),
+    # Home Assistant's rest_command (README): a token of its own, made in the admin.
+    path("api/announcements", announcements.announce_view, name="api-announce"),
+    # A caregiver's read-only day: its own secret address, nothing else behind it.
+    path("c/<token:token>/", caregivers.caregiver_page, name="caregiver"),
     path("ics/<token:token>.ics", site.feed, name="feed"),
     path("photos/<token:token>.jpg", site.member_photo, name="member-photo"),
     path("healthz", site.healthz, name="healthz"),

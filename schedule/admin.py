@@ -5,7 +5,9 @@ chores/admin.py, …); this module only brings them in, in the order of the
 admin's index. The site itself, its front page and the sign-in are site/'s.
 """
 
+from schedule.announcements import admin as announcements_admin  # noqa: F401
 from schedule.calendars import admin as calendars_admin  # noqa: F401
+from schedule.caregivers import admin as caregivers_admin  # noqa: F401
 from schedule.chores import admin as chores_admin  # noqa: F401
 from schedule.chores.garbage import admin as garbage_admin  # noqa: F401
 from schedule.family import admin as family_admin  # noqa: F401

@@ -200,6 +200,7 @@ def household(
     routines=None,
     steps_done=(),
     stars=None,
+    **more,  # away=, announcements=, dismissed=: as Household.of takes them
 ):
     return planner.Household.of(
         tz=tz,
@@ -215,6 +216,7 @@ def household(
         routines=dict(routines or {}),
         steps_done=frozenset(steps_done),
         stars=stars,
+        **more,
     )
 
 

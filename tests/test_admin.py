@@ -224,6 +224,7 @@ def test_every_registered_model_has_a_page_in_the_list():
     listed |= {"Routine", "StepDone", "StarRules", "Reward", "StarEntry"}
     listed |= {"CalendarSubscription", "CalendarFeed", "NudgeTarget", "Delivery"}
     listed |= {"Closure", "ChoreCancellation"}
+    listed |= {"AwayPeriod", "Announcement", "AnnouncementToken", "CaregiverLink"}
     assert registered == listed
 
 
@@ -272,12 +273,38 @@ def one_of_each(parent) -> dict:
 
 
 def beyond_the_wall() -> dict:
+    from datetime import timedelta
+
     from django.utils import timezone
 
-    from schedule.models import CalendarFeed, CalendarSubscription, Delivery, NudgeTarget
+    from schedule.models import (
+        Announcement,
+        AnnouncementToken,
+        AwayPeriod,
+        CalendarFeed,
+        CalendarSubscription,
+        CaregiverLink,
+        Delivery,
+        NudgeTarget,
+    )
 
     target = NudgeTarget.objects.create(name="Papa's phone", apprise_url="json://127.0.0.1:9/")
+    now = timezone.now()
+    mio = Member.objects.create(name_ja="みお", name_en="Mio")
+    token = AnnouncementToken(name="Home Assistant")
+    token.issue()
+    token.save()
     return {
+        "schedule.AwayPeriod": AwayPeriod.objects.create(
+            member=mio, first_day=MONDAY, last_day=MONDAY + timedelta(days=6)
+        ),
+        "schedule.CaregiverLink": CaregiverLink.objects.create(
+            name="おばあちゃん", starts_at=now, ends_at=now + timedelta(days=1)
+        ),
+        "schedule.Announcement": Announcement.objects.create(
+            text_ja="ごはん できたよ!", starts_at=now, ends_at=now + timedelta(minutes=10)
+        ),
+        "schedule.AnnouncementToken": token,
         "schedule.CalendarSubscription": CalendarSubscription.objects.create(
             name="School", url="https://example.com/school.ics"
         ),

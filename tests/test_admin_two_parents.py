@@ -47,6 +47,8 @@ EXEMPT = {
     "schedule.StepDone": "history: routine steps ticked on the wall, only ever added to",
     "schedule.StarEntry": "history: the children's star ledger, only ever added to",
     "schedule.Delivery": "the worker's log of what was sent: every field is read-only",
+    "schedule.Announcement": "sent is sent: ended early from the list, or another one sent",
+    "schedule.AnnouncementToken": "made once and shown once; then only revoked, from the list",
 }
 
 # Pages whose row has no free text to change: which field, and the two parents' values.
@@ -54,6 +56,7 @@ CHANGES = {
     "schedule.ChoreDone": ("date", "2026-11-24", "2026-11-25"),
     "schedule.IconColour": ("colour", "#112233", "#445566"),
     "schedule.StarRules": ("per_chore", "2", "3"),
+    "schedule.AwayPeriod": ("last_day", "2026-11-27", "2026-11-28"),
 }
 # The free text a row's own form may have: the first one on the page is changed.
 FREE_TEXT = {"name_ja", "name", "title_ja", "text_ja", "reason"}

@@ -655,6 +655,8 @@ def test_import_refuses_a_broken_document_and_writes_nothing(demo_display, chang
     models.Reward.objects.all().delete()
     models.StarRules.objects.all().delete()
     models.Closure.objects.all().delete()
+    models.CaregiverLink.objects.all().delete()
+    models.Announcement.objects.all().delete()
     change(document)
     with pytest.raises(portable.ImportRefused, match=message):
         portable.import_family(document)
@@ -960,3 +962,37 @@ def test_after_a_restore_a_running_servers_walls_show_the_restored_plans_and_the
         assert "かたづけB" in page and "かたづけA" not in page
     finally:
         server.stop()
+
+
+@pytestmark_db
+def test_export_and_import_carry_times_away_caregiver_links_and_announcements(demo_display, client):
+    """Issue 30's rows go wherever the family goes: the grandmother's link and Home
+    Assistant's token keep working after an import (the token as its digest)."""
+    token_row = models.AnnouncementToken(name="Home Assistant")
+    secret = token_row.issue()
+    token_row.save()
+    said = models.Announcement.objects.get()
+    said.displays.set([demo_display])
+    models.AnnouncementDismissal.objects.create(announcement=said, display=demo_display)
+    mio = models.Member.objects.get(name_en="Mio")
+    mio.wake_at = dt.time(7, 15)
+    mio.save()
+    demo_display.ok_to_wake = True
+    demo_display.save()
+    link = models.CaregiverLink.objects.get()
+    document = portable.export_family()
+    assert secret not in json.dumps(document, ensure_ascii=False)
+    new_tables = ["away_periods", "caregiver_links", "caregiver_link_members", "announcements"]
+    new_tables += ["announcement_walls", "announcement_dismissals", "announcement_tokens"]
+    for key in new_tables:
+        assert document[key], key
+    portable.import_family(document, replace=True)
+    again = portable.export_family()
+    assert {k: v for k, v in again.items() if k != "exported_at"} == {
+        k: v for k, v in document.items() if k != "exported_at"
+    }
+    assert models.CaregiverLink.find(link.token) == link
+    assert models.AnnouncementToken.find(secret).name == "Home Assistant"
+    assert models.Member.objects.get(name_en="Mio").wake_at == dt.time(7, 15)
+    assert models.Display.objects.get().ok_to_wake
+    assert models.AwayPeriod.objects.get().member.name_en == "Mio"

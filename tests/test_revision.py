@@ -17,6 +17,9 @@ from PIL import Image
 from schedule.common.models import CountedQuerySet, Revision, Shown, counted_once
 from schedule.data import portable
 from schedule.models import (
+    Announcement,
+    AnnouncementDismissal,
+    AnnouncementToken,
     Block,
     CalendarEvent,
     CalendarFeed,
@@ -96,6 +99,10 @@ def rows(demo_display) -> dict:
         ),
         Heartbeat: Heartbeat.objects.create(name="test", at=datetime(2026, 11, 24, tzinfo=TOKYO)),
         MemberPhoto: MemberPhoto.objects.create(member=haru, image=a_jpeg()),
+        AnnouncementToken: AnnouncementToken.objects.create(name="HA", digest="0" * 64),
+        AnnouncementDismissal: AnnouncementDismissal.objects.create(
+            announcement=Announcement.objects.get(), display=demo_display
+        ),
     }
     for model in MODELS:
         if model not in made:

@@ -189,7 +189,7 @@ def test_every_word_of_django_axes_is_in_the_overrides(tmp_path):
 ALLOWED_WORDS = {
     "Hibi", "QR", "URL", "ICS", "iCal", "Apprise", "RRULE", "RFC", "CSV", "JSON", "IP",
     "HTTP", "GET", "POST", "Webhook", "Google", "iPhone", "iPad", "Android", "Fire",
-    "Home", "Assistant", "TimeTree", "LDAP", "Control", "Command", "Mac", "Wi-Fi", "sha",
+    "Home", "Assistant", "TimeTree", "LDAP", "Control", "Command", "Mac", "Wi-Fi", "sha", "LINE",
 }  # fmt: skip
 # Element whose text is not the page's language: code, and text marked as English on purpose.
 NOT_PROSE = {"script", "style", "template", "code", "kbd", "samp", "pre"}

@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from schedule.data.demo import CHORES, DAY_OFF_BLOCKS, MEMBERS, WEEKDAY_BLOCKS, load_demo_family
 from schedule.models import (
+    Announcement,
     Block,
     CalendarFeed,
     CalendarSubscription,
@@ -95,6 +96,7 @@ def paths_of(route: str) -> list[str]:
         "token": WRONG_TOKEN,
         "chore_id": str(Chore.objects.first().pk),
         "step_id": str(RoutineStep.objects.first().pk),
+        "announcement_id": str(Announcement.objects.first().pk),
         "day": date(2026, 11, 24).isoformat(),
         "object_id": first_pk(route),
         "content_type_id": str(ContentType.objects.get_for_model(Note).pk),

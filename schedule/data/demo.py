@@ -1,7 +1,9 @@
 """The demo family: a Tokyo household of four, their weekday and day-off plans,
 a ward-style garbage calendar with its New Year closure (12/31–1/4: a week
 later), a rotating chore, a note and a living-room wall; the children's morning
-and bedtime routines, their stars and two rewards.
+and bedtime routines, their stars and two rewards; Mio's week at her
+grandmother's (the week after), grandmother's caregiver link for the weekend,
+and "dinner is ready!" on the walls at dinner time.
 
 `load_demo_family()` is idempotent: rows are found by their Japanese title and
 brought back to the values below, so running it twice leaves the same data.
@@ -9,15 +11,19 @@ brought back to the values below, so running it twice leaves the same data.
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 
+from schedule.announcements.models import Announcement
+from schedule.caregivers.models import CaregiverLink
 from schedule.chores.garbage.models import Closure
 from schedule.chores.models import Chore, ChoreAssignee
+from schedule.common import household
 from schedule.common.models import counted_once
 from schedule.data import demo_rows
 from schedule.data.models import DemoRow
+from schedule.family.away import AwayPeriod
 from schedule.family.models import Display, Member
 from schedule.plans.models import Block, Note, Plan
 from schedule.routines.models import Reward, Routine, RoutineAssignment, RoutineStep, StarRules
@@ -311,7 +317,8 @@ def _plan(ja, en, weekdays, on_holidays, priority, blocks, members) -> Plan:
 @counted_once()  # some hundred rows: the walls redraw once
 def load_demo_family(today: date, reset: bool = False) -> Display:
     if reset:
-        for model in (Display, Note, Chore, Closure, Plan, Member, Routine, Reward, DemoRow):
+        for model in (Display, Note, Chore, Closure, Plan, Member, Routine, Reward, DemoRow,
+                      Announcement, CaregiverLink):  # fmt: skip
             model.objects.all().delete()
     members = _members()
     _plan("平日", "Weekday", [0, 1, 2, 3, 4], False, 0, WEEKDAY_BLOCKS, members)
@@ -360,18 +367,65 @@ def load_demo_family(today: date, reset: bool = False) -> Display:
     display, _ = Display.objects.get_or_create(
         name="リビング / Living room", defaults={"language": Display.Language.BOTH}
     )
-    _mark_as_demo(members, display)
+    around = _around_the_wall(members, today)
+    _mark_as_demo(members, display, around)
     return display
 
 
-def _mark_as_demo(members: dict[str, Member], display: Display) -> None:
+GRANDMA_NOTES = (
+    "パパ 090-0000-0001 / ママ 090-0000-0002\n"
+    "みお: たまごアレルギー\n"
+    "かかりつけ: ひび小児科 03-0000-0003"
+)
+
+
+def _around_the_wall(members: dict[str, Member], today: date) -> list:
+    """Mio's week at her grandmother's (the week after the demo's: the wall leaves
+    her off and Haru takes every Roomba turn), grandmother's link for the
+    weekend she visits, and "dinner is ready!" at the demo day's dinner.
+    Found again by their demo marks, so a family's own rows are never taken."""
+    monday = today - timedelta(days=today.weekday())
+    tz = household.zone()
+    away = _marked(AwayPeriod) or AwayPeriod()
+    away.member = members["mio"]
+    away.first_day = monday + timedelta(days=7)
+    away.last_day = away.first_day + timedelta(days=6)
+    away.rrule, away.repeat_until = "", None
+    away.save()
+    link = _marked(CaregiverLink) or CaregiverLink(name="おばあちゃん")
+    saturday = monday + timedelta(days=5)
+    link.starts_at = datetime.combine(saturday, time(9, 0), tz)
+    link.ends_at = datetime.combine(saturday + timedelta(days=1), time(18, 0), tz)
+    link.language, link.notes, link.revoked_at = "ja", GRANDMA_NOTES, None
+    link.save()
+    link.members.set([members[key] for key in KIDS])
+    said = _marked(Announcement) or Announcement()
+    said.text_ja, said.text_en, said.icon, said.chime = (
+        "ごはん できたよ!",
+        "Dinner is ready!",
+        "dinner",
+        True,
+    )
+    said.starts_at = datetime.combine(today, time(18, 15), tz)
+    said.ends_at = said.starts_at + timedelta(minutes=10)
+    said.save()
+    return [away, link, said]
+
+
+def _marked[T: (AwayPeriod, CaregiverLink, Announcement)](model: type[T]) -> T | None:
+    """The row of `model` an earlier load of the demo made, if it is still there."""
+    ids = DemoRow.objects.filter(model=model._meta.label_lower).values_list("row_id", flat=True)
+    return model.objects.filter(pk__in=list(ids)).order_by("pk").first()
+
+
+def _mark_as_demo(members: dict[str, Member], display: Display, around: list) -> None:
     """Write down every row made here, so that "remove the demo family" finds
     them and nothing else (data/demo_rows.py). The closure is not among them:
     a family keeps its New Year whoever it is."""
     plans = list(Plan.objects.filter(name_ja__in=["平日", "休日"]))
     chores = list(Chore.objects.filter(title_ja__in=[row[0] for row in CHORES]))
     routines = list(Routine.objects.filter(title_ja__in=[row[0] for row in ROUTINES.values()]))
-    rows: list = [*members.values(), display, *plans, *chores, *routines]
+    rows: list = [*members.values(), display, *plans, *chores, *routines, *around]
     rows += Block.objects.filter(plan__in=plans)
     rows += ChoreAssignee.objects.filter(chore__in=chores)
     rows += RoutineStep.objects.filter(routine__in=routines)

@@ -25,9 +25,12 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.db.models.deletion import Collector
 
+from schedule.announcements.models import Announcement, AnnouncementDismissal
+from schedule.caregivers.models import CaregiverLink
 from schedule.chores.models import Chore, ChoreDone
 from schedule.common.models import Revision
 from schedule.data.models import DemoRow
+from schedule.family.away import AwayPeriod
 from schedule.family.models import Display, Member
 from schedule.nudges.models import Delivery
 from schedule.plans.models import Note, Plan
@@ -38,14 +41,23 @@ from schedule.routines.models import Reward, Routine, StarEntry, StepDone
 REMOVED_IN_ORDER: list[type[models.Model]] = [
     Display,
     Note,
+    Announcement,
+    CaregiverLink,
     Chore,
     Routine,
     Reward,
     Plan,
+    AwayPeriod,
     Member,
 ]
-# History that means nothing once its chore, step or member is gone.
-TICKS: set[type[models.Model]] = {ChoreDone, StepDone, StarEntry, Delivery}
+# History that means nothing once its chore, step, member or message is gone.
+TICKS: set[type[models.Model]] = {
+    ChoreDone,
+    StepDone,
+    StarEntry,
+    Delivery,
+    AnnouncementDismissal,
+}
 
 Key = tuple[str, int]
 

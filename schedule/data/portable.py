@@ -36,7 +36,10 @@ FORMAT = "hibi-family"
 # Later in 3: members' photos (the small JPEG, base64) and their keys, and
 # whether a title's reading was typed by hand: only added, so the number
 # stays (an older Hibi refuses such a document anyway, naming the fields it
-# does not know) and a document without them reads as before.
+# does not know) and a document without them reads as before. So were the
+# times away, members' wake times, displays' OK-to-wake, caregiver links, and
+# announcements with their tokens (only the tokens' digests: Home Assistant's
+# token keeps working after an import, and the document holds no usable secret).
 # Older documents read as they are: their rows take the new fields' defaults
 # and the tables they lack stay empty.
 VERSION = 3
@@ -47,7 +50,10 @@ VERSION = 3
 # fmt: off
 TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
     ("members", family.Member,
-     ("id", "name_ja", "name_en", "colour", "icon", "order", "collects_stars", "photo_key")),
+     ("id", "name_ja", "name_en", "colour", "icon", "order", "collects_stars", "photo_key",
+      "wake_at")),
+    ("away_periods", family.AwayPeriod,
+     ("id", "member", "first_day", "last_day", "rrule", "repeat_until")),
     ("member_photos", family.MemberPhoto, ("id", "member", "key", "content_type", "image")),
     ("icon_colours", family.IconColour, ("id", "icon", "colour")),
     (
@@ -89,9 +95,25 @@ TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
         family.Display,
         ("id", "name", "token", "language", "theme", "night_start", "night_end",
          "may_complete_chores", "show_stars", "show_readings", "cue_minutes", "chime",
-         "last_seen_at", "last_user_agent"),
+         "last_seen_at", "last_user_agent", "ok_to_wake"),
     ),
     ("display_members", family.Display.members.through, ("id", "display", "member")),
+    (
+        "caregiver_links",
+        family.CaregiverLink,
+        ("id", "name", "token", "starts_at", "ends_at", "language", "sections", "notes",
+         "created_at", "revoked_at", "last_used_at"),
+    ),
+    ("caregiver_link_members", family.CaregiverLink.members.through,
+     ("id", "caregiverlink", "member")),
+    ("announcement_tokens", family.AnnouncementToken,
+     ("id", "name", "digest", "hint", "created_at", "last_used_at", "revoked_at")),
+    ("announcements", family.Announcement,
+     ("id", "text_ja", "text_en", "icon", "starts_at", "ends_at", "chime", "token")),
+    ("announcement_walls", family.Announcement.displays.through,
+     ("id", "announcement", "display")),
+    ("announcement_dismissals", family.AnnouncementDismissal,
+     ("id", "announcement", "display", "at")),
     ("chores_done", family.ChoreDone, ("id", "chore", "date", "member", "display", "done_at")),
     (
         "chore_cancellations",
@@ -403,6 +425,8 @@ def _object(model, fields, row, key, n) -> models.Model:
             detail = "; ".join(exc.messages) if isinstance(exc, ValidationError) else exc
             raise ImportRefused(f"{key}[{n}].{name}: {detail}") from None
     obj = model(**values)
+    if hasattr(obj, "fill_derived"):  # a caregiver link's digest, made from its token
+        obj.fill_derived()
     # A row pointing at a row of its own table (a star taken back) is checked
     # once the whole table is read (_check_own_links): its rows go in at once.
     own = [f.name for f in _own_links(model)]

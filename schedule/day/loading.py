@@ -19,8 +19,10 @@ from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 
 from schedule import models, planner
+from schedule.announcements.selectors import load_announcements
 from schedule.calendars.selectors import load_events
 from schedule.common import collection, household, icons, recurrence
+from schedule.family.selectors import load_away
 from schedule.routines.selectors import load_routines, load_stars
 
 log = logging.getLogger(__name__)
@@ -55,16 +57,20 @@ def with_ticks(
     planned: planner.Planned, around: date, through: date | None = None
 ) -> planner.Household:
     """What was planned, with what was ticked in the window: chores and routine
-    steps done, and the stars they brought. Three queries: after a tap on the
-    wall (most of the family's changes in a day) this is all the wall reads again."""
+    steps done, the stars they brought, and the announcements on the walls.
+    Four queries: after a tap on the wall (most of the family's changes in a
+    day) this is all the wall reads again."""
     first, last = window(around, through)
     balances: dict[int, int] = {}
     if planned.stars is not None:
         balances = {member: int(total or 0) for member, total in _balances()}
+    announcements, dismissed = load_announcements(first, last, planned.tz)
     ticks = planner.Ticks(
         done=frozenset(_done(first, last)),
         steps_done=frozenset(_steps_done(first, last)),
         balances=balances,
+        announcements=announcements,
+        dismissed=dismissed,
     )
     return planner.Household(planned, ticks)
 
@@ -238,6 +244,7 @@ def load_planned(
         stars=load_stars(),
         cancelled=cancelled,
         closures=closures,
+        away=load_away(),
     )
 
 
@@ -293,15 +300,16 @@ def load_members() -> tuple[planner.MemberData, ...]:
             icon=icon,
             collects_stars=stars,
             photo_key=photo,
+            wake_at=wake_at,
         )
-        for pk, ja, en, colour, icon, stars, photo in _members()
+        for pk, ja, en, colour, icon, stars, photo, wake_at in _members()
     )
 
 
 def _members() -> list[Row]:
     return list(
         models.Member.objects.values_list(
-            "pk", "name_ja", "name_en", "colour", "icon", "collects_stars", "photo_key"
+            "pk", "name_ja", "name_en", "colour", "icon", "collects_stars", "photo_key", "wake_at"
         )
     )
 

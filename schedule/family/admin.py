@@ -4,6 +4,7 @@ and a preview of the wall at any moment."""
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from typing import Any
 
 import segno
@@ -20,9 +21,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from schedule.common import icons
+from schedule.common import household, icons
 from schedule.common.admin import VersionedAdmin
-from schedule.family.forms import DisplayForm, IconColourForm, MemberForm
+from schedule.family.away import AwayPeriod
+from schedule.family.forms import AwayPeriodForm, DisplayForm, IconColourForm, MemberForm
 from schedule.family.models import Display, IconColour, Member
 
 
@@ -78,7 +80,7 @@ class DisplayAdmin(VersionedAdmin):
                 },
             ),
             (_("Changes"), {"fields": ["cue_minutes", "chime"]}),
-            (_("Night hours"), {"fields": [("night_start", "night_end")]}),
+            (_("Night hours"), {"fields": [("night_start", "night_end"), "ok_to_wake"]}),
         ]
         if obj is not None:
             fieldsets.insert(0, (_("On the wall"), {"fields": ["seen"]}))
@@ -217,6 +219,7 @@ class MemberAdmin(VersionedAdmin):
         photo = ["photo", "current_photo", "remove_photo"] if obj and obj.photo_key else ["photo"]
         fieldsets = [
             (None, {"fields": ["name_ja", "name_en", *photo, "colour", "icon", "order"]}),
+            (_("OK-to-wake"), {"fields": ["wake_at"]}),
         ]
         return self.with_loaded_version(fieldsets, obj)
 
@@ -264,3 +267,26 @@ class IconColourAdmin(VersionedAdmin):
             },
         )
         return format_html("{} {}", picture, icons.label(chosen.icon))
+
+
+@admin.register(AwayPeriod)
+class AwayPeriodAdmin(VersionedAdmin):
+    """Times away: a custody week every other week, a stay at the grandparents'."""
+
+    form = AwayPeriodForm
+    list_display = ["member", "first_day", "last_day", "repeats", "repeat_until"]
+    list_filter = ["member"]
+    fields = ["member", ("first_day", "last_day"), "every", "repeat_until"]
+
+    @admin.display(description=_("comes back"))
+    def repeats(self, away: AwayPeriod) -> str:
+        return away.repeat_text
+
+    def get_changeform_initial_data(self, request):
+        # Most times away start on a Monday and last the week (a custody week).
+        initial: dict[str, Any] = {**super().get_changeform_initial_data(request)}
+        today = household.today()
+        monday = today + timedelta(days=(7 - today.weekday()) % 7)
+        initial.setdefault("first_day", monday)
+        initial.setdefault("last_day", monday + timedelta(days=6))
+        return initial

@@ -15,7 +15,9 @@ from schedule.common.forms import (
     icon_field,
     keep_unknown_icon,
 )
+from schedule.common.repeat import Mode, Unit, repeat_from_rule
 from schedule.family import photos
+from schedule.family.away import REPEATS, AwayPeriod, rule_every
 from schedule.family.models import Display, IconColour, Member, MemberPhoto, new_photo_key
 
 
@@ -32,8 +34,11 @@ class MemberForm(VersionedForm):
 
     class Meta:
         model = Member
-        fields = ["name_ja", "name_en", "colour", "icon", "order"]
-        widgets = {"colour": ColourInput}
+        fields = ["name_ja", "name_en", "colour", "icon", "order", "wake_at"]
+        widgets = {
+            "colour": ColourInput,
+            "wake_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,12 +97,49 @@ class DisplayForm(VersionedForm):
             "chime",
             "night_start",
             "night_end",
+            "ok_to_wake",
         ]
         widgets = {
             "members": DayCheckboxes,
             "night_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "night_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AwayPeriodForm(VersionedForm):
+    """A time away, its repeat said as the chores' "every other week" (repeat.py);
+    a rule typed another way (an import, an older Hibi) is kept as it is."""
+
+    every = forms.ChoiceField(label=_("Comes back"), choices=REPEATS, initial=0)
+
+    class Meta:
+        model = AwayPeriod
+        fields = ["member", "first_day", "last_day", "repeat_until"]
+        widgets = {"first_day": DATE_INPUT, "last_day": DATE_INPUT, "repeat_until": DATE_INPUT}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rule = self.instance.rrule
+        field = self.fields["every"]
+        assert isinstance(field, forms.ChoiceField)
+        repeat = repeat_from_rule(rule)
+        if not rule:
+            self.initial["every"] = 0
+        elif repeat.mode == Mode.INTERVAL and repeat.unit == Unit.WEEKS and repeat.interval <= 4:
+            self.initial["every"] = repeat.interval
+        else:
+            field.choices = [*REPEATS, ("rule", rule)]
+            self.initial["every"] = "rule"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        every = data.get("every")
+        if every is not None and every != "rule":
+            self.instance.rrule = rule_every(int(every))
+        return data
 
 
 class WallPreviewForm(forms.Form):

@@ -82,6 +82,17 @@ class Member(Versioned):
     # Set on the page of the star rules (StarRules), where a parent decides
     # who collects stars at all.
     collects_stars = models.BooleanField(_("collects stars"), default=False)
+    # OK-to-wake: the night screen's awake picture comes at this time for them;
+    # empty, it comes with the start of their first block of the day's plan.
+    wake_at = models.TimeField(
+        _("may get up at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The night screen shows the awake picture from this time. Empty: from the "
+            "start of their first block of the day (weekday or day off)."
+        ),
+    )
     # The key of the member's photo (MemberPhoto), new with every upload: the
     # wall reads it with the member, without the picture's bytes, and the
     # photo's address changes with the photo, so it may be cached for good.
@@ -228,6 +239,14 @@ class Display(Versioned):
         _("soft chime"),
         default=False,
         help_text=_("A soft sound with each warning and at each change."),
+    )
+    ok_to_wake = models.BooleanField(
+        _("OK-to-wake pictures"),
+        default=False,
+        help_text=_(
+            "The night screen shows a sleeping picture until the wake-up (the first block "
+            "of the day, or a child's own time), then an awake one for half an hour."
+        ),
     )
     show_readings = models.BooleanField(
         _("show readings"),

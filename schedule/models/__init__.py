@@ -1,16 +1,20 @@
 """Every model of the one `schedule` app, for Django and for callers.
 
 The models live in their feature's room (family/, plans/, chores/, routines/,
-calendars/, nudges/, and common/ for what they share); Django finds them
-here, where the app's models module is, and `from schedule.models import
-Chore` keeps working. Each name is re-exported explicitly, so mypy sees it.
+calendars/, announcements/, caregivers/, nudges/, and common/ for what they
+share); Django finds them here, where the app's models module is, and `from
+schedule.models import Chore` keeps working. Each name is re-exported explicitly, so mypy sees it.
 """
 
+from schedule.announcements.models import Announcement as Announcement
+from schedule.announcements.models import AnnouncementDismissal as AnnouncementDismissal
+from schedule.announcements.models import AnnouncementToken as AnnouncementToken
 from schedule.calendars.models import PROBLEMS as PROBLEMS
 from schedule.calendars.models import CalendarEvent as CalendarEvent
 from schedule.calendars.models import CalendarFeed as CalendarFeed
 from schedule.calendars.models import CalendarSubscription as CalendarSubscription
 from schedule.calendars.models import describe_problem as describe_problem
+from schedule.caregivers.models import CaregiverLink as CaregiverLink
 from schedule.chores.garbage.models import CLOSURE_PROBLEMS as CLOSURE_PROBLEMS
 from schedule.chores.garbage.models import ChoreCancellation as ChoreCancellation
 from schedule.chores.garbage.models import ChoreClosure as ChoreClosure
@@ -43,6 +47,7 @@ from schedule.common.models import outside_chore_years as outside_chore_years
 from schedule.common.models import validate_calendar_url as validate_calendar_url
 from schedule.common.models import validate_web_url as validate_web_url
 from schedule.data.models import DemoRow as DemoRow
+from schedule.family.away import AwayPeriod as AwayPeriod
 from schedule.family.models import CUE_MINUTES_VALIDATOR as CUE_MINUTES_VALIDATOR
 from schedule.family.models import Display as Display
 from schedule.family.models import DisplayLanguage as DisplayLanguage

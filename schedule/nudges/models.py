@@ -37,7 +37,7 @@ class NudgeTarget(Versioned):
         max_length=1000,
         help_text=_(
             "Where nudges go, as an Apprise address: ntfy://…, pover://…, tgram://…, "
-            "mailto://…, json://… (see the Apprise documentation)."
+            "line://token/user ID (LINE), mailto://…, json://… (see the Apprise documentation)."
         ),
     )
     enabled = models.BooleanField(_("in use"), default=True)

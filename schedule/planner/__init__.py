@@ -10,8 +10,9 @@ year coming up —
 without the ORM, a request or the clock. `nights()`, `morning_after()` and
 `changes()` answer the rest: when a display's night hours dim it, what the
 night screen shows of the morning, and every instant at which the wall
-changes (the poll's version counts them). Views load a `Household` (see
-`loading.py`) and pass the moment in.
+changes (the poll's version counts them); `wake_up()` when the night screen's
+children may get up (OK-to-wake), and `until_awake()` holds a night till then.
+Views load a `Household` (see `loading.py`) and pass the moment in.
 
 Routines: a block carries, per member, the routine that member goes through
 in it; its `RoutineView` says which steps are done that day, the current
@@ -23,12 +24,21 @@ whose end is not after its start runs into the next day. Durations and
 progress are computed on absolute instants, so a 01:00–03:00 block on the
 night the clocks go forward lasts one hour, not two.
 
+Away: a member away from home (planner/away.py) is left off their blocks,
+routines and chores that day, and their turns pass to the next one at home.
+Announcements (a message on the walls for a while) come with the ticks; the
+day lists those of its wall, and `changes()` counts their start and end.
+
 The package's modules, in the order each builds on the last: data (inputs),
-shown (answers), blocks, chores, day, nights. Everything a caller needs is
+away, shown (answers), blocks, chores, day, nights. Everything a caller needs is
 re-exported here: `from schedule import planner; planner.day_view(...)`.
 """
 
 from schedule.common.bilingual import pick as pick
+from schedule.planner.away import at_home as at_home
+from schedule.planner.away import away_from as away_from
+from schedule.planner.away import away_on as away_on
+from schedule.planner.away import takers as takers
 from schedule.planner.blocks import FREE_COLOUR as FREE_COLOUR
 from schedule.planner.blocks import FREE_ICON as FREE_ICON
 from schedule.planner.blocks import Placed as Placed
@@ -41,7 +51,6 @@ from schedule.planner.chores import MEMO_DAYS as MEMO_DAYS
 from schedule.planner.chores import chore_to_tick as chore_to_tick
 from schedule.planner.chores import chores_on as chores_on
 from schedule.planner.chores import moved_away as moved_away
-from schedule.planner.chores import takers as takers
 from schedule.planner.chores import whose_turn as whose_turn
 from schedule.planner.chores import year_marks as year_marks
 from schedule.planner.data import DUE_SOON as DUE_SOON
@@ -53,6 +62,8 @@ from schedule.planner.data import HOW_MANY_NEXT as HOW_MANY_NEXT
 from schedule.planner.data import LAST_OF_YEAR as LAST_OF_YEAR
 from schedule.planner.data import MORNING_BLOCKS as MORNING_BLOCKS
 from schedule.planner.data import YEAR_MARK_DAYS as YEAR_MARK_DAYS
+from schedule.planner.data import AnnouncementData as AnnouncementData
+from schedule.planner.data import AwayData as AwayData
 from schedule.planner.data import BlockData as BlockData
 from schedule.planner.data import ChoreData as ChoreData
 from schedule.planner.data import EventData as EventData
@@ -67,10 +78,12 @@ from schedule.planner.data import RoutineData as RoutineData
 from schedule.planner.data import Stars as Stars
 from schedule.planner.data import StepData as StepData
 from schedule.planner.data import Ticks as Ticks
+from schedule.planner.day import announcements_on as announcements_on
 from schedule.planner.day import day_view as day_view
 from schedule.planner.day import routines_on as routines_on
 from schedule.planner.day import star_views as star_views
 from schedule.planner.day import step_holders as step_holders
+from schedule.planner.nights import AWAKE_FOR as AWAKE_FOR
 from schedule.planner.nights import Morning as Morning
 from schedule.planner.nights import Seam as Seam
 from schedule.planner.nights import changes as changes
@@ -79,6 +92,10 @@ from schedule.planner.nights import may_follow as may_follow
 from schedule.planner.nights import midnight_seams as midnight_seams
 from schedule.planner.nights import morning_after as morning_after
 from schedule.planner.nights import nights as nights
+from schedule.planner.nights import until_awake as until_awake
+from schedule.planner.nights import wake_for as wake_for
+from schedule.planner.nights import wake_up as wake_up
+from schedule.planner.shown import AwayView as AwayView
 from schedule.planner.shown import BlockView as BlockView
 from schedule.planner.shown import ChoreView as ChoreView
 from schedule.planner.shown import DayView as DayView

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from schedule.planner.away import at_home, away_on
 from schedule.planner.data import BlockData, EventData, Household, PlanData
 
 
@@ -75,13 +76,17 @@ def _placed_blocks(household: Household, day: date, only: frozenset[int] | None)
     the same people begins: the night before a day off ends at 07:00, but a
     weekday's 06:30 wake-up ends it at 06:30 on Monday, so the wall never
     shows the night and the morning at once.
+
+    Members away on a block's own day are left off it (planner/away.py).
     """
     tz = household.tz
     today: list[Placed] = []
     plan = plan_for(household, day)
     if plan is not None:
-        for block in plan.blocks:
-            if not _shown(block.member_ids, only):
+        away = away_on(household, day)
+        for found in plan.blocks:
+            block = at_home(found, away)
+            if block is None or not _shown(block.member_ids, only):
                 continue
             end_day = day + timedelta(days=1) if block.crosses_midnight else day
             today.append((block, at(day, block.start, tz), at(end_day, block.end, tz), False))
@@ -89,8 +94,10 @@ def _placed_blocks(household: Household, day: date, only: frozenset[int] | None)
     yesterday = day - timedelta(days=1)
     previous = plan_for(household, yesterday)
     if previous is not None:
-        for block in previous.blocks:
-            if not block.crosses_midnight or not _shown(block.member_ids, only):
+        away = away_on(household, yesterday)
+        for found in previous.blocks:
+            block = at_home(found, away) if found.crosses_midnight else None
+            if block is None or not _shown(block.member_ids, only):
                 continue
             start, end = at(yesterday, block.start, tz), at(day, block.end, tz)
             for other, other_start, _end, _carried in today:

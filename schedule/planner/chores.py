@@ -9,8 +9,8 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from schedule.common import collection
-from schedule.common.recurrence import Recurrence
 from schedule.common.years import year_ends
+from schedule.planner.away import takers
 from schedule.planner.blocks import at
 from schedule.planner.data import (
     FIRST_OF_YEAR,
@@ -24,24 +24,14 @@ from schedule.planner.data import (
 from schedule.planner.shown import ChoreView, MovedAway, YearMark
 
 
-def takers(
-    assignee_ids: tuple[int, ...], rotate: bool, rule: Recurrence, day: date
-) -> tuple[int, ...]:
-    """Whose job a chore is on `day`: its assignees, or the one whose turn it is."""
-    if rotate and assignee_ids:
-        return (assignee_ids[rule.turn(day) % len(assignee_ids)],)
-    return assignee_ids
-
-
 def _shows_chore(chore: ChoreData, only: frozenset[int] | None) -> bool:
     return only is None or not chore.assignee_ids or bool(set(chore.assignee_ids) & only)
 
 
 def whose_turn(household: Household, chore: ChoreData, day: date) -> tuple[MemberData, ...]:
-    """Who does `chore` on `day`: its assignees, or the one whose turn it is."""
-    ids = chore.assignee_ids
-    if chore.rotate and ids:
-        ids = (ids[chore.recurrence.turn(day) % len(ids)],)
+    """Who does `chore` on `day`: its assignees who are home, or the one whose turn
+    it is (planner/away.py says how turns pass over a time away)."""
+    ids = takers(chore.assignee_ids, chore.rotate, chore.recurrence, day, household.away)
     return tuple(m for m in (household.member(i) for i in ids) if m is not None)
 
 
@@ -89,6 +79,8 @@ def _due_on(household: Household, day: date, only: frozenset[int] | None) -> tup
         if not _shows_chore(chore, only):
             continue
         assignees = whose_turn(household, chore, day)
+        if chore.assignee_ids and not assignees and household.away:
+            continue  # everyone whose job it is is away: paused until one is back
         due = at(day, chore.time, household.tz) if chore.time is not None else None
         views.append(
             ChoreView(

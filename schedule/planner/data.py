@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -55,9 +55,36 @@ class MemberData:
     icon: str = "person"
     collects_stars: bool = False
     photo_key: str = ""  # their photo's key (Member.photo_url), "" without one
+    wake_at: time | None = None  # their own OK-to-wake time; None: their first block's
 
     def name(self, lang: str) -> str:
         return pick(self.name_ja, self.name_en, lang)
+
+
+@dataclass(frozen=True)
+class AwayData:
+    """A member away from home (a custody week, a stay at the grandparents'):
+    `days` days from each first day `recurrence` names (once, or every other
+    week from a date), both ends included."""
+
+    id: int
+    member_id: int
+    recurrence: Recurrence  # the first day of each time away
+    days: int = 1
+
+    def covers(self, day: date) -> bool:
+        back = day - timedelta(days=self.days - 1)
+        return bool(self.recurrence.occurrences(back, day, limit=1))
+
+    def days_away(self, first: date, last: date) -> Iterator[date]:
+        """Every day in [first, last] the member is away, in order (a day twice if
+        two times away overlap)."""
+        back = first - timedelta(days=self.days - 1)
+        for start in self.recurrence.occurrences(back, last):
+            for offset in range(self.days):
+                day = start + timedelta(days=offset)
+                if first <= day <= last:
+                    yield day
 
 
 @dataclass(frozen=True)
@@ -147,6 +174,27 @@ class NoteData:
 
     def text(self, lang: str) -> str:
         return pick(self.text_ja, self.text_en, lang)
+
+
+@dataclass(frozen=True)
+class AnnouncementData:
+    """A message on the walls from `start` to `end` ("ごはん できたよ!"): on
+    every wall, or only on `walls` (displays' ids)."""
+
+    id: int
+    text_ja: str
+    text_en: str
+    start: datetime
+    end: datetime
+    icon: str = ""
+    walls: frozenset[int] = frozenset()  # empty: every wall
+    chime: bool = False
+
+    def text(self, lang: str) -> str:
+        return pick(self.text_ja, self.text_en, lang)
+
+    def on_wall(self, wall: int | None) -> bool:
+        return wall is None or not self.walls or wall in self.walls
 
 
 # Events' blocks take ids from here down, away from the free stretches' -1, -2, ...
@@ -271,6 +319,7 @@ class Planned:
     events: tuple[EventData, ...] = ()
     cancelled: frozenset[tuple[int, date]] = frozenset()  # (chore id, date)
     closures: tuple[Closure, ...] = ()
+    away: tuple[AwayData, ...] = ()  # every time away, past and coming: turns count them
     memo: Memo = field(default_factory=dict, init=False, compare=False, repr=False)
 
 
@@ -282,6 +331,10 @@ class Ticks:
     done: frozenset[tuple[int, date]] = frozenset()  # (chore id, date)
     steps_done: frozenset[tuple[int, int, date]] = frozenset()  # (step id, member id, date)
     balances: Mapping[int, int] = field(default_factory=dict)  # member id -> stars left
+    # Announcements are not planned: they come and go like a tap, and the
+    # walls redraw for them without reading the plans again.
+    announcements: tuple[AnnouncementData, ...] = ()
+    dismissed: frozenset[tuple[int, int]] = frozenset()  # (announcement id, display id)
 
 
 @dataclass(frozen=True)
@@ -304,6 +357,8 @@ class Household:
             done=fields.pop("done", frozenset()),
             steps_done=fields.pop("steps_done", frozenset()),
             balances=stars.balances if stars is not None else {},
+            announcements=fields.pop("announcements", ()),
+            dismissed=fields.pop("dismissed", frozenset()),
         )
         if stars is not None:
             stars = replace(stars, balances={})
@@ -358,6 +413,10 @@ class Household:
     def closures(self) -> tuple[Closure, ...]:
         return self.planned.closures
 
+    @property
+    def away(self) -> tuple[AwayData, ...]:
+        return self.planned.away
+
     # What was ticked.
 
     @property
@@ -367,6 +426,14 @@ class Household:
     @property
     def steps_done(self) -> frozenset[tuple[int, int, date]]:
         return self.ticks.steps_done
+
+    @property
+    def announcements(self) -> tuple[AnnouncementData, ...]:
+        return self.ticks.announcements
+
+    @property
+    def dismissed(self) -> frozenset[tuple[int, int]]:
+        return self.ticks.dismissed
 
     @functools.cached_property
     def stars(self) -> Stars | None:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
+from schedule.planner.away import away_on
 from schedule.planner.blocks import (
     Placed,
     Span,
@@ -23,6 +24,7 @@ from schedule.planner.chores import _remembered, chores_on, moved_away, year_mar
 from schedule.planner.data import (
     EVENING,
     HOW_MANY_NEXT,
+    AnnouncementData,
     BlockData,
     EventData,
     Holiday,
@@ -30,7 +32,15 @@ from schedule.planner.data import (
     MemberData,
     RoutineData,
 )
-from schedule.planner.shown import BlockView, ChoreView, DayView, RoutineView, StarView, StepView
+from schedule.planner.shown import (
+    AwayView,
+    BlockView,
+    ChoreView,
+    DayView,
+    RoutineView,
+    StarView,
+    StepView,
+)
 
 # A block's place in a day, whatever the moment and the ticks: (block, start,
 # end, lane, people, from yesterday, event) as BlockView takes them, and its
@@ -55,11 +65,13 @@ def day_view(
     day: date,
     moment: datetime,
     members: frozenset[int] | None = None,
+    wall: int | None = None,
 ) -> DayView:
     """The wall for `day` as seen at `moment` (an aware datetime).
 
     `members` limits blocks and chores to those members (plus whole-family
-    ones), as a Display that shows only the kids does.
+    ones), as a Display that shows only the kids does; `wall` (a display's
+    id) limits the announcements to that wall's, not dismissed on it.
     """
     if moment.tzinfo is None:
         raise ValueError("moment must be timezone-aware")
@@ -120,7 +132,41 @@ def day_view(
             ("moved away", day + timedelta(days=1), members),
             lambda: moved_away(household, day + timedelta(days=1), members),
         ),
+        away=_away(household, day, members),
+        announcements=announcements_on(household, day, wall),
     )
+
+
+def _away(household: Household, day: date, members: frozenset[int] | None) -> tuple[AwayView, ...]:
+    gone = away_on(household, day)
+    out = []
+    for member in household.members:
+        if member.id in gone and (members is None or member.id in members):
+            theirs = tuple(a for a in household.away if a.member_id == member.id)
+            back = day + timedelta(days=1)
+            # Two times away may follow each other: back after the last of them.
+            while any(a.covers(back) for a in theirs) and back < day + timedelta(days=400):
+                back += timedelta(days=1)
+            out.append(AwayView(member, back))
+    return tuple(out)
+
+
+def announcements_on(
+    household: Household, day: date, wall: int | None = None
+) -> tuple[AnnouncementData, ...]:
+    """The announcements of `wall` (every one for None) that touch `day` and were not
+    dismissed on it, newest first."""
+    tz = household.tz
+    first, after = at(day, time(0), tz), at(day + timedelta(days=1), time(0), tz)
+    found = [
+        a
+        for a in household.announcements
+        if a.start < after
+        and a.end > first
+        and a.on_wall(wall)
+        and (wall is None or (a.id, wall) not in household.dismissed)
+    ]
+    return tuple(sorted(found, key=lambda a: (a.start, a.id), reverse=True))
 
 
 def _standing(

@@ -9,7 +9,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from schedule.common.recurrence import HolidayCalendar
-from schedule.planner.blocks import Span, at
+from schedule.planner.away import away_on
+from schedule.planner.blocks import Span, at, plan_for
 from schedule.planner.chores import _remembered
 from schedule.planner.data import DUE_SOON, MORNING_BLOCKS, Household, PlanData
 from schedule.planner.day import day_view
@@ -59,10 +60,13 @@ def _morning(household: Household, end: datetime, members: frozenset[int] | None
     return Morning(first[:MORNING_BLOCKS], to_get_ready(view.chores, household.tz))
 
 
-def changes(view: DayView, spans: tuple[Span, ...]) -> tuple[datetime, ...]:
+def changes(
+    view: DayView, spans: tuple[Span, ...], wake: datetime | None = None
+) -> tuple[datetime, ...]:
     """Every instant of the day at which the wall would be drawn differently:
     a block starts or ends, the night starts or ends, the evening comes, a
-    chore comes due soon or its deadline passes."""
+    chore comes due soon or its deadline passes, an announcement starts or
+    ends, the night screen's child may get up (`wake`)."""
     instants = set(view.boundaries) | {view.evening}
     # A chore comes into sight an hour before it is due, and leaves at its deadline.
     for due in [c.due for c in view.chores] + [m.due for m in view.moved_away]:
@@ -70,7 +74,77 @@ def changes(view: DayView, spans: tuple[Span, ...]) -> tuple[datetime, ...]:
             instants |= {due - DUE_SOON, due}
     for start, end in spans:
         instants |= {start, end}
+    for said in view.announcements:
+        instants |= {said.start, said.end}
+    if wake is not None:
+        instants.add(wake)
     return tuple(sorted(instants))
+
+
+# OK-to-wake: after the wake-up, the night screen shows the awake picture this
+# long before the day's screen comes back (on a wall whose night holds until then).
+AWAKE_FOR = timedelta(minutes=30)
+
+
+# A wake-up after this is not a morning's: the night does not wait for it.
+LATEST_WAKE = time(12, 0)
+
+
+def wake_up(
+    household: Household, day: date, members: frozenset[int] | None = None
+) -> datetime | None:
+    """When the night screen's children may get up on `day` (OK-to-wake).
+
+    Each member's own wake time if a parent gave one, else the start of their
+    first block in the day's plan (theirs or the whole family's): weekday
+    06:30, day off 07:00 in the demo. A wall's wake-up is the latest of its
+    members' (everyone's, for a wall of the whole family), so the awake
+    picture never tells a child to get up before their time. Members away
+    that day do not count. None: nobody has a block or a time that day.
+    """
+    plan = plan_for(household, day)
+    gone = away_on(household, day)
+    shown = [
+        m for m in household.members if (members is None or m.id in members) and m.id not in gone
+    ]
+    times = []
+    for member in shown:
+        if member.wake_at is not None:
+            times.append(member.wake_at)
+        elif plan is not None:
+            starts = [b.start for b in plan.blocks if not b.member_ids or member.id in b.member_ids]
+            times += [min(starts)] if starts else []
+    if not household.members and plan is not None and plan.blocks:
+        times.append(min(b.start for b in plan.blocks))
+    return at(day, max(times), household.tz) if times else None
+
+
+def wake_for(
+    household: Household,
+    moment: datetime,
+    spans: tuple[Span, ...],
+    members: frozenset[int] | None = None,
+) -> datetime | None:
+    """The wake-up of the morning after the night the wall is in, or is heading for."""
+    for _start, end in spans:
+        if moment < end:
+            return wake_up(household, end.date(), members)
+    return None
+
+
+def until_awake(
+    household: Household, spans: tuple[Span, ...], members: frozenset[int] | None = None
+) -> tuple[Span, ...]:
+    """A wall's nights held until AWAKE_FOR after the morning's wake-up (OK-to-wake):
+    a child who wakes at 05:50 sees the sleeping picture until 06:30, then the
+    awake one. A night that ends later already is left as it is."""
+    held = []
+    for start, end in spans:
+        wake = wake_up(household, end.date(), members)
+        if wake is not None and start < wake and wake.time() <= LATEST_WAKE:
+            end = max(end, wake + AWAKE_FOR)
+        held.append((start, end))
+    return tuple(held)
 
 
 @dataclass(frozen=True)

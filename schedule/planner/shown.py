@@ -11,6 +11,7 @@ from schedule.planner.blocks import at
 from schedule.planner.data import (
     DUE_SOON,
     GET_READY_BEFORE,
+    AnnouncementData,
     BlockData,
     ChoreData,
     EventData,
@@ -149,6 +150,14 @@ class YearMark:
 
 
 @dataclass(frozen=True)
+class AwayView:
+    """A member away from home on the day, and the first day they are back."""
+
+    member: MemberData
+    back_on: date
+
+
+@dataclass(frozen=True)
 class DayView:
     date: date
     moment: datetime
@@ -168,6 +177,14 @@ class DayView:
     year_marks: tuple[YearMark, ...] = ()
     stars: tuple[StarView, ...] = ()  # the shown members who collect stars
     tomorrow_moved_away: tuple[MovedAway, ...] = ()
+    away: tuple[AwayView, ...] = ()  # the shown members away from home that day
+    # The announcements of this wall that touch the day, not dismissed on it,
+    # newest first: `announcing` says which are on at the moment.
+    announcements: tuple[AnnouncementData, ...] = ()
+
+    @property
+    def announcing(self) -> tuple[AnnouncementData, ...]:
+        return tuple(a for a in self.announcements if a.start <= self.moment < a.end)
 
     @property
     def routines(self) -> tuple[RoutineView, ...]:

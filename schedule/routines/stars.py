@@ -13,6 +13,7 @@ from schedule import planner
 from schedule.chores.models import Chore, ChoreAssignee, ChoreDone
 from schedule.common import household, recurrence
 from schedule.family.models import Member
+from schedule.family.selectors import load_away
 from schedule.routines.models import (
     Reward,
     Routine,
@@ -65,7 +66,10 @@ def settle_chore(chore: Chore, day: date) -> None:
         .values_list("member_id", flat=True)
     )
     try:
-        whose = planner.takers(assigned, chore.rotate, chore.recurrence(), day)
+        # Whoever took the turn: an away child's turn went to the next one home.
+        whose = planner.takers(
+            assigned, chore.rotate, chore.recurrence(), day, load_away(set(assigned))
+        )
     except (recurrence.RecurrenceError, ValueError):
         return  # a rule saved around validation: no wall shows it, no stars
     worth = rules.per_chore if ChoreDone.objects.filter(chore=chore, date=day).exists() else 0

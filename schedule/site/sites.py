@@ -168,7 +168,10 @@ def unreadable_selection(model_admin: admin.ModelAdmin[Any], post: QueryDict) ->
 
 
 # A parent's pages, most used first; pages added later follow in alphabetical order.
-FAMILY_PAGES = ["plan", "chore", "note", "member", "display", "iconcolour", "choredone"]
+FAMILY_PAGES = [
+    "plan", "chore", "note", "announcement", "member", "awayperiod", "caregiverlink", "display",
+    "iconcolour", "choredone",
+]  # fmt: skip
 
 
 def _family_order(model: dict) -> tuple[int, str]:
@@ -256,6 +259,13 @@ def shortcuts(request, today: dict) -> list[tuple[_StrPromise | str, str]]:
     each only for a parent allowed to make it."""
     found: list[tuple[_StrPromise | str, str]] = []
     user = request.user
+    # "Dinner is ready!" on every wall: the edit made most, from the kitchen.
+    if user.has_perm("schedule.add_announcement"):
+        found.append((_("Announce on the walls"), reverse("admin:schedule_announcement_add")))
+    if user.has_perm("schedule.add_caregiverlink"):
+        found.append(
+            (_("Share the day with a caregiver"), reverse("admin:schedule_caregiverlink_add"))
+        )
     if user.has_perm("schedule.add_chore"):
         found.append((_("Add a chore"), reverse("admin:schedule_chore_add")))
     plan = today["day"].plan

@@ -107,6 +107,7 @@ class Screen:
     cues: tuple[int, ...]
     night_start: time | None
     night_end: time | None
+    ok_to_wake: bool = False
 
     @classmethod
     def of(cls, display: Display) -> Screen:
@@ -122,4 +123,5 @@ class Screen:
             cues=tuple(display.cues),
             night_start=display.night_start,
             night_end=display.night_end,
+            ok_to_wake=display.ok_to_wake,
         )

@@ -2,11 +2,13 @@
 
 The version is "revision.date.k", k being how many of the day's changes
 (planner.changes: a block starts or ends, the night starts or ends, the
-evening comes) have passed. Everything else the wall shows changes only with
-the data (the revision) or the date, and the ticking script moves the clock,
-the countdown and the highlight in between. The changes of a day are kept
-per process, so an unchanged poll loads nothing; a panel rendered for a
-version is kept for the minute, for the next tablet that asks.
+evening comes, an announcement starts or ends, the night screen's wake-up)
+have passed. Everything else the wall shows changes only with the data (the
+revision: an announcement made or dismissed moves it too) or the date, and
+the ticking script moves the clock, the countdown and the highlight in
+between. The changes of a day are kept per process, so an unchanged poll
+loads nothing; a panel rendered for a version is kept for the minute, for the
+next tablet that asks.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class Loaded:
 
     household: planner.Household
     members: frozenset[int] | None
+    wall: int | None = None  # the display's id: its announcements, not another wall's
     # The last views asked for: a render asks for the same one twice (for the
     # version and for the wall).
     views: dict[tuple[date, datetime], planner.DayView] = field(
@@ -64,7 +67,9 @@ class Loaded:
         if view is None:
             if len(self.views) >= 4:
                 self.views.clear()
-            view = self.views[key] = planner.day_view(self.household, day, moment, self.members)
+            view = self.views[key] = planner.day_view(
+                self.household, day, moment, self.members, self.wall
+            )
         return view
 
 
@@ -90,7 +95,7 @@ def load(display: Display, day: date) -> Loaded:
     zone = household.zone()
     if revision is None or plans is None:  # a display not found by find_display()
         ids = frozenset(display.members.values_list("pk", flat=True))
-        return Loaded(load_household(day, zone), ids or None)
+        return Loaded(load_household(day, zone), ids or None, display.pk)
     key = (display.pk, revision, day, zone.key)
     if (kept := _loads.get(key)) is not None:
         return kept
@@ -100,7 +105,7 @@ def load(display: Display, day: date) -> Loaded:
         ids = frozenset(member for (member,) in _shown_members(display.pk))
         found = _keep(_planned, plans_key, (load_planned(day, zone), ids or None))
     planned, members = found
-    return _keep(_loads, key, Loaded(with_ticks(planned, day), members))
+    return _keep(_loads, key, Loaded(with_ticks(planned, day), members, display.pk))
 
 
 # Whose blocks and chores a display shows (none: the whole family's), read with
@@ -121,8 +126,13 @@ def _keep[T](
     return value
 
 
-def nights(display: Display, day: date) -> tuple[planner.Span, ...]:
-    return planner.nights(display.night_start, display.night_end, day, household.zone())
+def nights(display: Display, day: date, loaded: Loaded) -> tuple[planner.Span, ...]:
+    """The display's night hours that touch `day`; on an OK-to-wake wall, each held
+    until the morning's wake-up and the awake picture after it."""
+    spans = planner.nights(display.night_start, display.night_end, day, household.zone())
+    if display.ok_to_wake:
+        spans = planner.until_awake(loaded.household, spans, loaded.members)
+    return spans
 
 
 _times: dict[tuple[int, int, date], tuple[datetime, ...]] = {}
@@ -231,9 +241,12 @@ def version(display: Display, moment: datetime, view: planner.DayView | None = N
     key = (display.pk, display.revision, day)
     times = _times.get(key)
     if times is None:
+        loaded = load(display, day)
         if view is None or view.date != day:
-            view = load(display, day).day(day, moment)
-        times = planner.changes(view, nights(display, day))
+            view = loaded.day(day, moment)
+        # The awake picture comes at the wake-up: a change of the night screen's.
+        wake = planner.wake_up(loaded.household, day, loaded.members)
+        times = planner.changes(view, nights(display, day, loaded), wake)
         _remember(key, times)
     passed = bisect.bisect_right(times, moment)
     return f"{display.revision}.{day:%Y%m%d}.{passed}"

@@ -48,6 +48,11 @@ LABELS: dict[str, str | _StrPromise] = {
     "this_morning": _("This morning"),
     "until_wake": _("Until wake-up"),
     "good_night": _("Good night"),
+    # OK-to-wake: under the sleeping picture, then under the awake one.
+    "still_night": pgettext_lazy("wall", "Still sleeping time"),
+    "may_get_up": pgettext_lazy("wall", "Time to get up!"),
+    # Puts an announcement away on this wall.
+    "dismiss": pgettext_lazy("wall", "OK"),
     # A chore whose time has passed undone: faded, not alarming all evening.
     "missed": _("Missed"),
     "tomorrow_by_day": _("Tomorrow by %(time)s"),

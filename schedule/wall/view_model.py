@@ -22,6 +22,7 @@ from django.utils import translation
 
 from schedule import planner
 from schedule.family.models import Display
+from schedule.wall.banners import AnnouncementCard, announcement_cards
 from schedule.wall.cards import (
     PIE_CIRCUMFERENCE,
     Bar,
@@ -100,8 +101,11 @@ class Wall:
     all_day: tuple[tuple[Text, ...], ...] = ()  # subscribed calendars' all-day events
     cues: str = ""  # minutes before a block ends that the wall says what comes next: "5 2"
     chime: bool = False
-    wake: int = 0  # ms: the morning's first block, for the night's countdown
+    wake: int = 0  # ms: the morning's wake-up (planner.wake_up), for the night's countdown
     wake_texts: tuple[Text, ...] = ()
+    awake: bool = False  # the wake-up has come: the night screen's awake picture
+    ok_to_wake: bool = False
+    announcements: tuple[AnnouncementCard, ...] = ()
     one_language: bool = False
     routines: tuple[RoutineCard, ...] = ()
     stars: tuple[StarCard, ...] = ()
@@ -203,14 +207,17 @@ def build(screen: Screen, moment: datetime, loaded: Loaded, version: str, at: st
     view = loaded.day(today, moment)
     window = day_window(view)
     spans = planner.nights(screen.night_start, screen.night_end, today, tz)
+    if screen.ok_to_wake:  # as polling.nights(): held until the awake picture has shown
+        spans = planner.until_awake(loaded.household, spans, loaded.members)
     morning = planner.morning_after(loaded.household, moment, spans, loaded.members)
     morning_blocks: tuple[BlockCard, ...] = ()
     morning_chores: tuple[ChoreCard, ...] = ()
-    wake = 0
+    wake_up = planner.wake_for(loaded.household, moment, spans, loaded.members)
+    wake = ms(wake_up) if wake_up is not None else 0
     if morning is not None:
         morning_blocks = block_cards(morning.blocks, mode, readings=readings)
         morning_chores = chore_cards(morning.chores, mode, screen)
-        if morning.blocks:
+        if morning.blocks and not wake:
             wake = ms(morning.blocks[0].start)
     wake_left = max(0, -(-(wake - ms(moment)) // 60000)) if wake else 0
     tomorrow_day = today + timedelta(days=1)
@@ -224,7 +231,7 @@ def build(screen: Screen, moment: datetime, loaded: Loaded, version: str, at: st
     offset = moment.utcoffset() or timedelta(0)
     # "This morning" once the night has passed midnight, "tomorrow morning" before.
     labels = dict(_plain_labels(mode, translation.get_language()))
-    if wake and morning is not None and morning.blocks[0].start.date() == today:
+    if wake and morning is not None and morning.blocks and morning.blocks[0].start.date() == today:
         labels["morning"] = labels["this_morning"]
     return Wall(
         screen=screen,
@@ -265,6 +272,11 @@ def build(screen: Screen, moment: datetime, loaded: Loaded, version: str, at: st
         chime=screen.chime,
         wake=wake,
         wake_texts=left_texts(wake_left, mode),
+        awake=bool(wake) and ms(moment) >= wake,
+        ok_to_wake=screen.ok_to_wake,
+        announcements=announcement_cards(
+            view, mode, screen.token, f"?{urlencode(query)}" if query else ""
+        ),
         one_language=mode != Display.Language.BOTH,
         routines=routine_cards(view, mode, screen.token, at, readings, screen.show_stars),
         stars=star_cards(view, mode) if screen.show_stars else (),

@@ -29,6 +29,8 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from schedule import planner
+from schedule.announcements import services as announcements
+from schedule.announcements.models import Announcement
 from schedule.chores.models import Chore
 from schedule.common import household, icons
 from schedule.day import serialise
@@ -295,6 +297,25 @@ def tick_step(request: HtmxRequest, token: str, step_id: int, day: date) -> Http
         ticks.tick_step(step, member, day, done == "1", display)
     except IntegrityError:  # the step or the child was deleted by a parent in the same instant
         raise Http404("This step is not on this wall that day.") from None
+    return _after_tick(request, token, display)
+
+
+@gzip_page
+@require_POST
+def dismiss_announcement(request: HtmxRequest, token: str, announcement_id: int) -> HttpResponse:
+    """Put an announcement away on this wall (any wall may: it only hides a message),
+    recorded so that the next poll does not bring it back here; the other walls
+    still show it until it ends."""
+    display = _display_or_404(token)
+    said = Announcement.objects.filter(pk=announcement_id).first()
+    if said is None or (
+        said.displays.exists() and not said.displays.filter(pk=display.pk).exists()
+    ):
+        raise Http404("This announcement is not on this wall.")
+    try:
+        announcements.dismiss(said, display)
+    except IntegrityError:  # deleted by a parent in the same instant
+        raise Http404("This announcement is not on this wall.") from None
     return _after_tick(request, token, display)
 
 

@@ -479,6 +479,17 @@
       setClass(el, "is-shown", t >= number(p, "data-evening"));
     });
     setClass(p, "is-night", inNight(p.getAttribute("data-nights"), t));
+    /* An announcement with a chime rings once as it arrives (issue 30); a wall
+     * that reloads later in its ten minutes stays quiet. */
+    each(p.querySelectorAll(".js-announcement[data-chime]"), function (el) {
+      var key = "say:" + el.getAttribute("data-id");
+      if (!announced.hasOwnProperty(key)) {
+        announced[key] = 1;
+        if (t - number(el, "data-start") < 60000) {
+          ring();
+        }
+      }
+    });
     var wake = number(p, "data-wake");
     if (wake) {
       var untilWake = Math.max(0, Math.ceil((wake - t) / 60000));
