@@ -28,6 +28,17 @@ WATCHED = (
     models.StarRules,
     models.Reward,
     models.StarEntry,
+    # Tonight and tomorrow (issue 29): the menu, the bags, the sleeps, the
+    # call-off rules and the weather's place all show on the wall. The
+    # weather's reports (WeatherReport) are written by the worker, which
+    # counts a change itself (weather/sync.py) only when what the wall shows
+    # changed: each fetch that finds the same report is not one.
+    models.Meal,
+    models.BagItem,
+    models.BagRules,
+    models.Countdown,
+    models.CallOffRule,
+    models.WeatherPlace,
 )
 
 

@@ -1,7 +1,9 @@
 """The demo family: a Tokyo household of four, their weekday and day-off plans,
 a ward-style garbage calendar with its New Year closure (12/31–1/4: a week
 later), a rotating chore, a note and a living-room wall; the children's morning
-and bedtime routines, their stars and two rewards.
+and bedtime routines, their stars and two rewards; and tonight and tomorrow
+(demo_tonight.py): dinners, Tokyo's weather and its storm rules, the
+children's bags and the sleeps until a birthday and a trip.
 
 `load_demo_family()` is idempotent: rows are found by their Japanese title and
 brought back to the values below, so running it twice leaves the same data.
@@ -13,12 +15,17 @@ from datetime import date, time, timedelta
 
 from django.db import transaction
 
+from schedule.bags.models import BagItem
 from schedule.chores.garbage.models import Closure
 from schedule.chores.models import Chore, ChoreAssignee
 from schedule.common.models import Revision
+from schedule.countdowns.models import Countdown
+from schedule.data.demo_tonight import load_tonight
 from schedule.family.models import Display, Member
+from schedule.meals.models import Meal
 from schedule.plans.models import Block, Note, Plan
 from schedule.routines.models import Reward, Routine, RoutineAssignment, RoutineStep, StarRules
+from schedule.weather.models import CallOffRule
 
 MEMBERS = [
     # key, ja, en, colour, icon
@@ -88,6 +95,9 @@ READINGS = {
     "植物に水やり": "しょくぶつにみずやり",
 }
 RULE_START = date(2026, 1, 1)
+# What a reset clears of tonight and tomorrow (the weather's place stays: it
+# is brought back to Tokyo's anyway).
+TONIGHT = (Meal, BagItem, Countdown, CallOffRule)
 # The garbage chores, which follow the city's closures (the others do not).
 GARBAGE_ICONS = ("trash", "trash-burnable", "recycle", "bottle", "paper")
 # Collected on these holidays although the chore is skipped on the others.
@@ -308,7 +318,7 @@ def _plan(ja, en, weekdays, on_holidays, priority, blocks, members) -> Plan:
 @transaction.atomic
 def load_demo_family(today: date, reset: bool = False) -> Display:
     if reset:
-        for model in (Display, Note, Chore, Closure, Plan, Member, Routine, Reward):
+        for model in (Display, Note, Chore, Closure, Plan, Member, Routine, Reward, *TONIGHT):
             model.objects.all().delete()
     members = _members()
     _plan("平日", "Weekday", [0, 1, 2, 3, 4], False, 0, WEEKDAY_BLOCKS, members)
@@ -354,6 +364,7 @@ def load_demo_family(today: date, reset: bool = False) -> Display:
             "end_date": monday + timedelta(days=5),
         },
     )
+    load_tonight(members, today)
     display, _ = Display.objects.get_or_create(
         name="リビング / Living room", defaults={"language": Display.Language.BOTH}
     )

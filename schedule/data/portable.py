@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -32,9 +33,12 @@ FORMAT = "hibi-family"
 # no-collection days.
 # 3: routines, their ticks, star rules, rewards and the star ledger; members'
 # collects_stars and displays' show_stars.
-# Older documents read as they are: their rows take the new fields' defaults
-# and the tables they lack stay empty.
-VERSION = 3
+# 4: tonight and tomorrow (issue 29): the menu, the weather's place and the
+# call-off rules, the bags and their rain rule, the sleeps until; phones'
+# evening_bags. The weather's reports are not exported (like calendars'
+# events): the worker fetches them again.
+# Older documents are brought up to this one by _upgrade(), a version at a time.
+VERSION = 4
 
 # Parents before children, so rows can be inserted in this order. Each entry:
 # the document's key, the model, and the fields written for it (foreign keys
@@ -104,7 +108,8 @@ TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
         "nudge_targets",
         family.NudgeTarget,
         ("id", "name", "member", "apprise_url", "enabled", "language", "evening_chores",
-         "evening_time", "block_starts", "overdue_chores", "quiet_start", "quiet_end"),
+         "evening_bags", "evening_time", "block_starts", "overdue_chores", "quiet_start",
+         "quiet_end"),
     ),
     (
         "deliveries",
@@ -132,8 +137,26 @@ TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
         ("id", "member", "date", "amount", "kind", "what_ja", "what_en", "routine", "chore",
          "reward", "corrects", "created_at"),
     ),
+    ("meals", family.Meal,
+     ("id", "kind", "weekday", "date", "title_ja", "title_reading", "title_en", "icon")),
+    # Without the worker's ETags and problems: the first fetch after an import is whole.
+    ("weather_places", family.WeatherPlace,
+     ("id", "enabled", "provider", "office", "area", "city", "point", "latitude", "longitude")),
+    ("call_off_rules", family.CallOffRule,
+     ("id", "block", "member", "warnings", "decide_at", "nudge", "enabled")),
+    ("bag_rules", family.BagRules, ("id", "rain_from")),
+    ("bag_items", family.BagItem,
+     ("id", "member", "title_ja", "title_reading", "title_en", "icon", "weekdays", "on_date",
+      "event_word")),
+    ("countdowns", family.Countdown,
+     ("id", "title_ja", "title_reading", "title_en", "icon", "date", "yearly", "member",
+      "subscription", "event_uid", "show_days_before")),
 ]
 # fmt: on
+# What each version added, for _upgrade(): the tables an older document lacks.
+ADDED_IN = {
+    4: ("meals", "weather_places", "call_off_rules", "bag_rules", "bag_items", "countdowns")
+}  # fmt: skip
 
 
 class ImportRefused(Exception):
@@ -332,8 +355,21 @@ def _upgrade(document: Any) -> dict[str, Any]:
             f"This export was made by a newer Hibi (format version {version}); "
             f"this one reads up to version {VERSION}. Upgrade Hibi first."
         )
-    # Versions 2 and 3 only added tables and fields, whose defaults fill in an
-    # older document; a later change that renames or reshapes converts older ones here.
+    # One version at a time. Versions 2 and 3 only added tables and fields,
+    # whose defaults fill in; 4 is said out loud: its tables, empty (an older
+    # Hibi had no menu, no bags), and every phone's evening nudge with the bags
+    # in it, as a phone added now has. A later change that renames or
+    # reshapes converts older documents here too.
+    document = dict(document)
+    for step in range(version + 1, VERSION + 1):
+        for key in ADDED_IN.get(step, ()):
+            document.setdefault(key, [])
+        targets = document.get("nudge_targets")
+        if step == 4 and isinstance(targets, list):
+            document["nudge_targets"] = [
+                {**row, "evening_bags": True} if isinstance(row, dict) else row for row in targets
+            ]
+        document["version"] = step
     return document
 
 
@@ -362,6 +398,8 @@ def _row(obj: models.Model, model: type[models.Model], fields: tuple[str, ...]) 
             value = value.astimezone(dt.UTC).isoformat()
         elif isinstance(value, dt.date | dt.time):
             value = value.isoformat()
+        elif isinstance(value, Decimal):  # a latitude: exact, as JSON's floats are not
+            value = str(value)
         row[name] = value
     return row
 

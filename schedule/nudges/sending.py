@@ -39,6 +39,7 @@ from schedule.calendars.fetch import printable
 from schedule.chores.models import Chore
 from schedule.common.household import pick
 from schedule.day.loading import load_household
+from schedule.nudges import tonight
 from schedule.nudges.models import Delivery, NudgeTarget
 from schedule.plans.models import Block
 
@@ -170,6 +171,7 @@ def due(now: datetime, tz: ZoneInfo | None = None) -> list[Due]:
     overdue_ids = set(Chore.objects.filter(nudge_when_overdue=True).values_list("pk", flat=True))
 
     days = (today - timedelta(days=1), today, today + timedelta(days=1))
+    found += tonight.call_off_dues(household, days[:2], now, targets, in_window)
     for target in targets:
         found += _evening(household, target, days[:2], tz, in_window)
         if target.overdue_chores:
@@ -191,7 +193,9 @@ def due(now: datetime, tz: ZoneInfo | None = None) -> list[Due]:
 
 
 def _evening(household, target, days, tz, in_window) -> list[Due]:
-    if not target.evening_chores:
+    """The evening before: the morning's chores, and each child's bag with the
+    weather (tonight.py), as the target asks for them."""
+    if not target.evening_chores and not target.evening_bags:
         return []
     out = []
     for day in days:
@@ -203,10 +207,19 @@ def _evening(household, target, days, tz, in_window) -> list[Due]:
         chores = tuple(
             c
             for c in planner.chores_on(household, tomorrow)
-            if (c.due is None or c.due < noon)
+            if target.evening_chores
+            and (c.due is None or c.due < noon)
             and _involves(target, tuple(m.id for m in c.assignees))
         )
-        if not chores:
+        bags, weather = tonight.tomorrow_of(household, day, moment)
+        if not target.evening_bags:
+            bags = ()
+
+        def write(lang, chores=chores, bags=bags, weather=weather) -> str:
+            lines = [evening_text(chores, lang), *tonight.bag_lines(bags, weather, target, lang)]
+            return "\n".join(line for line in lines if line)
+
+        if not chores and not any(write(lang) for lang in ("ja", "en")):
             continue
         out.append(
             Due(
@@ -215,9 +228,7 @@ def _evening(household, target, days, tz, in_window) -> list[Due]:
                 occurrence=f"evening:{tomorrow.isoformat()}",
                 due_at=moment,
                 title=_in_each_language(target.language, lambda lang: _("Tomorrow morning")),
-                body=_in_each_language(
-                    target.language, lambda lang, chores=chores: evening_text(chores, lang)
-                ),
+                body=_in_each_language(target.language, write),
                 target=target,
                 quiet=target.is_quiet_at(moment.time()),
             )

@@ -1,0 +1,136 @@
+"""あしたの もちもの: each child's bag for a day, with pictures.
+
+What the parents listed for the weekday, the date and the day's calendar
+events, and rain gear when the forecast's chance of rain reaches the
+family's level. Plain frozen data for the wall and the evening nudge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q
+from django.utils.translation import pgettext
+
+from schedule import planner
+from schedule.bags.models import BagItem, BagRules
+from schedule.family.models import Member
+from schedule.weather.selectors import DayWeather, in_both
+
+WEEKLY, ON_DATE, EVENT, RAIN = "weekly", "date", "event", "rain"
+RAIN_GEAR_ICON = "umbrella"
+
+
+@dataclass(frozen=True)
+class BagThing:
+    title_ja: str
+    title_en: str
+    reading: str
+    icon: str
+    why: str  # WEEKLY, ON_DATE, EVENT or RAIN
+    item_id: int | None = None  # None: the rain gear the rules add
+
+    def title(self, lang: str) -> str:
+        return planner.pick(self.title_ja, self.title_en, lang)
+
+
+@dataclass(frozen=True)
+class Bag:
+    member_id: int
+    name_ja: str
+    name_en: str
+    colour: str
+    icon: str
+    day: date
+    things: tuple[BagThing, ...]
+
+    def name(self, lang: str) -> str:
+        return planner.pick(self.name_ja, self.name_en, lang)
+
+
+def _event_titles(day: date, member_id: int, events: tuple[planner.EventData, ...]) -> list[str]:
+    """The titles of the day's events in the family's calendars and this child's."""
+    titles = []
+    for event in events:
+        if event.member_id not in (None, member_id):
+            continue
+        if event.start is not None:
+            on_day = event.start.date() == day
+        else:
+            on_day = event.first_day is not None and event.first_day <= day <= (
+                event.last_day or event.first_day
+            )
+        if on_day:
+            titles.append(f"{event.title_ja} {event.title_en}")
+    return titles
+
+
+def _why(item: BagItem, day: date, titles: list[str]) -> str | None:
+    if item.on_date == day:
+        return ON_DATE
+    if item.weekdays & (1 << day.weekday()):
+        return WEEKLY
+    word = item.event_word.strip()
+    if word and any(word.casefold() in title.casefold() for title in titles):
+        return EVENT
+    return None
+
+
+def bags_on(
+    day: date,
+    events: tuple[planner.EventData, ...] | None = None,
+    weather: DayWeather | None = None,
+) -> tuple[Bag, ...]:
+    """Each child's bag on `day`: every member with a bag item, in the family's
+    order, their things in the order the parents listed them, rain gear last.
+
+    `events` are the calendars' events around the day (the planner's
+    Household.events, or read here); `weather` the day's forecast, if known.
+    """
+    items = list(BagItem.objects.filter(Q(on_date__isnull=True) | Q(on_date=day)).order_by("id"))
+    owners = set(BagItem.objects.values_list("member_id", flat=True).distinct())
+    if not owners:
+        return ()
+    if events is None and any(item.event_word.strip() for item in items):
+        from schedule.common import household
+        from schedule.day.loading import load_events
+
+        events = load_events(day, day, household.zone())
+    rules = BagRules.load()
+    rain = (
+        rules.rain_from is not None
+        and weather is not None
+        and weather.date == day
+        and weather.rain_chance is not None
+        and weather.rain_chance >= rules.rain_from
+    )
+    gear_ja, gear_en = in_both(lambda: pgettext("bag", "Umbrella"))
+    bags = []
+    for member in Member.objects.filter(pk__in=owners):
+        titles = _event_titles(day, member.pk, events or ())
+        things = []
+        for item in items:
+            if item.member_id != member.pk:
+                continue
+            why = _why(item, day, titles)
+            if why is not None:
+                things.append(
+                    BagThing(
+                        item.title_ja, item.title_en, item.title_reading, item.icon, why, item.pk
+                    )
+                )
+        if rain:
+            things.append(BagThing(gear_ja, gear_en, "", RAIN_GEAR_ICON, RAIN))
+        bags.append(
+            Bag(
+                member.pk,
+                member.name_ja,
+                member.name_en,
+                member.colour,
+                member.icon,
+                day,
+                tuple(things),
+            )
+        )
+    return tuple(bags)

@@ -1,0 +1,120 @@
+"""How many sleeps until each marked day: as nights (a moon each on the wall)
+and in words, "today!" on the day itself.
+
+Counted on the household's calendar: the count drops by one at midnight,
+not 24 hours after the last drop, and a month's or a year's end is just
+another night. A yearly day on 29 February is kept on the 28th in a common
+year (the day before it would have been).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Q
+from django.utils.translation import ngettext, pgettext
+
+from schedule import planner
+from schedule.calendars.models import CalendarEvent
+from schedule.countdowns.models import Countdown
+from schedule.weather.selectors import in_both
+
+
+@dataclass(frozen=True)
+class Sleeps:
+    countdown_id: int
+    title_ja: str
+    title_en: str
+    reading: str
+    icon: str
+    member_id: int | None
+    day: date
+    nights: int  # 0 on the day itself
+    words_ja: str  # あと 3かい ねたら / 3 more sleeps / きょう！
+    words_en: str
+
+    @property
+    def today(self) -> bool:
+        return self.nights == 0
+
+    def title(self, lang: str) -> str:
+        return planner.pick(self.title_ja, self.title_en, lang)
+
+
+def on_year(day: date, year: int) -> date:
+    """`day`'s month and day in `year`; 29 February is the 28th in a common year."""
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return day.replace(year=year, day=28)
+
+
+def next_day(countdown_day: date, yearly: bool, today: date) -> date | None:
+    """The day counted to, seen from `today`: None once a one-off day is past."""
+    if not yearly:
+        return countdown_day if countdown_day >= today else None
+    found = on_year(countdown_day, today.year)
+    return found if found >= today else on_year(countdown_day, today.year + 1)
+
+
+def words(nights: int) -> tuple[str, str]:
+    if nights == 0:
+        return in_both(lambda: pgettext("sleeps", "Today!"))
+    return in_both(
+        lambda: (
+            ngettext("%(count)d more sleep", "%(count)d more sleeps", nights) % {"count": nights}
+        )
+    )
+
+
+def _event_days(countdowns: list[Countdown], today: date, tz) -> dict[tuple[int, str], date]:
+    """Where the calendars have each followed event now (its first day from today on)."""
+    wanted = [(c.subscription_id, c.event_uid) for c in countdowns if c.event_uid]
+    if not wanted:
+        return {}
+    query = Q()
+    for subscription_id, uid in wanted:
+        query |= Q(subscription_id=subscription_id, uid=uid)
+    found: dict[tuple[int, str], date] = {}
+    rows = CalendarEvent.objects.filter(query).values_list(
+        "subscription_id", "uid", "start", "start_date"
+    )
+    for subscription_id, uid, start, start_date in rows:
+        day = start.astimezone(tz).date() if start is not None else start_date
+        key = (subscription_id, uid)
+        if day is not None and day >= today and (key not in found or day < found[key]):
+            found[key] = day
+    return found
+
+
+def sleeps_at(moment: datetime) -> tuple[Sleeps, ...]:
+    """Every marked day within its showing days, the nearest first."""
+    today = moment.date()
+    countdowns = list(Countdown.objects.all())
+    followed = _event_days(countdowns, today, moment.tzinfo)
+    found = []
+    for countdown in countdowns:
+        marked = followed.get((countdown.subscription_id or 0, countdown.event_uid))
+        day = next_day(marked or countdown.date, countdown.yearly and not marked, today)
+        if day is None:
+            continue
+        nights = (day - today).days
+        if nights > countdown.show_days_before:
+            continue
+        words_ja, words_en = words(nights)
+        found.append(
+            Sleeps(
+                countdown.pk,
+                countdown.title_ja,
+                countdown.title_en,
+                countdown.title_reading,
+                countdown.icon,
+                countdown.member_id,
+                day,
+                nights,
+                words_ja,
+                words_en,
+            )
+        )
+    return tuple(sorted(found, key=lambda sleeps: (sleeps.nights, sleeps.countdown_id)))

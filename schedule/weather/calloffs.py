@@ -1,0 +1,135 @@
+"""Which blocks a warning calls off on a day, and why: "暴風警報 at 7:00 → no school".
+
+A parent's rule (models.CallOffRule) names a block, a member or both, the
+warnings that close it and the time it is decided at. The decision is taken
+from the warnings in force at that time (selectors.warnings_at), so it holds
+for the rest of the day whatever happens after: a warning lifted at 7:01
+does not reopen the school, one issued at 7:01 does not close it. Before the
+time, a rule whose warning is in force now is reported as not decided yet
+("school is off if it is still in force at 7:00").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.utils import translation
+from django.utils.translation import gettext
+
+from schedule import planner
+from schedule.weather.models import CallOffRule, WeatherPlace
+from schedule.weather.selectors import WarningsNow, WarningView, warnings_at
+
+
+@dataclass(frozen=True)
+class CalledOffBlock:
+    block_id: int
+    title_ja: str
+    title_en: str
+    reading: str
+    start: time
+    end: time
+    member_ids: tuple[int, ...]  # whose part is off; () = everyone in the block
+
+
+@dataclass(frozen=True)
+class CallOff:
+    rule_id: int
+    day: date
+    decide_at: datetime
+    decided: bool  # False: the time has not come, but the warning is in force now
+    blocks: tuple[CalledOffBlock, ...]
+    warnings: tuple[WarningView, ...]  # the rule's warnings that were (are) in force
+    reason_ja: str
+    reason_en: str
+    nudge: bool
+
+
+def _clock(moment: datetime) -> str:
+    return f"{moment.hour}:{moment.minute:02d}"
+
+
+def _reason(
+    warnings: tuple[WarningView, ...], decide_at: datetime, decided: bool
+) -> tuple[str, str]:
+    found = []
+    for lang in ("ja", "en"):
+        names = (
+            "・".join(w.name_ja for w in warnings)
+            if lang == "ja"
+            else ", ".join(w.name_en for w in warnings)
+        )
+        values = {"warnings": names, "time": _clock(decide_at)}
+        with translation.override(lang):
+            if decided:
+                found.append(gettext("Called off: %(warnings)s was in force at %(time)s.") % values)
+            else:
+                found.append(
+                    gettext("Called off if %(warnings)s is still in force at %(time)s.") % values
+                )
+    return found[0], found[1]
+
+
+def _blocks(rule: CallOffRule, plan: planner.PlanData | None) -> tuple[CalledOffBlock, ...]:
+    if plan is None:
+        return ()
+    if rule.block_id is not None:
+        chosen = [b for b in plan.blocks if b.id == rule.block_id]
+    else:  # the member's own blocks from the decision on
+        chosen = [
+            b for b in plan.blocks if rule.member_id in b.member_ids and b.start >= rule.decide_at
+        ]
+    whose = (rule.member_id,) if rule.member_id is not None and rule.block_id else ()
+    return tuple(
+        CalledOffBlock(b.id, b.title_ja, b.title_en, b.reading, b.start, b.end, whose)
+        for b in chosen
+    )
+
+
+def called_off(
+    day: date, moment: datetime, family: planner.Household | None = None
+) -> tuple[CallOff, ...]:
+    """The call-offs of `day` as they stand at `moment`: decided ones, and
+    (before their time) the ones whose warning is in force now."""
+    rules = list(CallOffRule.objects.filter(enabled=True).order_by("decide_at", "id"))
+    place = WeatherPlace.load()
+    if not rules or place is None or not place.has_warnings or not place.enabled:
+        return ()
+    if family is None:
+        from schedule.day.loading import load_planned
+
+        family = load_planned(day)
+    plan = planner.plan_for(family, day)
+    found = []
+    known: dict[datetime, WarningsNow] = {}
+    for rule in rules:
+        decide_at = planner.at(day, rule.decide_at, family.tz)
+        decided = moment >= decide_at
+        asked = decide_at if decided else moment
+        if not decided and moment.astimezone(family.tz).date() != day:
+            continue  # tomorrow's is not told from tonight's warnings
+        if asked not in known:
+            known[asked] = warnings_at(asked, place)
+        state = known[asked]
+        if not state.known:
+            continue
+        matched = tuple(w for w in state.in_force if w.code in rule.codes)
+        blocks = _blocks(rule, plan)
+        if not matched or not blocks:
+            continue
+        reason_ja, reason_en = _reason(matched, decide_at, decided)
+        found.append(
+            CallOff(
+                rule.pk,
+                day,
+                decide_at,
+                decided,
+                blocks,
+                matched,
+                reason_ja,
+                reason_en,
+                rule.nudge,
+            )
+        )
+    return tuple(found)

@@ -1,0 +1,186 @@
+"""Today's and tomorrow's weather, and the warnings in force at a moment, as
+plain frozen data for the wall, the bags and the nudges.
+
+Only what the worker stored is read: no network here, ever. Nothing stored,
+or something stored for another place: None / nothing known, never an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.utils import translation
+from django.utils.translation import pgettext
+
+from schedule.weather import warning_codes
+from schedule.weather.documents import CLOUD, RAIN, SNOW, SUN, DayForecast, Forecast, Warnings
+from schedule.weather.models import WeatherPlace, WeatherReport
+
+# A forecast older than this is shown as old (its age beside it).
+FORECAST_STALE = timedelta(hours=12)
+# Warnings last confirmed longer ago than this are not known any more: the
+# worker asks every WEATHER_SYNC_MINUTES, so this is hours without a network.
+WARNINGS_STALE = timedelta(hours=3)
+
+
+def _words(picture: str) -> str:
+    words = {
+        SUN: pgettext("weather", "Sunny"),
+        CLOUD: pgettext("weather", "Cloudy"),
+        RAIN: pgettext("weather", "Rain"),
+        SNOW: pgettext("weather", "Snow"),
+    }
+    return words.get(picture, "")
+
+
+def in_both(write) -> tuple[str, str]:
+    """`write()` in Japanese and in English: the wall may show both."""
+    found = []
+    for lang in ("ja", "en"):
+        with translation.override(lang):
+            found.append(str(write()))
+    return found[0], found[1]
+
+
+@dataclass(frozen=True)
+class DayWeather:
+    date: date
+    picture: str  # "sun", "cloud", "rain", "snow" (the icons' names), or "" unknown
+    word_ja: str  # はれ / Sunny: the picture in a word
+    word_en: str
+    text_ja: str  # the forecaster's own words, when there are any
+    text_en: str
+    high: int | None
+    low: int | None
+    rain_chance: int | None
+
+
+@dataclass(frozen=True)
+class Weather:
+    today: DayWeather | None
+    tomorrow: DayWeather | None
+    reported_at: datetime
+    age: timedelta  # since the report was made
+    stale: bool
+
+
+def _day(day: DayForecast) -> DayWeather:
+    word_ja, word_en = in_both(lambda: _words(day.picture))
+    return DayWeather(
+        date=day.date,
+        picture=day.picture,
+        word_ja=word_ja,
+        word_en=word_en,
+        text_ja=day.text_ja or word_ja,
+        text_en=day.text_en or word_en,
+        high=day.high,
+        low=day.low,
+        rain_chance=day.rain_chance,
+    )
+
+
+def kept_forecast(place: WeatherPlace | None = None) -> Forecast | None:
+    place = place if place is not None else WeatherPlace.load()
+    if place is None or not place.enabled:
+        return None
+    row = (
+        WeatherReport.objects.filter(kind=WeatherReport.Kind.FORECAST, place=place.forecast_key)
+        .order_by("-reported_at")
+        .values_list("reported_at", "data")
+        .first()
+    )
+    return Forecast.from_json(row[0], row[1]) if row else None
+
+
+def weather_at(moment: datetime, place: WeatherPlace | None = None) -> Weather | None:
+    """The kept forecast's today and tomorrow (as `moment` counts them), with its age."""
+    forecast = kept_forecast(place)
+    if forecast is None:
+        return None
+    today = moment.date()
+    found = [forecast.day(day) for day in (today, today + timedelta(days=1))]
+    age = max(timedelta(0), moment - forecast.reported_at)
+    return Weather(
+        today=_day(found[0]) if found[0] else None,
+        tomorrow=_day(found[1]) if found[1] else None,
+        reported_at=forecast.reported_at,
+        age=age,
+        stale=age > FORECAST_STALE,
+    )
+
+
+@dataclass(frozen=True)
+class WarningView:
+    code: str
+    name_ja: str  # 暴風警報 (JMA's name), or "気象庁の警報 29" for a code Hibi does not know
+    name_en: str
+    reading: str  # the Japanese name in kana, for furigana ("" when unknown)
+    plain_ja: str  # a child's words: かぜが とても つよい
+    plain_en: str
+    picture: str  # an icon: wind, rain, snow, wave, storm, warning
+    level: int  # warning_codes.ADVISORY, WARNING or SPECIAL
+    status: str  # as JMA gave it: 発表, 継続…
+
+    @property
+    def is_warning(self) -> bool:
+        """A warning or an emergency warning, not an advisory: the wall's banner."""
+        return self.level >= warning_codes.WARNING
+
+
+@dataclass(frozen=True)
+class WarningsNow:
+    moment: datetime
+    known: bool  # False: nothing recent was read, so nothing can be said
+    reported_at: datetime | None
+    in_force: tuple[WarningView, ...] = ()  # the most serious first
+
+    @property
+    def banner(self) -> tuple[WarningView, ...]:
+        return tuple(w for w in self.in_force if w.is_warning)
+
+
+def view_of(code: str, status: str = "") -> WarningView:
+    kind = warning_codes.kind_of(code)
+    if kind is None:
+        name_ja, name_en = in_both(lambda: warning_codes.unknown_name(code))
+        plain_ja, plain_en = in_both(lambda: warning_codes.plain("", warning_codes.WARNING))
+        return WarningView(
+            code, name_ja, name_en, "", plain_ja, plain_en, warning_codes.OTHER,
+            warning_codes.WARNING, status,
+        )  # fmt: skip
+    name_ja, name_en = in_both(lambda: kind.name)
+    plain_ja, plain_en = in_both(lambda: warning_codes.plain(kind.picture, kind.level))
+    return WarningView(
+        code, name_ja, name_en, kind.reading, plain_ja, plain_en, kind.picture, kind.level,
+        status,
+    )  # fmt: skip
+
+
+def warnings_at(moment: datetime, place: WeatherPlace | None = None) -> WarningsNow:
+    """What was in force at `moment`: JMA's last report made by then, if the
+    worker confirmed it recently enough (or a later report replaced it)."""
+    place = place if place is not None else WeatherPlace.load()
+    if place is None or not place.enabled or not place.has_warnings:
+        return WarningsNow(moment, False, None)
+    reports = WeatherReport.objects.filter(
+        kind=WeatherReport.Kind.WARNINGS, place=place.warnings_key
+    )
+    row = (
+        reports.filter(reported_at__lte=moment)
+        .order_by("-reported_at")
+        .values_list("reported_at", "checked_at", "data")
+        .first()
+    )
+    if row is None:
+        return WarningsNow(moment, False, None)
+    reported_at, checked_at, data = row
+    replaced = reports.filter(reported_at__gt=moment).exists()
+    if not replaced and moment - checked_at > WARNINGS_STALE:
+        return WarningsNow(moment, False, reported_at)
+    warnings = Warnings.from_json(reported_at, data)
+    views = sorted(
+        (view_of(w.code, w.status) for w in warnings.in_force),
+        key=lambda view: (-view.level, view.code),
+    )
+    return WarningsNow(moment, True, reported_at, tuple(views))
