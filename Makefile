@@ -27,11 +27,12 @@ FAST := not slow and not browser and not container and not oldengine
 HOST ?= 0.0.0.0
 PORT ?= 8000
 
-.PHONY: help uv install install-dev old-engines secret messages run test check test-postgres \
+.PHONY: help uv install install-dev old-engines secret messages run run-empty test check test-postgres \
 	pytest-postgres test-container lint typecheck fmt bench clean
 
 help:
 	@echo "make run    - install, migrate, demo family, serve on $(HOST):$(PORT) with the worker"
+	@echo "make run-empty - the same with an empty family (New Year closure and holidays only)"
 	@echo "make test   - install test tools, lint, run every test"
 	@echo "make check  - lint, types and the fast tests: the inner loop (~70 s on 2 cores)"
 	@echo "make test-postgres  - the suite again on a throw-away PostgreSQL"
@@ -74,9 +75,14 @@ run: export ALLOWED_HOSTS ?= *
 run: install
 	@VENV=$(VENV) HOST=$(HOST) PORT=$(PORT) scripts/serve --check
 	@# Migrate, demo family, first admin, static files; then one block: where everything is.
-	@$(PY) manage.py first_run --port $(PORT)
+	@$(PY) manage.py first_run --port $(PORT) $(FIRST_RUN_ARGS)
 	@# The worker (calendars, nudges, webhooks) runs beside gunicorn; Ctrl-C stops both.
 	@VENV=$(VENV) HOST=$(HOST) PORT=$(PORT) scripts/serve
+
+# As make run, but a real family's start: no demo, the New Year closure and
+# the holidays only. A database that has a family already is left as it is.
+run-empty:
+	@$(MAKE) --no-print-directory run FIRST_RUN_ARGS=--empty
 
 lint: secret
 	$(VENV)/bin/ruff check .

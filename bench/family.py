@@ -90,7 +90,7 @@ def household(blocks: int, chores: int) -> planner.Household:
         )
         for i, row in enumerate(chore_rows(chores))
     )
-    return planner.Household(
+    return planner.Household.of(
         tz=ZoneInfo("Asia/Tokyo"),
         calendar=recurrence.holiday_calendar("JP"),
         plans=(plan,),

@@ -25,6 +25,7 @@ urlpatterns = [
         name="wall-step",
     ),
     path("ics/<token:token>.ics", site.feed, name="feed"),
+    path("photos/<token:token>.jpg", site.member_photo, name="member-photo"),
     path("healthz", site.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Loaded when a parent first opens the admin (schedule/site/sites.py).

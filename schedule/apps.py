@@ -10,7 +10,7 @@ class ScheduleConfig(AppConfig):
     verbose_name = _("Family schedule")
 
     def ready(self) -> None:
-        from schedule import signals
+        from schedule.common import signals
         from schedule.site import health
 
         signals.connect()

@@ -197,8 +197,11 @@ def household(
     notes=(),
     cancelled=(),
     closures=(),
+    routines=None,
+    steps_done=(),
+    stars=None,
 ):
-    return planner.Household(
+    return planner.Household.of(
         tz=tz,
         calendar=recurrence.holiday_calendar("JP"),
         plans=tuple(plans),
@@ -209,6 +212,9 @@ def household(
         notes=tuple(notes),
         cancelled=frozenset(cancelled),
         closures=tuple(closures),
+        routines=dict(routines or {}),
+        steps_done=frozenset(steps_done),
+        stars=stars,
     )
 
 

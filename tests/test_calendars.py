@@ -16,12 +16,15 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from schedule import planner
+from schedule.calendars import selectors
 from schedule.calendars import subscriptions as calendars
+from schedule.calendars.selectors import load_events
 from schedule.data.demo import load_demo_family
-from schedule.day.loading import load_events, load_household
+from schedule.day.loading import load_household
 from schedule.models import CalendarEvent, CalendarSubscription, Member
 from schedule.wall import display as displays
 from schedule.wall import polling, view_model
+from schedule.wall import texts as wall_texts
 
 ICS = Path(__file__).parent / "ics"
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -237,10 +240,10 @@ def test_only_http_and_https_are_fetched_and_webcal_is_https(db):
 
 
 def test_the_events_script_decides_their_language():
-    assert calendars.guess_lang("遠足") == "ja"
-    assert calendars.guess_lang("スイミング") == "ja"
-    assert calendars.guess_lang("Soccer practice") == "en"
-    assert calendars.guess_lang("ｻｯｶｰ") == "ja"
+    assert selectors.guess_lang("遠足") == "ja"
+    assert selectors.guess_lang("スイミング") == "ja"
+    assert selectors.guess_lang("Soccer practice") == "en"
+    assert selectors.guess_lang("ｻｯｶｰ") == "ja"
 
 
 @pytest.fixture
@@ -260,12 +263,12 @@ def test_the_wall_shows_a_members_event_in_a_lane_of_its_own_at_its_minutes(clie
     display, _mio = swimming
     moment = planner.at(date(2026, 11, 24), time(10, 45), TOKYO)
     display = displays.find_display(display.token)
-    built = view_model.build(display, moment, polling.load(display, moment.date()))
+    built = view_model.of_display(display, moment, polling.load(display, moment.date()))
     events = [card for card in built.blocks if card.event]
     plan_blocks = [card for card in built.blocks if not card.event]
     swim = events[0]
-    assert swim.start == view_model.ms(planner.at(date(2026, 11, 24), time(10, 30), TOKYO))
-    assert swim.end == view_model.ms(planner.at(date(2026, 11, 24), time(11, 30), TOKYO))
+    assert swim.start == wall_texts.ms(planner.at(date(2026, 11, 24), time(10, 30), TOKYO))
+    assert swim.end == wall_texts.ms(planner.at(date(2026, 11, 24), time(11, 30), TOKYO))
     assert swim.current and swim.minutes_left == 45
     assert [t.text for chip in swim.chips for t in chip.names] == ["みお", "Mio"]
     overlapping = [b for b in plan_blocks if b.start < swim.end and b.end > swim.start]

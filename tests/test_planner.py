@@ -489,11 +489,11 @@ def routine_family(done=(), stars=None, ready_members=(), uses=((3, 100), (4, 10
     bed = with_routine(block(4, "20:30", "00:30", "ねるじゅんび"), [(3, 200)])
     blocks = (ready, school, work, bed)
     plan = planner.PlanData(1, "毎日", weekdays=frozenset(range(7)), blocks=blocks)
-    family = household(plans=[plan], members=[PAPA, HARU, MIO])
-    return replace(
-        family,
+    return household(
+        plans=[plan],
+        members=[PAPA, HARU, MIO],
         routines={100: MORNING, 200: BEDTIME},
-        steps_done=frozenset(done),
+        steps_done=done,
         stars=stars,
     )
 
@@ -578,7 +578,8 @@ def test_what_finishing_a_routine_brings_each_child():
     _view, routines = routines_at(routine_family(stars=stars), "07:50")
     assert routines["Haru"].stars == 2
     family = routine_family(stars=stars)
-    family = replace(family, routines={100: replace(MORNING, stars=5), 200: BEDTIME})
+    planned = replace(family.planned, routines={100: replace(MORNING, stars=5), 200: BEDTIME})
+    family = planner.Household(planned, family.ticks)
     _view, routines = routines_at(family, "07:50")
     assert routines["Mio"].stars == 5
     _view, routines = routines_at(routine_family(stars=None), "07:50")
@@ -651,7 +652,7 @@ def school_day(*events):
         blocks=(block(1, "08:30", "16:30", "school", members=[2]),),
     )
     kids = (planner.MemberData(2, "みお", "Mio"), planner.MemberData(3, "はる", "Haru"))
-    return planner.Household(
+    return planner.Household.of(
         tz=TOKYO,
         calendar=recurrence.holiday_calendar("JP"),
         plans=(school,),

@@ -180,3 +180,23 @@ def test_the_weather_place_of_the_demo_is_tokyo_minato(demo_display):
     assert str(place) == "港区"
     assert (place.office, place.area, place.point) == ("130000", "130010", "44132")
     assert datetime.now(TOKYO) - timedelta(days=1) < datetime.now(TOKYO)  # no real date used
+
+
+def test_removing_the_demo_removes_its_menu_bags_sleeps_and_rules(demo_display):
+    """The place and the rain rule stay, like the star rules: a family's settings."""
+    from schedule.data import demo_rows
+
+    demo_rows.remove_demo_family()
+    assert counts() == {"Meal": 0, "BagItem": 0, "BagRules": 1, "Countdown": 0,
+                        "CallOffRule": 0, "WeatherPlace": 1}  # fmt: skip
+    assert not models.Member.objects.exists()
+
+
+def test_a_meal_the_family_changed_stays_when_the_demo_goes(demo_display):
+    from schedule.data import demo_rows
+
+    curry = models.Meal.objects.get(title_ja="カレーライス")
+    curry.title_ja, curry.version = "カレーうどん", curry.version + 1  # as the admin saves it
+    curry.save()
+    demo_rows.remove_demo_family()
+    assert list(models.Meal.objects.values_list("title_ja", flat=True)) == ["カレーうどん"]

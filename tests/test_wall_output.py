@@ -8,7 +8,8 @@ After a change that is *meant* to change the wall, write them anew with
 the diff like any other.
 
 Only what differs from run to run is replaced before comparing: the display's
-secret token, the CSRF token and the CSP nonce, the database ids in the
+secret token, the CSRF token and the CSP nonce, the revision count in the
+poll's version, the database ids in the
 chore and step tick addresses and in a step tick's member, and the hash of the
 wall's assets.
 """
@@ -45,6 +46,8 @@ def _normalised(html: str, display: Display) -> str:
     html = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]+', r"\1CSRF", html)
     html = re.sub(r'("X-CSRFToken": ")[^"]+', r"\1CSRF", html)
     html = re.sub(r'nonce="[^"]+"', 'nonce="NONCE"', html)
+    # How many changes the family's data went through: a count, not the wall.
+    html = re.sub(r'(data-version="|"v": ")\d+\.', r"\1REV.", html)
     return re.sub(r'data-assets="[^"]+"', 'data-assets="ASSETS"', html)
 
 

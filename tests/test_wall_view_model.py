@@ -6,6 +6,7 @@ import pytest
 
 from schedule.wall import display as displays
 from schedule.wall import polling, view_model
+from schedule.wall import texts as wall_texts
 from tests.conftest import tokyo
 
 WEEKDAY = date(2026, 11, 24)
@@ -26,12 +27,12 @@ WEEKDAY = date(2026, 11, 24)
     ],
 )
 def test_the_countdown_is_said_the_way_a_child_says_it(minutes, ja, en):
-    texts = view_model._left_texts(minutes, "both")
+    texts = wall_texts.left_texts(minutes, "both")
     assert [(t.lang, t.text) for t in texts] == [("ja", ja), ("en", en)]
     # The script gets every form, in the order countdown_form() names them.
     forms = texts[0].pattern.split("|")
-    key, values = view_model.countdown_form(minutes)
-    chosen = forms[list(view_model.COUNTDOWN).index(key)]
+    key, values = wall_texts.countdown_form(minutes)
+    chosen = forms[list(wall_texts.COUNTDOWN).index(key)]
     assert (
         chosen.replace("#h", str(values.get("hours"))).replace("#m", str(values.get("minutes")))
         == ja
@@ -42,7 +43,7 @@ def wall_at(display, hh_mm: str, day: date = WEEKDAY) -> view_model.Wall:
     """The wall as a request builds it: the display found with the family's revision."""
     display.save()
     found = displays.find_display(display.token)
-    return view_model.build(found, tokyo(day, hh_mm), polling.load(found, day))
+    return view_model.of_display(found, tokyo(day, hh_mm), polling.load(found, day))
 
 
 @pytest.mark.django_db
@@ -59,7 +60,7 @@ def test_the_countdown_and_the_evening_box_come_from_the_planner(demo_display):
     before = wall_at(demo_display, "16:55")
     after = wall_at(demo_display, "17:05")
     assert (before.show_tomorrow, after.show_tomorrow) == (False, True)
-    assert after.evening == view_model.ms(tokyo(WEEKDAY, "17:00"))
+    assert after.evening == wall_texts.ms(tokyo(WEEKDAY, "17:00"))
     clean_up = next(b for b in after.blocks if b.current)
     assert clean_up.minutes_left == 15
     assert [t.text for t in clean_up.left_texts] == ["あと\u00a015\u00a0ふん", "15 min left"]
@@ -70,7 +71,7 @@ def test_the_night_screen_shows_the_next_morning(demo_display):
     wall = wall_at(demo_display, "23:00")
     assert wall.night
     assert wall.morning and all(
-        b.start > view_model.ms(tokyo(WEEKDAY, "23:00")) for b in wall.morning
+        b.start > wall_texts.ms(tokyo(WEEKDAY, "23:00")) for b in wall.morning
     )
 
 
@@ -200,64 +201,61 @@ def test_the_first_collection_after_new_year_is_marked_too(demo_display):
     ],
 )
 def test_japanese_wraps_only_between_phrases(title, html):
-    assert view_model.Text("ja", title).html == html
+    assert wall_texts.Text("ja", title).html == html
 
 
 @pytest.mark.django_db
-def test_the_chores_are_drawn_once_for_the_data_and_the_moment_goes_on_their_addresses(
-    demo_display,
+def test_each_wall_moment_goes_on_its_chores_tick_addresses_and_a_tick_shows_done(
+    client, demo_display
 ):
-    """A new moment keeps the cards and their markup (Loaded.lasting); each
-    wall's own `?at=` still ends every tick address, and a tick makes new cards."""
+    """A wall shown at a moment of its own (?at=) ticks at that moment; after a
+    tick, the chore is drawn done, with the address of the wall that shows it."""
     from schedule.models import Chore
-    from schedule.wall import markup, ticks
+    from schedule.wall import ticks
 
     demo_display.save()
     found = displays.find_display(demo_display.token)
     loaded = polling.load(found, WEEKDAY)
-    early = view_model.build(found, tokyo(WEEKDAY, "07:10"), loaded, "2026-11-24T07:10")
-    late = view_model.build(found, tokyo(WEEKDAY, "07:40"), loaded, "2026-11-24T07:40")
+    early = view_model.of_display(found, tokyo(WEEKDAY, "07:10"), loaded, "2026-11-24T07:10")
     assert early.chores
-    assert all(a is b for a, b in zip(late.chores, early.chores, strict=True))
-    assert all(a is b for a, b in zip(late.tomorrow, early.tomorrow, strict=True))
     first = early.chores[0].toggle_url
     assert "?" not in first
-    assert f'hx-post="{first}?at=2026-11-24T07%3A10"' in markup.chore_items(early)
-    assert f'hx-post="{first}?at=2026-11-24T07%3A40"' in markup.chore_items(late)
+    for at in ("2026-11-24T07:10", "2026-11-24T07:40"):
+        panel = client.get(f"{early.poll_url.split('?')[0]}?at={at}").content.decode()
+        assert f'hx-post="{first}?at={at.replace(":", "%3A")}"' in panel
 
     chore = Chore.objects.get(pk=early.chores[0].id)
     ticks.tick_chore(chore, WEEKDAY, done=True)
     found = displays.find_display(demo_display.token)
-    ticked = view_model.build(found, tokyo(WEEKDAY, "07:40"), polling.load(found, WEEKDAY))
+    ticked = view_model.of_display(found, tokyo(WEEKDAY, "07:40"), polling.load(found, WEEKDAY))
     assert ticked.chores[0].done and not early.chores[0].done
-    assert "is-done" in markup.chore_items(ticked).split("</li>")[0]
-    assert f'hx-post="{first}"' in markup.chore_items(ticked)
+    panel = client.get(early.poll_url.split("?")[0] + "?at=2026-11-24T07:40").content.decode()
+    line = panel.split('<ul class="chore-list">')[1].split("</li>")[0]
+    assert "is-done" in line and f'hx-post="{first}?at=2026-11-24T07%3A40"' in line
 
 
 @pytest.mark.django_db
-def test_a_blocks_face_is_made_once_for_the_plans_and_a_tick_keeps_it(demo_display):
-    """What no moment and no tap changes (a block's title, colour, people and
-    jobs) is made once per loaded plans; a parent's edit makes it again."""
+def test_a_tick_leaves_the_blocks_as_they_were_and_an_edit_shows_at_once(demo_display):
+    """The moment moves the blocks' places, a tap changes none of them, and a
+    parent's edit of a title is on the next wall drawn."""
     from schedule.models import Block, Chore
     from schedule.wall import ticks
 
     demo_display.save()
     found = displays.find_display(demo_display.token)
-    early = view_model.build(found, tokyo(WEEKDAY, "07:10"), polling.load(found, WEEKDAY))
-    late = view_model.build(found, tokyo(WEEKDAY, "17:05"), polling.load(found, WEEKDAY))
-    assert [b.face for b in late.blocks] == [b.face for b in early.blocks]
-    assert all(a.face is b.face for a, b in zip(early.blocks, late.blocks, strict=True))
+    early = view_model.of_display(found, tokyo(WEEKDAY, "07:10"), polling.load(found, WEEKDAY))
+    late = view_model.of_display(found, tokyo(WEEKDAY, "17:05"), polling.load(found, WEEKDAY))
+    assert [b.titles for b in late.blocks] == [b.titles for b in early.blocks]
     assert [b.current for b in early.blocks] != [b.current for b in late.blocks]
 
     ticks.tick_chore(Chore.objects.first(), WEEKDAY, done=True)
     found = displays.find_display(demo_display.token)
-    ticked = view_model.build(found, tokyo(WEEKDAY, "17:05"), polling.load(found, WEEKDAY))
-    assert all(a.face is b.face for a, b in zip(late.blocks, ticked.blocks, strict=True))
+    ticked = view_model.of_display(found, tokyo(WEEKDAY, "17:05"), polling.load(found, WEEKDAY))
+    assert ticked.blocks == late.blocks
 
     block = Block.objects.get(pk=late.blocks[0].id)
     block.title_ja = "あたらしい なまえ"
     block.save()
     found = displays.find_display(demo_display.token)
-    edited = view_model.build(found, tokyo(WEEKDAY, "17:05"), polling.load(found, WEEKDAY))
-    assert edited.blocks[0].face is not late.blocks[0].face
+    edited = view_model.of_display(found, tokyo(WEEKDAY, "17:05"), polling.load(found, WEEKDAY))
     assert edited.blocks[0].titles[0].text == "あたらしい なまえ"

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from schedule.common import icons
 from schedule.common.models import (
     BilingualTitle,
+    CountedQuerySet,
+    Shown,
     Versioned,
     has_a_title,
     in_chore_years,
@@ -23,6 +25,8 @@ class BagItem(Versioned, BilingualTitle):
     """One thing for one child's bag: every week on some weekdays (体操服 on
     Tuesdays), on one date (the field trip's 水筒), or on the days a
     subscribed calendar's event says so (お弁当)."""
+
+    shown = Shown.PLANS  # the wall's bags
 
     member = models.ForeignKey(
         Member, on_delete=models.CASCADE, related_name="bag_items", verbose_name=_("whose bag")
@@ -39,6 +43,8 @@ class BagItem(Versioned, BilingualTitle):
             "お弁当. The family's calendars and this child's count."
         ),
     )
+
+    objects = CountedQuerySet.as_manager()
 
     class Meta:
         ordering = ["member", "id"]
@@ -68,6 +74,8 @@ class BagItem(Versioned, BilingualTitle):
 class BagRules(Versioned):
     """The family's one row of bag rules: from which chance of rain the rain gear goes in."""
 
+    shown = Shown.PLANS
+
     rain_from = models.PositiveSmallIntegerField(
         _("rain gear from a chance of rain of (%)"),
         null=True,
@@ -79,6 +87,8 @@ class BagRules(Versioned):
             "for the day reaches this. Empty: never."
         ),
     )
+
+    objects = CountedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("bag rules")

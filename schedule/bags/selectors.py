@@ -15,8 +15,9 @@ from django.utils.translation import pgettext
 
 from schedule import planner
 from schedule.bags.models import BagItem, BagRules
+from schedule.common.household import in_both
 from schedule.family.models import Member
-from schedule.weather.selectors import DayWeather, in_both
+from schedule.weather.selectors import DayWeather
 
 WEEKLY, ON_DATE, EVENT, RAIN = "weekly", "date", "event", "rain"
 RAIN_GEAR_ICON = "umbrella"
@@ -93,8 +94,8 @@ def bags_on(
     if not owners:
         return ()
     if events is None and any(item.event_word.strip() for item in items):
+        from schedule.calendars.selectors import load_events
         from schedule.common import household
-        from schedule.day.loading import load_events
 
         events = load_events(day, day, household.zone())
     rules = BagRules.load()

@@ -7,7 +7,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from schedule.common.models import TOKEN_VALIDATOR, Versioned, new_token, validate_calendar_url
+from schedule.common.models import (
+    TOKEN_VALIDATOR,
+    CountedQuerySet,
+    Shown,
+    Versioned,
+    new_token,
+    validate_calendar_url,
+)
 from schedule.family.models import Member
 
 # Why a fetch or a send failed, said to a parent in their language. Stored as
@@ -53,6 +60,13 @@ class CalendarSubscription(Versioned):
     days' events in CalendarEvent, so the wall shows them with the internet down.
     """
 
+    shown = Shown.PLANS
+    # The worker noting a fetch is not a change the walls show; its events are.
+    quiet_fields = frozenset(
+        {"etag", "last_modified", "last_sync_at", "last_success_at", "event_count",
+         "error_code", "error_detail"}
+    )  # fmt: skip
+
     name = models.CharField(_("name"), max_length=80)
     url = models.CharField(
         _("calendar address"),
@@ -83,6 +97,8 @@ class CalendarSubscription(Versioned):
     error_code = models.CharField(max_length=20, blank=True, editable=False)
     error_detail = models.CharField(max_length=300, blank=True, editable=False)
 
+    objects = CountedQuerySet.as_manager()
+
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("subscribed calendar")
@@ -103,6 +119,8 @@ class CalendarEvent(models.Model):
     (the end date excluded, as in iCalendar).
     """
 
+    shown = Shown.PLANS
+
     subscription = models.ForeignKey(
         CalendarSubscription,
         on_delete=models.CASCADE,
@@ -115,6 +133,8 @@ class CalendarEvent(models.Model):
     end = models.DateTimeField(_("end"), null=True, blank=True)
     start_date = models.DateField(_("first day"), null=True, blank=True)
     end_date = models.DateField(_("day after the last"), null=True, blank=True)
+
+    objects = CountedQuerySet.as_manager()
 
     class Meta:
         ordering = ["start", "start_date", "id"]
@@ -140,6 +160,8 @@ class CalendarEvent(models.Model):
 
 class CalendarFeed(Versioned):
     """Hibi's own calendar for phones: a secret address per family or per member."""
+
+    shown = Shown.NOT
 
     name = models.CharField(_("name"), max_length=60)
     member = models.ForeignKey(

@@ -28,7 +28,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.utils import timezone
 
 from schedule import planner
 from schedule.calendars import repeats as calendar_repeats
@@ -40,7 +39,8 @@ from schedule.calendars.fetch import fetch as fetch
 from schedule.calendars.fetch import fetch_url as fetch_url
 from schedule.calendars.fetch import printable as printable
 from schedule.calendars.models import CalendarEvent, CalendarSubscription
-from schedule.common.models import Revision
+from schedule.common import household
+from schedule.common.models import Revision, counted_once
 
 log = logging.getLogger(__name__)
 
@@ -48,21 +48,6 @@ TITLE_LENGTH = CalendarEvent._meta.get_field("title").max_length or 200
 UID_LENGTH = CalendarEvent._meta.get_field("uid").max_length or 300
 # A timed event with no end lasts a moment; on the wall it gets a short block.
 MOMENT = timedelta(minutes=15)
-
-
-def guess_lang(text: str) -> str:
-    """ "ja" when the text has kana or kanji, else "en": the event's own language,
-    so that the wall marks it and kanji get Japanese glyphs."""
-    for char in text:
-        code = ord(char)
-        if (
-            0x3040 <= code <= 0x30FF  # hiragana, katakana
-            or 0x3400 <= code <= 0x4DBF  # CJK extension A
-            or 0x4E00 <= code <= 0x9FFF  # CJK ideographs
-            or 0xFF66 <= code <= 0xFF9F  # half-width katakana
-        ):
-            return "ja"
-    return "en"
 
 
 @dataclass(frozen=True)
@@ -93,8 +78,8 @@ def parse(
     not a calendar, or over a limit."""
     deadline = deadline or Deadline(settings.CALENDAR_TIMEOUT_SECONDS)
     text = calendar_screen.screen(calendar_screen.decode(body, charset), first, last)
-    # Imported here: the web server loads this module for guess_lang() only,
-    # and the calendar libraries would cost every wall worker memory.
+    # Imported here: a wall worker that never syncs a calendar (the worker does)
+    # need not carry the calendar libraries in its memory.
     import icalendar
     import recurring_ical_events
     import x_wr_timezone
@@ -192,7 +177,7 @@ def window(today: date) -> tuple[date, date]:
 
 def sync(subscription: CalendarSubscription, now: datetime | None = None) -> None:
     """Fetch and store one subscription; a problem is stored, never raised."""
-    now = now or timezone.now()
+    now = now or household.now()
     tz = ZoneInfo(settings.TIME_ZONE)
     first, last = window(now.astimezone(tz).date())
     # One deadline for fetching and reading: a hostile calendar holds the
@@ -232,21 +217,25 @@ def _store(subscription: CalendarSubscription, events: list[Event]) -> int:
         )
     ]
     if _fingerprint(stored) != _fingerprint(wanted):
-        subscription.events.all().delete()
-        CalendarEvent.objects.bulk_create(
-            CalendarEvent(
-                subscription=subscription,
-                uid=event.uid,
-                title=event.title,
-                start=event.start,
-                end=event.end,
-                start_date=event.start_date,
-                end_date=event.end_date,
-            )
-            for event in wanted
-        )
-        Revision.bump()
+        with counted_once():
+            _replace(subscription, wanted)
     return len(wanted)
+
+
+def _replace(subscription: CalendarSubscription, wanted: list[Event]) -> None:
+    subscription.events.all().delete()
+    CalendarEvent.objects.bulk_create(
+        CalendarEvent(
+            subscription=subscription,
+            uid=event.uid,
+            title=event.title,
+            start=event.start,
+            end=event.end,
+            start_date=event.start_date,
+            end_date=event.end_date,
+        )
+        for event in wanted
+    )
 
 
 def _order(event: Event) -> tuple:

@@ -3,10 +3,9 @@ turn), the days chores were done, calling off one collection."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -15,16 +14,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from schedule import planner
 from schedule.chores.models import Chore, ChoreAssignee, ChoreDone
-from schedule.common import collection, household, recurrence, repeat
+from schedule.common import household, recurrence, repeat
 from schedule.common.admin import VersionedAdmin
-from schedule.common.models import WEEKDAY_NAMES
 from schedule.day import loading
 
 if TYPE_CHECKING:
@@ -32,60 +29,10 @@ if TYPE_CHECKING:
 from schedule.chores.forms import AssigneeFormSet, ChoreForm, NewChoreForm, RepeatForm
 from schedule.chores.garbage.admin import ChoreClosureInline
 from schedule.chores.garbage.forms import CancelForm
+from schedule.chores.next_dates import away_rows, upcoming_rows
 from schedule.chores.services import cancel_chore
 from schedule.common.admin import CappedInline, WithoutRelatedLinks
 from schedule.common.validation import MAX_TURN_TAKERS
-from schedule.site import operator_admin  # noqa: F401
-
-NEXT_DATES_SHOWN = 8
-
-
-def why_moved(fate: collection.Fate, lang: str) -> str:
-    """What moved a collection, in a parent's words: the closure's name or "holiday"."""
-    if fate.closure is not None:
-        return fate.closure.name(lang)
-    return str(_("public holiday"))
-
-
-def upcoming_rows(rule: recurrence.Recurrence, today: date, lang: str) -> list[dict]:
-    """The next due days with their weekday, any public holiday, and what moved them there."""
-    calendar = recurrence.holiday_calendar(settings.HOLIDAY_COUNTRY)
-    return [
-        {
-            "date": day,
-            "weekday": WEEKDAY_NAMES[day.weekday()],
-            "holiday": calendar.name(day, lang) or "",
-            "moved": rule.moved_off_a_holiday(day),
-            "moved_from": [
-                {"date": fate.raw, "why": why_moved(fate, lang)}
-                for fate in rule.moved_here(day)
-                if fate.closure is not None
-            ],
-            "who": "",
-            "cancelled": False,
-        }
-        for day in rule.next_occurrences(today, NEXT_DATES_SHOWN)
-    ]
-
-
-def away_rows(rule: recurrence.Recurrence, first: date, last: date, lang: str) -> list[dict]:
-    """The days in [first, last] the rule names but the chore is not due on, and where it went."""
-    rows = []
-    day = first
-    while day <= last:
-        fate = rule.moved_away(day)
-        if fate is not None:
-            rows.append(
-                {
-                    "date": day,
-                    "weekday": WEEKDAY_NAMES[day.weekday()],
-                    "to": fate.day,
-                    "to_weekday": WEEKDAY_NAMES[fate.day.weekday()] if fate.day else "",
-                    "why": why_moved(fate, lang),
-                }
-            )
-        day += timedelta(days=1)
-    return rows
 
 
 def chore_upcoming(chore: Chore, today: date, lang: str) -> list[dict]:
@@ -144,7 +91,7 @@ NEW_CHORE_EXTRAS = {
 
 def next_turns(chore_ids: list[int]) -> dict[int, str]:
     """Whose turn each chore's next date is, by name, for the chore list."""
-    today = timezone.localdate()
+    today = household.today()
     family = loading.load_household(today, household.zone())
     lang = household.language()
     found = {}
@@ -287,7 +234,7 @@ class ChoreAdmin(VersionedAdmin):
     def next_date(self, chore: Chore) -> str:
         try:
             rules = getattr(chore, "loaded_rules", None)
-            days = chore.recurrence(rules).next_occurrences(timezone.localdate(), 1)
+            days = chore.recurrence(rules).next_occurrences(household.today(), 1)
         except (recurrence.RecurrenceError, ValueError):
             return "—"
         if not days:
@@ -302,7 +249,7 @@ class ChoreAdmin(VersionedAdmin):
         preview_url = reverse("admin:schedule_chore_next_dates")
         if chore is not None and chore.pk is not None:
             preview_url += f"?chore={chore.pk}"
-            today = timezone.localdate()
+            today = household.today()
             try:
                 rows = chore_upcoming(chore, today, household.language())
                 context = next_dates_context(chore.recurrence(), rows, today)
@@ -366,7 +313,7 @@ def _next_dates_fragment(request):
     elif rule is None:
         problem = _("This repeat rule cannot be read.")
     else:
-        today = timezone.localdate()
+        today = household.today()
         try:
             rows = upcoming_rows(rule, today, household.language())
             context = next_dates_context(rule, rows, today)

@@ -19,6 +19,8 @@ from schedule.common.models import (
     ALL_WEEKDAYS,
     SUNDAY,
     BilingualTitle,
+    CountedQuerySet,
+    Shown,
     Versioned,
     has_a_title,
     in_chore_years,
@@ -49,6 +51,8 @@ class HolidayPolicy(models.TextChoices):
 
 class Chore(Versioned, BilingualTitle):
     """Something to do on certain days: take out the burnable trash, start the Roomba."""
+
+    shown = Shown.PLANS
 
     TimeKind = TimeKind
     HolidayPolicy = HolidayPolicy
@@ -113,6 +117,8 @@ class Chore(Versioned, BilingualTitle):
             "(most cities collect nothing on Sunday)."
         ),
     )
+
+    objects = CountedQuerySet.as_manager()
 
     class Meta:
         ordering = ["time", "id"]
@@ -229,11 +235,15 @@ class Chore(Versioned, BilingualTitle):
 class ChoreAssignee(models.Model):
     """Who does a chore, in turn order."""
 
+    shown = Shown.PLANS
+
     edited_with = "chore"  # on its chore's page, under the chore's version
 
     chore = models.ForeignKey(Chore, on_delete=models.CASCADE, verbose_name=_("chore"))
     member = models.ForeignKey(Member, on_delete=models.CASCADE, verbose_name=_("member"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = CountedQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "id"]
@@ -250,6 +260,8 @@ class ChoreAssignee(models.Model):
 class ChoreDone(Versioned):
     """A chore done on a date. One row per chore and date, so a double tap is harmless."""
 
+    shown = Shown.TICK
+
     chore = models.ForeignKey(
         Chore, on_delete=models.CASCADE, related_name="done", verbose_name=_("chore")
     )
@@ -261,6 +273,8 @@ class ChoreDone(Versioned):
         "Display", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("from")
     )
     done_at = models.DateTimeField(_("done at"), default=timezone.now)
+
+    objects = CountedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "chore"]

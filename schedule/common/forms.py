@@ -74,6 +74,12 @@ class IconPicker(ProjectTemplateWidgetMixin, forms.Select):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         chosen = str(value or "")
+        options = [o for _group, group, _i in context["widget"]["optgroups"] for o in group]
+        if options and not any(option["selected"] for option in options):
+            # A list with none of its choices chosen (a new step's icon, which has
+            # no "No icon") shows and sends its first: the button says the same.
+            options[0]["selected"] = True
+            chosen = str(options[0]["value"])
         context["widget"]["chosen"] = chosen
         context["widget"]["chosen_label"] = dict(self.choices).get(chosen, chosen)
         context["widget"]["known_icons"] = set(icons.icon_names())

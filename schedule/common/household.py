@@ -8,14 +8,15 @@ zone, the moment or the language asks here; the planner is handed them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 
-from schedule import planner
+from schedule.common import bilingual
 
 
 def zone() -> ZoneInfo:
@@ -38,4 +39,14 @@ def language() -> str:
 
 def pick(ja: str, en: str, lang: str | None = None) -> str:
     """The text in `lang` (default: the active language), else the other one."""
-    return planner.pick(ja, en, lang or language())
+    return bilingual.pick(ja, en, lang or language())
+
+
+def in_both(write: Callable[[], object]) -> tuple[str, str]:
+    """`write()` in Japanese and in English, (ja, en): for what a wall that shows
+    both languages prints side by side, each marked with its own lang."""
+    found = []
+    for lang in ("ja", "en"):
+        with translation.override(lang):
+            found.append(str(write()))
+    return found[0], found[1]

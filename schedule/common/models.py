@@ -4,16 +4,19 @@ tokens, addresses and dates."""
 
 from __future__ import annotations
 
+import enum
 import secrets
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connection, models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schedule.common import household, recurrence
@@ -156,6 +159,11 @@ class BilingualTitle(models.Model):
             "Left empty, Hibi proposes one; correct it if it reads wrong."
         ),
     )
+    # Set when the parent typed the reading (readings.fill_missing): a title
+    # changed later keeps it, where a reading Hibi proposed is made again.
+    title_reading_by_hand = models.BooleanField(
+        _("reading typed by hand"), default=False, editable=False
+    )
 
     class Meta:
         abstract = True
@@ -177,8 +185,85 @@ def has_a_title(prefix: str) -> models.CheckConstraint:
     )
 
 
+class Shown(enum.Enum):
+    """What a change to a model's rows does to the walls: every model of the app
+    says which, as `shown` (tests/test_revision.py holds each to it)."""
+
+    PLANS = "plans"  # what the family planned: the walls read the plans again
+    TICK = "tick"  # a tap on a wall (a chore or step done, a star): redraw, plans kept
+    NOT = "not"  # on no wall
+
+
+def count_change(model: type[models.Model], fields: Iterable[str] | None = None) -> None:
+    """The one way a change the walls may show is counted: the model's `shown`
+    says whether the walls redraw and whether they read the plans again; a
+    write of `fields` that are all the model's `quiet_fields` (a tablet's
+    heartbeat, a calendar's last fetch) is not a change the walls show."""
+    shown: Shown = model.shown  # type: ignore[attr-defined]
+    if shown is Shown.NOT:
+        return
+    if fields is not None and set(fields) <= getattr(model, "quiet_fields", frozenset()):
+        return
+    batch: set[Shown] | None = getattr(_batch, "kinds", None)
+    if batch is not None:
+        batch.add(shown)
+        return
+    Revision.bump(plans=shown is Shown.PLANS)
+
+
+_batch = threading.local()
+
+
+@contextmanager
+def counted_once() -> Iterator[None]:
+    """The changes made inside counted once, at the end: a calendar's thousand
+    events replaced, a plan deleted with its blocks, a family imported. Inside
+    another, it is part of that one."""
+    if getattr(_batch, "kinds", None) is not None:
+        yield
+        return
+    _batch.kinds = set()
+    try:
+        yield
+    finally:
+        kinds, _batch.kinds = _batch.kinds, None
+    if kinds:
+        Revision.bump(plans=Shown.PLANS in kinds)
+
+
+class CountedQuerySet(models.QuerySet):
+    """The writes that send no signal, counted all the same (count_change):
+    `update()`, `bulk_create()` and `bulk_update()` of a model the walls show.
+    A delete sends a signal per row (signals.py), counted once for them all."""
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        with counted_once():
+            return super().delete()
+
+    def update(self, **kwargs: Any) -> int:
+        rows = super().update(**kwargs)
+        if rows:
+            count_change(self.model, kwargs)
+        return rows
+
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
+        made = super().bulk_create(objs, *args, **kwargs)
+        if made:
+            count_change(self.model)
+        return made
+
+    def bulk_update(
+        self, objs: Iterable[Any], fields: Iterable[str], *args: Any, **kwargs: Any
+    ) -> int:
+        fields = list(fields)
+        rows = super().bulk_update(objs, fields, *args, **kwargs)
+        if rows:
+            count_change(self.model, fields)
+        return rows
+
+
 class Revision(models.Model):
-    """One counter bumped by every change the wall could show.
+    """One counter bumped by every change the wall could show (count_change).
 
     The wall's poll compares this (plus the date and the minute blocks change)
     with the version it is showing, so an unchanged poll costs one query.
@@ -186,6 +271,8 @@ class Revision(models.Model):
     on the wall (a chore or a routine's step done, the stars they bring): a
     tap makes the walls redraw, but not read every plan and chore again.
     """
+
+    shown = Shown.NOT  # it is the count itself
 
     value = models.PositiveBigIntegerField(default=0)
     plans = models.PositiveBigIntegerField(default=0)
@@ -202,7 +289,8 @@ class Revision(models.Model):
 
     @classmethod
     def bump(cls, plans: bool = True) -> None:
-        """Count a change; `plans=False` for a tick, which leaves the plans as they were."""
+        """Count a change; `plans=False` for a tick, which leaves the plans as they were.
+        Called by count_change(), and by a load that changes everything at once."""
         changes = {"value": F("value") + 1}
         if plans:
             changes["plans"] = F("plans") + 1
@@ -259,6 +347,8 @@ class Heartbeat(models.Model):
     does not make the walls redraw.
     """
 
+    shown = Shown.NOT
+
     name = models.CharField(_("name"), max_length=40, unique=True)
     at = models.DateTimeField(_("at"))
 
@@ -271,6 +361,6 @@ class Heartbeat(models.Model):
 
     @classmethod
     def beat(cls, name: str, at: datetime | None = None) -> None:
-        at = at or timezone.now()
+        at = at or household.now()
         if not cls.objects.filter(name=name).update(at=at):
             cls.objects.update_or_create(name=name, defaults={"at": at})

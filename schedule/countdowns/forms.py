@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from schedule.calendars.models import CalendarEvent
-from schedule.calendars.subscriptions import guess_lang
+from schedule.calendars.selectors import guess_lang
 from schedule.common import household, readings
 from schedule.common.forms import VersionedForm, icon_field, keep_unknown_icon
 from schedule.countdowns.models import Countdown

@@ -12,6 +12,8 @@ from schedule.calendars.models import CalendarSubscription
 from schedule.common import icons
 from schedule.common.models import (
     BilingualTitle,
+    CountedQuerySet,
+    Shown,
     Versioned,
     has_a_title,
     in_chore_years,
@@ -24,6 +26,8 @@ class Countdown(Versioned, BilingualTitle):
     """A day to count the sleeps to: a date, every year on a date (a birthday),
     or a subscribed calendar's event (followed when it moves, while the
     calendar keeps it; its date is remembered for when it does not)."""
+
+    shown = Shown.PLANS  # the wall's sleeps
 
     icon = models.CharField(
         _("icon"), max_length=48, blank=True, default="cake", validators=[icons.validate_icon]
@@ -56,6 +60,8 @@ class Countdown(Versioned, BilingualTitle):
         validators=[MaxValueValidator(400)],
         help_text=_("The wall shows the count from this many days before the day."),
     )
+
+    objects = CountedQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "id"]

@@ -17,8 +17,8 @@ from django.utils.translation import ngettext, pgettext
 
 from schedule import planner
 from schedule.calendars.models import CalendarEvent
+from schedule.common.household import in_both
 from schedule.countdowns.models import Countdown
-from schedule.weather.selectors import in_both
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.migrations.loader import MigrationLoader
 
+from schedule.common import household
+
 SQLITE_SUFFIX = ".sqlite3"
 POSTGRES_SUFFIX = ".pgdump"
 # hibi-20261123-170500.sqlite3: sorts by time, and prune() only ever touches these.
@@ -158,7 +160,7 @@ def regular_backups(directory: Path) -> list[Path]:
 
 def is_recent(path: Path, age: timedelta) -> bool:
     modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
-    return datetime.now(UTC) - modified < age
+    return household.now() - modified < age
 
 
 def check(path: Path) -> Contents:
@@ -246,7 +248,7 @@ def _app_configs():
 
 
 def _free_name(directory: Path, label: str, suffix: str) -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    stamp = household.now().strftime("%Y%m%d-%H%M%S")
     base = f"hibi-{stamp}" if not label else f"{label}-{stamp}"
     candidate = directory / f"{base}{suffix}"
     counter = 1

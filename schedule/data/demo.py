@@ -13,14 +13,16 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
-from django.db import transaction
+from django.db import models, transaction
 
 from schedule.bags.models import BagItem
 from schedule.chores.garbage.models import Closure
 from schedule.chores.models import Chore, ChoreAssignee
-from schedule.common.models import Revision
+from schedule.common.models import counted_once
 from schedule.countdowns.models import Countdown
-from schedule.data.demo_tonight import load_tonight
+from schedule.data import demo_rows
+from schedule.data.demo_tonight import load_tonight, tonight_rows
+from schedule.data.models import DemoRow
 from schedule.family.models import Display, Member
 from schedule.meals.models import Meal
 from schedule.plans.models import Block, Note, Plan
@@ -72,7 +74,7 @@ DAY_OFF_BLOCKS = [
     ("21:00", "07:00", "おやすみ", "Sleep", "moon", ()),
 ]
 # How the kanji titles read, for a wall that shows furigana (written out here:
-# the admin proposes readings with pykakasi, which the demo need not load).
+# the admin proposes readings with a dictionary, which the demo need not load).
 READINGS = {
     "おはよう・着がえ": "おはよう・きがえ",
     "朝ごはん": "あさごはん",
@@ -316,10 +318,13 @@ def _plan(ja, en, weekdays, on_holidays, priority, blocks, members) -> Plan:
 
 
 @transaction.atomic
+@counted_once()  # some hundred rows: the walls redraw once
 def load_demo_family(today: date, reset: bool = False) -> Display:
     if reset:
-        for model in (Display, Note, Chore, Closure, Plan, Member, Routine, Reward, *TONIGHT):
-            model.objects.all().delete()
+        cleared: list[type[models.Model]] = [Display, Note, Chore, Closure, Plan, Member]
+        cleared += [Routine, Reward, DemoRow, *TONIGHT]
+        for model in cleared:
+            model._default_manager.all().delete()
     members = _members()
     _plan("平日", "Weekday", [0, 1, 2, 3, 4], False, 0, WEEKDAY_BLOCKS, members)
     _plan("休日", "Day off", [5, 6], True, 10, DAY_OFF_BLOCKS, members)
@@ -368,5 +373,23 @@ def load_demo_family(today: date, reset: bool = False) -> Display:
     display, _ = Display.objects.get_or_create(
         name="リビング / Living room", defaults={"language": Display.Language.BOTH}
     )
-    Revision.bump()
+    _mark_as_demo(members, display)
     return display
+
+
+def _mark_as_demo(members: dict[str, Member], display: Display) -> None:
+    """Write down every row made here, so that "remove the demo family" finds
+    them and nothing else (data/demo_rows.py). The closure is not among them:
+    a family keeps its New Year whoever it is."""
+    plans = list(Plan.objects.filter(name_ja__in=["平日", "休日"]))
+    chores = list(Chore.objects.filter(title_ja__in=[row[0] for row in CHORES]))
+    routines = list(Routine.objects.filter(title_ja__in=[row[0] for row in ROUTINES.values()]))
+    rows: list = [*members.values(), display, *plans, *chores, *routines]
+    rows += Block.objects.filter(plan__in=plans)
+    rows += ChoreAssignee.objects.filter(chore__in=chores)
+    rows += RoutineStep.objects.filter(routine__in=routines)
+    rows += RoutineAssignment.objects.filter(routine__in=routines)
+    rows += Reward.objects.filter(title_ja__in=[row[0] for row in REWARDS])
+    rows += Note.objects.filter(text_ja="土曜日におばあちゃんが来るよ")
+    rows += tonight_rows(members)
+    demo_rows.mark(rows)

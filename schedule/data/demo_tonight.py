@@ -98,28 +98,42 @@ def _bags(members: dict[str, Member]) -> None:
         )
 
 
+# ja, reading, en, icon, date (None: the trip, 12 days after loading), yearly, whose, shown from
+SLEEPS = [
+    ("はるの たんじょうび", "", "Haru's birthday", "cake", date(2019, 12, 10), True, "haru", 60),
+    ("おしょうがつ", "", "New Year", "celebration", date(2027, 1, 1), True, None, 45),
+    ("おばあちゃんの家へ", "おばあちゃんのいえへ", "Trip to Grandma's", "trip",
+     None, False, None, 30),
+]  # fmt: skip
+
+
 def _sleeps(members: dict[str, Member], today: date) -> None:
-    days = [
-        # ja, reading, en, icon, date, yearly, whose, shown from
-        ("はるの たんじょうび", "", "Haru's birthday", "cake",
-         date(2019, 12, 10), True, "haru", 60),
-        ("おしょうがつ", "", "New Year", "celebration", date(2027, 1, 1), True, None, 45),
-        ("おばあちゃんの家へ", "おばあちゃんのいえへ", "Trip to Grandma's", "trip",
-         today + timedelta(days=12), False, None, 30),
-    ]  # fmt: skip
-    for ja, reading, en, icon, day, yearly, whose, shown in days:
+    for ja, reading, en, icon, day, yearly, whose, shown in SLEEPS:
         Countdown.objects.update_or_create(
             title_ja=ja,
             defaults={
                 "title_reading": reading,
                 "title_en": en,
                 "icon": icon,
-                "date": day,
+                "date": day or today + timedelta(days=12),
                 "yearly": yearly,
                 "member": members[whose] if whose else None,
                 "show_days_before": shown,
             },
         )
+
+
+def tonight_rows(members: dict[str, Member]) -> list:
+    """The rows made here that removing the demo removes (data/demo_rows.py):
+    the menu, the bags, the sleeps and the rules. The weather's place and the
+    bag rules stay, as the star rules do: a family's settings whoever it is."""
+    rows: list = list(Meal.objects.filter(title_ja__in=[row[1] for row in DINNERS]))
+    rows += Meal.objects.filter(title_ja=CHRISTMAS_EVE[0])
+    kids = [members[key] for key in {row[0] for row in BAG_ITEMS}]
+    rows += BagItem.objects.filter(member__in=kids, title_ja__in=[row[1] for row in BAG_ITEMS])
+    rows += Countdown.objects.filter(title_ja__in=[row[0] for row in SLEEPS])
+    rows += CallOffRule.objects.filter(member__in=kids, block__plan__name_ja="平日")
+    return rows
 
 
 def load_tonight(members: dict[str, Member], today: date) -> None:

@@ -12,6 +12,7 @@ walls' secret tokens included, so the tablets keep working.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 from collections import Counter
@@ -21,10 +22,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import DatabaseError, IntegrityError, connection, models, transaction
-from django.utils import timezone
 
 from schedule import models as family
-from schedule.common import collection, validation
+from schedule.common import collection, household, validation
+from schedule.common.models import counted_once
 
 FORMAT = "hibi-family"
 # 2: calendars, feeds, phones for nudges and what was sent; blocks' nudges and
@@ -33,6 +34,10 @@ FORMAT = "hibi-family"
 # no-collection days.
 # 3: routines, their ticks, star rules, rewards and the star ledger; members'
 # collects_stars and displays' show_stars.
+# Later in 3: members' photos (the small JPEG, base64) and their keys, and
+# whether a title's reading was typed by hand: only added, so the number
+# stays (an older Hibi refuses such a document anyway, naming the fields it
+# does not know) and a document without them reads as before.
 # 4: tonight and tomorrow (issue 29): the menu, the weather's place and the
 # call-off rules, the bags and their rain rule, the sleeps until; phones'
 # evening_bags. The weather's reports are not exported (like calendars'
@@ -46,7 +51,8 @@ VERSION = 4
 # fmt: off
 TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
     ("members", family.Member,
-     ("id", "name_ja", "name_en", "colour", "icon", "order", "collects_stars")),
+     ("id", "name_ja", "name_en", "colour", "icon", "order", "collects_stars", "photo_key")),
+    ("member_photos", family.MemberPhoto, ("id", "member", "key", "content_type", "image")),
     ("icon_colours", family.IconColour, ("id", "icon", "colour")),
     (
         "plans",
@@ -59,7 +65,7 @@ TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
         "blocks",
         family.Block,
         ("id", "plan", "start", "end", "title_ja", "title_reading", "title_en", "icon", "colour",
-         "nudge_minutes_before", "webhook_url"),
+         "nudge_minutes_before", "webhook_url", "title_reading_by_hand"),
     ),
     ("block_members", family.Block.members.through, ("id", "block", "member")),
     (
@@ -73,7 +79,8 @@ TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
         family.Chore,
         ("id", "title_ja", "title_reading", "title_en", "icon", "time", "time_kind", "rotate",
          "rrule", "start_date", "extra_dates", "exception_dates", "holiday_policy",
-         "nudge_when_overdue", "holiday_exceptions", "is_garbage", "no_collection_days"),
+         "nudge_when_overdue", "holiday_exceptions", "is_garbage", "no_collection_days",
+         "title_reading_by_hand"),
     ),
     ("chore_assignees", family.ChoreAssignee, ("id", "chore", "member", "order")),
     (
@@ -117,11 +124,16 @@ TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
         ("id", "kind", "channel", "occurrence", "target", "block", "title", "body", "due_at",
          "status", "attempts", "next_try_at", "sent_at", "error_code", "error_detail"),
     ),
-    ("routines", family.Routine, ("id", "title_ja", "title_reading", "title_en", "icon", "stars")),
+    (
+        "routines",
+        family.Routine,
+        ("id", "title_ja", "title_reading", "title_en", "icon", "stars", "title_reading_by_hand"),
+    ),
     (
         "routine_steps",
         family.RoutineStep,
-        ("id", "routine", "order", "icon", "title_ja", "title_reading", "title_en", "minutes"),
+        ("id", "routine", "order", "icon", "title_ja", "title_reading", "title_en", "minutes",
+         "title_reading_by_hand"),
     ),
     ("routine_uses", family.RoutineAssignment, ("id", "block", "member", "routine")),
     (
@@ -130,7 +142,11 @@ TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
         ("id", "step", "member", "date", "display", "done_at", "what_ja", "what_en"),
     ),
     ("star_rules", family.StarRules, ("id", "enabled", "per_routine", "per_chore")),
-    ("rewards", family.Reward, ("id", "title_ja", "title_reading", "title_en", "icon", "price")),
+    (
+        "rewards",
+        family.Reward,
+        ("id", "title_ja", "title_reading", "title_en", "icon", "price", "title_reading_by_hand"),
+    ),
     (
         "star_ledger",
         family.StarEntry,
@@ -138,7 +154,8 @@ TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
          "reward", "corrects", "created_at"),
     ),
     ("meals", family.Meal,
-     ("id", "kind", "weekday", "date", "title_ja", "title_reading", "title_en", "icon")),
+     ("id", "kind", "weekday", "date", "title_ja", "title_reading", "title_en", "icon",
+      "title_reading_by_hand")),
     # Without the worker's ETags and problems: the first fetch after an import is whole.
     ("weather_places", family.WeatherPlace,
      ("id", "enabled", "provider", "office", "area", "city", "point", "latitude", "longitude")),
@@ -147,10 +164,10 @@ TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
     ("bag_rules", family.BagRules, ("id", "rain_from")),
     ("bag_items", family.BagItem,
      ("id", "member", "title_ja", "title_reading", "title_en", "icon", "weekdays", "on_date",
-      "event_word")),
+      "event_word", "title_reading_by_hand")),
     ("countdowns", family.Countdown,
      ("id", "title_ja", "title_reading", "title_en", "icon", "date", "yearly", "member",
-      "subscription", "event_uid", "show_days_before")),
+      "subscription", "event_uid", "show_days_before", "title_reading_by_hand")),
 ]
 # fmt: on
 # What each version added, for _upgrade(): the tables an older document lacks.
@@ -176,7 +193,7 @@ def export_family() -> dict[str, Any]:
         document: dict[str, Any] = {
             "format": FORMAT,
             "version": VERSION,
-            "exported_at": timezone.now().isoformat(),
+            "exported_at": household.now().isoformat(),
         }
         for key, model, fields in TABLES:
             document[key] = [
@@ -207,7 +224,8 @@ def import_family(document: Any, replace: bool = False) -> dict[str, int]:
     _check_across_rows(rows)
     counts = {}
     try:
-        with transaction.atomic():
+        # The whole family replaced: the walls redraw once, from the new plans.
+        with transaction.atomic(), counted_once():
             if has_family():
                 if not replace:
                     raise ImportRefused(
@@ -224,8 +242,6 @@ def import_family(document: Any, replace: bool = False) -> dict[str, int]:
                 model._default_manager.bulk_create(objects)
                 counts[key] = len(objects)
             _reset_sequences()
-            # bulk_create sends no signals: tell the walls once that everything changed.
-            family.Revision.bump()
     except (IntegrityError, DatabaseError) as exc:
         raise ImportRefused(f"The document does not fit together: {exc}") from None
     return counts
@@ -394,7 +410,9 @@ def _row(obj: models.Model, model: type[models.Model], fields: tuple[str, ...]) 
         field = model._meta.get_field(name)
         assert isinstance(field, models.Field)
         value = field.value_from_object(obj)
-        if isinstance(value, dt.datetime):
+        if isinstance(value, bytes | memoryview):  # a photo: JSON carries it as base64
+            value = base64.b64encode(bytes(value)).decode("ascii")
+        elif isinstance(value, dt.datetime):
             value = value.astimezone(dt.UTC).isoformat()
         elif isinstance(value, dt.date | dt.time):
             value = value.isoformat()

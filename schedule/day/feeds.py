@@ -15,10 +15,10 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import timezone
 
 from schedule import planner
 from schedule.calendars.models import CalendarFeed
+from schedule.common import household
 from schedule.common.household import pick
 from schedule.common.models import Revision
 from schedule.day.loading import load_household
@@ -42,16 +42,16 @@ def _names(members: tuple[planner.MemberData, ...]) -> str:
 
 
 def chore_days(
-    household: planner.Household, first: date, last: date, member_id: int | None
+    family: planner.Household, first: date, last: date, member_id: int | None
 ) -> list[planner.ChoreView]:
     """Every chore occurrence from `first` to `last`, as the wall would show it."""
     days: set[date] = set()
-    for chore in household.chores:
+    for chore in family.chores:
         days.update(chore.recurrence.occurrences(first, last))
     only = frozenset({member_id}) if member_id is not None else None
     views = []
     for day in sorted(days):
-        for view in planner.chores_on(household, day, only):
+        for view in planner.chores_on(family, day, only):
             # Turns: a member's feed has the days that are theirs, and the
             # chores nobody in particular does.
             if (
@@ -71,7 +71,7 @@ KEEP_BUILT = 16
 
 def cached(feed: CalendarFeed, now: datetime | None = None) -> bytes:
     """`build()`, kept until the family's data (the revision) or the date changes."""
-    now = (now or timezone.now()).astimezone(ZoneInfo(settings.TIME_ZONE))
+    now = (now or household.now()).astimezone(ZoneInfo(settings.TIME_ZONE))
     key = (feed.pk, feed.token, feed.member_id, feed.name, Revision.current(), now.date(),
            settings.TIME_ZONE, settings.FEED_DAYS_AHEAD)  # fmt: skip
     if key not in _built:
@@ -87,7 +87,7 @@ def build(feed: CalendarFeed, now: datetime | None = None) -> bytes:
     import icalendar
 
     tz = ZoneInfo(settings.TIME_ZONE)
-    now = (now or timezone.now()).astimezone(tz)
+    now = (now or household.now()).astimezone(tz)
     today = now.date()
     first, last = (
         today - timedelta(days=DAYS_BEHIND),
@@ -113,8 +113,8 @@ def build(feed: CalendarFeed, now: datetime | None = None) -> bytes:
             item.add("description", description)
         calendar.add_component(item)
 
-    household = load_household(today, tz)
-    for view in chore_days(household, first, last, feed.member_id):
+    family = load_household(today, tz)
+    for view in chore_days(family, first, last, feed.member_id):
         chore = view.chore
         title = _both(chore.title_ja, chore.title_en)
         uid = f"chore-{chore.id}-{view.date:%Y%m%d}"

@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from collections.abc import Collection
+from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 
 from schedule import models, planner
-from schedule.calendars import subscriptions as calendars
+from schedule.calendars.selectors import load_events
 from schedule.common import collection, household, icons, recurrence
-from schedule.day.prepared import Prepared, Row
+from schedule.routines.selectors import load_routines, load_stars
 
 log = logging.getLogger(__name__)
+
+type Row = tuple[Any, ...]
 # The bad chore rows already logged, as (id, row): a changed row is logged again.
 _reported: set[tuple[int, str]] = set()
 
@@ -48,92 +52,113 @@ def window(around: date, through: date | None = None) -> tuple[date, date]:
 
 
 def with_ticks(
-    family: planner.Household, around: date, through: date | None = None
+    planned: planner.Planned, around: date, through: date | None = None
 ) -> planner.Household:
-    """`family` with what was ticked in the window: chores and routine steps done,
-    and the stars they brought. Three queries: after a tap on the wall (most of
-    the family's changes in a day) this is all the wall reads again."""
+    """What was planned, with what was ticked in the window: chores and routine
+    steps done, and the stars they brought. Three queries: after a tap on the
+    wall (most of the family's changes in a day) this is all the wall reads again."""
     first, last = window(around, through)
-    done = frozenset(_done(first, last))
-    steps_done = frozenset(_steps_done(first, last))
     balances: dict[int, int] = {}
-    if family.stars is not None:
+    if planned.stars is not None:
         balances = {member: int(total or 0) for member, total in _balances()}
-    return family.with_ticks(done, steps_done, balances)
+    ticks = planner.Ticks(
+        done=frozenset(_done(first, last)),
+        steps_done=frozenset(_steps_done(first, last)),
+        balances=balances,
+    )
+    return planner.Household(planned, ticks)
 
 
-# The queries of the wall's data, their SQL written once per process
-# (schedule/prepared.py): after a parent's edit the wall reads them all again.
-# Sets, so no order: the models' own ordering would join and sort for nothing.
-_done = Prepared(
-    lambda first, last: (
+# The queries of the wall's data, one per table. The rows go into sets and
+# dicts, so no order: the models' own ordering would join and sort for nothing.
+def _done(first: date, last: date) -> list[Row]:
+    return list(
         models.ChoreDone.objects.filter(date__range=(first, last))
         .order_by()
         .values_list("chore_id", "date")
     )
-)
-_steps_done = Prepared(
-    lambda first, last: (
+
+
+def _steps_done(first: date, last: date) -> list[Row]:
+    return list(
         models.StepDone.objects.filter(date__range=(first, last), step__isnull=False)
         .order_by()
         .values_list("step_id", "member_id", "date")
     )
-)
-_balances = Prepared(
-    lambda: (
+
+
+def _balances() -> list[Row]:
+    return list(
         models.StarEntry.objects.values("member_id")
         .annotate(balance=Sum("amount"))
         .order_by()
         .values_list("member_id", "balance")
     )
-)
-_overrides = Prepared(
-    lambda first, last: models.PlanOverride.objects.filter(date__range=(first, last)).values_list(
-        "date", "plan_id"
+
+
+def _overrides(first: date, last: date) -> list[Row]:
+    return list(
+        models.PlanOverride.objects.filter(date__range=(first, last)).values_list("date", "plan_id")
     )
-)
+
+
 PLAN_FIELDS = (
     "pk", "name_ja", "name_en", "weekdays", "on_holidays", "valid_from", "valid_until", "priority",
 )  # fmt: skip
+
+
 # Only the plans that can be in force in the window (and those the window's
 # overrides name): a family may keep years of seasonal plans, and the wall
 # should not read them all.
-_plans_in_window = Prepared(
-    lambda first, last, overridden: models.Plan.objects.filter(
-        (Q(valid_from__isnull=True) | Q(valid_from__lte=last))
-        & (Q(valid_until__isnull=True) | Q(valid_until__gte=first))
-        | Q(pk__in=overridden)
-    ).values_list(*PLAN_FIELDS)
-)
-_assignees = Prepared(
-    lambda: models.ChoreAssignee.objects.order_by("chore_id", "order", "id").values_list(
-        "chore_id", "member_id"
+def _plans_in_window(first: date, last: date, overridden: Collection[int]) -> list[Row]:
+    return list(
+        models.Plan.objects.filter(
+            (Q(valid_from__isnull=True) | Q(valid_from__lte=last))
+            & (Q(valid_until__isnull=True) | Q(valid_until__gte=first))
+            | Q(pk__in=overridden)
+        ).values_list(*PLAN_FIELDS)
     )
-)
+
+
+def _assignees() -> list[Row]:
+    return list(
+        models.ChoreAssignee.objects.order_by("chore_id", "order", "id").values_list(
+            "chore_id", "member_id"
+        )
+    )
+
+
 CHORE_FIELDS = (
     "pk", "title_ja", "title_en", "title_reading", "icon", "time", "time_kind", "rotate",
     "is_garbage",
 )  # fmt: skip
 RULE_FIELDS = ("rrule", "start_date", "extra_dates", "exception_dates", "holiday_policy")
 CITY_FIELDS = ("holiday_exceptions", "no_collection_days")
-_chores = Prepared(
-    lambda: models.Chore.objects.values_list(*CHORE_FIELDS, *RULE_FIELDS, *CITY_FIELDS)
-)
-_cancelled = Prepared(
-    lambda first, last: models.ChoreCancellation.objects.filter(
-        date__range=(first, last)
-    ).values_list("chore_id", "date")
-)
-_notes = Prepared(
-    lambda first, last: models.Note.objects.filter(
-        start_date__lte=last, end_date__gte=first
-    ).values_list("pk", "text_ja", "text_en", "start_date", "end_date", "icon")
-)
+
+
+def _chores() -> list[Row]:
+    return list(models.Chore.objects.values_list(*CHORE_FIELDS, *RULE_FIELDS, *CITY_FIELDS))
+
+
+def _cancelled(first: date, last: date) -> list[Row]:
+    return list(
+        models.ChoreCancellation.objects.filter(date__range=(first, last)).values_list(
+            "chore_id", "date"
+        )
+    )
+
+
+def _notes(first: date, last: date) -> list[Row]:
+    return list(
+        models.Note.objects.filter(start_date__lte=last, end_date__gte=first).values_list(
+            "pk", "text_ja", "text_en", "start_date", "end_date", "icon"
+        )
+    )
 
 
 def load_planned(
     around: date, tz: ZoneInfo | None = None, through: date | None = None
-) -> planner.Household:
+) -> planner.Planned:
     """What the family planned for the window (plans, chores, members, routines,
     notes, closures, calendars' events), without what was ticked: a parent's
     edit changes it, a tap on the wall does not (see with_ticks())."""
@@ -200,7 +225,7 @@ def load_planned(
         planner.NoteData(id=pk, text_ja=ja, text_en=en, start=start, end=end, icon=icon)
         for pk, ja, en, start, end, icon in _notes(first, last)
     )
-    return planner.Household(
+    return planner.Planned(
         events=load_events(first, last, tz),
         tz=tz,
         calendar=calendar,
@@ -226,12 +251,20 @@ def load_closures() -> tuple[collection.Closure, ...]:
     )  # fmt: skip
 
 
-_closures = Prepared(
-    lambda: models.Closure.objects.values_list(
-        "pk", "name_ja", "name_en", "start_date", "end_date", "yearly", "action", "shift_days",
-        "move_to",
+def _closures() -> list[Row]:
+    return list(
+        models.Closure.objects.values_list(
+            "pk",
+            "name_ja",
+            "name_en",
+            "start_date",
+            "end_date",
+            "yearly",
+            "action",
+            "shift_days",
+            "move_to",
+        )
     )
-)  # fmt: skip
 
 
 def load_closure_links() -> dict[int, dict[int, collection.Link]]:
@@ -242,11 +275,12 @@ def load_closure_links() -> dict[int, dict[int, collection.Link]]:
     return links
 
 
-_closure_links = Prepared(
-    lambda: models.ChoreClosure.objects.values_list(
-        "chore_id", "closure_id", "action", "shift_days", "move_to"
+def _closure_links() -> list[Row]:
+    return list(
+        models.ChoreClosure.objects.values_list(
+            "chore_id", "closure_id", "action", "shift_days", "move_to"
+        )
     )
-)
 
 
 def load_members() -> tuple[planner.MemberData, ...]:
@@ -258,69 +292,12 @@ def load_members() -> tuple[planner.MemberData, ...]:
     )
 
 
-_members = Prepared(
-    lambda: models.Member.objects.values_list(
-        "pk", "name_ja", "name_en", "colour", "icon", "collects_stars"
-    )
-)
-
-
-def load_routines(ids: set[int]) -> dict[int, planner.RoutineData]:
-    """These routines with their steps in order, in one query whatever their number."""
-    steps: dict[int, list[planner.StepData]] = defaultdict(list)
-    heads: dict[int, tuple[str, str, str, str, int | None]] = {}
-    for (
-        routine_id, routine_ja, routine_en, routine_reading, routine_icon, stars,
-        pk, title_ja, title_en, reading, icon, minutes,
-    ) in _steps(ids):  # fmt: skip
-        heads[routine_id] = (routine_ja, routine_en, routine_reading, routine_icon, stars)
-        steps[routine_id].append(planner.StepData(pk, title_ja, title_en, reading, icon, minutes))
-    return {
-        pk: planner.RoutineData(
-            id=pk, title_ja=title_ja, title_en=title_en, reading=reading, icon=icon,
-            steps=tuple(steps[pk]), stars=stars,
+def _members() -> list[Row]:
+    return list(
+        models.Member.objects.values_list(
+            "pk", "name_ja", "name_en", "colour", "icon", "collects_stars"
         )
-        for pk, (title_ja, title_en, reading, icon, stars) in heads.items()
-    }  # fmt: skip
-
-
-_steps = Prepared(
-    lambda ids: models.RoutineStep.objects.filter(routine_id__in=ids)
-    .order_by("routine_id", "order", "id")
-    .values_list(
-        "routine_id", "routine__title_ja", "routine__title_en", "routine__title_reading",
-        "routine__icon", "routine__stars",
-        "pk", "title_ja", "title_en", "title_reading", "icon", "minutes",
     )
-)  # fmt: skip
-
-
-def load_stars() -> planner.Stars | None:
-    """The star rules and rewards (with_ticks() adds the balances); None while the
-    family collects no stars."""
-    rules = _star_rules()
-    if not rules:
-        return None
-    rewards = tuple(
-        planner.RewardData(
-            id=pk, title_ja=title_ja, title_en=title_en, reading=reading, icon=icon, price=price
-        )
-        for pk, title_ja, title_en, reading, icon, price in _rewards()
-    )
-    per_routine, per_chore = rules[0]
-    return planner.Stars(per_routine, per_chore, rewards)
-
-
-_star_rules = Prepared(
-    lambda: models.StarRules.objects.filter(pk=1, enabled=True).values_list(
-        "per_routine", "per_chore"
-    )
-)
-_rewards = Prepared(
-    lambda: models.Reward.objects.order_by("price", "id").values_list(
-        "pk", "title_ja", "title_en", "title_reading", "icon", "price"
-    )
-)
 
 
 def load_plans(rows: QuerySet[models.Plan]) -> tuple[planner.PlanData, ...]:
@@ -377,21 +354,28 @@ def _plan_data(plan_rows: list[Row]) -> tuple[planner.PlanData, ...]:
     )
 
 
-_block_members = Prepared(
-    lambda plan_ids: models.Block.members.through.objects.filter(
-        block__plan_id__in=plan_ids
-    ).values_list("block_id", "member_id")
-)
-_block_routines = Prepared(
-    lambda plan_ids: (
+def _block_members(plan_ids: Collection[int]) -> list[Row]:
+    return list(
+        models.Block.members.through.objects.filter(block__plan_id__in=plan_ids).values_list(
+            "block_id", "member_id"
+        )
+    )
+
+
+def _block_routines(plan_ids: Collection[int]) -> list[Row]:
+    return list(
         models.RoutineAssignment.objects.filter(block__plan_id__in=plan_ids)
         .order_by("member__order", "member_id")
         .values_list("block_id", "member_id", "routine_id")
     )
-)
-_icon_colours = Prepared(lambda: models.IconColour.objects.values_list("icon", "colour"))
-_blocks = Prepared(
-    lambda plan_ids: (
+
+
+def _icon_colours() -> list[Row]:
+    return list(models.IconColour.objects.values_list("icon", "colour"))
+
+
+def _blocks(plan_ids: Collection[int]) -> list[Row]:
+    return list(
         models.Block.objects.filter(plan_id__in=plan_ids)
         .order_by("start", "id")
         .values_list(
@@ -406,51 +390,3 @@ _blocks = Prepared(
             "colour",
         )
     )
-)
-
-
-def load_events(first: date, last: date, tz: ZoneInfo) -> tuple[planner.EventData, ...]:
-    """Subscribed calendars' events touching `first`..`last`, in one query."""
-    window_start = planner.at(first, time(0), tz)
-    window_end = planner.at(last + timedelta(days=1), time(0), tz)
-    events = []
-    for pk, title, start, end, start_date, end_date, member_id, colour in _events(
-        window_start, window_end, first, last
-    ):
-        ja = calendars.guess_lang(title) == "ja"
-        events.append(
-            planner.EventData(
-                id=pk,
-                title_ja=title if ja else "",
-                title_en="" if ja else title,
-                start=start.astimezone(tz) if start else None,
-                end=end.astimezone(tz) if end else None,
-                first_day=start_date,
-                last_day=end_date - timedelta(days=1) if end_date else None,
-                member_id=member_id,
-                colour=colour or "",
-            )
-        )
-    return tuple(events)
-
-
-_events = Prepared(
-    lambda window_start, window_end, first, last: (
-        models.CalendarEvent.objects.filter(
-            Q(start__lt=window_end, end__gt=window_start)
-            | Q(start_date__lte=last, end_date__gt=first),
-            subscription__enabled=True,
-        )
-        .order_by("start", "start_date", "id")
-        .values_list(
-            "pk",
-            "title",
-            "start",
-            "end",
-            "start_date",
-            "end_date",
-            "subscription__member_id",
-            "subscription__member__colour",
-        )
-    )
-)

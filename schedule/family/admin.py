@@ -4,8 +4,10 @@ and a preview of the wall at any moment."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import segno
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -22,7 +24,6 @@ from schedule.common import icons
 from schedule.common.admin import VersionedAdmin
 from schedule.family.forms import DisplayForm, IconColourForm, MemberForm
 from schedule.family.models import Display, IconColour, Member
-from schedule.site import operator_admin  # noqa: F401
 
 
 def wall_qr_svg(url: str) -> bytes:
@@ -82,6 +83,15 @@ class DisplayAdmin(VersionedAdmin):
         if obj is not None:
             fieldsets.insert(0, (_("On the wall"), {"fields": ["seen"]}))
         return self.with_loaded_version(fieldsets, obj)
+
+    def get_changeform_initial_data(self, request):
+        # A new wall speaks the household's language (LANGUAGE_CODE); a Japanese
+        # one shows readings, for the children who read kana before kanji.
+        initial: dict[str, Any] = {**super().get_changeform_initial_data(request)}
+        japanese = settings.LANGUAGE_CODE == "ja"
+        initial.setdefault("language", Display.Language.JA if japanese else Display.Language.EN)
+        initial.setdefault("show_readings", japanese)
+        return initial
 
     def response_add(self, request, obj, post_url_continue=None):
         # The tablet needs the new wall's address: its page with the QR code, not the list.
@@ -191,11 +201,38 @@ def _regenerate_view(request, model_admin: DisplayAdmin, object_id):
     return redirect("admin:schedule_display_change", display.pk)
 
 
+# A new member's colour: the first of these nobody has yet, so that four
+# members added in a row are told apart on the wall without a tap on a colour.
+MEMBER_COLOURS = ["#2f6fb3", "#c2457a", "#e08a1e", "#3c9a5f", "#7b52ab", "#1f8a8a", "#b5532f"]
+
+
 @admin.register(Member)
 class MemberAdmin(VersionedAdmin):
     form = MemberForm
     list_display = ["__str__", "picture", "order"]
     list_editable = ["order"]
+    readonly_fields = ["current_photo"]
+
+    def get_fieldsets(self, request, obj=None):
+        photo = ["photo", "current_photo", "remove_photo"] if obj and obj.photo_key else ["photo"]
+        fieldsets = [
+            (None, {"fields": ["name_ja", "name_en", *photo, "colour", "icon", "order"]}),
+        ]
+        return self.with_loaded_version(fieldsets, obj)
+
+    def get_changeform_initial_data(self, request):
+        initial: dict[str, Any] = {**super().get_changeform_initial_data(request)}
+        taken = set(Member.objects.values_list("colour", flat=True))
+        free = [colour for colour in MEMBER_COLOURS if colour not in taken]
+        initial.setdefault("colour", free[0] if free else MEMBER_COLOURS[0])
+        initial.setdefault("icon", "person")  # the model's default: the form declares its own
+        last = Member.objects.order_by("-order").values_list("order", flat=True).first()
+        initial.setdefault("order", 0 if last is None else min(last + 1, 32767))
+        return initial
+
+    @admin.display(description=_("photo"))
+    def current_photo(self, member: Member) -> str:
+        return render_to_string("admin/hibi/member_photo.html", {"member": member, "size": 96})
 
     @admin.display(description=_("colour and icon"))
     def picture(self, member: Member) -> str:
@@ -206,6 +243,7 @@ class MemberAdmin(VersionedAdmin):
                 "colour": member.colour,
                 "icon": member.icon if icons.is_icon(member.icon) else "",
                 "name": member.name,
+                "photo_url": member.photo_url,
             },
         )
 

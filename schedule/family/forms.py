@@ -15,11 +15,20 @@ from schedule.common.forms import (
     icon_field,
     keep_unknown_icon,
 )
-from schedule.family.models import Display, IconColour, Member
+from schedule.family import photos
+from schedule.family.models import Display, IconColour, Member, MemberPhoto, new_photo_key
 
 
 class MemberForm(VersionedForm):
     icon = icon_field(required=True)
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        # image/* lets a phone offer its camera as well as its pictures.
+        widget=forms.FileInput(attrs={"accept": "image/*"}),
+        help_text=_("A face for the wall, from the phone's camera or pictures. Made small."),
+    )
+    remove_photo = forms.BooleanField(label=_("Remove the photo"), required=False)
 
     class Meta:
         model = Member
@@ -29,6 +38,31 @@ class MemberForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         keep_unknown_icon(self)
+        self.new_photo: bytes | None = None
+
+    def clean_photo(self) -> Any:
+        upload = self.cleaned_data.get("photo")
+        if upload:
+            self.new_photo = photos.made_small(upload)
+        return upload
+
+    def save(self, commit=True):
+        if self.new_photo is not None:
+            self.instance.photo_key = new_photo_key()
+        elif self.cleaned_data.get("remove_photo"):
+            self.instance.photo_key = ""
+        return super().save(commit)
+
+    def _save_m2m(self) -> None:
+        # Also the admin's save_related(): the member is saved by then.
+        super()._save_m2m()  # type: ignore[misc]
+        member = self.instance
+        if self.new_photo is not None:
+            MemberPhoto.objects.update_or_create(
+                member=member, defaults={"key": member.photo_key, "image": self.new_photo}
+            )
+        elif not member.photo_key:
+            MemberPhoto.objects.filter(member=member).delete()
 
 
 class IconColourForm(VersionedForm):

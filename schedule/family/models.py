@@ -3,23 +3,28 @@ and the displays (tablets) with their secret addresses."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schedule.common import household, icons
 from schedule.common.models import (
     COLOUR_VALIDATOR,
     TOKEN_VALIDATOR,
+    CountedQuerySet,
+    Shown,
     Versioned,
     in_one_language,
     new_token,
 )
+
+# A photo as stored: made small, a member's photo takes some 20-60 KB.
+PHOTO_MAX_STORED_BYTES = 512 * 1024
 
 # Up to four whole minutes (1-59), comma-separated: "5,2".
 CUE_MINUTES_VALIDATOR = RegexValidator(
@@ -47,8 +52,12 @@ class IconColour(Versioned):
     block's own colour still wins over both.
     """
 
+    shown = Shown.PLANS
+
     icon = models.CharField(_("icon"), max_length=48, unique=True, validators=[icons.validate_icon])
     colour = models.CharField(_("colour"), max_length=7, validators=[COLOUR_VALIDATOR])
+
+    objects = CountedQuerySet.as_manager()
 
     class Meta:
         ordering = ["icon"]
@@ -60,6 +69,7 @@ class IconColour(Versioned):
 
 
 class Member(Versioned):
+    shown = Shown.PLANS
     name_ja = models.CharField(_("name (Japanese)"), max_length=40, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=40, blank=True)
     colour = models.CharField(
@@ -72,6 +82,14 @@ class Member(Versioned):
     # Set on the page of the star rules (StarRules), where a parent decides
     # who collects stars at all.
     collects_stars = models.BooleanField(_("collects stars"), default=False)
+    # The key of the member's photo (MemberPhoto), new with every upload: the
+    # wall reads it with the member, without the picture's bytes, and the
+    # photo's address changes with the photo, so it may be cached for good.
+    photo_key = models.CharField(
+        _("photo"), max_length=32, blank=True, editable=False, validators=[TOKEN_VALIDATOR]
+    )
+
+    objects = CountedQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "id"]
@@ -90,13 +108,73 @@ class Member(Versioned):
     def name(self) -> str:
         return household.pick(self.name_ja, self.name_en)
 
+    @property
+    def photo_url(self) -> str:
+        """The address of the member's photo (a small JPEG), or "" without one.
+
+        Served by site.views.member_photo to whoever has the address, as a
+        wall is to whoever has its token: the key is as long and as random.
+        """
+        from django.urls import reverse
+
+        return reverse("member-photo", args=[self.photo_key]) if self.photo_key else ""
+
     def clean(self) -> None:
         if errors := in_one_language(self, "name", _("Give a name in Japanese or English.")):
             raise ValidationError(errors)
 
 
+def new_photo_key() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class MemberPhoto(models.Model):
+    """A member's photo as the wall shows it: already made small (family/photos.py),
+    a JPEG, which every tablet's browser reads (old iPads read no WebP).
+
+    Kept in the database, not as a file: a backup copies the database, an
+    export carries every table, a restore puts back one file, so the photo
+    goes wherever the family's data goes, and never half of it.
+    """
+
+    shown = Shown.PLANS  # on the wall's lanes and routines
+    edited_with = "member"  # on its member's page, under the member's version
+
+    member = models.OneToOneField(
+        Member, on_delete=models.CASCADE, related_name="photo", verbose_name=_("family member")
+    )
+    key = models.CharField(
+        _("key"), max_length=32, unique=True, default=new_photo_key, validators=[TOKEN_VALIDATOR]
+    )
+    content_type = models.CharField(_("type"), max_length=20, default="image/jpeg")
+    image = models.BinaryField(_("picture"), max_length=PHOTO_MAX_STORED_BYTES)
+
+    objects = CountedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("member's photo")
+        verbose_name_plural = _("members' photos")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(content_type="image/jpeg"), name="member_photo_is_a_jpeg"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.member)
+
+    def clean(self) -> None:
+        # An imported document's photo must be what the admin would have made.
+        if not bytes(self.image or b"").startswith(b"\xff\xd8\xff"):
+            raise ValidationError({"image": _("This is not a JPEG picture.")})
+
+
 class Display(Versioned):
     """One tablet on the wall, reached by its secret URL."""
+
+    shown = Shown.PLANS
+    # A tablet saying it is there (every minute) is not a change it shows.
+    quiet_fields = frozenset({"last_seen_at", "last_user_agent"})
 
     Language = DisplayLanguage
     Theme = Theme
@@ -163,6 +241,8 @@ class Display(Versioned):
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True, editable=False)
     last_user_agent = models.CharField(_("browser"), max_length=300, blank=True, editable=False)
 
+    objects = CountedQuerySet.as_manager()
+
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("display")
@@ -189,7 +269,7 @@ class Display(Versioned):
         """'never', 'online' or 'stale': has this tablet asked for the wall lately?"""
         if self.last_seen_at is None:
             return "never"
-        now = now or timezone.now()
+        now = now or household.now()
         return "online" if now - self.last_seen_at <= self.STALE_AFTER else "stale"
 
     @property

@@ -11,6 +11,8 @@ from schedule.common import icons
 from schedule.common.models import (
     WEEKDAY_NAMES,
     BilingualTitle,
+    CountedQuerySet,
+    Shown,
     Versioned,
     has_a_title,
     in_chore_years,
@@ -29,6 +31,7 @@ class Meal(Versioned, BilingualTitle):
     one date only, which wins over that weekday's ("12/24: chicken")."""
 
     Kind = MealKind
+    shown = Shown.PLANS  # the wall's dinner
 
     kind = models.CharField(_("meal"), max_length=9, choices=MealKind, default=MealKind.DINNER)
     weekday = models.PositiveSmallIntegerField(
@@ -44,6 +47,8 @@ class Meal(Versioned, BilingualTitle):
         help_text=_("Instead of the weekly meal of that day."),
     )
     icon = models.CharField(_("icon"), max_length=48, blank=True, validators=[icons.validate_icon])
+
+    objects = CountedQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "weekday", "date", "id"]

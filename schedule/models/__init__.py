@@ -46,11 +46,13 @@ from schedule.common.models import outside_chore_years as outside_chore_years
 from schedule.common.models import validate_calendar_url as validate_calendar_url
 from schedule.common.models import validate_web_url as validate_web_url
 from schedule.countdowns.models import Countdown as Countdown
+from schedule.data.models import DemoRow as DemoRow
 from schedule.family.models import CUE_MINUTES_VALIDATOR as CUE_MINUTES_VALIDATOR
 from schedule.family.models import Display as Display
 from schedule.family.models import DisplayLanguage as DisplayLanguage
 from schedule.family.models import IconColour as IconColour
 from schedule.family.models import Member as Member
+from schedule.family.models import MemberPhoto as MemberPhoto
 from schedule.family.models import Theme as Theme
 from schedule.meals.models import Meal as Meal
 from schedule.meals.models import MealKind as MealKind

@@ -10,13 +10,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from schedule.calendars.models import describe_problem
-from schedule.common.models import Versioned
+from schedule.common.models import Shown, Versioned
 from schedule.family.models import DisplayLanguage, Member
 from schedule.plans.models import Block
 
 
 class NudgeTarget(Versioned):
     """A phone (or a chat, an e-mail box) that gets nudges, through an Apprise address."""
+
+    shown = Shown.NOT
 
     Language = DisplayLanguage
 
@@ -127,6 +129,8 @@ class Delivery(models.Model):
     the pair is unique, which is what keeps a restarted worker from sending
     the same nudge twice.
     """
+
+    shown = Shown.NOT
 
     Kind = DeliveryKind
     Status = DeliveryStatus

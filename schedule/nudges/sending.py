@@ -26,17 +26,19 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from schedule import planner
 from schedule.calendars.fetch import printable
 from schedule.chores.models import Chore
+from schedule.common import household
 from schedule.common.household import pick
 from schedule.day.loading import load_household
 from schedule.nudges import tonight
@@ -171,7 +173,8 @@ def due(now: datetime, tz: ZoneInfo | None = None) -> list[Due]:
     overdue_ids = set(Chore.objects.filter(nudge_when_overdue=True).values_list("pk", flat=True))
 
     days = (today - timedelta(days=1), today, today + timedelta(days=1))
-    found += tonight.call_off_dues(household, days[:2], now, targets, in_window)
+    for call_off in tonight.call_offs_decided(household, days[:2], now, in_window):
+        found += _call_off_nudges(call_off, targets, tz)
     for target in targets:
         found += _evening(household, target, days[:2], tz, in_window)
         if target.overdue_chores:
@@ -261,6 +264,25 @@ def _overdue(household, target, days, overdue_ids, in_window) -> list[Due]:
                 )
             )
     return out
+
+
+def _call_off_nudges(call_off, targets: list[NudgeTarget], tz: ZoneInfo) -> list[Due]:
+    """A warning called a block off: the family's phones and whose it is hear of it."""
+    members = tuple(m for block in call_off.blocks for m in block.member_ids)
+    return [
+        Due(
+            kind=Delivery.Kind.NUDGE,
+            channel=f"target:{target.pk}",
+            occurrence=f"calloff:{call_off.rule_id}:{call_off.day.isoformat()}",
+            due_at=call_off.decide_at,
+            title=_in_each_language(target.language, tonight.call_off_title),
+            body=_in_each_language(target.language, partial(tonight.call_off_text, call_off)),
+            target=target,
+            quiet=target.is_quiet_at(call_off.decide_at.astimezone(tz).time()),
+        )
+        for target in targets
+        if _involves(target, members)
+    ]
 
 
 def _block_nudge(block: planner.BlockView, minutes: int, target: NudgeTarget, tz) -> Due:
@@ -374,7 +396,7 @@ def _send(row: Delivery) -> None:
 
 def send(row: Delivery, now: datetime | None = None) -> bool:
     """Claim the row, send it once, record how it went; False if another sender had it."""
-    now = now or timezone.now()
+    now = now or household.now()
     claimed = Delivery.objects.filter(
         Q(next_try_at__isnull=True) | Q(next_try_at__lte=now),
         pk=row.pk,
@@ -411,7 +433,7 @@ def _failed(row: Delivery, code: str, detail: str, now: datetime) -> None:
 
 def run(now: datetime | None = None) -> int:
     """Record what came due and send what waits; how many were sent or tried."""
-    now = now or timezone.now()
+    now = now or household.now()
     rows = [item.as_row() for item in due(now)]
     if rows:
         with transaction.atomic():
@@ -429,7 +451,7 @@ def run(now: datetime | None = None) -> int:
 
 def send_test(target: NudgeTarget, now: datetime | None = None) -> Delivery:
     """The admin's "send a test": sent at once, recorded like any nudge."""
-    now = now or timezone.now()
+    now = now or household.now()
     row = Delivery.objects.create(
         kind=Delivery.Kind.TEST,
         channel=f"target:{target.pk}",

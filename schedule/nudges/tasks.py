@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.tasks import task
-from django.utils import timezone
 
 from schedule.calendars import subscriptions as calendars
 from schedule.calendars.models import CalendarSubscription
+from schedule.common import household
 from schedule.common.models import Heartbeat
 from schedule.nudges import sending as nudges
 
@@ -60,6 +60,6 @@ def prune() -> int:
     from django_tasks_db.models import DBTaskResult
 
     deleted, _by_model = DBTaskResult.objects.filter(
-        finished_at__lt=timezone.now() - KEEP_FINISHED
+        finished_at__lt=household.now() - KEEP_FINISHED
     ).delete()
     return deleted

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from functools import partial
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from schedule import planner
 from schedule.bags.selectors import Bag, bags_on
-from schedule.nudges.models import Delivery, NudgeTarget
+from schedule.nudges.models import NudgeTarget
 from schedule.weather.calloffs import CallOff, called_off
 from schedule.weather.selectors import DayWeather, weather_at
 
@@ -75,48 +74,27 @@ def _in_each_language(mode: str, write: Callable[[str], str]) -> str:
     return "\n".join(lines)
 
 
-def _called_off_title(lang: str) -> str:
-    return _("Called off")
-
-
 def call_off_text(call_off: CallOff, lang: str) -> str:
     titles = "・".join(planner.pick(b.title_ja, b.title_en, lang) for b in call_off.blocks)
     reason = call_off.reason_ja if lang == "ja" else call_off.reason_en
     return f"{titles}: {reason}"
 
 
-def call_off_dues(
+def call_offs_decided(
     household: planner.Household,
     days: tuple[date, ...],
     now: datetime,
-    targets: list[NudgeTarget],
     in_window: Callable[[datetime], bool],
-) -> list:
-    """A nudge for each call-off decided in the window, to the family's phones
-    and to the phone of the member it concerns."""
-    from schedule.nudges.sending import Due, _involves
+) -> list[CallOff]:
+    """The call-offs decided in the window that ask for a nudge (sending.py
+    sends one to the family's phones and to the phone of whom it concerns)."""
+    return [
+        call_off
+        for day in days
+        for call_off in called_off(day, now, household)
+        if call_off.decided and call_off.nudge and in_window(call_off.decide_at)
+    ]
 
-    found = []
-    for day in days:
-        for call_off in called_off(day, now, household):
-            if not call_off.decided or not call_off.nudge or not in_window(call_off.decide_at):
-                continue
-            members = tuple(m for block in call_off.blocks for m in block.member_ids)
-            for target in targets:
-                if not _involves(target, members):
-                    continue
-                found.append(
-                    Due(
-                        kind=Delivery.Kind.NUDGE,
-                        channel=f"target:{target.pk}",
-                        occurrence=f"calloff:{call_off.rule_id}:{day.isoformat()}",
-                        due_at=call_off.decide_at,
-                        title=_in_each_language(target.language, _called_off_title),
-                        body=_in_each_language(target.language, partial(call_off_text, call_off)),
-                        target=target,
-                        quiet=target.is_quiet_at(
-                            call_off.decide_at.astimezone(household.tz).time()
-                        ),
-                    )
-                )
-    return found
+
+def call_off_title(lang: str) -> str:
+    return _("Called off")

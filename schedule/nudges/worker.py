@@ -17,8 +17,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection, transaction
-from django.utils import timezone
 
+from schedule.common import household
 from schedule.common.models import Heartbeat
 from schedule.nudges import tasks
 
@@ -68,7 +68,7 @@ def _waiting(job: Periodic) -> bool:
 
 def enqueue_due(now: datetime | None = None) -> list[str]:
     """Queue the periodic tasks whose time has come; their names."""
-    now = now or timezone.now()
+    now = now or household.now()
     queued = []
     for job in periodic():
         with transaction.atomic():
@@ -104,6 +104,6 @@ def state(now: datetime | None = None) -> tuple[str, datetime | None]:
     at = last_run()
     if at is None:
         return "never", None
-    now = now or timezone.now()
+    now = now or household.now()
     late = now - at > timedelta(minutes=settings.WORKER_STALE_MINUTES)
     return ("late" if late else "ok"), at

@@ -11,7 +11,6 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
@@ -20,6 +19,7 @@ from schedule.common import household, repeat
 from schedule.common.admin import CappedInline, VersionedAdmin
 from schedule.common.validation import MAX_BLOCKS_PER_PLAN, MAX_OVERRIDES_PER_PLAN
 from schedule.family.models import Display
+from schedule.plans import day_templates
 from schedule.plans.admin_pages import (
     _one_block,
     _use_on_a_date,
@@ -39,7 +39,6 @@ from schedule.plans.forms import (
 )
 from schedule.plans.models import Block, Note, Plan, PlanOverride
 from schedule.plans.services import copy_plan
-from schedule.site import operator_admin  # noqa: F401
 
 
 class BlockInline(CappedInline):
@@ -47,6 +46,8 @@ class BlockInline(CappedInline):
     form = BlockForm
     formset = BlockFormSet
     template = "admin/hibi/edit_inline/compact.html"
+    # Under each row's "More" (compact.html): the page stays a list of times and titles.
+    folded_fields = ("title_reading", "colour", "nudge_minutes_before", "webhook_url")
     extra = 0
     ordering = ["start", "end", "id"]
     max_num = MAX_BLOCKS_PER_PLAN
@@ -91,6 +92,34 @@ class PlanAdmin(VersionedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(block_total=Count("blocks"))
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        return {**initial, **day_templates.plan_initial(_start_from(request))}
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        # The add page passes its new, unsaved plan.
+        new_plan = obj is None or obj.pk is None
+        new_blocks = new_plan and isinstance(inline, BlockInline) and request.method == "GET"
+        if new_blocks and (rows := day_templates.block_rows(_start_from(request))):
+            kwargs["initial"] = rows
+        return kwargs
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if (obj is None or obj.pk is None) and request.method == "GET":
+            rows = len(day_templates.block_rows(_start_from(request)))
+            for inline in inlines:
+                if isinstance(inline, BlockInline):
+                    inline.extra = rows  # this request's own instance
+        return inlines
+
+    def add_view(self, request, form_url="", extra_context=None):
+        context = dict(extra_context or {})
+        context["start_from"] = day_templates.choices()
+        context["started_from"] = dict(context["start_from"]).get(_start_from(request))
+        return super().add_view(request, form_url, context)
 
     @admin.display(description=_("applies on"))
     def days(self, plan: Plan) -> str:
@@ -145,7 +174,7 @@ class PlanAdmin(VersionedAdmin):
         super().save_formset(request, form, formset, change)
         if formset.model is not PlanOverride:
             return
-        today = timezone.localdate()
+        today = household.today()
         for override in [*formset.new_objects, *(obj for obj, _f in formset.changed_objects)]:
             if override.date < today:
                 self.message_user(
@@ -215,6 +244,11 @@ class PlanAdmin(VersionedAdmin):
         if not self.has_view_permission(request, plan):
             raise PermissionDenied
         return wall_preview(request, plan)
+
+
+def _start_from(request) -> str:
+    """The day a new plan starts from (`?start_from=school-weekday`, `plan-3`), or ""."""
+    return str(request.GET.get("start_from", ""))[:40]
 
 
 @admin.register(Note)

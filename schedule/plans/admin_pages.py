@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
@@ -30,7 +29,6 @@ from schedule.family.models import Display
 from schedule.plans.forms import OneBlockForm, UseOnDateForm
 from schedule.plans.models import Block, Plan
 from schedule.plans.services import change_block, use_plan_on
-from schedule.site import operator_admin  # noqa: F401
 
 if TYPE_CHECKING:
     from schedule.plans.admin import PlanAdmin
@@ -46,7 +44,7 @@ def plan_timeline(plan: Plan, lang: str) -> dict:
     day = household.today()
     (loaded,) = loading.load_plans(Plan.objects.filter(pk=plan.pk))
     every_day = dataclasses.replace(loaded, weekdays=frozenset(range(7)), on_holidays=True)
-    family = planner.Household(
+    family = planner.Household.of(
         tz=tz,
         calendar=recurrence.holiday_calendar(settings.HOLIDAY_COUNTRY),
         plans=(every_day,),
@@ -234,17 +232,19 @@ ONE_BLOCK_FIELDSETS: list[tuple[Any, Any]] = [
                 "shift_following",
                 "title_ja",
                 "title_en",
-                "title_reading",
                 "icon",
-                "colour",
                 "members",
                 "plan_version",
             ]
         },
     ),
+    # What a parent rarely changes, folded (Django opens it when one is in error).
     (
-        _("Phones and webhooks"),
-        {"fields": ["nudge_minutes_before", "webhook_url"], "classes": ["collapse"]},
+        _("More: reading, colour, phones and webhooks"),
+        {
+            "fields": ["title_reading", "colour", "nudge_minutes_before", "webhook_url"],
+            "classes": ["collapse"],
+        },
     ),
 ]
 
@@ -367,7 +367,7 @@ def preview_moment(now: datetime, display: Display | None) -> time:
 def preview_form(plan: Plan) -> WallPreviewForm:
     """Which tablet and moment a preview opens: the main display, at a moment it
     shows the plan, on the next day the plan is in force."""
-    now = timezone.localtime()
+    now = household.now()
     display = main_display()
     moment = preview_moment(now, display)
     # A morning chosen late in the evening is tomorrow's.

@@ -59,18 +59,22 @@ class BlockForm(forms.ModelForm):
         widget=DayCheckboxes,
         help_text=_("Nobody chosen means the whole family."),
     )
+    # A row a template day filled in (day_templates.block_rows): sent back, it
+    # makes the row count as changed, so it is saved even if left as it came.
+    prefilled = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Block
+        # Times and titles first: what a parent changes; the rest under "More".
         fields = [
             "start",
             "end",
             "title_ja",
-            "title_reading",
             "title_en",
             "icon",
-            "colour",
             "members",
+            "title_reading",
+            "colour",
             "nudge_minutes_before",
             "webhook_url",
         ]

@@ -17,6 +17,8 @@ from schedule.common.models import (
     ALL_WEEKDAYS,
     COLOUR_VALIDATOR,
     BilingualTitle,
+    CountedQuerySet,
+    Shown,
     Versioned,
     has_a_title,
     in_one_language,
@@ -33,6 +35,8 @@ class Plan(Versioned):
     highest-priority plan that applies to holidays; else the highest-priority
     plan for that weekday. `valid_from`/`valid_until` bound both rules.
     """
+
+    shown = Shown.PLANS
 
     name_ja = models.CharField(_("name (Japanese)"), max_length=60, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=60, blank=True)
@@ -53,6 +57,8 @@ class Plan(Versioned):
         default=0,
         help_text=_("When two plans fit the same day, the higher number wins."),
     )
+
+    objects = CountedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-priority", "id"]
@@ -105,6 +111,8 @@ class Plan(Versioned):
 class PlanOverride(models.Model):
     """A one-off date that follows another plan ("this Saturday: school event")."""
 
+    shown = Shown.PLANS
+
     edited_with = "plan"  # on its plan's page, under the plan's version
 
     date = models.DateField(_("date"), unique=True)
@@ -112,6 +120,8 @@ class PlanOverride(models.Model):
         Plan, on_delete=models.CASCADE, related_name="overrides", verbose_name=_("plan")
     )
     reason = models.CharField(_("reason"), max_length=80, blank=True)
+
+    objects = CountedQuerySet.as_manager()
 
     class Meta:
         ordering = ["date"]
@@ -124,6 +134,8 @@ class PlanOverride(models.Model):
 
 class Block(BilingualTitle):
     """A stretch of a plan's day. `end` earlier than `start` runs past midnight."""
+
+    shown = Shown.PLANS
 
     edited_with = "plan"  # on its plan's page, under the plan's version
 
@@ -158,6 +170,8 @@ class Block(BilingualTitle):
         ),
     )
 
+    objects = CountedQuerySet.as_manager()
+
     class Meta:
         ordering = ["plan", "start", "id"]
         verbose_name = _("block")
@@ -189,11 +203,15 @@ class Block(BilingualTitle):
 class Note(Versioned):
     """A short message for the wall over a few days ("おばあちゃんが来る")."""
 
+    shown = Shown.PLANS
+
     text_ja = models.CharField(_("text (Japanese)"), max_length=200, blank=True)
     text_en = models.CharField(_("text (English)"), max_length=200, blank=True)
     icon = models.CharField(_("icon"), max_length=48, blank=True, validators=[icons.validate_icon])
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until"))
+
+    objects = CountedQuerySet.as_manager()
 
     class Meta:
         ordering = ["start_date", "id"]

@@ -10,10 +10,6 @@ from django.db import transaction
 from django.db.models import F
 
 from schedule.plans.models import Block, Plan, PlanOverride
-from schedule.routines.models import (
-    Routine,
-    RoutineAssignment,
-)
 
 
 def change_block(block: Block, moves: dict[Block, tuple[time, time]]) -> None:
@@ -29,12 +25,9 @@ def change_block(block: Block, moves: dict[Block, tuple[time, time]]) -> None:
     Plan.objects.filter(pk=block.plan_id).update(version=F("version") + 1)
 
 
-def _copy_title(row: Routine | Plan, names: tuple[str, str], size: int) -> dict[str, str]:
-    ja, en = (getattr(row, name) for name in names)
-    return {
-        names[0]: f"{ja}（コピー）"[:size] if ja else "",
-        names[1]: f"{en} (copy)"[:size] if en else "",
-    }
+# Which child goes through which routine in a block: rows of the routines' room
+# that hang on a block, copied with it through the block's own relation.
+Use = Block.routines.rel.related_model
 
 
 def copy_plan(plan: Plan, label_ja: str = "コピー", label_en: str = "copy") -> Plan:
@@ -60,10 +53,9 @@ def copy_plan(plan: Plan, label_ja: str = "コピー", label_en: str = "copy") -
             block.save()
             block.members.set(members)
             uses += [
-                RoutineAssignment(block=block, member_id=r.member_id, routine_id=r.routine_id)
-                for r in routines
+                Use(block=block, member_id=r.member_id, routine_id=r.routine_id) for r in routines
             ]
-        RoutineAssignment.objects.bulk_create(uses)
+        Use._default_manager.bulk_create(uses)
     return copy
 
 

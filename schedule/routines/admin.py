@@ -43,7 +43,6 @@ from schedule.routines.models import (
 )
 from schedule.routines.services import copy_routine
 from schedule.routines.stars import CannotTakeBack, NotEnoughStars, give_reward, take_back
-from schedule.site import operator_admin  # noqa: F401
 
 
 def _picture(colour: str, icon: str, name: str) -> str:

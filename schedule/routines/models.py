@@ -15,7 +15,14 @@ from django.utils.translation import gettext_lazy as _
 
 from schedule.chores.models import Chore
 from schedule.common import household, icons
-from schedule.common.models import BilingualTitle, Versioned, has_a_title, in_one_language
+from schedule.common.models import (
+    BilingualTitle,
+    CountedQuerySet,
+    Shown,
+    Versioned,
+    has_a_title,
+    in_one_language,
+)
 from schedule.family.models import Member
 from schedule.plans.models import Block
 
@@ -36,6 +43,8 @@ class Routine(Versioned, BilingualTitle):
     each child can have a version of their own.
     """
 
+    shown = Shown.PLANS
+
     icon = models.CharField(_("icon"), max_length=48, blank=True, validators=[icons.validate_icon])
     stars = models.PositiveSmallIntegerField(
         _("stars for finishing it"),
@@ -44,6 +53,8 @@ class Routine(Versioned, BilingualTitle):
         validators=[MaxValueValidator(MAX_STARS_PER_THING)],
         help_text=_("Empty: as many as the star rules give for a routine. 0: no stars."),
     )
+
+    objects = CountedQuerySet.as_manager()
 
     class Meta:
         ordering = ["title_ja", "title_en", "id"]
@@ -65,6 +76,8 @@ class Routine(Versioned, BilingualTitle):
 class RoutineStep(BilingualTitle):
     """One pictured step of a routine ("はみがき"), in the routine's order."""
 
+    shown = Shown.PLANS
+
     edited_with = "routine"  # on its routine's page, under the routine's version
 
     routine = models.ForeignKey(
@@ -79,6 +92,8 @@ class RoutineStep(BilingualTitle):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_STEP_MINUTES)],
         help_text=_("How long the step should take, for the wall's countdown. Optional."),
     )
+
+    objects = CountedQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "id"]
@@ -102,6 +117,8 @@ class RoutineStep(BilingualTitle):
 class RoutineAssignment(models.Model):
     """Which routine a member goes through in a block: はる's 朝のしたく at 7:45."""
 
+    shown = Shown.PLANS
+
     edited_with = "routine"  # on its routine's page, under the routine's version
 
     block = models.ForeignKey(
@@ -111,6 +128,8 @@ class RoutineAssignment(models.Model):
     routine = models.ForeignKey(
         Routine, on_delete=models.CASCADE, related_name="uses", verbose_name=_("routine")
     )
+
+    objects = CountedQuerySet.as_manager()
 
     class Meta:
         ordering = ["block", "member", "id"]
@@ -138,6 +157,8 @@ class StepDone(models.Model):
     """A step of a routine done by a child on a day. One row per step, child and day,
     so a double tap is harmless; the day is the one of the block the routine is in."""
 
+    shown = Shown.TICK
+
     step = models.ForeignKey(
         RoutineStep,
         on_delete=models.SET_NULL,
@@ -154,6 +175,8 @@ class StepDone(models.Model):
     done_at = models.DateTimeField(_("done at"), default=timezone.now)
     what_ja = models.CharField(_("what (Japanese)"), max_length=200, blank=True)
     what_en = models.CharField(_("what (English)"), max_length=200, blank=True)
+
+    objects = CountedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "member", "id"]
@@ -179,6 +202,8 @@ class StarRules(Versioned):
     a finished routine and a ticked chore bring. Who collects them is each
     member's `collects_stars`."""
 
+    shown = Shown.PLANS
+
     enabled = models.BooleanField(
         _("collect stars"),
         default=False,
@@ -199,6 +224,8 @@ class StarRules(Versioned):
         validators=[MaxValueValidator(MAX_STARS_PER_THING)],
         help_text=_("For each child whose turn or job the chore is that day. 0: none."),
     )
+
+    objects = CountedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("star rules")
@@ -231,6 +258,8 @@ class StarRules(Versioned):
 class Reward(Versioned, BilingualTitle):
     """Something a child can have for stars ("こうえんで ながく あそぶ"), given by a parent."""
 
+    shown = Shown.PLANS
+
     icon = models.CharField(
         _("icon"), max_length=48, default="gift", validators=[icons.validate_icon]
     )
@@ -238,6 +267,8 @@ class Reward(Versioned, BilingualTitle):
         _("price in stars"),
         validators=[MinValueValidator(1), MaxValueValidator(MAX_REWARD_PRICE)],
     )
+
+    objects = CountedQuerySet.as_manager()
 
     class Meta:
         ordering = ["price", "id"]
@@ -274,6 +305,8 @@ class StarEntry(models.Model):
     routine, chore or reward is renamed or deleted.
     """
 
+    shown = Shown.TICK
+
     Kind = StarKind
 
     member = models.ForeignKey(
@@ -302,6 +335,8 @@ class StarEntry(models.Model):
         verbose_name=_("takes back"),
     )
     created_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    objects = CountedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

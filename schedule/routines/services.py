@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from schedule.plans.services import _copy_title
 from schedule.routines.models import (
     Routine,
     RoutineStep,
@@ -27,3 +26,11 @@ def copy_routine(routine: Routine) -> Routine:
             step.routine = copy
         RoutineStep.objects.bulk_create(steps)
     return copy
+
+
+def _copy_title(row: Routine, names: tuple[str, str], size: int) -> dict[str, str]:
+    ja, en = (getattr(row, name) for name in names)
+    return {
+        names[0]: f"{ja}（コピー）"[:size] if ja else "",
+        names[1]: f"{en} (copy)"[:size] if en else "",
+    }

@@ -22,6 +22,8 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.backends.signals import connection_created
 
+from schedule.common import household
+
 log = logging.getLogger(__name__)
 
 # How long the write probe waits for SQLite's write lock: shorter than the
@@ -99,13 +101,12 @@ def read_problem(today: date) -> Problem | None:
 
 def write_problem() -> Problem | None:
     """Write one small row, as a tick or an admin save would, in a bounded time."""
-    from django.utils import timezone
 
     from schedule.common.models import Heartbeat
 
     try:
         with _lock_wait(PROBE_LOCK_WAIT_MS), transaction.atomic():
-            Heartbeat.beat("healthz", timezone.now())
+            Heartbeat.beat("healthz", household.now())
     except DatabaseError as exc:
         return Problem("write", f"the database cannot be written: {exc}")
     return None

@@ -48,9 +48,26 @@ class HibiAdminSite(admin.AdminSite):
     site_url = None
 
     def index(self, request, extra_context=None):
+        from schedule.site import family_start
+
         today = today_summary()
         context = {"today": today, "shortcuts": shortcuts(request, today)}
+        context.update(family_start.offer(request))
         return super().index(request, {**context, **(extra_context or {})})
+
+    def get_urls(self):
+        from django.urls import path
+
+        from schedule.site import family_start
+
+        own = [
+            path(
+                "remove-demo-family/",
+                self.admin_view(family_start.remove_demo),
+                name="remove_demo_family",
+            )
+        ]
+        return own + super().get_urls()
 
     def get_app_list(self, request, app_label=None):
         """The family's pages first, in the order a parent needs them; the

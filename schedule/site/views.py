@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_safe
 from schedule.calendars.models import CalendarFeed
 from schedule.common import household
 from schedule.day import feeds
+from schedule.family.models import MemberPhoto
 from schedule.nudges import worker
 from schedule.site import health
 
@@ -49,6 +50,25 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     response["Content-Disposition"] = 'inline; filename="hibi.ics"'
     # Calendar apps poll on their own schedule; a shared cache must never keep it.
     patch_cache_control(response, private=True, max_age=300)
+    return response
+
+
+@require_safe
+def member_photo(request: HttpRequest, token: str) -> HttpResponse:
+    """A member's photo, by the key in Member.photo_url: the admin's pages and the
+    walls show it, so it asks for no sign-in; the key is as secret as a wall's token.
+
+    Only what the admin stored is ever sent (a JPEG it made itself, never the
+    upload), as a picture that no browser may read as anything else.
+    """
+    found = MemberPhoto.objects.filter(key=token).values_list("image", flat=True).first()
+    if found is None:
+        raise Http404("No such photo.")
+    response = HttpResponse(bytes(found), content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = 'inline; filename="member.jpg"'
+    # A new photo gets a new key, so this address always shows the same picture.
+    patch_cache_control(response, private=True, max_age=365 * 24 * 3600, immutable=True)
     return response
 
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import functools
 import logging
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest
-from django.utils import timezone
 
+from schedule.common import household
 from schedule.common.models import Revision
 from schedule.family.models import Display
 
@@ -71,7 +72,7 @@ def note_seen(display: Display, request: HttpRequest, now: datetime | None = Non
     A queryset update, so the heartbeat neither bumps the revision nor runs
     the model's signals.
     """
-    now = now or timezone.now()
+    now = now or household.now()
     last = display.last_seen_at
     if last is not None and timedelta(0) <= now - last < Display.HEARTBEAT_EVERY:
         return False
@@ -88,3 +89,37 @@ def note_seen(display: Display, request: HttpRequest, now: datetime | None = Non
 
 
 # Loading and the poll version ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Screen:
+    """What a wall needs of its display, read from its row once: how it speaks,
+    what it may do, when its nights are."""
+
+    token: str
+    name: str
+    theme: str
+    language: str
+    show_readings: bool
+    may_complete: bool
+    show_stars: bool
+    chime: bool
+    cues: tuple[int, ...]
+    night_start: time | None
+    night_end: time | None
+
+    @classmethod
+    def of(cls, display: Display) -> Screen:
+        return cls(
+            token=display.token,
+            name=display.name,
+            theme=display.theme,
+            language=display.language,
+            show_readings=display.show_readings,
+            may_complete=display.may_complete_chores,
+            show_stars=display.show_stars,
+            chime=display.chime,
+            cues=tuple(display.cues),
+            night_start=display.night_start,
+            night_end=display.night_end,
+        )

@@ -31,7 +31,6 @@ from django.utils.text import compress_string
 from schedule import planner
 from schedule.common import household
 from schedule.day.loading import load_household, load_planned, with_ticks
-from schedule.day.prepared import Prepared
 from schedule.family.models import Display
 
 ASSETS = (
@@ -42,6 +41,9 @@ ASSETS = (
     "vendor/htmx-1.9.12.es5.js",
     "icons/sprite.svg",
 )
+
+
+type Row = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -55,11 +57,6 @@ class Loaded:
     views: dict[tuple[date, datetime], planner.DayView] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
-
-    # What the wall made of the plans alone (block faces, chore cards: no moment
-    # changes them), shared with the Loaded that adds the ticks to the same
-    # plans, as a tap changes none but the chore it ticks.
-    lasting: dict[tuple[object, ...], Any] = field(default_factory=dict, compare=False, repr=False)
 
     def day(self, day: date, moment: datetime) -> planner.DayView:
         key = (day, moment)
@@ -79,10 +76,11 @@ _loads: dict[tuple[int, int, date, str], Loaded] = {}
 _LOADS_KEPT = 4
 
 
-# The same for what the family planned, by (display, plans revision, day): after
-# a tick only the ticks are read again (loading.with_ticks()), not every plan,
-# block and chore.
-_planned: dict[tuple[int, int, date, str], Loaded] = {}
+# What the family planned (and whose of it a display shows), by (display, plans
+# revision, day): after a tick only the ticks are read again
+# (loading.with_ticks()), not every plan, block and chore. A Planned, never a
+# Household: nothing ticked can be kept here.
+_planned: dict[tuple[int, int, date, str], tuple[planner.Planned, frozenset[int] | None]] = {}
 
 
 def load(display: Display, day: date) -> Loaded:
@@ -97,32 +95,30 @@ def load(display: Display, day: date) -> Loaded:
     if (kept := _loads.get(key)) is not None:
         return kept
     plans_key = (display.pk, plans, day, zone.key)
-    planned = _planned.get(plans_key)
-    if planned is None:
+    found = _planned.get(plans_key)
+    if found is None:
         ids = frozenset(member for (member,) in _shown_members(display.pk))
-        planned = Loaded(load_planned(day, zone), ids or None)
-        _keep(_planned, plans_key, planned)
-    loaded = Loaded(with_ticks(planned.household, day), planned.members, planned.lasting)
-    _keep(_loads, key, loaded)
-    return loaded
+        found = _keep(_planned, plans_key, (load_planned(day, zone), ids or None))
+    planned, members = found
+    return _keep(_loads, key, Loaded(with_ticks(planned, day), members))
 
 
-# Whose blocks and chores a display shows (none: the whole family's), with
-# the rest of the plans after an edit (schedule/prepared.py).
-_shown_members = Prepared(
-    lambda display_id: Display.members.through.objects.filter(display_id=display_id).values_list(
-        "member_id"
+# Whose blocks and chores a display shows (none: the whole family's), read with
+# the rest of the plans after an edit.
+def _shown_members(display_id: int) -> list[Row]:
+    return list(
+        Display.members.through.objects.filter(display_id=display_id).values_list("member_id")
     )
-)
 
 
-def _keep(
-    kept: dict[tuple[int, int, date, str], Loaded], key: tuple[int, int, date, str], loaded: Loaded
-) -> None:
+def _keep[T](
+    kept: dict[tuple[int, int, date, str], T], key: tuple[int, int, date, str], value: T
+) -> T:
     with _times_lock:
         if len(kept) >= _LOADS_KEPT:
             kept.clear()
-        kept[key] = loaded
+        kept[key] = value
+    return value
 
 
 def nights(display: Display, day: date) -> tuple[planner.Span, ...]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 from schedule.chores.models import Chore, ChoreDone
-from schedule.common.models import Revision
 from schedule.common.writes import atomic_write
 from schedule.family.models import Display, Member
 from schedule.routines.models import (
@@ -31,8 +30,6 @@ def tick_chore(chore: Chore, day: date, done: bool, display: Display | None = No
         ChoreDone.objects.bulk_create(
             [ChoreDone(chore=chore, date=day, display=display)], ignore_conflicts=True
         )
-        # bulk_create sends no post_save, and the walls must redraw.
-        Revision.bump(plans=False)
     elif not ChoreDone.objects.filter(chore=chore, date=day).delete()[0]:
         return
     settle_chore(chore, day)
@@ -59,4 +56,3 @@ def tick_step(
     elif not found.delete()[0]:
         return
     settle_routine(step.routine, member, day)
-    Revision.bump(plans=False)

@@ -69,7 +69,7 @@ def _render_wall(
 ) -> HttpResponse:
     loaded = loaded or polling.load(display, moment.date())
     context = {
-        "wall": view_model.build(display, moment, loaded, at),
+        "wall": view_model.of_display(display, moment, loaded, at),
         "poll_seconds": settings.WALL_POLL_SECONDS,
         # Half the interval, within 1–20 s: a hung request must not stall the
         # polling, and a slow Wi-Fi must still get a second to answer.

@@ -97,9 +97,9 @@ def called_off(
     if not rules or place is None or not place.has_warnings or not place.enabled:
         return ()
     if family is None:
-        from schedule.day.loading import load_planned
+        from schedule.day.loading import load_household
 
-        family = load_planned(day)
+        family = load_household(day)
     plan = planner.plan_for(family, day)
     found = []
     known: dict[datetime, WarningsNow] = {}

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from schedule.common import household
-from schedule.common.models import Versioned
+from schedule.common.models import CountedQuerySet, Shown, Versioned
 from schedule.family.models import Member
 from schedule.plans.models import Block
 from schedule.weather import areas, warning_codes
@@ -35,6 +35,12 @@ class WeatherPlace(Versioned):
     """
 
     Provider = Provider
+    shown = Shown.PLANS  # the wall's weather, warnings and call-offs are read for it
+    # The worker noting a fetch is not a change the walls show; its reports are.
+    quiet_fields = frozenset(
+        {"forecast_etag", "forecast_modified", "warnings_etag", "warnings_modified",
+         "last_fetch_at", "last_success_at", "error_code", "error_detail"}
+    )  # fmt: skip
 
     enabled = models.BooleanField(_("fetch the weather"), default=True)
     provider = models.CharField(_("from"), max_length=12, choices=Provider, default=Provider.JMA)
@@ -85,6 +91,8 @@ class WeatherPlace(Versioned):
     )
     error_code = models.CharField(max_length=20, blank=True, editable=False)
     error_detail = models.CharField(max_length=300, blank=True, editable=False)
+
+    objects = CountedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("weather place")
@@ -165,12 +173,16 @@ class WeatherReport(models.Model):
     """
 
     Kind = ReportKind
+    shown = Shown.PLANS  # a new forecast, a change of what is in force
+    quiet_fields = frozenset({"checked_at"})  # a fetch that found it still the newest
 
     kind = models.CharField(_("kind"), max_length=8, choices=ReportKind)
     place = models.CharField(max_length=80)
     reported_at = models.DateTimeField(_("reported at"))
     checked_at = models.DateTimeField(_("last checked"))
     data = models.JSONField(default=dict)
+
+    objects = CountedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-reported_at", "-id"]
@@ -197,6 +209,8 @@ class CallOffRule(Versioned):
     of the day). Decided once, at `decide_at`, from the warnings in force
     then (weather.calloffs).
     """
+
+    shown = Shown.PLANS
 
     block = models.ForeignKey(
         Block,
@@ -228,6 +242,8 @@ class CallOffRule(Versioned):
         help_text=_("A nudge to the family's phones when the block is called off."),
     )
     enabled = models.BooleanField(_("in use"), default=True)
+
+    objects = CountedQuerySet.as_manager()
 
     class Meta:
         ordering = ["decide_at", "id"]

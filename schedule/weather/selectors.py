@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.utils import translation
 from django.utils.translation import pgettext
 
+from schedule.common.household import in_both
 from schedule.weather import warning_codes
 from schedule.weather.documents import CLOUD, RAIN, SNOW, SUN, DayForecast, Forecast, Warnings
 from schedule.weather.models import WeatherPlace, WeatherReport
@@ -32,15 +32,6 @@ def _words(picture: str) -> str:
         SNOW: pgettext("weather", "Snow"),
     }
     return words.get(picture, "")
-
-
-def in_both(write) -> tuple[str, str]:
-    """`write()` in Japanese and in English: the wall may show both."""
-    found = []
-    for lang in ("ja", "en"):
-        with translation.override(lang):
-            found.append(str(write()))
-    return found[0], found[1]
 
 
 @dataclass(frozen=True)

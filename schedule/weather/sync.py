@@ -23,7 +23,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from schedule.calendars.fetch import Deadline, SyncProblem, fetch
-from schedule.common.models import Revision
+from schedule.common.models import Revision, counted_once
 from schedule.weather import jma, openmeteo
 from schedule.weather.documents import Forecast, Warnings
 from schedule.weather.models import Provider, WeatherPlace, WeatherReport
@@ -129,10 +129,12 @@ def _sync_forecast(place: WeatherPlace, now: datetime, deadline: Deadline, force
 
 
 def _keep_forecast(key: str, forecast: Forecast, now: datetime) -> None:
-    """Only the newest forecast is kept; the walls redraw when what they show changed."""
+    """Only the newest forecast is kept. A new one is a change the walls show
+    (WeatherReport.shown); a fetch that finds the same one only notes the time
+    (a quiet field), as a calendar's fetch does."""
     data = forecast.as_json()
     reports = WeatherReport.objects.filter(kind=WeatherReport.Kind.FORECAST)
-    with transaction.atomic():
+    with transaction.atomic(), counted_once():
         Revision.lock()
         kept = reports.filter(place=key).order_by("-reported_at").first()
         if kept is not None and forecast.reported_at < kept.reported_at:
@@ -148,8 +150,6 @@ def _keep_forecast(key: str, forecast: Forecast, now: datetime) -> None:
             checked_at=now,
             data=data,
         )
-        if kept is None or kept.data["days"] != data["days"]:
-            Revision.bump()
 
 
 def _sync_warnings(place: WeatherPlace, now: datetime, deadline: Deadline, force: bool) -> bool:
@@ -172,18 +172,24 @@ def _sync_warnings(place: WeatherPlace, now: datetime, deadline: Deadline, force
 
 
 def _keep_warnings(key: str, warnings: Warnings, now: datetime) -> None:
-    """Each report JMA issues is kept (a few days), so the warnings in force at
-    any recent moment can be told; the walls redraw when what is in force changed."""
+    """Each change of what is in force is kept (a few days), so what was in
+    force at any recent moment can be told. JMA reissues its office's report
+    whenever any of its areas changes: a report that leaves the family's area
+    as it was only confirms the kept one (its checked_at, a quiet field), so
+    the walls redraw when, and only when, what they show changed."""
     data = warnings.as_json()
     reports = WeatherReport.objects.filter(kind=WeatherReport.Kind.WARNINGS, place=key)
-    with transaction.atomic():
+    with transaction.atomic(), counted_once():
         Revision.lock()
-        same = reports.filter(reported_at=warnings.reported_at)
-        if same.exists():
-            same.update(checked_at=now, data=data)
+        newest = reports.order_by("-reported_at").first()
+        if newest is not None and warnings.reported_at < newest.reported_at:
+            return  # a cache on the way served an older one
+        if newest is not None and (
+            newest.reported_at == warnings.reported_at
+            or newest.data.get("in_force") == data["in_force"]
+        ):
+            reports.filter(pk=newest.pk).update(checked_at=now)
             return
-        before = reports.filter(reported_at__lt=warnings.reported_at).order_by("-reported_at")
-        previous = before.values_list("data", flat=True).first()
         WeatherReport.objects.create(
             kind=WeatherReport.Kind.WARNINGS,
             place=key,
@@ -191,8 +197,6 @@ def _keep_warnings(key: str, warnings: Warnings, now: datetime) -> None:
             checked_at=now,
             data=data,
         )
-        if previous is None or previous.get("in_force") != data["in_force"]:
-            Revision.bump()
 
 
 def _prune(now: datetime) -> None:

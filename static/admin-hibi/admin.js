@@ -247,6 +247,8 @@
         each(document.querySelectorAll(".hibi-icon-picker"), function (picker) {
             picker.className += " is-enhanced";
             picker.querySelector(".hibi-icon-button").removeAttribute("hidden");
+            /* The browser may have restored another choice (back, reload): say that one. */
+            showChosenIcon(picker);
         });
     }
 
@@ -332,9 +334,56 @@
         }
     });
 
+    /* A row just added shows all its fields: the parent is typing it now. */
+    document.addEventListener("formset:added", function (event) {
+        each(event.target.querySelectorAll ? event.target.querySelectorAll("details.hibi-more") : [],
+            function (more) {
+                more.open = true;
+            });
+    });
+
+    /* A link to a field folded under "More" opens it first, or it leads nowhere. */
+    function revealField(id) {
+        var field = id ? document.getElementById(id) : null;
+        var folded = field ? closest(field, "details") : null;
+        while (folded) {
+            folded.open = true;
+            folded = closest(folded.parentNode, "details");
+        }
+        return field;
+    }
+
+    document.addEventListener("click", function (event) {
+        var link = closest(event.target, ".hibi-errors a[href^='#']");
+        if (!link) {
+            return;
+        }
+        var field = revealField(link.getAttribute("href").slice(1));
+        if (field) {
+            event.preventDefault();
+            field.scrollIntoView(true);
+            if (field.focus) {
+                field.focus();
+            }
+        }
+    });
+
+    /* After a refused save, the page opens at what to fix, not at the top of a
+       long form: the banner (which links to each field) is scrolled to and read. */
+    function showErrors() {
+        var banner = document.querySelector(".hibi-errors");
+        if (!banner || window.location.hash) {
+            return;
+        }
+        banner.setAttribute("tabindex", "-1");
+        banner.scrollIntoView(true);
+        banner.focus();
+    }
+
     function start() {
         showRepeatFields();
         enhanceIconPickers();
+        showErrors();
     }
 
     if (document.readyState === "loading") {

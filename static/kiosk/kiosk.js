@@ -27,9 +27,7 @@
   "use strict";
 
   var TICK_MS = 5000;
-  var PIE = 157.08; /* see PIE_CIRCUMFERENCE in schedule/wall/view_model.py */
   var HOUR_MS = 60 * 60 * 1000;
-  var EDGE = 10; /* percent of the timeline for each squeezed end (TIMELINE_EDGE) */
   var SMALLEST_TITLE_PX = 36;
   var DRIFT_MS = 4 * 60 * 1000;
   var DRIFT = [[0, 0], [2, 1], [4, 3], [3, 5], [1, 4], [-1, 2], [-3, 0], [-2, -2], [0, -3], [2, -1]];
@@ -37,6 +35,10 @@
   var DAY_END_SLACK_MS = 10 * 1000;
 
   var wall = document.getElementById("wall");
+  /* The disc's circumference and the timeline's squeezed ends, as the server
+   * drew them (schedule/wall/cards.py, timeline.py): written once, there. */
+  var PIE = parseFloat(wall.getAttribute("data-pie"));
+  var EDGE = parseFloat(wall.getAttribute("data-edge"));
   var drifting = document.querySelector && document.querySelector(".js-drift");
   if (!wall || !drifting) {
     return;

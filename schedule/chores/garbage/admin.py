@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import admin
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -19,7 +18,6 @@ from schedule.common.admin import CappedInline, VersionedAdmin
 from schedule.common.models import WEEKDAY_NAMES
 from schedule.common.validation import MAX_CLOSURES
 from schedule.day import loading
-from schedule.site import operator_admin  # noqa: F401
 
 
 class ChoreClosureInline(CappedInline):
@@ -112,7 +110,7 @@ class ClosureAdmin(VersionedAdmin):
             return ""
         return render_to_string(
             "admin/schedule/closure/effect.html",
-            closure_effects(saved, timezone.localdate(), household.language()),
+            closure_effects(saved, household.today(), household.language()),
         )
 
 

@@ -248,7 +248,7 @@ def _previews(
     city: calendar5374.City, area: calendar5374.Area, policies: dict[Any, Any]
 ) -> dict[str, dict[str, Any]]:
     """Each kind's next dates as the wall will show them, by the kind's name."""
-    from schedule.chores.admin import upcoming_rows
+    from schedule.chores.next_dates import upcoming_rows
 
     today = household.today()
     first, last = calendar5374.years_covered(today)

@@ -16,7 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schedule.common import collection, household
-from schedule.common.models import Versioned, in_chore_years, in_one_language, outside_chore_years
+from schedule.common.models import (
+    CountedQuerySet,
+    Shown,
+    Versioned,
+    in_chore_years,
+    in_one_language,
+    outside_chore_years,
+)
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -50,6 +57,8 @@ class Closure(Versioned):
     unless a chore's link says otherwise.
     """
 
+    shown = Shown.PLANS
+
     Action = ClosureAction
 
     name_ja = models.CharField(_("name (Japanese)"), max_length=60, blank=True)
@@ -73,6 +82,8 @@ class Closure(Versioned):
     move_to = models.DateField(
         _("moved to"), null=True, blank=True, help_text=_("For “moved to a date I give”.")
     )
+
+    objects = CountedQuerySet.as_manager()
 
     class Meta:
         ordering = ["start_date", "id"]
@@ -170,6 +181,8 @@ class ChoreClosure(models.Model):
     """A chore's own word on one closure: follow it (a chore that is not garbage
     follows none unless linked), ignore it, or move its collections another way."""
 
+    shown = Shown.PLANS
+
     edited_with = "chore"  # on its chore's page, under the chore's version
 
     Action = LinkAction
@@ -187,6 +200,8 @@ class ChoreClosure(models.Model):
         _("days later"), null=True, blank=True, help_text=_("Empty: as the closure says.")
     )
     move_to = models.DateField(_("moved to"), null=True, blank=True)
+
+    objects = CountedQuerySet.as_manager()
 
     class Meta:
         ordering = ["closure__start_date", "id"]
@@ -232,12 +247,16 @@ class ChoreCancellation(Versioned):
     The wall shows it crossed out, "ちゅうし / cancelled"; nothing is moved.
     """
 
+    shown = Shown.PLANS
+
     chore = models.ForeignKey(
         "Chore", on_delete=models.CASCADE, related_name="cancellations", verbose_name=_("chore")
     )
     date = models.DateField(_("date"))
     reason = models.CharField(_("reason"), max_length=80, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), default=timezone.now)
+
+    objects = CountedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "chore"]

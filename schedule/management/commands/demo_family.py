@@ -1,8 +1,9 @@
 """Load the demo family (idempotent); --reset deletes the family's data first."""
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
+from schedule.common import household
+from schedule.data import portable
 from schedule.data.demo import load_demo_family
 
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help="Do nothing when the database already has a family member.",
+            help="Do nothing when the database already has a family (members, plans, closures...).",
         )
         parser.add_argument(
             "--base-url", default="", help="Prefix for the printed wall URL, e.g. http://host:8000"
@@ -25,11 +26,13 @@ class Command(BaseCommand):
     def handle(self, *args, reset=False, if_empty=False, base_url="", **options):
         from schedule.family.models import Display, Member
 
-        if if_empty and Member.objects.exists():
+        # A family that removed the demo, or started without it, has its closure
+        # still: it is not empty, and never gets the demo back by itself.
+        if if_empty and (Member.objects.exists() or portable.has_family()):
             self.stdout.write("The database already has a family; demo not loaded.")
             display = Display.objects.first()
         else:
-            display = load_demo_family(timezone.localdate(), reset=reset)
+            display = load_demo_family(household.today(), reset=reset)
             self.stdout.write(self.style.SUCCESS("Demo family loaded."))
         if display is not None:
             self.stdout.write(

@@ -1,9 +1,11 @@
 """`make run`'s set-up in one step, ending in one block that says where everything is.
 
-Migrates, loads the demo family into an empty database, creates the first admin,
-collects the static files (saying so: it takes a while the first time), and prints
-the admin's address, the first-time password and each display's wall address, by
-the machine's LAN address (a tablet cannot open `localhost`) and on this machine.
+Migrates, loads the demo family into an empty database (or, with --empty, only
+the New Year closure: `make run-empty`), creates the first admin, computes the
+public holidays, collects the static files (saying so: it takes a while the
+first time), and prints the admin's address, the first-time password and each
+display's wall address, by the machine's LAN address (a tablet cannot open
+`localhost`) and on this machine.
 """
 
 import socket
@@ -13,8 +15,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 
+from schedule.common import household
 from schedule.data.demo import load_demo_family
 from schedule.management.commands.ensure_admin import ensure_admin
 
@@ -42,23 +44,44 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=8000, help="The port make run serves on.")
         parser.add_argument(
+            "--empty",
+            action="store_true",
+            help="Start with an empty family (no demo), keeping the New Year closure and the "
+            "public holidays.",
+        )
+        parser.add_argument(
             "--lan-address",
             dest="lan",
             default="",
             help="The address tablets reach this machine by.",
         )
 
-    def handle(self, *args, port=8000, lan="", **options):
-        from schedule.family.models import Display, Member
+    def handle(self, *args, port=8000, lan="", empty=False, **options):
+        from schedule.data import demo_rows, fresh, portable
+        from schedule.family.models import Display
 
         say = self.stdout.write
         say("Setting up the database…")
         call_command("migrate", interactive=False, verbosity=0)
+        today = household.today()
         with transaction.atomic():
-            if not Member.objects.exists():
-                load_demo_family(timezone.localdate())
+            # Only into a database with nothing of a family in it: one that started
+            # empty, or whose demo was removed, keeps its closure and stays as it is.
+            first = not portable.has_family()
+            if first and not empty:
+                load_demo_family(today)
                 say("Loaded the demo family.")
+            elif empty:
+                fresh.standard_closures(today)
+                if first:
+                    say("Started with an empty family: the New Year closure (12/29–1/3) is set.")
+                elif demo_rows.demo_is_here():
+                    say(
+                        "The demo family is still here: remove it in the admin, or with "
+                        "`manage.py remove_demo_family`."
+                    )
             username, password = ensure_admin()
+        say(f"Public holidays: {fresh.holiday_table(today)} this year.")
         say(f"Collecting static files into {settings.STATIC_ROOT} (the first time takes a while)…")
         out = StringIO()
         call_command("collectstatic", interactive=False, verbosity=1, stdout=out)

@@ -1,11 +1,11 @@
-"""The wall's repeated items drawn in Python (schedule/wall/markup.py): escaped as
-the template's autoescaping escaped them, whatever a parent types.
+"""The wall's smallest shapes (schedule/templatetags/wall.py) and the cards the
+templates repeat: escaped, whatever a parent types.
 
-That they are byte for byte what the template loops drew is
-tests/test_wall_output.py's business (the frozen walls of the demo week)."""
+That the wall is byte for byte what it was is tests/test_wall_output.py's
+business (the frozen walls of the demo week)."""
 
 from schedule.models import Block, Chore, Member
-from schedule.wall import markup
+from schedule.templatetags import wall as tags
 from tests.test_views import page_url
 
 NASTY = '<b>"Tom & Jerry\'s"</b>'
@@ -23,7 +23,7 @@ def test_what_a_parent_types_is_printed_escaped_in_every_repeated_item(client, d
 
 
 def test_an_icon_name_cannot_break_out_of_its_attribute():
-    assert markup.icon('x"><script>') == (
+    assert tags.icon('x"><script>') == (
         '<svg class="icon" aria-hidden="true"><use xlink:href="#i-x&quot;&gt;&lt;script&gt;">'
         "</use></svg>"
     )
