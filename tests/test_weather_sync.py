@@ -119,7 +119,8 @@ def test_a_bad_document_keeps_the_last_good_forecast_with_its_age(jma_server, to
     weather = weather_at(next_morning)
     assert weather.reported_at == datetime(2026, 1, 5, 17, 0, tzinfo=TOKYO)
     assert weather.today.date == next_morning.date() and weather.today.high == 11
-    assert weather.age == timedelta(hours=12, minutes=15) and weather.stale
+    assert weather.age == timedelta(hours=12, minutes=15) and not weather.stale
+    assert weather_at(next_morning + timedelta(hours=12)).stale  # a day old: said so
 
 
 def _in_japanese(place: WeatherPlace) -> str:

@@ -10,13 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
 from django.utils.translation import pgettext
 
 from schedule import planner
 from schedule.bags.models import BagItem, BagRules
 from schedule.common.household import in_both
-from schedule.family.models import Member
 from schedule.weather.selectors import DayWeather
 
 WEEKLY, ON_DATE, EVENT, RAIN = "weekly", "date", "event", "rain"
@@ -67,7 +65,41 @@ def _event_titles(day: date, member_id: int, events: tuple[planner.EventData, ..
     return titles
 
 
-def _why(item: BagItem, day: date, titles: list[str]) -> str | None:
+@dataclass(frozen=True)
+class Item:
+    """A bag item as plain data (models.BagItem)."""
+
+    id: int
+    member_id: int
+    title_ja: str
+    title_en: str
+    reading: str
+    icon: str
+    weekdays: int
+    on_date: date | None
+    event_word: str
+
+
+@dataclass(frozen=True)
+class Bags:
+    """Every bag item (a family has a few dozen) and the rain rule, read once."""
+
+    items: tuple[Item, ...]
+    rain_from: int | None
+
+
+def load_bags() -> Bags:
+    items = tuple(
+        Item(*row)
+        for row in BagItem.objects.order_by("id").values_list(
+            "id", "member_id", "title_ja", "title_en", "title_reading", "icon", "weekdays",
+            "on_date", "event_word",
+        )
+    )  # fmt: skip
+    return Bags(items, BagRules.load().rain_from if items else None)
+
+
+def _why(item: Item, day: date, titles: list[str]) -> str | None:
     if item.on_date == day:
         return ON_DATE
     if item.weekdays & (1 << day.weekday()):
@@ -78,54 +110,45 @@ def _why(item: BagItem, day: date, titles: list[str]) -> str | None:
     return None
 
 
-def bags_on(
+def bags_from(
+    data: Bags,
     day: date,
-    events: tuple[planner.EventData, ...] | None = None,
+    members: tuple[planner.MemberData, ...],
+    events: tuple[planner.EventData, ...] = (),
     weather: DayWeather | None = None,
 ) -> tuple[Bag, ...]:
     """Each child's bag on `day`: every member with a bag item, in the family's
-    order, their things in the order the parents listed them, rain gear last.
-
-    `events` are the calendars' events around the day (the planner's
-    Household.events, or read here); `weather` the day's forecast, if known.
-    """
-    items = list(BagItem.objects.filter(Q(on_date__isnull=True) | Q(on_date=day)).order_by("id"))
-    owners = set(BagItem.objects.values_list("member_id", flat=True).distinct())
-    if not owners:
-        return ()
-    if events is None and any(item.event_word.strip() for item in items):
-        from schedule.calendars.selectors import load_events
-        from schedule.common import household
-
-        events = load_events(day, day, household.zone())
-    rules = BagRules.load()
+    order (`members`), their things in the order the parents listed them, rain
+    gear last. `events` are the calendars' events around the day, `weather`
+    the day's forecast, if known."""
+    owners = {item.member_id for item in data.items}
     rain = (
-        rules.rain_from is not None
+        data.rain_from is not None
         and weather is not None
         and weather.date == day
         and weather.rain_chance is not None
-        and weather.rain_chance >= rules.rain_from
+        and weather.rain_chance >= data.rain_from
     )
     gear_ja, gear_en = in_both(lambda: pgettext("bag", "Umbrella"))
     bags = []
-    for member in Member.objects.filter(pk__in=owners):
-        titles = _event_titles(day, member.pk, events or ())
+    for member in members:
+        if member.id not in owners:
+            continue
+        titles = _event_titles(day, member.id, events)
         things = []
-        for item in items:
-            if item.member_id != member.pk:
+        for item in data.items:
+            if item.member_id != member.id:
                 continue
             why = _why(item, day, titles)
             if why is not None:
                 things.append(
-                    BagThing(
-                        item.title_ja, item.title_en, item.title_reading, item.icon, why, item.pk
-                    )
+                    BagThing(item.title_ja, item.title_en, item.reading, item.icon, why, item.id)
                 )
         if rain:
             things.append(BagThing(gear_ja, gear_en, "", RAIN_GEAR_ICON, RAIN))
         bags.append(
             Bag(
-                member.pk,
+                member.id,
                 member.name_ja,
                 member.name_en,
                 member.colour,
@@ -135,3 +158,21 @@ def bags_on(
             )
         )
     return tuple(bags)
+
+
+def bags_on(
+    day: date,
+    events: tuple[planner.EventData, ...] | None = None,
+    weather: DayWeather | None = None,
+) -> tuple[Bag, ...]:
+    """bags_from() what is read now (the day's events too, unless given)."""
+    from schedule.calendars.selectors import load_events
+    from schedule.common import household
+    from schedule.day.loading import load_members
+
+    data = load_bags()
+    if not data.items:
+        return ()
+    if events is None and any(item.event_word.strip() for item in data.items):
+        events = load_events(day, day, household.zone())
+    return bags_from(data, day, load_members(), events or (), weather)

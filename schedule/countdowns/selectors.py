@@ -10,7 +10,7 @@ year (the day before it would have been).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 from django.db.models import Q
 from django.utils.translation import ngettext, pgettext
@@ -68,6 +68,44 @@ def words(nights: int) -> tuple[str, str]:
     )
 
 
+@dataclass(frozen=True)
+class Marked:
+    """A day counted to, as plain data: its own date, or where its calendar
+    event is now (`followed`)."""
+
+    id: int
+    title_ja: str
+    title_en: str
+    reading: str
+    icon: str
+    member_id: int | None
+    day: date
+    yearly: bool
+    show_days_before: int
+    followed: date | None = None
+
+
+def load_marked(today: date, tz: tzinfo) -> tuple[Marked, ...]:
+    """Every marked day, each followed event's day looked up (two queries)."""
+    countdowns = list(Countdown.objects.all())
+    followed = _event_days(countdowns, today, tz)
+    return tuple(
+        Marked(
+            c.pk,
+            c.title_ja,
+            c.title_en,
+            c.title_reading,
+            c.icon,
+            c.member_id,
+            c.date,
+            c.yearly,
+            c.show_days_before,
+            followed.get((c.subscription_id or 0, c.event_uid)),
+        )
+        for c in countdowns
+    )
+
+
 def _event_days(countdowns: list[Countdown], today: date, tz) -> dict[tuple[int, str], date]:
     """Where the calendars have each followed event now (its first day from today on)."""
     wanted = [(c.subscription_id, c.event_uid) for c in countdowns if c.event_uid]
@@ -88,29 +126,27 @@ def _event_days(countdowns: list[Countdown], today: date, tz) -> dict[tuple[int,
     return found
 
 
-def sleeps_at(moment: datetime) -> tuple[Sleeps, ...]:
+def sleeps_from(marked: tuple[Marked, ...], moment: datetime) -> tuple[Sleeps, ...]:
     """Every marked day within its showing days, the nearest first."""
     today = moment.date()
-    countdowns = list(Countdown.objects.all())
-    followed = _event_days(countdowns, today, moment.tzinfo)
     found = []
-    for countdown in countdowns:
-        marked = followed.get((countdown.subscription_id or 0, countdown.event_uid))
-        day = next_day(marked or countdown.date, countdown.yearly and not marked, today)
+    for mark in marked:
+        followed = mark.followed if mark.followed is not None and mark.followed >= today else None
+        day = next_day(followed or mark.day, mark.yearly and not followed, today)
         if day is None:
             continue
         nights = (day - today).days
-        if nights > countdown.show_days_before:
+        if nights > mark.show_days_before:
             continue
         words_ja, words_en = words(nights)
         found.append(
             Sleeps(
-                countdown.pk,
-                countdown.title_ja,
-                countdown.title_en,
-                countdown.title_reading,
-                countdown.icon,
-                countdown.member_id,
+                mark.id,
+                mark.title_ja,
+                mark.title_en,
+                mark.reading,
+                mark.icon,
+                mark.member_id,
                 day,
                 nights,
                 words_ja,
@@ -118,3 +154,10 @@ def sleeps_at(moment: datetime) -> tuple[Sleeps, ...]:
             )
         )
     return tuple(sorted(found, key=lambda sleeps: (sleeps.nights, sleeps.countdown_id)))
+
+
+def sleeps_at(moment: datetime) -> tuple[Sleeps, ...]:
+    """sleeps_from() the marked days read now."""
+    tz = moment.tzinfo
+    assert tz is not None
+    return sleeps_from(load_marked(moment.date(), tz), moment)

@@ -76,12 +76,19 @@ def dinner_over(view: planner.DayView) -> datetime | None:
     return max(ends) if ends else None
 
 
-def menu_at(moment: datetime, over: datetime | None = None, kind: str = MealKind.DINNER) -> Menu:
-    """Today's and tomorrow's; tomorrow's is the one shown once dinner is `over`
-    (the dinner block's end, dinner_over(); else DINNER_OVER on the clock)."""
+def menu_from(meals: dict[date, MealView], moment: datetime, over: datetime | None = None) -> Menu:
+    """Today's and tomorrow's from `meals` (meals_on()); tomorrow's is the one
+    shown once dinner is `over` (the dinner block's end, dinner_over(); else
+    DINNER_OVER on the clock)."""
     today = moment.date()
     tomorrow = today + timedelta(days=1)
     if over is None:
         over = planner.at(today, DINNER_OVER, moment.tzinfo)  # type: ignore[arg-type]
-    found = meals_on((today, tomorrow), kind)
-    return Menu(kind, found.get(today), found.get(tomorrow), after_dinner=moment >= over)
+    kind = next((meal.kind for meal in meals.values()), MealKind.DINNER)
+    return Menu(kind, meals.get(today), meals.get(tomorrow), after_dinner=moment >= over)
+
+
+def menu_at(moment: datetime, over: datetime | None = None, kind: str = MealKind.DINNER) -> Menu:
+    """menu_from() with the two days' meals read now."""
+    today = moment.date()
+    return menu_from(meals_on((today, today + timedelta(days=1)), kind), moment, over)

@@ -2,8 +2,11 @@
 warnings in force and what they call off, each child's bag and the sleeps
 until the days the family is waiting for.
 
-The wall's evening column, its tonight strip and its morning read this; it
-reads each room's selector, and is itself plain frozen data.
+Two steps, as the planner's: `load_tonight()` reads every table once (a fixed
+number of queries, whatever the family's size) into plain data that changes
+only with the family's rows and the worker's reports, so the wall keeps it by
+the plans' revision (wall/polling.py); `tonight_from()` says what it is at a
+moment, purely. `tonight_at()` does both, for a caller that keeps nothing.
 """
 
 from __future__ import annotations
@@ -12,14 +15,40 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from schedule import planner
-from schedule.bags.selectors import Bag, bags_on
-from schedule.countdowns.selectors import Sleeps, sleeps_at
-from schedule.meals.selectors import Menu, dinner_over, menu_at
-from schedule.weather.calloffs import CallOff, called_off
-from schedule.weather.selectors import WarningsNow, Weather, warnings_at, weather_at
+from schedule.bags.selectors import Bag, Bags, bags_from, load_bags
+from schedule.countdowns.selectors import Marked, Sleeps, load_marked, sleeps_from
+from schedule.meals.selectors import DINNER_OVER, MealView, Menu, dinner_over, meals_on, menu_from
+from schedule.weather.calloffs import CallOff, Rule, called_off_from, load_rules
+from schedule.weather.documents import Forecast
+from schedule.weather.models import WeatherPlace
+from schedule.weather.selectors import (
+    KeptWarnings,
+    WarningsNow,
+    Weather,
+    kept_forecast,
+    load_warnings,
+    warnings_from,
+    weather_from,
+)
 
 # Before noon the bag is today's (the morning's last look); from noon, tomorrow's.
 BAG_FOR_TOMORROW_FROM = time(12, 0)
+# The wall shows the bags when they are packed and checked: in the morning until
+# then, and from the evening (the planner's, when tomorrow's chores show too).
+BAGS_SHOWN_UNTIL = time(10, 0)
+
+
+@dataclass(frozen=True)
+class TonightData:
+    """What tonight and tomorrow are made of, for `day` and the day after."""
+
+    day: date
+    meals: dict[date, MealView]
+    forecast: Forecast | None
+    warnings: tuple[KeptWarnings, ...]
+    rules: tuple[Rule, ...]
+    bags: Bags
+    marked: tuple[Marked, ...]
 
 
 @dataclass(frozen=True)
@@ -37,27 +66,76 @@ class Tonight:
     def bags_are_tomorrows(self) -> bool:
         return self.bag_day != self.moment.date()
 
+    def bags_shown(self, evening: datetime) -> bool:
+        """Whether the wall shows the bags now: in the morning until
+        BAGS_SHOWN_UNTIL, and from `evening` (the day view's)."""
+        return self.moment.time() < BAGS_SHOWN_UNTIL or self.moment >= evening
 
-def tonight_at(
+
+def load_tonight(day: date, tz) -> TonightData:
+    place = WeatherPlace.load()
+    warnings = load_warnings(place)
+    return TonightData(
+        day=day,
+        meals=meals_on((day, day + timedelta(days=1))),
+        forecast=kept_forecast(place),
+        warnings=warnings,
+        rules=load_rules() if warnings else (),
+        bags=load_bags(),
+        marked=load_marked(day, tz),
+    )
+
+
+def change_times(data: TonightData, view: planner.DayView) -> tuple[datetime, ...]:
+    """The moments of the day at which tonight's part of the wall changes with
+    no row changed: dinner is over, the bags turn to tomorrow's, a call-off
+    rule decides. The wall's version counts them, so its poll redraws then."""
+    tz = view.moment.tzinfo
+    day = data.day
+    times = [
+        dinner_over(view) or planner.at(day, DINNER_OVER, tz),  # type: ignore[arg-type]
+        planner.at(day, BAG_FOR_TOMORROW_FROM, tz),  # type: ignore[arg-type]
+        planner.at(day, BAGS_SHOWN_UNTIL, tz),  # type: ignore[arg-type]
+    ]
+    times += [planner.at(day, rule.decide_at, tz) for rule in data.rules]  # type: ignore[arg-type]
+    return tuple(sorted(set(times)))
+
+
+def tonight_from(
+    data: TonightData,
     moment: datetime,
-    view: planner.DayView | None = None,
-    family: planner.Household | None = None,
+    view: planner.DayView | None,
+    family: planner.Household,
 ) -> Tonight:
-    """Everything at `moment`. `view` (the wall's day) tells when dinner is
-    over, and `family` lends its loaded plans and events; both are optional."""
+    """Everything at `moment`, from `data` (of moment's day): `view` (the wall's
+    day) tells when dinner is over, `family` the plan in force, the members and
+    the calendars' events."""
     today = moment.date()
-    weather = weather_at(moment)
+    weather = weather_from(data.forecast, moment)
     bag_day = today if moment.time() < BAG_FOR_TOMORROW_FROM else today + timedelta(days=1)
     forecast = None
     if weather is not None:
         forecast = weather.today if bag_day == today else weather.tomorrow
     return Tonight(
         moment=moment,
-        menu=menu_at(moment, dinner_over(view) if view is not None else None),
+        menu=menu_from(data.meals, moment, dinner_over(view) if view is not None else None),
         weather=weather,
-        warnings=warnings_at(moment),
-        call_offs=called_off(today, moment, family),
+        warnings=warnings_from(data.warnings, moment),
+        call_offs=called_off_from(data.rules, data.warnings, today, moment, family),
         bag_day=bag_day,
-        bags=bags_on(bag_day, family.events if family is not None else None, forecast),
-        sleeps=sleeps_at(moment),
+        bags=bags_from(data.bags, bag_day, family.members, family.events, forecast),
+        sleeps=sleeps_from(data.marked, moment),
     )
+
+
+def tonight_at(
+    moment: datetime,
+    view: planner.DayView | None = None,
+    family: planner.Household | None = None,
+) -> Tonight:
+    """tonight_from() what is read now (the household too, unless given)."""
+    if family is None:
+        from schedule.day.loading import load_household
+
+        family = load_household(moment.date(), moment.tzinfo)  # type: ignore[arg-type]
+    return tonight_from(load_tonight(moment.date(), moment.tzinfo), moment, view, family)

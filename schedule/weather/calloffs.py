@@ -19,7 +19,13 @@ from django.utils.translation import gettext
 
 from schedule import planner
 from schedule.weather.models import CallOffRule, WeatherPlace
-from schedule.weather.selectors import WarningsNow, WarningView, warnings_at
+from schedule.weather.selectors import (
+    KeptWarnings,
+    WarningsNow,
+    WarningView,
+    load_warnings,
+    warnings_from,
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,7 @@ class CalledOffBlock:
     start: time
     end: time
     member_ids: tuple[int, ...]  # whose part is off; () = everyone in the block
+    icon: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,7 +78,26 @@ def _reason(
     return found[0], found[1]
 
 
-def _blocks(rule: CallOffRule, plan: planner.PlanData | None) -> tuple[CalledOffBlock, ...]:
+@dataclass(frozen=True)
+class Rule:
+    """A call-off rule as plain data (models.CallOffRule)."""
+
+    id: int
+    block_id: int | None
+    member_id: int | None
+    codes: tuple[str, ...]
+    decide_at: time
+    nudge: bool
+
+
+def load_rules() -> tuple[Rule, ...]:
+    return tuple(
+        Rule(rule.pk, rule.block_id, rule.member_id, rule.codes, rule.decide_at, rule.nudge)
+        for rule in CallOffRule.objects.filter(enabled=True).order_by("decide_at", "id")
+    )
+
+
+def _blocks(rule: Rule, plan: planner.PlanData | None) -> tuple[CalledOffBlock, ...]:
     if plan is None:
         return ()
     if rule.block_id is not None:
@@ -82,24 +108,22 @@ def _blocks(rule: CallOffRule, plan: planner.PlanData | None) -> tuple[CalledOff
         ]
     whose = (rule.member_id,) if rule.member_id is not None and rule.block_id else ()
     return tuple(
-        CalledOffBlock(b.id, b.title_ja, b.title_en, b.reading, b.start, b.end, whose)
+        CalledOffBlock(b.id, b.title_ja, b.title_en, b.reading, b.start, b.end, whose, b.icon)
         for b in chosen
     )
 
 
-def called_off(
-    day: date, moment: datetime, family: planner.Household | None = None
+def called_off_from(
+    rules: tuple[Rule, ...],
+    reports: tuple[KeptWarnings, ...],
+    day: date,
+    moment: datetime,
+    family: planner.Household,
 ) -> tuple[CallOff, ...]:
     """The call-offs of `day` as they stand at `moment`: decided ones, and
     (before their time) the ones whose warning is in force now."""
-    rules = list(CallOffRule.objects.filter(enabled=True).order_by("decide_at", "id"))
-    place = WeatherPlace.load()
-    if not rules or place is None or not place.has_warnings or not place.enabled:
+    if not rules or not reports:
         return ()
-    if family is None:
-        from schedule.day.loading import load_household
-
-        family = load_household(day)
     plan = planner.plan_for(family, day)
     found = []
     known: dict[datetime, WarningsNow] = {}
@@ -110,7 +134,7 @@ def called_off(
         if not decided and moment.astimezone(family.tz).date() != day:
             continue  # tomorrow's is not told from tonight's warnings
         if asked not in known:
-            known[asked] = warnings_at(asked, place)
+            known[asked] = warnings_from(reports, asked)
         state = known[asked]
         if not state.known:
             continue
@@ -121,7 +145,7 @@ def called_off(
         reason_ja, reason_en = _reason(matched, decide_at, decided)
         found.append(
             CallOff(
-                rule.pk,
+                rule.id,
                 day,
                 decide_at,
                 decided,
@@ -133,3 +157,20 @@ def called_off(
             )
         )
     return tuple(found)
+
+
+def called_off(
+    day: date, moment: datetime, family: planner.Household | None = None
+) -> tuple[CallOff, ...]:
+    """called_off_from() the rules and reports read now."""
+    rules = load_rules()
+    if not rules:
+        return ()
+    reports = load_warnings(WeatherPlace.load())
+    if not reports:
+        return ()
+    if family is None:
+        from schedule.day.loading import load_household
+
+        family = load_household(day)
+    return called_off_from(rules, reports, day, moment, family)

@@ -17,8 +17,9 @@ from schedule.weather import warning_codes
 from schedule.weather.documents import CLOUD, RAIN, SNOW, SUN, DayForecast, Forecast, Warnings
 from schedule.weather.models import WeatherPlace, WeatherReport
 
-# A forecast older than this is shown as old (its age beside it).
-FORECAST_STALE = timedelta(hours=12)
+# A forecast older than this is shown as old (when it was made, beside it): JMA
+# publishes three a day, so a day's worth is a few missed in a row.
+FORECAST_STALE = timedelta(hours=24)
 # Warnings last confirmed longer ago than this are not known any more: the
 # worker asks every WEATHER_SYNC_MINUTES, so this is hours without a network.
 WARNINGS_STALE = timedelta(hours=3)
@@ -84,9 +85,8 @@ def kept_forecast(place: WeatherPlace | None = None) -> Forecast | None:
     return Forecast.from_json(row[0], row[1]) if row else None
 
 
-def weather_at(moment: datetime, place: WeatherPlace | None = None) -> Weather | None:
-    """The kept forecast's today and tomorrow (as `moment` counts them), with its age."""
-    forecast = kept_forecast(place)
+def weather_from(forecast: Forecast | None, moment: datetime) -> Weather | None:
+    """The forecast's today and tomorrow (as `moment` counts them), with its age."""
     if forecast is None:
         return None
     today = moment.date()
@@ -99,6 +99,11 @@ def weather_at(moment: datetime, place: WeatherPlace | None = None) -> Weather |
         age=age,
         stale=age > FORECAST_STALE,
     )
+
+
+def weather_at(moment: datetime, place: WeatherPlace | None = None) -> Weather | None:
+    """weather_from() the kept forecast, read now."""
+    return weather_from(kept_forecast(place), moment)
 
 
 @dataclass(frozen=True)
@@ -148,30 +153,49 @@ def view_of(code: str, status: str = "") -> WarningView:
     )  # fmt: skip
 
 
-def warnings_at(moment: datetime, place: WeatherPlace | None = None) -> WarningsNow:
+@dataclass(frozen=True)
+class KeptWarnings:
+    """One kept report: what JMA said was in force, and when a fetch last found it so."""
+
+    reported_at: datetime
+    checked_at: datetime
+    warnings: Warnings
+
+
+def load_warnings(place: WeatherPlace | None) -> tuple[KeptWarnings, ...]:
+    """Every kept report for the place (a few days' worth: weather/sync.py prunes),
+    oldest first; none when the place has no warnings."""
+    if place is None or not place.enabled or not place.has_warnings:
+        return ()
+    rows = (
+        WeatherReport.objects.filter(kind=WeatherReport.Kind.WARNINGS, place=place.warnings_key)
+        .order_by("reported_at")
+        .values_list("reported_at", "checked_at", "data")
+    )
+    return tuple(
+        KeptWarnings(reported, checked, Warnings.from_json(reported, data))
+        for reported, checked, data in rows
+    )
+
+
+def warnings_from(reports: tuple[KeptWarnings, ...], moment: datetime) -> WarningsNow:
     """What was in force at `moment`: JMA's last report made by then, if the
     worker confirmed it recently enough (or a later report replaced it)."""
-    place = place if place is not None else WeatherPlace.load()
-    if place is None or not place.enabled or not place.has_warnings:
+    made = [report for report in reports if report.reported_at <= moment]
+    if not made:
         return WarningsNow(moment, False, None)
-    reports = WeatherReport.objects.filter(
-        kind=WeatherReport.Kind.WARNINGS, place=place.warnings_key
-    )
-    row = (
-        reports.filter(reported_at__lte=moment)
-        .order_by("-reported_at")
-        .values_list("reported_at", "checked_at", "data")
-        .first()
-    )
-    if row is None:
-        return WarningsNow(moment, False, None)
-    reported_at, checked_at, data = row
-    replaced = reports.filter(reported_at__gt=moment).exists()
-    if not replaced and moment - checked_at > WARNINGS_STALE:
-        return WarningsNow(moment, False, reported_at)
-    warnings = Warnings.from_json(reported_at, data)
+    last = made[-1]
+    replaced = len(made) < len(reports)
+    if not replaced and moment - last.checked_at > WARNINGS_STALE:
+        return WarningsNow(moment, False, last.reported_at)
     views = sorted(
-        (view_of(w.code, w.status) for w in warnings.in_force),
+        (view_of(w.code, w.status) for w in last.warnings.in_force),
         key=lambda view: (-view.level, view.code),
     )
-    return WarningsNow(moment, True, reported_at, tuple(views))
+    return WarningsNow(moment, True, last.reported_at, tuple(views))
+
+
+def warnings_at(moment: datetime, place: WeatherPlace | None = None) -> WarningsNow:
+    """warnings_from() the kept reports, read now."""
+    place = place if place is not None else WeatherPlace.load()
+    return warnings_from(load_warnings(place), moment)
