@@ -363,6 +363,13 @@ CALENDAR_TIMEOUT_SECONDS = env_int("CALENDAR_TIMEOUT_SECONDS", 10, minimum=1)
 CALENDAR_MAX_MB = env_int("CALENDAR_MAX_MB", 5, minimum=1)
 CALENDAR_MAX_EVENTS = env_int("CALENDAR_MAX_EVENTS", 3000, minimum=10)
 CALENDAR_DAYS_AHEAD = env_int("CALENDAR_DAYS_AHEAD", 14, minimum=1)
+# The weather (schedule/weather/): how often the worker looks (warnings each
+# time, the forecast when JMA has published a new one or it is this many hours
+# old), how long both documents may take in all and how big each may be.
+WEATHER_SYNC_MINUTES = env_int("WEATHER_SYNC_MINUTES", 20, minimum=5)
+WEATHER_FORECAST_HOURS = env_int("WEATHER_FORECAST_HOURS", 6, minimum=1)
+WEATHER_TIMEOUT_SECONDS = env_int("WEATHER_TIMEOUT_SECONDS", 10, minimum=1)
+WEATHER_MAX_KB = env_int("WEATHER_MAX_KB", 512, minimum=16)
 # Calendars out: how many days ahead a feed lists chores, overrides and notes.
 FEED_DAYS_AHEAD = env_int("FEED_DAYS_AHEAD", 400, minimum=7)
 # Nudges and webhooks: seconds a call may take, and how often a failed one is tried.

@@ -225,6 +225,7 @@ def test_every_registered_model_has_a_page_in_the_list():
     listed |= {"CalendarSubscription", "CalendarFeed", "NudgeTarget", "Delivery"}
     listed |= {"Closure", "ChoreCancellation"}
     listed |= {"AwayPeriod", "Announcement", "AnnouncementToken", "CaregiverLink"}
+    listed |= {"Meal", "WeatherPlace", "CallOffRule", "BagItem", "BagRules", "Countdown"}
     assert registered == listed
 
 
@@ -269,6 +270,23 @@ def one_of_each(parent) -> dict:
         ),
         "schedule.ChoreCancellation": ChoreCancellation.objects.create(chore=chore, date=MONDAY),
         **beyond_the_wall(),
+        **tonight_and_tomorrow(haru),
+    }
+
+
+def tonight_and_tomorrow(haru) -> dict:
+    """A row of each model of issue 29: the menu, the weather, the bags, the sleeps."""
+    from schedule.models import BagItem, BagRules, CallOffRule, Countdown, Meal, WeatherPlace
+
+    WeatherPlace(office="130000", area="130010", city="1310300").save()
+    BagRules(rain_from=50).save()
+    return {
+        "schedule.Meal": Meal.objects.create(title_ja="おにぎり", weekday=0, kind="lunch"),
+        "schedule.BagItem": BagItem.objects.create(member=haru, title_ja="体操服", weekdays=2),
+        "schedule.BagRules": BagRules.load(),
+        "schedule.Countdown": Countdown.objects.create(title_ja="運動会", date=MONDAY),
+        "schedule.CallOffRule": CallOffRule.objects.create(member=haru, warnings=["05"]),
+        "schedule.WeatherPlace": WeatherPlace.load(),
     }
 
 

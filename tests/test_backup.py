@@ -301,6 +301,31 @@ def test_backup_restore_and_export_import_keep_routines_ticks_and_the_star_ledge
     assert export(other) == family
 
 
+TONIGHT_CHANGES = textwrap.dedent(
+    """
+    import django
+    django.setup()
+    from schedule.models import BagItem, CallOffRule, Countdown, Meal
+    Meal.objects.filter(weekday=0).update(title_ja="カレーうどん")
+    BagItem.objects.all().delete()
+    CallOffRule.objects.update(warnings=["02"])
+    Countdown.objects.all().delete()
+    """
+)
+
+
+def test_a_backup_and_its_restore_carry_tonight_and_tomorrow(scratch):
+    """The menu, the weather's place and rules, the bags and the sleeps (issue 29)."""
+    env = scratch("live")
+    family = prepare_family(env)
+    assert [len(family[key]) for key in ("meals", "bag_items", "countdowns")] == [8, 5, 3]
+    copy = manage(env, "backup").stdout.split("Backed up to ", 1)[1].strip()
+    run_python(env, TONIGHT_CHANGES)
+    assert export(env) != family
+    manage(env, "restore", "--no-input", copy)
+    assert export(env) == family
+
+
 def test_backups_are_timestamped_checked_and_only_the_newest_are_kept(scratch):
     env = scratch("live")
     prepare_family(env)
@@ -646,17 +671,8 @@ def test_a_version_2_export_without_routines_still_imports(demo_display):
 def test_import_refuses_a_broken_document_and_writes_nothing(demo_display, change, message):
     add_ticks_and_stars()
     document = portable.export_family()
-    models.Member.objects.all().delete()
-    models.Plan.objects.all().delete()
-    models.Chore.objects.all().delete()
-    models.Note.objects.all().delete()
-    models.Display.objects.all().delete()
-    models.Routine.objects.all().delete()
-    models.Reward.objects.all().delete()
-    models.StarRules.objects.all().delete()
-    models.Closure.objects.all().delete()
-    models.CaregiverLink.objects.all().delete()
-    models.Announcement.objects.all().delete()
+    for _key, model, _fields in reversed(portable.TABLES):  # an empty database
+        model._default_manager.all().delete()
     change(document)
     with pytest.raises(portable.ImportRefused, match=message):
         portable.import_family(document)
@@ -867,7 +883,7 @@ def test_closures_links_and_cancellations_round_trip_through_an_export(demo_disp
         holiday_exceptions=["海の日"], no_collection_days=0b1100000
     )
     document = portable.export_family()
-    assert document["version"] == 3
+    assert document["version"] == portable.VERSION
     assert {len(document[key]) for key in ("chore_closures", "chore_cancellations")} == {1}
     assert len(document["closures"]) == 2
     portable.import_family(document, replace=True)

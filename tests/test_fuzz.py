@@ -281,10 +281,25 @@ def family(demo_display, settings):
             chore=chore, date=date.today()
         ),
         **beyond_the_wall(),
+        **tonight_and_tomorrow(),
     }
     client = Client(headers={"accept-language": "ja"})
     client.force_login(parent)
     return client, rows, demo_display, {}
+
+
+def tonight_and_tomorrow() -> dict:
+    """The demo family's rows of issue 29: menu, weather, bags, sleeps."""
+    from schedule.models import BagItem, BagRules, CallOffRule, Countdown, Meal, WeatherPlace
+
+    return {
+        "schedule.Meal": Meal.objects.order_by("pk").first(),
+        "schedule.BagItem": BagItem.objects.order_by("pk").first(),
+        "schedule.BagRules": BagRules.objects.get(),
+        "schedule.Countdown": Countdown.objects.order_by("pk").first(),
+        "schedule.CallOffRule": CallOffRule.objects.order_by("pk").first(),
+        "schedule.WeatherPlace": WeatherPlace.objects.get(),
+    }
 
 
 def beyond_the_wall() -> dict:

@@ -28,8 +28,10 @@ def test_every_icon_the_demo_family_uses_is_bundled():
     assert demo_icon_names() - set(icon_names()) == set()
 
 
-def test_the_set_offers_about_sixty_household_icons():
-    assert 60 <= len(icon_names()) <= 80
+def test_the_set_offers_sixty_to_ninety_household_icons():
+    # Every one is in the wall's page (the inline sprite): the set stays small.
+    # Issue 29 added the weather, the warnings, dinners and the children's bags.
+    assert 60 <= len(icon_names()) <= 90
     assert len(set(icon_names())) == len(icon_names())
 
 

@@ -16,7 +16,7 @@ LONGEST = 500  # lines
 # routine in a block, a routine's page picks its blocks. No room reads a page.
 ROOMS = (
     "common", "planner", "family", "plans", "chores", "routines", "calendars", "announcements",
-    "day", "caregivers",
+    "day", "meals", "weather", "bags", "countdowns", "tonight", "caregivers",
 )  # fmt: skip
 PAGES = ("admin", "admin_pages", "forms", "views", "city_import", "sites", "operator_admin")
 

@@ -41,6 +41,8 @@ from schedule.models import (
     RoutineStep,
     StarEntry,
     StepDone,
+    WeatherPlace,
+    WeatherReport,
 )
 from tests.conftest import TOKYO
 
@@ -102,6 +104,12 @@ def rows(demo_display) -> dict:
         AnnouncementToken: AnnouncementToken.objects.create(name="HA", digest="0" * 64),
         AnnouncementDismissal: AnnouncementDismissal.objects.create(
             announcement=Announcement.objects.get(), display=demo_display
+        ),
+        WeatherReport: WeatherReport.objects.create(
+            kind="forecast",
+            place="jma:130000:130010:44132",
+            reported_at=datetime.combine(DAY, time(5), TOKYO),
+            checked_at=datetime.combine(DAY, time(5, 20), TOKYO),
         ),
     }
     for model in MODELS:
@@ -165,6 +173,11 @@ def test_writes_that_change_nothing_a_wall_shows_are_not_counted(rows):
     assert moved(lambda: display.save(update_fields=["last_seen_at"])) == (False, False)
     # ...and a change of what it shows in the same write is counted.
     assert moved(lambda: heartbeat.update(last_seen_at=now, name="Kitchen")) == (True, True)
+    # The weather's fetch notes (issue 29): the place's last fetch, a report found again.
+    place = WeatherPlace.objects.filter(pk=rows[WeatherPlace].pk)
+    assert moved(lambda: place.update(last_fetch_at=now, forecast_etag='"x"')) == (False, False)
+    report = WeatherReport.objects.filter(pk=rows[WeatherReport].pk)
+    assert moved(lambda: report.update(checked_at=now)) == (False, False)
 
 
 @pytest.mark.parametrize("owner", [Block, Display], ids=lambda model: model.__name__)

@@ -344,7 +344,11 @@ def add_blocks_and_chores(count: int) -> None:
 # One query for each table the wall reads (events, closures, routines and stars
 # among them), whatever the family's size: a new one is a choice, not an accident.
 # 24: the times away (a rotation counts its turns over them) and the announcements.
-WALL_QUERIES = 24
+# Tonight and tomorrow (issue 29) read seven more, once per plans' revision and kept
+# with the plans: the menu, the weather's place, its forecast, its warnings, the
+# bag items and their rain rule, the days counted to (the call-off rules too,
+# only while warnings are kept).
+WALL_QUERIES = 31
 
 
 def queries_for(client, url) -> int:

@@ -40,10 +40,10 @@ def queued() -> list[str]:
 def test_the_loop_queues_each_periodic_task_once_per_period(db, settings):
     settings.WORKER_TICK_SECONDS = 10
     now = timezone.now()
-    assert worker.enqueue_due(now) == ["send_due", "sync_calendars", "prune"]
+    assert worker.enqueue_due(now) == ["send_due", "sync_calendars", "sync_weather", "prune"]
     assert worker.enqueue_due(now) == []
     assert worker.enqueue_due(now + timedelta(seconds=5)) == []
-    assert queued() == ["prune", "send_due", "sync_calendars"]
+    assert queued() == ["prune", "send_due", "sync_calendars", "sync_weather"]
     # Still waiting in the queue: not queued a second time, however late.
     assert worker.enqueue_due(now + timedelta(seconds=30)) == []
     DBTaskResult.objects.all().delete()  # as if the worker had run them
@@ -51,6 +51,10 @@ def test_the_loop_queues_each_periodic_task_once_per_period(db, settings):
     DBTaskResult.objects.all().delete()
     later = now + timedelta(minutes=15, seconds=1)
     assert worker.enqueue_due(later) == ["send_due", "sync_calendars"]
+    DBTaskResult.objects.all().delete()
+    # The weather every WEATHER_SYNC_MINUTES (20): its warnings decide the morning.
+    weather = worker.enqueue_due(now + timedelta(minutes=20, seconds=1))
+    assert weather == ["send_due", "sync_weather"]
 
 
 def test_two_loops_by_mistake_still_queue_once(db):
@@ -58,7 +62,7 @@ def test_two_loops_by_mistake_still_queue_once(db):
     first = worker.enqueue_due(now)
     second = worker.enqueue_due(now)
     assert first and not second
-    assert len(queued()) == 3
+    assert len(queued()) == 4
 
 
 def test_the_minute_task_is_the_workers_sign_of_life(db):

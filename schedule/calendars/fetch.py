@@ -78,15 +78,23 @@ def fetch_url(url: str) -> str:
 
 
 def fetch(
-    url: str, etag: str = "", last_modified: str = "", deadline: Deadline | None = None
+    url: str,
+    etag: str = "",
+    last_modified: str = "",
+    deadline: Deadline | None = None,
+    *,
+    max_bytes: int | None = None,
+    accept: str = "text/calendar, */*;q=0.5",
+    user_agent: str = USER_AGENT,
 ) -> Fetched:
-    """GET the calendar within the deadline and the size limit; SyncProblem otherwise."""
+    """GET the calendar within the deadline and the size limit; SyncProblem otherwise.
+
+    The weather's documents come through here too (weather/sync.py), with a
+    smaller `max_bytes` than a calendar's CALENDAR_MAX_MB and their own Accept.
+    """
     deadline = deadline or Deadline(settings.CALENDAR_TIMEOUT_SECONDS)
-    headers = {
-        "User-Agent": USER_AGENT,
-        "Accept": "text/calendar, */*;q=0.5",
-        "Accept-Encoding": "gzip",
-    }
+    limit = max_bytes if max_bytes is not None else settings.CALENDAR_MAX_MB * 1024 * 1024
+    headers = {"User-Agent": user_agent, "Accept": accept, "Accept-Encoding": "gzip"}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
@@ -95,7 +103,7 @@ def fetch(
     with _Watchdog(deadline) as watchdog:
         try:
             for _hop in range(MAX_REDIRECTS + 1):
-                fetched, address = _ask(address, headers, watchdog)
+                fetched, address = _ask(address, headers, watchdog, limit)
                 if fetched is not None:
                     return (
                         fetched if fetched.body is not None else Fetched(None, etag, last_modified)
@@ -115,7 +123,9 @@ def _seconds(deadline: Deadline) -> str:
     return f"{deadline.seconds:g}"
 
 
-def _ask(address: str, headers: dict, watchdog: _Watchdog) -> tuple[Fetched | None, str]:
+def _ask(
+    address: str, headers: dict, watchdog: _Watchdog, limit: int
+) -> tuple[Fetched | None, str]:
     """One hop: the calendar (its body None when unchanged), or (None, where to go next)."""
     parts = urlsplit(address)
     if parts.scheme not in {"http", "https"}:
@@ -140,7 +150,7 @@ def _ask(address: str, headers: dict, watchdog: _Watchdog) -> tuple[Fetched | No
             raise SyncProblem("not_found", str(status))
         if not 200 <= status < 300:
             raise SyncProblem("http", str(status))
-        body = _read_body(response, connection, watchdog.deadline)
+        body = _read_body(response, connection, watchdog.deadline, limit)
         _type, _sep, params = (response.getheader("Content-Type") or "").partition(";")
         return Fetched(
             body,
@@ -161,11 +171,10 @@ def _charset(params: str) -> str:
 
 
 def _read_body(
-    response: http.client.HTTPResponse, connection: _Connection, deadline: Deadline
+    response: http.client.HTTPResponse, connection: _Connection, deadline: Deadline, limit: int
 ) -> bytes:
     """The body, read a chunk at a time, each wait no longer than the time left."""
-    limit = settings.CALENDAR_MAX_MB * 1024 * 1024
-    too_big = SyncProblem("too_big", str(settings.CALENDAR_MAX_MB))
+    too_big = SyncProblem("too_big", f"{round(limit / (1024 * 1024), 2):g}")
     declared = (response.getheader("Content-Length") or "").strip()
     if declared.isdigit() and int(declared) > limit:
         raise too_big  # said so up front: not a byte of it is read

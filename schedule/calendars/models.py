@@ -27,6 +27,7 @@ PROBLEMS = {
     "not_found": _("The address was not found (HTTP 404). Check it, or make a new one."),
     "too_big": _("It is too big (more than %(detail)s MB)."),
     "not_calendar": _("What came back is not a calendar."),
+    "not_weather": _("What came back is not a weather report Hibi can read: %(detail)s"),
     "scheme": _("Only http://, https:// and webcal:// addresses are fetched."),
     "redirects": _("It sent Hibi on to other addresses too many times (more than %(detail)s)."),
     "too_many_events": _("It lists too many events to read (more than %(detail)s)."),

@@ -13,12 +13,25 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms import BoundField, Select
 from django.forms.models import BaseInlineFormSet
+from django.template.loader import render_to_string
 from django.utils.datastructures import MultiValueDict
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from schedule.common import forms
+from schedule.common import forms, icons
+
+
+def icon_picture(icon: str, name: str) -> str:
+    """An icon in its activity's colour, for a list of rows (a meal, a bag item)."""
+    return render_to_string(
+        "admin/hibi/member_picture.html",
+        {
+            "colour": icons.activity_colour(icon),
+            "icon": icon if icons.is_icon(icon) else "",
+            "name": name,
+        },
+    )
 
 
 class VersionedAdmin(admin.ModelAdmin):

@@ -15,13 +15,14 @@ script is handed the same rate (clock_rate()) and runs with it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import checks
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 
 from schedule.common import bilingual
@@ -117,3 +118,13 @@ def check_the_clock(app_configs: object = None, **kwargs: object) -> list[checks
             id="hibi.W001",
         )
     ]
+
+
+def in_both(write: Callable[[], object]) -> tuple[str, str]:
+    """`write()` in Japanese and in English, (ja, en): for what a wall that shows
+    both languages prints side by side, each marked with its own lang."""
+    found = []
+    for lang in ("ja", "en"):
+        with translation.override(lang):
+            found.append(str(write()))
+    return found[0], found[1]

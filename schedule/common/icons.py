@@ -104,6 +104,26 @@ ICONS: dict[str, tuple[str, str | Promise]] = {
     "heart": ("heart", _("Love")),
     "star": ("star", _("Star")),
     "home": ("home", _("Home")),
+    # Weather, and the warnings that can close a school
+    "cloud": ("cloud", _("Cloudy")),
+    "rain": ("cloud-rain", _("Rain")),
+    "snow": ("snowflake", _("Snow")),
+    "storm": ("cloud-storm", _("Thunderstorm")),
+    "wind": ("wind", _("Strong wind")),
+    "wave": ("ripple", _("High waves")),
+    "warning": ("alert-triangle", _("Warning")),
+    "umbrella": ("umbrella", _("Umbrella")),
+    # Dinner
+    "soup": ("soup", _("Soup")),
+    "fish": ("fish", _("Fish")),
+    "meat": ("meat", _("Meat")),
+    # What goes in a child's bag
+    "gym-clothes": ("shirt-sport", _("Gym clothes")),
+    "indoor-shoes": ("shoe", _("Indoor shoes")),
+    "packed-lunch": ("paper-bag", _("Packed lunch")),
+    # Days to count the sleeps to
+    "trip": ("luggage", _("Trip")),
+    "celebration": ("confetti", _("Celebration")),
     # The wall's own: the button that takes back a routine step ticked by mistake.
     "undo": ("arrow-back-up", _("Undo")),
 }
@@ -158,6 +178,11 @@ ACTIVITY: dict[str, str] = {
     "pet": "outside",
     "person": "people", "child": "people", "family": "people", "heart": "play",
     "star": "people", "home": "people", "undo": "time",
+    "cloud": "time", "rain": "bath", "snow": "night", "storm": "night", "wind": "travel",
+    "wave": "bath", "warning": "trash", "umbrella": "bath",
+    "soup": "meal", "fish": "meal", "meat": "meal",
+    "gym-clothes": "school", "indoor-shoes": "school", "packed-lunch": "meal",
+    "trip": "travel", "celebration": "play",
 }  # fmt: skip
 
 

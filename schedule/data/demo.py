@@ -3,7 +3,9 @@ a ward-style garbage calendar with its New Year closure (12/31–1/4: a week
 later), a rotating chore, a note and a living-room wall; the children's morning
 and bedtime routines, their stars and two rewards; Mio's week at her
 grandmother's (the week after), grandmother's caregiver link for the weekend,
-and "dinner is ready!" on the walls at dinner time.
+and "dinner is ready!" on the walls at dinner time; and tonight and tomorrow
+(demo_tonight.py): dinners, Tokyo's weather and its storm rules, the
+children's bags and the sleeps until a birthday and a trip.
 
 `load_demo_family()` is idempotent: rows are found by their Japanese title and
 brought back to the values below, so running it twice leaves the same data.
@@ -13,20 +15,25 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db import transaction
+from django.db import models, transaction
 
 from schedule.announcements.models import Announcement
+from schedule.bags.models import BagItem
 from schedule.caregivers.models import CaregiverLink
 from schedule.chores.garbage.models import Closure
 from schedule.chores.models import Chore, ChoreAssignee
 from schedule.common import household
 from schedule.common.models import counted_once
+from schedule.countdowns.models import Countdown
 from schedule.data import demo_rows
+from schedule.data.demo_tonight import load_tonight, tonight_rows
 from schedule.data.models import DemoRow
 from schedule.family.away import AwayPeriod
 from schedule.family.models import Display, Member
+from schedule.meals.models import Meal
 from schedule.plans.models import Block, Note, Plan
 from schedule.routines.models import Reward, Routine, RoutineAssignment, RoutineStep, StarRules
+from schedule.weather.models import CallOffRule
 
 MEMBERS = [
     # key, ja, en, colour, icon
@@ -96,6 +103,9 @@ READINGS = {
     "植物に水やり": "しょくぶつにみずやり",
 }
 RULE_START = date(2026, 1, 1)
+# What a reset clears of tonight and tomorrow (the weather's place stays: it
+# is brought back to Tokyo's anyway).
+TONIGHT = (Meal, BagItem, Countdown, CallOffRule)
 # The garbage chores, which follow the city's closures (the others do not).
 GARBAGE_ICONS = ("trash", "trash-burnable", "recycle", "bottle", "paper")
 # Collected on these holidays although the chore is skipped on the others.
@@ -317,9 +327,10 @@ def _plan(ja, en, weekdays, on_holidays, priority, blocks, members) -> Plan:
 @counted_once()  # some hundred rows: the walls redraw once
 def load_demo_family(today: date, reset: bool = False) -> Display:
     if reset:
-        for model in (Display, Note, Chore, Closure, Plan, Member, Routine, Reward, DemoRow,
-                      Announcement, CaregiverLink):  # fmt: skip
-            model.objects.all().delete()
+        cleared: list[type[models.Model]] = [Display, Note, Chore, Closure, Plan, Member]
+        cleared += [Routine, Reward, DemoRow, Announcement, CaregiverLink, *TONIGHT]
+        for model in cleared:
+            model._default_manager.all().delete()
     members = _members()
     _plan("平日", "Weekday", [0, 1, 2, 3, 4], False, 0, WEEKDAY_BLOCKS, members)
     _plan("休日", "Day off", [5, 6], True, 10, DAY_OFF_BLOCKS, members)
@@ -364,6 +375,7 @@ def load_demo_family(today: date, reset: bool = False) -> Display:
             "end_date": monday + timedelta(days=5),
         },
     )
+    load_tonight(members, today)
     display, _ = Display.objects.get_or_create(
         name="リビング / Living room", defaults={"language": Display.Language.BOTH}
     )
@@ -432,4 +444,5 @@ def _mark_as_demo(members: dict[str, Member], display: Display, around: list) ->
     rows += RoutineAssignment.objects.filter(routine__in=routines)
     rows += Reward.objects.filter(title_ja__in=[row[0] for row in REWARDS])
     rows += Note.objects.filter(text_ja="土曜日におばあちゃんが来るよ")
+    rows += tonight_rows(members)
     demo_rows.mark(rows)

@@ -26,15 +26,19 @@ from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.db.models.deletion import Collector
 
 from schedule.announcements.models import Announcement, AnnouncementDismissal
+from schedule.bags.models import BagItem
 from schedule.caregivers.models import CaregiverLink
 from schedule.chores.models import Chore, ChoreDone
 from schedule.common.models import Revision
+from schedule.countdowns.models import Countdown
 from schedule.data.models import DemoRow
 from schedule.family.away import AwayPeriod
 from schedule.family.models import Display, Member
+from schedule.meals.models import Meal
 from schedule.nudges.models import Delivery
 from schedule.plans.models import Note, Plan
 from schedule.routines.models import Reward, Routine, StarEntry, StepDone
+from schedule.weather.models import CallOffRule
 
 # What points at members goes first, so that a member's own delete finds
 # nothing of the demo's left pointing at them.
@@ -46,6 +50,10 @@ REMOVED_IN_ORDER: list[type[models.Model]] = [
     Chore,
     Routine,
     Reward,
+    Meal,
+    BagItem,
+    Countdown,
+    CallOffRule,
     Plan,
     AwayPeriod,
     Member,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
-from collections import Counter
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -23,8 +23,9 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, IntegrityError, connection, models, transaction
 
 from schedule import models as family
-from schedule.common import collection, household, validation
+from schedule.common import household
 from schedule.common.models import counted_once
+from schedule.data.checks import ImportRefused, check_across_rows
 
 FORMAT = "hibi-family"
 # 2: calendars, feeds, phones for nudges and what was sent; blocks' nudges and
@@ -42,7 +43,12 @@ FORMAT = "hibi-family"
 # token keeps working after an import, and the document holds no usable secret).
 # Older documents read as they are: their rows take the new fields' defaults
 # and the tables they lack stay empty.
-VERSION = 3
+# 4: tonight and tomorrow (issue 29): the menu, the weather's place and the
+# call-off rules, the bags and their rain rule, the sleeps until; phones'
+# evening_bags. The weather's reports are not exported (like calendars'
+# events): the worker fetches them again.
+# Older documents are brought up to this one by _upgrade(), a version at a time.
+VERSION = 4
 
 # Parents before children, so rows can be inserted in this order. Each entry:
 # the document's key, the model, and the fields written for it (foreign keys
@@ -133,7 +139,8 @@ TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
         "nudge_targets",
         family.NudgeTarget,
         ("id", "name", "member", "apprise_url", "enabled", "language", "evening_chores",
-         "evening_time", "block_starts", "overdue_chores", "quiet_start", "quiet_end"),
+         "evening_bags", "evening_time", "block_starts", "overdue_chores", "quiet_start",
+         "quiet_end"),
     ),
     (
         "deliveries",
@@ -170,12 +177,27 @@ TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
         ("id", "member", "date", "amount", "kind", "what_ja", "what_en", "routine", "chore",
          "reward", "corrects", "created_at"),
     ),
+    ("meals", family.Meal,
+     ("id", "kind", "weekday", "date", "title_ja", "title_reading", "title_en", "icon",
+      "title_reading_by_hand")),
+    # Without the worker's ETags and problems: the first fetch after an import is whole.
+    ("weather_places", family.WeatherPlace,
+     ("id", "enabled", "provider", "office", "area", "city", "point", "latitude", "longitude")),
+    ("call_off_rules", family.CallOffRule,
+     ("id", "block", "member", "warnings", "decide_at", "nudge", "enabled")),
+    ("bag_rules", family.BagRules, ("id", "rain_from")),
+    ("bag_items", family.BagItem,
+     ("id", "member", "title_ja", "title_reading", "title_en", "icon", "weekdays", "on_date",
+      "event_word", "title_reading_by_hand")),
+    ("countdowns", family.Countdown,
+     ("id", "title_ja", "title_reading", "title_en", "icon", "date", "yearly", "member",
+      "subscription", "event_uid", "show_days_before", "title_reading_by_hand")),
 ]
 # fmt: on
-
-
-class ImportRefused(Exception):
-    """A document that cannot be imported as it is; the message says why."""
+# What each version added, for _upgrade(): the tables an older document lacks.
+ADDED_IN = {
+    4: ("meals", "weather_places", "call_off_rules", "bag_rules", "bag_items", "countdowns")
+}  # fmt: skip
 
 
 def export_family() -> dict[str, Any]:
@@ -219,7 +241,7 @@ def import_family(document: Any, replace: bool = False) -> dict[str, int]:
     """
     document = _upgrade(document)
     rows = {key: _rows(document, key, fields) for key, _model, fields in TABLES}
-    _check_across_rows(rows)
+    check_across_rows(rows)
     counts = {}
     try:
         # The whole family replaced: the walls redraw once, from the new plans.
@@ -245,119 +267,6 @@ def import_family(document: Any, replace: bool = False) -> dict[str, int]:
     return counts
 
 
-def _check_caps(rows: list[dict[str, Any]], parent: str, what: str, cap: int) -> None:
-    counts = Counter(row.get(parent) for row in rows)
-    for parent_id, count in counts.items():
-        if count > cap:
-            raise ImportRefused(
-                f"The {parent} with id {parent_id} has {count} {what}; at most {cap}."
-            )
-
-
-def _check_across_rows(rows: dict[str, list[dict[str, Any]]]) -> None:
-    """The rules that need several rows, on the document before anything is written."""
-    _check_caps(rows["blocks"], "plan", "blocks", validation.MAX_BLOCKS_PER_PLAN)
-    _check_caps(rows["plan_overrides"], "plan", "date overrides", validation.MAX_OVERRIDES_PER_PLAN)
-    _check_caps(rows["chore_assignees"], "chore", "people taking turns", validation.MAX_TURN_TAKERS)
-    _check_routines(rows)
-    if len(rows["closures"]) > validation.MAX_CLOSURES:
-        raise ImportRefused(f"{len(rows['closures'])} closures; at most {validation.MAX_CLOSURES}.")
-    _check_substitutes(rows)
-    assignees: dict[Any, int] = {}
-    for row in rows["chore_assignees"]:
-        assignees[row.get("chore")] = assignees.get(row.get("chore"), 0) + 1
-    for n, chore in enumerate(rows["chores"]):
-        if not validation.turns_have_people(
-            bool(chore.get("rotate")), assignees.get(chore["id"], 0)
-        ):
-            raise ImportRefused(f"chores[{n}] takes turns, but nobody is assigned to it.")
-
-    members: dict[Any, set[Any]] = {}
-    for row in rows["block_members"]:
-        members.setdefault(row.get("block"), set()).add(row.get("member"))
-    by_plan: dict[Any, list[tuple[int, validation.BlockSpan]]] = {}
-    for n, block in enumerate(rows["blocks"]):
-        try:
-            start = family.Block._meta.get_field("start").to_python(block.get("start"))
-            end = family.Block._meta.get_field("end").to_python(block.get("end"))
-        except ValidationError:
-            continue  # the row's own check names the bad time
-        if start is None or end is None:
-            continue
-        span = validation.BlockSpan(start, end, frozenset(members.get(block["id"], ())))
-        by_plan.setdefault(block.get("plan"), []).append((n, span))
-    for spans in by_plan.values():
-        for later, earlier, _shared in validation.overlaps([span for _n, span in spans]):
-            raise ImportRefused(
-                f"blocks[{spans[later][0]}] overlaps blocks[{spans[earlier][0]}] "
-                "for the same family member in the same plan."
-            )
-
-
-def _check_routines(rows: dict[str, list[dict[str, Any]]]) -> None:
-    """A routine's steps, and where it is used, as the admin's routine page checks them."""
-    steps = Counter(row.get("routine") for row in rows["routine_steps"])
-    for n, row in enumerate(rows["routines"]):
-        problem = validation.steps_problem(steps.get(row["id"], 0))
-        if problem == validation.EMPTY:
-            raise ImportRefused(f"routines[{n}] has no steps; a routine needs at least one.")
-        if problem == validation.TOO_MANY:
-            raise ImportRefused(
-                f"routines[{n}] has {steps[row['id']]} steps; "
-                f"at most {validation.MAX_STEPS_PER_ROUTINE}."
-            )
-    plan_of = {block["id"]: block.get("plan") for block in rows["blocks"]}
-    in_block: dict[Any, set[Any]] = {}
-    for row in rows["block_members"]:
-        in_block.setdefault(row.get("block"), set()).add(row.get("member"))
-    uses = []
-    for n, use in enumerate(rows["routine_uses"]):
-        ids = [use.get("block"), use.get("member"), use.get("routine")]
-        ids.append(plan_of.get(ids[0]))
-        numbers = [value for value in ids if isinstance(value, int)]
-        if len(numbers) != len(ids):
-            continue  # the row's own check names the bad id
-        block, member, routine, plan = numbers
-        if not validation.member_fits_block(frozenset(in_block.get(block, ())), member):
-            raise ImportRefused(
-                f"routine_uses[{n}]: member {member!r} is not in block {block!r}, "
-                "so the routine there is for nobody."
-            )
-        uses.append(validation.RoutineUse(plan, block, member, routine))
-    for later, earlier, why in validation.routine_clashes(uses):
-        if why == validation.SAME_BLOCK:
-            detail = "gives the same member a second routine in one block"
-        else:
-            detail = "gives the same member the same routine twice in one plan"
-        raise ImportRefused(f"routine_uses[{later}] {detail} (see routine_uses[{earlier}]).")
-
-
-def _check_substitutes(rows: dict[str, list[dict[str, Any]]]) -> None:
-    """A substitute date inside another closure would never be due (validation.closed_on)."""
-    closures = {}
-    for row in rows["closures"]:
-        try:
-            start = dt.date.fromisoformat(str(row.get("start_date")))
-            end = dt.date.fromisoformat(str(row.get("end_date")))
-        except ValueError:
-            continue  # the row's own check names the bad date
-        yearly = bool(row.get("yearly", True))
-        closures[row.get("id")] = collection.Closure(0, "", "", start, end, yearly)
-    substitutes = [("closures", n, row) for n, row in enumerate(rows["closures"])]
-    substitutes += [("chore_closures", n, row) for n, row in enumerate(rows["chore_closures"])]
-    for key, n, row in substitutes:
-        if row.get("action") != "date" or not row.get("move_to"):
-            continue
-        try:
-            day = dt.date.fromisoformat(str(row["move_to"]))
-        except ValueError:
-            continue
-        own = row.get("id") if key == "closures" else row.get("closure")
-        others = [closure for id_, closure in closures.items() if id_ != own]
-        if validation.closed_on(day, others) is not None:
-            raise ImportRefused(f"{key}[{n}].move_to: {day} is inside another closure.")
-
-
 def _upgrade(document: Any) -> dict[str, Any]:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ImportRefused(f'This is not a Hibi export (no "format": "{FORMAT}").')
@@ -369,8 +278,21 @@ def _upgrade(document: Any) -> dict[str, Any]:
             f"This export was made by a newer Hibi (format version {version}); "
             f"this one reads up to version {VERSION}. Upgrade Hibi first."
         )
-    # Versions 2 and 3 only added tables and fields, whose defaults fill in an
-    # older document; a later change that renames or reshapes converts older ones here.
+    # One version at a time. Versions 2 and 3 only added tables and fields,
+    # whose defaults fill in; 4 is said out loud: its tables, empty (an older
+    # Hibi had no menu, no bags), and every phone's evening nudge with the bags
+    # in it, as a phone added now has. A later change that renames or
+    # reshapes converts older documents here too.
+    document = dict(document)
+    for step in range(version + 1, VERSION + 1):
+        for key in ADDED_IN.get(step, ()):
+            document.setdefault(key, [])
+        targets = document.get("nudge_targets")
+        if step == 4 and isinstance(targets, list):
+            document["nudge_targets"] = [
+                {**row, "evening_bags": True} if isinstance(row, dict) else row for row in targets
+            ]
+        document["version"] = step
     return document
 
 
@@ -401,6 +323,8 @@ def _row(obj: models.Model, model: type[models.Model], fields: tuple[str, ...]) 
             value = value.astimezone(dt.UTC).isoformat()
         elif isinstance(value, dt.date | dt.time):
             value = value.isoformat()
+        elif isinstance(value, Decimal):  # a latitude: exact, as JSON's floats are not
+            value = str(value)
         row[name] = value
     return row
 

@@ -1,14 +1,17 @@
 """Every model of the one `schedule` app, for Django and for callers.
 
 The models live in their feature's room (family/, plans/, chores/, routines/,
-calendars/, announcements/, caregivers/, nudges/, and common/ for what they
-share); Django finds them here, where the app's models module is, and `from
-schedule.models import Chore` keeps working. Each name is re-exported explicitly, so mypy sees it.
+calendars/, announcements/, caregivers/, nudges/, meals/, weather/, bags/,
+countdowns/, and common/ for what they share); Django finds them here, where
+the app's models module is, and `from schedule.models import Chore` keeps
+working. Each name is re-exported explicitly, so mypy sees it.
 """
 
 from schedule.announcements.models import Announcement as Announcement
 from schedule.announcements.models import AnnouncementDismissal as AnnouncementDismissal
 from schedule.announcements.models import AnnouncementToken as AnnouncementToken
+from schedule.bags.models import BagItem as BagItem
+from schedule.bags.models import BagRules as BagRules
 from schedule.calendars.models import PROBLEMS as PROBLEMS
 from schedule.calendars.models import CalendarEvent as CalendarEvent
 from schedule.calendars.models import CalendarFeed as CalendarFeed
@@ -46,6 +49,7 @@ from schedule.common.models import new_token as new_token
 from schedule.common.models import outside_chore_years as outside_chore_years
 from schedule.common.models import validate_calendar_url as validate_calendar_url
 from schedule.common.models import validate_web_url as validate_web_url
+from schedule.countdowns.models import Countdown as Countdown
 from schedule.data.models import DemoRow as DemoRow
 from schedule.family.away import AwayPeriod as AwayPeriod
 from schedule.family.models import CUE_MINUTES_VALIDATOR as CUE_MINUTES_VALIDATOR
@@ -55,6 +59,8 @@ from schedule.family.models import IconColour as IconColour
 from schedule.family.models import Member as Member
 from schedule.family.models import MemberPhoto as MemberPhoto
 from schedule.family.models import Theme as Theme
+from schedule.meals.models import Meal as Meal
+from schedule.meals.models import MealKind as MealKind
 from schedule.nudges.models import Delivery as Delivery
 from schedule.nudges.models import DeliveryKind as DeliveryKind
 from schedule.nudges.models import DeliveryStatus as DeliveryStatus
@@ -76,3 +82,8 @@ from schedule.routines.models import StarRules as StarRules
 from schedule.routines.models import StepDone as StepDone
 from schedule.routines.models import Totals as Totals
 from schedule.routines.models import snapshot_titles as snapshot_titles
+from schedule.weather.models import CallOffRule as CallOffRule
+from schedule.weather.models import Provider as Provider
+from schedule.weather.models import ReportKind as ReportKind
+from schedule.weather.models import WeatherPlace as WeatherPlace
+from schedule.weather.models import WeatherReport as WeatherReport

@@ -28,7 +28,7 @@ class NudgeTargetAdmin(VersionedAdmin):
             _("What to send"),
             {
                 "fields": [
-                    ("evening_chores", "evening_time"),
+                    ("evening_chores", "evening_bags", "evening_time"),
                     "block_starts",
                     "overdue_chores",
                 ]

@@ -49,6 +49,11 @@ class NudgeTarget(Versioned):
         default=True,
         help_text=_("For example the trash: “tomorrow morning by 8:00: cans”."),
     )
+    evening_bags = models.BooleanField(
+        _("the evening before: the children's bags"),
+        default=True,
+        help_text=_("What goes in each child's bag tomorrow, and an umbrella if rain is likely."),
+    )
     evening_time = models.TimeField(_("evening nudge at"), default=time(19, 0))
     block_starts = models.BooleanField(
         _("blocks that ask for a nudge"),

@@ -26,6 +26,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -40,6 +41,7 @@ from schedule.chores.models import Chore
 from schedule.common import household
 from schedule.common.household import pick
 from schedule.day.loading import load_household
+from schedule.nudges import tonight
 from schedule.nudges.models import Delivery, NudgeTarget
 from schedule.plans.models import Block
 
@@ -171,6 +173,8 @@ def due(now: datetime, tz: ZoneInfo | None = None) -> list[Due]:
     overdue_ids = set(Chore.objects.filter(nudge_when_overdue=True).values_list("pk", flat=True))
 
     days = (today - timedelta(days=1), today, today + timedelta(days=1))
+    for call_off in tonight.call_offs_decided(household, days[:2], now, in_window):
+        found += _call_off_nudges(call_off, targets, tz)
     for target in targets:
         found += _evening(household, target, days[:2], tz, in_window)
         if target.overdue_chores:
@@ -192,7 +196,9 @@ def due(now: datetime, tz: ZoneInfo | None = None) -> list[Due]:
 
 
 def _evening(household, target, days, tz, in_window) -> list[Due]:
-    if not target.evening_chores:
+    """The evening before: the morning's chores, and each child's bag with the
+    weather (tonight.py), as the target asks for them."""
+    if not target.evening_chores and not target.evening_bags:
         return []
     out = []
     for day in days:
@@ -204,10 +210,19 @@ def _evening(household, target, days, tz, in_window) -> list[Due]:
         chores = tuple(
             c
             for c in planner.chores_on(household, tomorrow)
-            if (c.due is None or c.due < noon)
+            if target.evening_chores
+            and (c.due is None or c.due < noon)
             and _involves(target, tuple(m.id for m in c.assignees))
         )
-        if not chores:
+        bags, weather = tonight.tomorrow_of(household, day, moment)
+        if not target.evening_bags:
+            bags = ()
+
+        def write(lang, chores=chores, bags=bags, weather=weather) -> str:
+            lines = [evening_text(chores, lang), *tonight.bag_lines(bags, weather, target, lang)]
+            return "\n".join(line for line in lines if line)
+
+        if not chores and not any(write(lang) for lang in ("ja", "en")):
             continue
         out.append(
             Due(
@@ -216,9 +231,7 @@ def _evening(household, target, days, tz, in_window) -> list[Due]:
                 occurrence=f"evening:{tomorrow.isoformat()}",
                 due_at=moment,
                 title=_in_each_language(target.language, lambda lang: _("Tomorrow morning")),
-                body=_in_each_language(
-                    target.language, lambda lang, chores=chores: evening_text(chores, lang)
-                ),
+                body=_in_each_language(target.language, write),
                 target=target,
                 quiet=target.is_quiet_at(moment.time()),
             )
@@ -251,6 +264,25 @@ def _overdue(household, target, days, overdue_ids, in_window) -> list[Due]:
                 )
             )
     return out
+
+
+def _call_off_nudges(call_off, targets: list[NudgeTarget], tz: ZoneInfo) -> list[Due]:
+    """A warning called a block off: the family's phones and whose it is hear of it."""
+    members = tuple(m for block in call_off.blocks for m in block.member_ids)
+    return [
+        Due(
+            kind=Delivery.Kind.NUDGE,
+            channel=f"target:{target.pk}",
+            occurrence=f"calloff:{call_off.rule_id}:{call_off.day.isoformat()}",
+            due_at=call_off.decide_at,
+            title=_in_each_language(target.language, tonight.call_off_title),
+            body=_in_each_language(target.language, partial(tonight.call_off_text, call_off)),
+            target=target,
+            quiet=target.is_quiet_at(call_off.decide_at.astimezone(tz).time()),
+        )
+        for target in targets
+        if _involves(target, members)
+    ]
 
 
 def _block_nudge(block: planner.BlockView, minutes: int, target: NudgeTarget, tz) -> Due:

@@ -45,6 +45,16 @@ def sync_calendar(subscription_id: int) -> bool:
 
 
 @task()
+def sync_weather(force: bool = False) -> list[str]:
+    """The family's forecast and warnings; `force`: the forecast too, due or not
+    (after a parent changed the place)."""
+    from schedule.weather import sync
+
+    Heartbeat.beat("worker")
+    return sync.sync(force=force)
+
+
+@task()
 def prune() -> int:
     """Forget finished tasks: the loop queues one every few seconds."""
     from django_tasks_db.models import DBTaskResult

@@ -41,6 +41,9 @@ def periodic() -> tuple[Periodic, ...]:
             tasks.sync_calendars,
             timedelta(minutes=settings.CALENDAR_SYNC_MINUTES),
         ),
+        Periodic(
+            "sync_weather", tasks.sync_weather, timedelta(minutes=settings.WEATHER_SYNC_MINUTES)
+        ),
         Periodic("prune", tasks.prune, timedelta(hours=6)),
     )
 

@@ -34,6 +34,7 @@ from schedule import planner
 from schedule.common import household
 from schedule.day.loading import load_household, load_planned, with_ticks
 from schedule.family.models import Display
+from schedule.tonight.selectors import TonightData, change_times, load_tonight
 
 ASSETS = (
     "kiosk/kiosk.css",
@@ -55,6 +56,10 @@ class Loaded:
     household: planner.Household
     members: frozenset[int] | None
     wall: int | None = None  # the display's id: its announcements, not another wall's
+    # Tonight and tomorrow's rows and reports (dinner, weather, bags...): they
+    # change with the plans' revision (their models are Shown.PLANS), so they
+    # are kept beside the plans, and a tick reads none of them again.
+    tonight: TonightData | None = None
     # The last views asked for: a render asks for the same one twice (for the
     # version and for the wall).
     views: dict[tuple[date, datetime], planner.DayView] = field(
@@ -85,7 +90,9 @@ _LOADS_KEPT = 4
 # revision, day): after a tick only the ticks are read again
 # (loading.with_ticks()), not every plan, block and chore. A Planned, never a
 # Household: nothing ticked can be kept here.
-_planned: dict[tuple[int, int, date, str], tuple[planner.Planned, frozenset[int] | None]] = {}
+_planned: dict[
+    tuple[int, int, date, str], tuple[planner.Planned, frozenset[int] | None, TonightData]
+] = {}
 
 
 def load(display: Display, day: date) -> Loaded:
@@ -95,7 +102,7 @@ def load(display: Display, day: date) -> Loaded:
     zone = household.zone()
     if revision is None or plans is None:  # a display not found by find_display()
         ids = frozenset(display.members.values_list("pk", flat=True))
-        return Loaded(load_household(day, zone), ids or None, display.pk)
+        return Loaded(load_household(day, zone), ids or None, display.pk, load_tonight(day, zone))
     key = (display.pk, revision, day, zone.key)
     if (kept := _loads.get(key)) is not None:
         return kept
@@ -103,9 +110,10 @@ def load(display: Display, day: date) -> Loaded:
     found = _planned.get(plans_key)
     if found is None:
         ids = frozenset(member for (member,) in _shown_members(display.pk))
-        found = _keep(_planned, plans_key, (load_planned(day, zone), ids or None))
-    planned, members = found
-    return _keep(_loads, key, Loaded(with_ticks(planned, day), members, display.pk))
+        planned = load_planned(day, zone)
+        found = _keep(_planned, plans_key, (planned, ids or None, load_tonight(day, zone)))
+    planned, members, tonight = found
+    return _keep(_loads, key, Loaded(with_ticks(planned, day), members, display.pk, tonight))
 
 
 # Whose blocks and chores a display shows (none: the whole family's), read with
@@ -231,22 +239,32 @@ def knows_day(display: Display, moment: datetime) -> bool:
     return (display.pk, display.revision, moment.date()) in _times
 
 
-def version(display: Display, moment: datetime, view: planner.DayView | None = None) -> str:
+def version(
+    display: Display,
+    moment: datetime,
+    view: planner.DayView | None = None,
+    loaded: Loaded | None = None,
+) -> str:
     """What the wall shows at `moment`, as a short string that changes when it changes.
 
     Needs `display.revision` (see display.find_display()). Loads the day only when this
-    process has not seen this display, revision and date yet, or uses `view`.
+    process has not seen this display, revision and date yet, or uses `view` and `loaded`.
+    Tonight's part of the wall changes at moments of its own too (dinner is
+    over, the bags turn to tomorrow's, a storm rule decides): counted with the
+    planner's.
     """
     day = moment.date()
     key = (display.pk, display.revision, day)
     times = _times.get(key)
     if times is None:
-        loaded = load(display, day)
+        loaded = loaded or load(display, day)
         if view is None or view.date != day:
             view = loaded.day(day, moment)
         # The awake picture comes at the wake-up: a change of the night screen's.
         wake = planner.wake_up(loaded.household, day, loaded.members)
         times = planner.changes(view, nights(display, day, loaded), wake)
+        if loaded.tonight is not None and loaded.tonight.day == day:
+            times = tuple(sorted(set(times) | set(change_times(loaded.tonight, view))))
         _remember(key, times)
     passed = bisect.bisect_right(times, moment)
     return f"{display.revision}.{day:%Y%m%d}.{passed}"

@@ -22,6 +22,7 @@ from django.utils import translation
 
 from schedule import planner
 from schedule.family.models import Display
+from schedule.tonight.selectors import tonight_from
 from schedule.wall.banners import AnnouncementCard, announcement_cards
 from schedule.wall.cards import (
     PIE_CIRCUMFERENCE,
@@ -63,6 +64,7 @@ from schedule.wall.timeline import (
     hour_ticks,
     now_left,
 )
+from schedule.wall.tonight import TonightCards, tonight_cards
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,8 @@ class Wall:
     # What a chore's tick address ends with: "?at=…" on a wall shown at a
     # moment of its own, else nothing.
     toggle_query: str = ""
+    # Tonight and tomorrow: the weather, dinner, the sleeps, warnings, bags.
+    tonight: TonightCards | None = None
 
     # The block cards as each of the wall's three drawings takes them.
 
@@ -134,6 +138,11 @@ class Wall:
     def has_next(self) -> bool:
         """Something comes next today: else the "then" heading has nothing under it."""
         return any(line.upcoming for line in self.lines)
+
+    @property
+    def has_bags(self) -> bool:
+        """The children's bags are in the side column (the morning, the evening)."""
+        return self.tonight is not None and bool(self.tonight.bags)
 
     @property
     def busy_with_routines(self) -> bool:
@@ -233,6 +242,12 @@ def build(screen: Screen, moment: datetime, loaded: Loaded, version: str, at: st
     labels = dict(_plain_labels(mode, translation.get_language()))
     if wake and morning is not None and morning.blocks and morning.blocks[0].start.date() == today:
         labels["morning"] = labels["this_morning"]
+    tonight = None
+    if loaded.tonight is not None and loaded.tonight.day == today:
+        family = loaded.household
+        now = tonight_from(loaded.tonight, moment, view, family)
+        bags = now.bags_shown(view.evening)
+        tonight = tonight_cards(now, family, mode, readings, loaded.members, bags)
     return Wall(
         screen=screen,
         moment=moment,
@@ -285,6 +300,7 @@ def build(screen: Screen, moment: datetime, loaded: Loaded, version: str, at: st
             view.tomorrow_moved_away, view.tomorrow_chores, mode, readings, tomorrow=True
         ),
         toggle_query=f"?{urlencode(query)}" if query else "",
+        tonight=tonight,
     )
 
 
@@ -292,4 +308,4 @@ def of_display(display: Display, moment: datetime, loaded: Loaded, at: str = "")
     """`build()` for a display found by display.find_display() (the row that
     knows its revision): where the request's row becomes plain data."""
     view = loaded.day(moment.date(), moment)
-    return build(Screen.of(display), moment, loaded, version(display, moment, view), at)
+    return build(Screen.of(display), moment, loaded, version(display, moment, view, loaded), at)

@@ -171,7 +171,7 @@ def wall_panel(request: HttpRequest, token: str) -> HttpResponse:
     if not polling.knows_day(display, moment):  # load once, for the version and the answer
         loaded = polling.load(display, moment.date())
         view = loaded.day(moment.date(), moment)
-    current = polling.version(display, moment, view)
+    current = polling.version(display, moment, view, loaded)
     if known == current:
         return _nothing_changed()
     if not at and (panel := polling.cached_panel(display, current, moment)) is not None:
@@ -333,7 +333,7 @@ def now_json(request: HttpRequest, token: str) -> HttpResponse:
         loaded.household.members,
         stars=display.show_stars,
         display=display.name,
-        version=polling.version(display, moment, view),
+        version=polling.version(display, moment, view, loaded),
     )
     response = JsonResponse(summary, json_dumps_params={"ensure_ascii": False})
     patch_cache_control(response, no_store=True)

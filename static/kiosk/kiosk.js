@@ -341,11 +341,52 @@
     });
   }
 
+  /* Tonight's strip beside the date keeps the top line as it is: one line,
+     no taller than the clock, the date whole. Where it cannot (a holiday's
+     long name), the sleeps go first, then dinner, then the weather (a warning
+     in force and what it calls off always stay). Under the date (a portrait
+     wall) it has a line of its own and keeps everything. */
+  function fitTop(p) {
+    var strip = p.querySelector(".tonight");
+    var date = p.querySelector(".top .date");
+    if (!strip || !date) {
+      return;
+    }
+    var optional = [].concat(
+      [].slice.call(strip.querySelectorAll(".tn-sleeps")),
+      [].slice.call(strip.querySelectorAll(".tn-dinner")),
+      [].slice.call(strip.querySelectorAll(".tn-weather")));
+    each(optional, function (el) {
+      setClass(el, "is-crowded", false);
+    });
+    if (strip.offsetTop > date.offsetTop + date.offsetHeight - 1 ||
+        strip.querySelector(".tn-alert, .tn-call-off")) {
+      return;  // a line of its own, or a warning's morning: tall anyway
+    }
+    // Wrapped onto a second line, or squeezing the date (a holiday's long
+    // name) so that it no longer fits its column.
+    for (var k = 0; k < optional.length &&
+        (wraps(strip) || date.scrollWidth > date.clientWidth + 1); k += 1) {
+      setClass(optional[k], "is-crowded", true);
+    }
+  }
+
+  /* Whether a row of items has wrapped onto a second line. */
+  function wraps(row) {
+    var shown = [].slice.call(row.children).filter(function (el) {
+      return el.offsetWidth > 0;
+    });
+    return shown.length > 1 &&
+      shown[shown.length - 1].offsetTop > shown[0].offsetTop + shown[0].offsetHeight / 2;
+  }
+
   /* The side column never cuts a chore in half: when it is too short, the
      notes go first, then the stars move onto one line without their rewards'
-     bars (each child's still there), then the year's marks (a heading with
-     its marks), then tomorrow's chores from the last (today's chores,
-     tomorrow's first and every child's stars always stay); if that is not
+     bars (each child's still there), then today's chores already done or
+     missed (the morning's and the evening's bags matter more), then the bags'
+     second language, then the year's marks (a heading with its marks), then
+     tomorrow's chores from the last, then the bags (today's chores still to
+     do, tomorrow's first and every child's stars always stay); if that is not
      enough, every line says itself in the wall's first language only. */
   function fitSide(p) {
     var side = p.querySelector(".side");
@@ -360,7 +401,9 @@
     setClass(stars, "is-packed", false);
     setClass(side, "is-packed", false);
     var candidates = [];
-    each([".note", ".stars", ".year-mark-group", ".tomorrow-item"], function (selector) {
+    var order = [".note", ".stars", ".chore.is-late", ".chore.is-done", ".bag-sub",
+      ".year-mark-group", ".tomorrow-item", ".bags"];
+    each(order, function (selector) {
       var found = side.querySelectorAll(selector);
       for (var i = found.length - 1; i >= (selector === ".tomorrow-item" ? 1 : 0); i -= 1) {
         candidates.push(found[i]);
@@ -505,6 +548,7 @@
         hasClass(p.querySelector(".js-tomorrow") || p, "is-shown");
     if (layout !== p.getAttribute("data-layout")) {
       p.setAttribute("data-layout", layout);
+      fitTop(p);
       fitTitles(p);
       fitSide(p);
       fitStacked(p);

@@ -1,0 +1,126 @@
+"""Tonight and tomorrow on the wall's panel (schedule/wall/tonight.py and its
+templates): what it prints at 7:00 and 19:00, in each language mode, with
+readings, and when the poll's version moves for it."""
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from schedule.models import CallOffRule, Meal, WeatherPlace
+from schedule.wall import polling
+from schedule.wall.display import find_display
+from schedule.weather import jma, sync
+from schedule.weather.documents import InForce, Warnings
+from tests.conftest import TOKYO
+
+pytestmark = pytest.mark.django_db
+
+FORECAST = Path(__file__).parent / "fixtures" / "jma" / "forecast_130000_20260105T1700.json"
+STORM = (InForce("05", "発表"), InForce("03", "継続"), InForce("29", "発表"))
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=TOKYO)
+
+
+@pytest.fixture
+def wall(demo_display):
+    place = WeatherPlace.load()
+    forecast = jma.parse_forecast(FORECAST.read_bytes(), place.area, place.point)
+    sync._keep_forecast(place.forecast_key, forecast, at("2026-01-05T17:20"))
+    return demo_display
+
+
+def storm(place: WeatherPlace) -> None:
+    warnings = Warnings(at("2026-01-06T06:42"), "1310300", STORM)
+    sync._keep_warnings(place.warnings_key, warnings, at("2026-01-06T06:45"))
+
+
+def panel(client, display, moment: str) -> str:
+    response = client.get(f"/d/{display.token}/panel?at={moment}")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_evening_strip_tomorrow_s_weather_dinner_and_bags(client, wall):
+    html = panel(client, wall, "2026-01-05T19:00")
+    assert '<div class="tn-item tn-weather is-sun">' in html
+    assert '<span class="tn-high">11°</span>/<span class="tn-low">2°</span>' in html
+    assert '<span lang="ja">あした</span>' in html
+    assert '<span class="tn-main" lang="ja">焼き魚</span><span class="tn-sub" lang="en">' in html
+    bags = '<span lang="ja">あしたの もちもの</span><span lang="en">Tomorrow&#x27;s bags</span>'
+    assert bags in html
+    assert '<span class="bag-main" lang="ja">体操服</span>' in html
+    assert 'class="main has-bags"' in html
+
+
+def test_before_dinner_is_over_today_s_dinner_and_no_bags_at_midday(client, wall):
+    html = panel(client, wall, "2026-01-05T12:30")
+    assert "カレーライス" in html and "焼き魚" not in html  # Monday's, lunch is long over
+    assert 'class="bags"' not in html  # bags: the morning and the evening only
+
+
+def test_one_language_walls_print_one_language(client, wall):
+    wall.language = "en"
+    wall.save()
+    html = panel(client, wall, "2026-01-05T19:00")
+    strip = html.split('<div class="tonight">', 1)[1].split("</header>", 1)[0]
+    assert 'lang="ja"' not in strip
+    assert "Grilled fish" in strip and "Tomorrow" in strip
+
+
+def test_readings_over_the_kanji_where_the_wall_shows_them(client, wall):
+    wall.show_readings = True
+    wall.save()
+    html = panel(client, wall, "2026-01-05T19:00")
+    assert "<ruby>焼き魚<rt>やきざかな</rt></ruby>" in html
+    assert "<ruby>体操服<rt>たいそうふく</rt></ruby>" in html
+
+
+def test_a_storm_morning_the_warnings_and_school_called_off(client, wall):
+    storm(WeatherPlace.load())
+    before = panel(client, wall, "2026-01-06T06:59")
+    assert "おやすみ かも" in before  # decided at 7:00
+    html = panel(client, wall, "2026-01-06T07:00")
+    assert '<div class="tn-item tn-alert">' in html
+    assert "大雨警報・<wbr>暴風警報・<wbr>" in html  # the banner: warnings, not advisories
+    assert "気象庁の<wbr>警報・<wbr>注意報 29" in html  # a code Hibi does not know, by its code
+    assert '<span class="tn-flag" lang="ja">おやすみ</span>' in html
+    assert "tn-dinner" not in html  # that morning the warning takes dinner's room
+    assert "tn-call-off" not in panel(client, wall, "2026-01-06T16:30")  # school is out
+
+
+def test_the_poll_s_version_moves_at_tonight_s_own_moments(client, wall):
+    storm(WeatherPlace.load())
+    display = find_display(wall.token)
+
+    def counted(moment: str) -> int:
+        return int(polling.version(display, at(moment)).rsplit(".", 1)[1])
+
+    assert counted("2026-01-06T07:00") == counted("2026-01-06T06:59") + 1  # the rule decides
+    assert counted("2026-01-06T10:00") > counted("2026-01-06T09:59")  # the bags go
+    assert counted("2026-01-06T12:00") > counted("2026-01-06T11:59")  # tomorrow's bags
+
+
+def test_a_new_forecast_or_menu_reaches_a_wall_that_keeps_its_data(client, wall):
+    html = panel(client, wall, "2026-01-05T19:00")
+    assert "焼き魚" in html
+    Meal.objects.filter(title_ja="焼き魚").update(title_ja="さばの味噌煮")
+    assert "さばの味噌煮" in panel(client, wall, "2026-01-05T19:00")
+
+
+def test_nothing_set_up_nothing_shown(client, db):
+    from schedule.models import Display
+
+    display = Display.objects.create(name="Kitchen")
+    html = panel(client, display, "2026-01-05T19:00")
+    assert 'class="tonight"' not in html and 'class="bags"' not in html
+
+
+def test_a_rule_on_a_block_no_longer_in_the_plan_is_quietly_nothing(client, wall):
+    storm(WeatherPlace.load())
+    CallOffRule.objects.update(block=None)  # the member's own blocks instead
+    html = panel(client, wall, "2026-01-06T07:00")
+    assert html.count("tn-call-off") >= 1
+    assert date(2026, 1, 6).isoformat()  # the panel was asked at a moment of its own
