@@ -1503,15 +1503,29 @@ def test_more_than_twelve_steps_are_refused_in_japanese(ja):
     assert RoutineStep.objects.count() == 12
 
 
-def test_a_step_without_a_title_or_picture_is_refused_in_japanese(ja):
+def test_a_step_without_a_title_is_refused_in_japanese(ja):
     response = ja.post(
         reverse("admin:schedule_routine_add"),
         routine_post([{"title_ja": "トイレ"}, {"title_en": ""}, {"title_ja": "え", "icon": ""}]),
     )
     html = errors_on(response)
     assert "ステップに日本語か英語でタイトルを入れてください。" in html
-    assert "このフィールドは必須です。" in html  # the picture
     assert not Routine.objects.exists()
+
+
+def test_a_step_left_without_a_picture_gets_the_one_its_title_calls_for(ja):
+    """Choosing a picture is three taps a step on a phone: the title chooses it,
+    a title that calls for none gets a star, and a chosen one is kept."""
+    steps = [
+        {"title_ja": "歯みがき", "icon": ""},
+        {"title_ja": "", "title_en": "Get dressed", "icon": ""},
+        {"title_ja": "えをかく", "icon": ""},
+        {"title_ja": "トイレ", "icon": "book"},
+    ]
+    response = ja.post(reverse("admin:schedule_routine_add"), routine_post(steps))
+    assert response.status_code == 302, errors_on(response)
+    icons = list(Routine.objects.get().steps.order_by("order", "id").values_list("icon", flat=True))
+    assert icons == ["toothbrush", "clothes", "star", "book"]
 
 
 def test_a_routine_for_someone_not_in_the_block_is_refused_in_japanese(ja, demo_display):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from schedule.common import icon_words, icons
 from schedule.common.icons import icon_choices, icon_names, is_icon, validate_icon
 from schedule.data import demo
 
@@ -69,3 +70,28 @@ def test_validator_refuses_names_outside_the_set(name):
     with pytest.raises(ValidationError):
         validate_icon(name)
     assert not is_icon(name)
+
+
+@pytest.mark.parametrize(
+    ("titles", "icon"),
+    [
+        (("歯みがき",), "toothbrush"),
+        (("はみがき",), "toothbrush"),
+        (("顔をあらう",), "wash-face"),
+        (("着がえ",), "clothes"),
+        (("パジャマにきがえる",), "clothes"),
+        (("ランドセルのじゅんび",), "backpack"),
+        (("お風呂そうじ",), "cleaning"),  # the more particular word first
+        (("おふろ",), "bath"),
+        (("", "Brush teeth"), "toothbrush"),
+        (("", "Hairbrush"), None),  # an English word matches at a word's start only
+        (("えをかく", "Drawing"), None),
+        (("しゅくだい", ""), "homework"),
+    ],
+)
+def test_a_title_calls_for_the_picture_a_child_knows(titles, icon):
+    assert icon_words.icon_for(*titles) == icon
+
+
+def test_every_picture_a_word_calls_for_is_bundled():
+    assert [name for name, _words in icon_words.WORDS if not icons.is_icon(name)] == []

@@ -8,9 +8,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from schedule.common import household, readings, validation
+from schedule.common import household, icon_words, icons, readings, validation
 from schedule.common.forms import (
     DayCheckboxes,
+    IconPicker,
     VersionedForm,
     _deleted,
     icon_field,
@@ -47,8 +48,20 @@ class RoutineForm(VersionedForm):
         return data
 
 
+# A step whose title calls for no picture gets one that says "well done".
+FALLBACK_ICON = "star"
+
+
 class StepForm(forms.ModelForm):
-    icon = icon_field(required=True)
+    # A child reads a step by its picture, so every step has one; left to the
+    # title, the picture is the one its words call for (common/icon_words.py),
+    # else a star: three taps less per step on a phone.
+    icon = forms.ChoiceField(
+        label=_("Icon"),
+        choices=[("", _("From its title")), *icons.icon_choices()],
+        required=False,
+        widget=IconPicker,
+    )
 
     class Meta:
         model = RoutineStep
@@ -67,6 +80,13 @@ class StepForm(forms.ModelForm):
         order = self.fields["order"]
         order.required = False
         order.help_text = _("Empty: after the others.")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("icon"):
+            titles = (cleaned.get("title_ja") or "", cleaned.get("title_en") or "")
+            cleaned["icon"] = icon_words.icon_for(*titles) or FALLBACK_ICON
+        return cleaned
 
 
 class StepFormSet(forms.BaseInlineFormSet):
