@@ -100,6 +100,7 @@ def test_the_page_loads_its_scripts_from_static_files_only(client, demo_display)
     html = client.get(page_url(demo_display, "2026-11-23T17:05")).content.decode()
     scripts = re.findall(r"<script[^>]*>", html)
     assert scripts == [
+        '<script src="/static/kiosk/watchdog.js">',
         '<script src="/static/kiosk/domparser.js">',
         '<script src="/static/vendor/htmx-1.9.12.es5.js">',
         '<script src="/static/kiosk/kiosk.js">',

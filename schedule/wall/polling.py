@@ -40,6 +40,7 @@ ASSETS = (
     "kiosk/kiosk.css",
     "kiosk/chime.wav",
     "kiosk/kiosk.js",
+    "kiosk/watchdog.js",
     "kiosk/domparser.js",
     "vendor/htmx-1.9.12.es5.js",
     "icons/sprite.svg",

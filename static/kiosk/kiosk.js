@@ -558,6 +558,7 @@
   function tick() {
     var p = panel();
     var t = now();
+    window.hibiAlive = Date.now();  /* watchdog.js reloads a wall whose script stopped */
     if (p) {
       tickPanel(p, t);
       if (t >= number(p, "data-day-end") + DAY_END_SLACK_MS) {
@@ -820,6 +821,7 @@
     }
   });
   adopt();
+  window.hibiAlive = Date.now();
   window.setInterval(tick, Math.max(SHORTEST_TICK_MS, TICK_MS / rate));
   window.setInterval(drift, Math.max(SHORTEST_TICK_MS, DRIFT_MS / rate));
 })();
