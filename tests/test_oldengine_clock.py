@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from datetime import timedelta
 
 import pytest
 
@@ -95,10 +96,17 @@ def a_running_clock_moves_the_minute_and_the_block_and_polls_every_30_seconds(s:
     s.assert_no_faults()
 
 
-def reloads_by_itself(s: Session, start: str, due: str, what: str, rate: int = 1) -> None:
+def reloads_by_itself(
+    s: Session, start: str, due: str, what: str, rate: int = 1, ahead: int = 0
+) -> None:
     clock = run_clock(s, start, rate, poll=REAL_POLL)
     s.open(hash=TABLET)
     s.page("window.sameDocument = true; return true;")
+    # A reload planned `ahead` minutes before it is due: a page loaded later plans the
+    # next one, and a machine too busy to load it in time says so, not that it did not.
+    assert clock.now() < moment(due) - timedelta(minutes=ahead), (
+        f"too slow: the page loaded at {clock.now():%T}, {ahead} min or less before {what}"
+    )
     mark = s.mark()
     clock.sleep_until(moment(due))
     reloaded = s.wait_for("window.sameDocument !== true", 10 + TICK + SLACK)
@@ -121,8 +129,8 @@ def the_page_reloads_itself_after_midnight_and_at_the_nightly_hour(s: Session):
     reloads_by_itself(s, "2026-11-24T23:59:45", "2026-11-25T00:00:10", "midnight")
     assert s.page('return text(document.querySelector(".day .date-text"));').startswith("11月25日")
     # The nightly reload is planned at least a minute ahead (a page loaded at 2:59:50
-    # reloads the next night): from 2:57:30, at 10× real speed, however slow the start.
-    reloads_by_itself(s, "2026-11-25T02:57:30", "2026-11-25T03:00:00", "3:00", rate=10)
+    # reloads the next night): from 2:55, at 10× real speed, 24 s for a slow start.
+    reloads_by_itself(s, "2026-11-25T02:55:00", "2026-11-25T03:00:00", "3:00", rate=10, ahead=1)
     s.assert_no_faults()
 
 
@@ -152,8 +160,10 @@ def the_warnings_come_5_and_2_minutes_before_a_change_and_chime_after_a_first_ta
         sound = s.page(SOUND)
         assert sound["shown"], "no 'tap to turn the sound on' on a wall with the chime"
         assert set(sound["said"]) == {"ja", "en"} and all(sound["said"].values()), sound
-        assert s.page(CUE) == {"cue": False, "last": False, "then": False}
+        early = s.page(CUE)
+        # A machine too busy to look in time says so, not that the warning came early.
         assert clock.now() < moment("2026-11-23T17:15:00"), "too slow to look before 17:15"
+        assert early == {"cue": False, "last": False, "then": False}
         clock.sleep_until(moment("2026-11-23T17:16:00"))
         assert s.page(CUE) == {"cue": True, "last": False, "then": True}, "no 5-minute warning"
         assert s.page(SOUND)["plays"] == 0, "a chime before anyone tapped: refused on tablets"
@@ -277,11 +287,13 @@ return true;
 def a_tap_racing_a_poll_at_every_minute_of_an_hour_is_never_lost(s: Session):
     # 30× real speed, a minute in two seconds: an hour of holiday evening, with
     # clean-up starting at 17:00, the Roomba at 17:20 and both their warnings in it.
-    clock = run_clock(s, "2026-11-23T16:27:00", rate=30)
+    clock = run_clock(s, "2026-11-23T16:15:00", rate=30)  # 30 s for a slow start
     s.open()
     mark = s.mark()
     clock.sleep_until(moment("2026-11-23T16:30:00"))
     s.page(RACES)
+    # A race a minute from here on: a machine too busy to start them in time says so.
+    assert clock.now() < moment("2026-11-23T16:31:00"), f"too slow: races from {clock.now():%T}"
     clock.sleep_until(moment("2026-11-23T17:30:00"))
     s.wait_for("window.__races.length >= 60", 10 + SLACK)
     time.sleep(1)

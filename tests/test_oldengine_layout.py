@@ -3,13 +3,16 @@
 Debian's Chromium (Playwright, headless: the modern reference) and each old
 engine show the same wall at the same moments on a 1024×600 and a 600×1024
 screen; the parts a child and a parent look for (the current block, its
-countdown, the clock, the chores, the notes, the timeline) must be there or
+countdown, the clock, the chores, the notes, the timeline, tonight's strip
+beside the date, the bags, an announcement's banner) must be there or
 not there alike, and where they are, no further apart than PLACE_PX. A part the
-side column leaves out for room (kiosk.js's fitSide) is a part not there.
+side column or the top line leaves out for room (kiosk.js's fitSide, fitTop)
+is a part not there.
 
 The moments are chosen, never today's: a weekday morning (two things at once,
 chores missed, a note and the stars), a holiday evening (tomorrow's chores),
-getting ready (the routines) and a Saturday morning.
+getting ready (the routines and the bags), a Saturday morning and the demo
+day's dinner (its announcement over the wall).
 """
 
 from __future__ import annotations
@@ -28,7 +31,13 @@ pytestmark = pytest.mark.oldengine
 
 
 SIZES = ((1024, 600), (600, 1024))
-MOMENTS = ("2026-11-24T10:10", "2026-11-23T17:05", "2026-11-24T07:50", "2026-11-28T09:00")
+MOMENTS = (
+    "2026-11-24T10:10",
+    "2026-11-23T17:05",
+    "2026-11-24T07:50",
+    "2026-11-28T09:00",
+    "2026-11-23T18:20",  # "dinner is ready!" (data/demo.py: 18:15 to 18:25 on the demo day)
+)
 # How far apart a part may be between two engines: fonts differ by a pixel a line.
 PLACE_PX = 12
 
@@ -42,7 +51,10 @@ var parts = {
   notes: "#panel .side .note",
   stars: "#panel .side .star-row",
   timeline: "#panel .timeline",
-  routines: "#panel .side .routine"
+  routines: "#panel .side .routine",
+  bags: "#panel .side .bags",
+  tonight: "#panel .top .tonight .tn-item",
+  announcement: "#panel .announcements .announcement"
 };
 function visible(el) {
   for (var a = el; a && a.nodeType === 1; a = a.parentNode) {

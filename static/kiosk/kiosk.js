@@ -285,10 +285,6 @@
     return el && el.scrollHeight > el.clientHeight + 1;
   }
 
-  function overflows(el) {
-    return el.scrollHeight > el.clientHeight + 1;
-  }
-
   function columnOf(hero, p) {
     var column = hero.parentNode;
     while (column && column !== p && !hasClass(column, "doing")) {

@@ -48,19 +48,25 @@ var shown = new Date(parseInt(p.getAttribute("data-now"), 10) +
 function two(n) { return (n < 10 ? "0" : "") + n; }
 var at = shown.getUTCFullYear() + "-" + two(shown.getUTCMonth() + 1) + "-" +
   two(shown.getUTCDate()) + "T" + two(shown.getUTCHours()) + ":" + two(shown.getUTCMinutes());
-var fresh = new XMLHttpRequest();
-fresh.open("GET", p.getAttribute("hx-get") + "?at=" + at, false);
+/* Asked asynchronously (sample() waits for it): a synchronous request makes
+   Chromium warn on the console, which would read as the wall's fault. */
+var fresh = new XMLHttpRequest(), version = p.getAttribute("data-version");
+window.__fresh = undefined;
+fresh.onload = function () {
+  var holder = document.implementation.createHTMLDocument("").createElement("div");
+  holder.innerHTML = fresh.responseText;
+  var rendered = holder.firstElementChild;
+  window.__fresh = rendered && rendered.getAttribute("data-version") === version
+    ? count(rendered, 1) : null;
+};
+fresh.onerror = function () { window.__fresh = null; };
+fresh.open("GET", p.getAttribute("hx-get") + "?at=" + at, true);
 fresh.send();
-var holder = document.implementation.createHTMLDocument("").createElement("div");
-holder.innerHTML = fresh.responseText;
-var rendered = holder.firstElementChild;
 if (typeof gc === "function") { gc(); }
 return {
   nodes: live.nodes,
   outside: live.nodes - count(p),
   panel: count(p, 1),
-  fresh: rendered && rendered.getAttribute("data-version") === p.getAttribute("data-version")
-    ? count(rendered, 1) : null,
   globalListeners: live.globalListeners,
   listeners: live.listeners,
   intervals: live.intervals,
@@ -92,11 +98,16 @@ def sample(session: Session, clock: FastClock, edited: str) -> dict:
         time.sleep(0.25)
     else:
         raise AssertionError("no wall to measure for 5 s")
+    # The server's render of the same minute (a page reloading meanwhile has none).
+    fresh = None
+    if session.wait_for("window.__fresh !== undefined", 5):
+        fresh = session.page("return window.__fresh === undefined ? null : window.__fresh;")
     screen = session.screen_against(clock)
     pids = session.browser.pids()
     return {
         "moment": clock.now().isoformat(timespec="minutes"),
         **page,
+        "fresh": fresh,
         **memory_kb(pids),
         "cpu_s": round(total_cpu(pids), 2),
         "lag_s": screen["lag_s"],
