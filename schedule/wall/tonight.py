@@ -19,7 +19,7 @@ from django.utils.translation import pgettext_lazy
 from schedule import planner
 from schedule.tonight.selectors import Tonight
 from schedule.wall.cards import Chip, _chips, _icon
-from schedule.wall.texts import Text, hh_mm, label, texts
+from schedule.wall.texts import Text, label, texts
 from schedule.weather.calloffs import CallOff
 
 if TYPE_CHECKING:
@@ -137,7 +137,9 @@ def _weather(tonight: Tonight, mode: str) -> WeatherCard | None:
     old: tuple[Text, ...] = ()
     if tonight.weather.stale:
         made = tonight.weather.reported_at.astimezone(tonight.moment.tzinfo)
-        when = f"{made.month}/{made.day} {hh_mm(made)}"
+        # The day says the age (JMA makes three a day); its hour would push
+        # dinner off a 1024 px line.
+        when = f"{made.month}/{made.day}"
         old = label("forecast_of", mode, LABELS, time=when)[:1]
     return WeatherCard(
         picture=day.picture,
