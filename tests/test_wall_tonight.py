@@ -124,3 +124,12 @@ def test_a_rule_on_a_block_no_longer_in_the_plan_is_quietly_nothing(client, wall
     html = panel(client, wall, "2026-01-06T07:00")
     assert html.count("tn-call-off") >= 1
     assert date(2026, 1, 6).isoformat()  # the panel was asked at a moment of its own
+
+
+def test_a_stale_forecast_shows_its_day_in_place_of_its_words_then_nothing(client, wall):
+    html = panel(client, wall, "2026-01-07T07:00")  # the 5 January forecast, 38 h old
+    assert '<span class="tn-old"><span lang="ja">1/5 の よほう</span>' in html
+    weather = html.split("tn-weather")[1].split("</div>")[0]
+    assert "<svg" in weather and "はれ" not in weather  # the picture says it
+    html = panel(client, wall, "2026-01-20T07:00")  # its days are past: no weather at all
+    assert "tn-weather" not in html and "tn-old" not in html
