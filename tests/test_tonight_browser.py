@@ -153,6 +153,26 @@ def test_an_ordinary_morning_shows_today_s_weather_dinner_and_bags(
     assert page.errors == []
 
 
+def test_a_child_packs_the_morning_s_bag_by_tapping_each_thing(live_server, family, open_page):
+    place = WeatherPlace.load()
+    calm = Warnings(at("2026-11-26T06:50"), "1310300", ())
+    sync._keep_warnings(place.warnings_key, calm, at("2026-11-26T06:55"))
+    page = open_page(1024, 600)
+    look(page, live_server, family, CALM_MORNING, 1024, 600, "morning-packing")
+    gym = page.locator(".bag-thing", has_text="体操服")
+    gym.locator("button").click()
+    page.wait_for_selector(".bag-thing.is-packed")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "morning-packed-1024x600.png"))
+    packed = page.locator(".bag-thing.is-packed")
+    assert packed.count() == 1 and "体操服" in packed.inner_text()
+    lunch = page.locator(".bag-thing", has_text="お弁当")
+    assert lunch.get_attribute("class") == "bag-thing js-tap"  # not yet in
+    measured = page.evaluate(measure_script(False))
+    assert measured["small"] + measured["cut"] == []
+    assert page.errors == []
+
+
 @pytest.mark.parametrize(("width", "height"), VIEWPORTS)
 def test_the_evening_of_the_storm_day_keeps_dinner_beside_an_old_forecast(
     live_server, family, open_page, width, height
