@@ -388,9 +388,10 @@ def test_after_a_tick_the_changed_poll_reads_only_what_was_ticked(client, demo_d
         client.post(toggle_url(demo_display, burnable, MONDAY) + f"?at={at}", {"done": done})
         with CaptureQueriesContext(connection) as queries:
             html = client.get(panel_url(demo_display, at, "stale")).content.decode()
-        # The display with the revision, then the chores and steps done, the stars
-        # and the announcements (with their walls and the walls that put them away).
-        assert len(queries) == 5 < page
+        # The display with the revision, then the chores and steps done, the things
+        # packed in the bags, the stars and the announcements (with their walls and
+        # the walls that put them away).
+        assert len(queries) == 6 < page
         shown.append('class="chore js-chore js-tap is-done"' in html)
     assert shown == [True, False, True]
     Block.objects.filter(title_ja="お片付け").update(title_ja="おかたづけ")
