@@ -27,6 +27,11 @@ urlpatterns = [
         name="wall-step",
     ),
     path(
+        "d/<token:token>/bags/<id:member_id>/<day:day>/packed",
+        wall.pack_bag,
+        name="wall-bag",
+    ),
+    path(
         "d/<token:token>/announcements/<id:announcement_id>/dismiss",
         wall.dismiss_announcement,
         name="wall-dismiss",

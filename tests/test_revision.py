@@ -20,6 +20,7 @@ from schedule.models import (
     Announcement,
     AnnouncementDismissal,
     AnnouncementToken,
+    BagPacked,
     Block,
     CalendarEvent,
     CalendarFeed,
@@ -81,6 +82,7 @@ def rows(demo_display) -> dict:
         ChoreClosure: ChoreClosure.objects.create(chore=chore, closure=closure),
         ChoreCancellation: ChoreCancellation.objects.create(chore=chore, date=DAY),
         StepDone: StepDone.objects.create(step=step, member=haru, date=DAY),
+        BagPacked: BagPacked.objects.create(member=haru, date=DAY, thing="rain"),
         StarEntry: StarEntry.objects.create(member=haru, date=DAY, amount=1, kind="parent"),
         CalendarSubscription: subscription,
         CalendarEvent: CalendarEvent.objects.create(

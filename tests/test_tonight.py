@@ -15,6 +15,7 @@ from schedule.day.loading import day_at, load_household
 from schedule.nudges import sending
 from schedule.tonight.selectors import tonight_at
 from schedule.weather import jma, sync
+from schedule.weather.documents import InForce, Warnings
 from tests.conftest import DEMO_DAY, TOKYO
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +54,21 @@ def test_the_morning_shows_today_s_bag(forecast):
     assert tonight.bag_day == date(2026, 1, 6) and not tonight.bags_are_tomorrows
     assert tonight.menu.shown.title_ja == "焼き魚"
     assert tonight.weather.today.high == 11 and tonight.weather.tomorrow.high == 10
+
+
+def test_a_child_whose_school_a_storm_called_off_has_no_bag_that_morning(forecast):
+    tuesday = date(2026, 1, 6)
+    place = models.WeatherPlace.load()
+    storm = Warnings(at("06:42", tuesday), "1310300", (InForce("05", "発表"),))
+    sync._keep_warnings(place.warnings_key, storm, at("06:45", tuesday))
+
+    def bags(clock: str) -> list[str]:
+        return [bag.name_en for bag in tonight_at(at(clock, tuesday)).bags if bag.things]
+
+    assert bags("06:59") == ["Haru"]  # not decided yet: the bag may still be needed
+    assert bags("07:00") == []  # Haru's school is off; Mio's daycare is not, her bag is empty
+    evening = tonight_at(at("19:00", tuesday))  # tomorrow is decided tomorrow
+    assert evening.bags_are_tomorrows and "Haru" in [bag.name_en for bag in evening.bags]
 
 
 def test_the_demo_family_s_sleeps_in_november(demo_display):

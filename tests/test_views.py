@@ -348,8 +348,9 @@ def add_blocks_and_chores(count: int) -> None:
 # Tonight and tomorrow (issue 29) read seven more, once per plans' revision and kept
 # with the plans: the menu, the weather's place, its forecast, its warnings, the
 # bag items and their rain rule, the days counted to (the call-off rules too,
-# only while warnings are kept).
-WALL_QUERIES = 31
+# only while warnings are kept). One more with the ticks: the things packed in the
+# morning's bags.
+WALL_QUERIES = 32
 
 
 def queries_for(client, url) -> int:
@@ -388,9 +389,10 @@ def test_after_a_tick_the_changed_poll_reads_only_what_was_ticked(client, demo_d
         client.post(toggle_url(demo_display, burnable, MONDAY) + f"?at={at}", {"done": done})
         with CaptureQueriesContext(connection) as queries:
             html = client.get(panel_url(demo_display, at, "stale")).content.decode()
-        # The display with the revision, then the chores and steps done, the stars
-        # and the announcements (with their walls and the walls that put them away).
-        assert len(queries) == 5 < page
+        # The display with the revision, then the chores and steps done, the things
+        # packed in the bags, the stars and the announcements (with their walls and
+        # the walls that put them away).
+        assert len(queries) == 6 < page
         shown.append('class="chore js-chore js-tap is-done"' in html)
     assert shown == [True, False, True]
     Block.objects.filter(title_ja="お片付け").update(title_ja="おかたづけ")
@@ -581,6 +583,7 @@ def test_now_json_counts_done_chores(client, demo_display):
         ("put", "wall-chore", [1, "2026-11-24"]),
         ("get", "wall-step", [1, "2026-11-24"]),
         ("delete", "wall-step", [1, "2026-11-24"]),
+        ("get", "wall-bag", [1, "2026-11-24"]),
         ("delete", "wall-panel", []),
     ],
 )
@@ -649,6 +652,14 @@ BAD = [
     ("post", "/d/{t}/steps/{s}/1999-12-31/done", {"done": "1"}, 404),
     ("post", "/d/{t}/steps/{s}/2026-11-24/done?at=bad", {"done": "1"}, 302),
     ("post", "/d/nope/steps/{s}/2026-11-24/done", {"done": "1"}, 404),
+    # A thing of a child's bag: the member's id is no thing's, a day the year has not.
+    ("post", "/d/{t}/bags/999999/2026-11-24/packed", {"done": "1", "thing": "rain"}, 404),
+    ("post", "/d/{t}/bags/0/2026-11-24/packed", {"done": "1", "thing": "item-1"}, 404),
+    ("post", "/d/{t}/bags/1/2026-11-24/packed", {"done": "1", "thing": "x" * 40}, 400),
+    ("post", "/d/{t}/bags/1/2026-11-24/packed", {"done": "1"}, 400),
+    ("post", "/d/{t}/bags/1/2026-11-24/packed", {"thing": "rain"}, 400),
+    ("post", "/d/{t}/bags/1/2026-02-30/packed", {"done": "1", "thing": "rain"}, 404),
+    ("post", "/d/nope/bags/1/2026-11-24/packed", {"done": "1", "thing": "rain"}, 404),
 ]
 
 

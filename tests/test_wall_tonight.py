@@ -124,3 +124,66 @@ def test_a_rule_on_a_block_no_longer_in_the_plan_is_quietly_nothing(client, wall
     html = panel(client, wall, "2026-01-06T07:00")
     assert html.count("tn-call-off") >= 1
     assert date(2026, 1, 6).isoformat()  # the panel was asked at a moment of its own
+
+
+def test_a_stale_forecast_shows_its_day_in_place_of_its_words_then_nothing(client, wall):
+    html = panel(client, wall, "2026-01-07T07:00")  # the 5 January forecast, 38 h old
+    assert '<span class="tn-old"><span lang="ja">1/5 の よほう</span>' in html
+    weather = html.split("tn-weather")[1].split("</div>")[0]
+    assert "<svg" in weather and "はれ" not in weather  # the picture says it
+    html = panel(client, wall, "2026-01-20T07:00")  # its days are past: no weather at all
+    assert "tn-weather" not in html and "tn-old" not in html
+
+
+def _gym(html: str) -> str:
+    """The line of Haru's 体操服 in the bags on the panel."""
+    return next(li for li in html.split("<li ") if 'lang="ja">体操服<' in li)
+
+
+def test_the_morning_s_bag_is_packed_a_tap_a_thing_and_a_second_tap_is_harmless(client, wall):
+    from schedule.models import BagItem, BagPacked
+
+    gym = BagItem.objects.get(title_ja="体操服")
+    line = _gym(panel(client, wall, "2026-01-06T07:00"))
+    url = f"/d/{wall.token}/bags/{gym.member_id}/2026-01-06/packed?at=2026-01-06T07%3A00"
+    assert "js-tap" in line and f'hx-post="{url}"' in line and "is-packed" not in line
+    assert f'"thing": "item-{gym.pk}"' in line and '"done": "1"' in line
+    packed = {"done": "1", "thing": f"item-{gym.pk}"}
+    for _ in range(2):
+        response = client.post(url, packed, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+    assert BagPacked.objects.get().thing == f"item-{gym.pk}"
+    line = _gym(response.content.decode())
+    assert "is-packed" in line and '"done": "0"' in line
+    client.post(url, {"done": "0", "thing": f"item-{gym.pk}"}, HTTP_HX_REQUEST="true")
+    assert not BagPacked.objects.exists()
+
+
+def test_tomorrow_s_bag_and_a_wall_that_may_not_tick_only_show_the_things(client, wall):
+    wall.may_complete_chores = True
+    wall.save()
+    html = panel(client, wall, "2026-01-05T19:00")  # tomorrow's: packed in the morning
+    assert "bag-tap" not in html and 'lang="ja">体操服<' in html
+    wall.may_complete_chores = False
+    wall.save()
+    html = panel(client, wall, "2026-01-06T07:00")
+    assert "bag-tap" not in html and 'lang="ja">体操服<' in html
+
+
+@pytest.mark.parametrize(
+    ("thing", "day", "status"),
+    [
+        ("item-999999", "2026-01-06", 404),  # not in Haru's bag that day
+        ("{gym}", "2026-01-07", 404),  # Wednesday: no gym
+        ("umbrella", "2026-01-06", 400),
+        ("rain", "2026-01-06", 404),  # 0% rain that Tuesday: no umbrella to pack
+    ],
+)
+def test_only_a_thing_the_wall_shows_in_that_bag_can_be_packed(client, wall, thing, day, status):
+    from schedule.models import BagItem, BagPacked
+
+    gym = BagItem.objects.get(title_ja="体操服")
+    url = f"/d/{wall.token}/bags/{gym.member_id}/{day}/packed"
+    response = client.post(url, {"done": "1", "thing": thing.format(gym=f"item-{gym.pk}")})
+    assert response.status_code == status
+    assert not BagPacked.objects.exists()

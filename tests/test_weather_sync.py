@@ -9,7 +9,7 @@ import gzip
 import json
 import time
 import tracemalloc
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -121,6 +121,21 @@ def test_a_bad_document_keeps_the_last_good_forecast_with_its_age(jma_server, to
     assert weather.today.date == next_morning.date() and weather.today.high == 11
     assert weather.age == timedelta(hours=12, minutes=15) and not weather.stale
     assert weather_at(next_morning + timedelta(hours=12)).stale  # a day old: said so
+
+
+def test_a_stale_document_jma_still_serves_is_kept_and_said_old(jma_server, tokyo_place):
+    """JMA's publishing stuck: two days on it still serves the 5 January 17:00
+    forecast. It reads well, so it is kept and no problem is stored, but the
+    wall is told its age; once its days are past, it has nothing to show."""
+    two_days_on = datetime(2026, 1, 7, 12, 0, tzinfo=TOKYO)
+    assert sync.sync(two_days_on) == ["forecast", "warnings"]
+    assert WeatherPlace.objects.get().error_code == ""
+    weather = weather_at(two_days_on)
+    assert weather.stale and weather.age == timedelta(hours=43)
+    assert weather.reported_at == datetime(2026, 1, 5, 17, 0, tzinfo=TOKYO)
+    assert weather.today.date == date(2026, 1, 7)  # from the week's part of the document
+    week_on = weather_at(datetime(2026, 1, 20, 7, 0, tzinfo=TOKYO))
+    assert week_on.stale and week_on.today is None and week_on.tomorrow is None
 
 
 def _in_japanese(place: WeatherPlace) -> str:

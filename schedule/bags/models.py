@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schedule.common import icons
@@ -113,3 +114,46 @@ class BagRules(Versioned):
     @classmethod
     def load(cls) -> BagRules:
         return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
+class BagPacked(models.Model):
+    """A thing a child has put in their bag on the morning it is for, ticked on
+    the wall like a routine's step. One row per child, day and thing (a bag
+    item, or the rain gear the rules add), so a double tap is harmless. A
+    morning's tick says nothing a day later: not in the export."""
+
+    shown = Shown.TICK
+
+    RAIN_GEAR = "rain"
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, verbose_name=_("whose bag"))
+    date = models.DateField(_("date"))
+    thing = models.CharField(
+        _("thing"), max_length=24, help_text=_("item-<id> for a bag item, rain for the rain gear")
+    )
+    display = models.ForeignKey(
+        "Display", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("ticked on")
+    )
+    packed_at = models.DateTimeField(_("packed at"), default=timezone.now)
+
+    objects = CountedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "member", "id"]
+        verbose_name = _("thing packed")
+        verbose_name_plural = _("things packed")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "date", "thing"], name="bag_packed_once_a_day"
+            )
+        ]
+        # Read with the day's other ticks after every tap.
+        indexes = [models.Index(fields=["date", "member"], name="bag_packed_by_date")]
+
+    def __str__(self) -> str:
+        return f"{self.thing} {self.date:%Y-%m-%d}"
+
+    @staticmethod
+    def key(item_id: int | None) -> str:
+        """The thing's key: its bag item, or the rain gear (no item)."""
+        return BagPacked.RAIN_GEAR if item_id is None else f"item-{item_id}"

@@ -57,9 +57,9 @@ def with_ticks(
     planned: planner.Planned, around: date, through: date | None = None
 ) -> planner.Household:
     """What was planned, with what was ticked in the window: chores and routine
-    steps done, the stars they brought, and the announcements on the walls.
-    Four queries: after a tap on the wall (most of the family's changes in a
-    day) this is all the wall reads again."""
+    steps done, things packed in the bags, the stars they brought, and the
+    announcements on the walls. Five queries: after a tap on the wall (most of
+    the family's changes in a day) this is all the wall reads again."""
     first, last = window(around, through)
     balances: dict[int, int] = {}
     if planned.stars is not None:
@@ -68,6 +68,7 @@ def with_ticks(
     ticks = planner.Ticks(
         done=frozenset(_done(first, last)),
         steps_done=frozenset(_steps_done(first, last)),
+        packed=frozenset(_packed(first, last)),
         balances=balances,
         announcements=announcements,
         dismissed=dismissed,
@@ -90,6 +91,14 @@ def _steps_done(first: date, last: date) -> list[Row]:
         models.StepDone.objects.filter(date__range=(first, last), step__isnull=False)
         .order_by()
         .values_list("step_id", "member_id", "date")
+    )
+
+
+def _packed(first: date, last: date) -> list[Row]:
+    return list(
+        models.BagPacked.objects.filter(date__range=(first, last))
+        .order_by()
+        .values_list("member_id", "date", "thing")
     )
 
 

@@ -11,6 +11,7 @@ from schedule.announcements.models import Announcement as Announcement
 from schedule.announcements.models import AnnouncementDismissal as AnnouncementDismissal
 from schedule.announcements.models import AnnouncementToken as AnnouncementToken
 from schedule.bags.models import BagItem as BagItem
+from schedule.bags.models import BagPacked as BagPacked
 from schedule.bags.models import BagRules as BagRules
 from schedule.calendars.models import PROBLEMS as PROBLEMS
 from schedule.calendars.models import CalendarEvent as CalendarEvent

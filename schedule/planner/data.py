@@ -326,10 +326,11 @@ class Planned:
 @dataclass(frozen=True)
 class Ticks:
     """What was ticked on the walls in the days loaded: chores and routines' steps
-    done, and the stars each child has left."""
+    done, the things packed in the bags, and the stars each child has left."""
 
     done: frozenset[tuple[int, date]] = frozenset()  # (chore id, date)
     steps_done: frozenset[tuple[int, int, date]] = frozenset()  # (step id, member id, date)
+    packed: frozenset[tuple[int, date, str]] = frozenset()  # (member id, date, thing's key)
     balances: Mapping[int, int] = field(default_factory=dict)  # member id -> stars left
     # Announcements are not planned: they come and go like a tap, and the
     # walls redraw for them without reading the plans again.
@@ -426,6 +427,10 @@ class Household:
     @property
     def steps_done(self) -> frozenset[tuple[int, int, date]]:
         return self.ticks.steps_done
+
+    @property
+    def packed(self) -> frozenset[tuple[int, date, str]]:
+        return self.ticks.packed
 
     @property
     def announcements(self) -> tuple[AnnouncementData, ...]:

@@ -116,14 +116,21 @@ def tonight_from(
     forecast = None
     if weather is not None:
         forecast = weather.today if bag_day == today else weather.tomorrow
+    call_offs = called_off_from(data.rules, data.warnings, today, moment, family)
+    bags = bags_from(data.bags, bag_day, family.members, family.events, forecast)
+    if bag_day == today:
+        # School called off for a child: today's 体操服 stays home, and a bag
+        # on the wall would say otherwise. Until the decision it stays shown.
+        home = {m for off in call_offs if off.decided for b in off.blocks for m in b.member_ids}
+        bags = tuple(bag for bag in bags if bag.member_id not in home)
     return Tonight(
         moment=moment,
         menu=menu_from(data.meals, moment, dinner_over(view) if view is not None else None),
         weather=weather,
         warnings=warnings_from(data.warnings, moment),
-        call_offs=called_off_from(data.rules, data.warnings, today, moment, family),
+        call_offs=call_offs,
         bag_day=bag_day,
-        bags=bags_from(data.bags, bag_day, family.members, family.events, forecast),
+        bags=bags,
         sleeps=sleeps_from(data.marked, moment),
     )
 

@@ -1,10 +1,12 @@
-"""A tap on the wall: a chore or a routine's step done or not done, safe to
-repeat, and the stars it brings settled."""
+"""A tap on the wall: a chore or a routine's step done or not done, a thing
+put in a child's bag or taken out, safe to repeat, and the stars it brings
+settled."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from schedule.bags.models import BagPacked
 from schedule.chores.models import Chore, ChoreDone
 from schedule.common.writes import atomic_write
 from schedule.family.models import Display, Member
@@ -56,3 +58,19 @@ def tick_step(
     elif not found.delete()[0]:
         return
     settle_routine(step.routine, member, day)
+
+
+@atomic_write
+def pack(
+    member: Member, day: date, thing: str, packed: bool, display: Display | None = None
+) -> None:
+    """Mark a thing of a child's bag packed or not on its morning; safe to repeat,
+    as a step's tick (no stars: packing is not a routine's step)."""
+    found = BagPacked.objects.filter(member=member, date=day, thing=thing)
+    if packed:
+        if found.exists():
+            return
+        row = BagPacked(member=member, date=day, thing=thing, display=display)
+        BagPacked.objects.bulk_create([row], ignore_conflicts=True)
+    else:
+        found.delete()

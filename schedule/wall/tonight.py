@@ -10,16 +10,18 @@ languages, each with its lang and, where the display shows them, its reading.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.utils.translation import pgettext_lazy
 
 from schedule import planner
+from schedule.bags.models import BagPacked
 from schedule.tonight.selectors import Tonight
 from schedule.wall.cards import Chip, _chips, _icon
-from schedule.wall.texts import Text, hh_mm, label, texts
+from schedule.wall.texts import Text, label, texts
 from schedule.weather.calloffs import CallOff
 
 if TYPE_CHECKING:
@@ -75,12 +77,18 @@ class ThingCard:
     icon: str
     titles: tuple[Text, ...]
     rain: bool
+    key: str = ""  # what a tap sends (BagPacked.thing): item-<id>, or rain
+    packed: bool = False
 
 
 @dataclass(frozen=True)
 class BagCard:
     chip: Chip
     things: tuple[ThingCard, ...]
+    # The morning's bag is packed on the wall, a tap a thing, as a routine's
+    # steps; tomorrow's is only shown ("" then).
+    tick_url: str = ""
+    member_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -137,7 +145,9 @@ def _weather(tonight: Tonight, mode: str) -> WeatherCard | None:
     old: tuple[Text, ...] = ()
     if tonight.weather.stale:
         made = tonight.weather.reported_at.astimezone(tonight.moment.tzinfo)
-        when = f"{made.month}/{made.day} {hh_mm(made)}"
+        # The day says the age (JMA makes three a day); its hour would push
+        # dinner off a 1024 px line.
+        when = f"{made.month}/{made.day}"
         old = label("forecast_of", mode, LABELS, time=when)[:1]
     return WeatherCard(
         picture=day.picture,
@@ -191,6 +201,7 @@ def _bags(
     mode: str,
     readings: bool,
     shown: frozenset[int] | None,
+    tick_url: Callable[[int, date], str] | None,
 ) -> tuple[BagCard, ...]:
     out = []
     for bag in tonight.bags:
@@ -199,15 +210,20 @@ def _bags(
             continue
         if not bag.things:
             continue  # nothing extra: the column keeps its room for the others
-        things = tuple(
-            ThingCard(
-                _icon(thing.icon, "backpack"),
-                _pair(thing.title_ja, thing.title_en, mode, thing.reading if readings else ""),
-                thing.why == "rain",
+        things = []
+        for thing in bag.things:
+            key = BagPacked.key(thing.item_id)
+            things.append(
+                ThingCard(
+                    _icon(thing.icon, "backpack"),
+                    _pair(thing.title_ja, thing.title_en, mode, thing.reading if readings else ""),
+                    thing.why == "rain",
+                    key,
+                    (bag.member_id, bag.day, key) in family.packed,
+                )
             )
-            for thing in bag.things
-        )
-        out.append(BagCard(_chips((member,), mode)[0], things))
+        url = "" if tonight.bags_are_tomorrows or tick_url is None else tick_url(member.id, bag.day)
+        out.append(BagCard(_chips((member,), mode)[0], tuple(things), url, member.id))
     return tuple(out)
 
 
@@ -280,10 +296,12 @@ def tonight_cards(
     readings: bool,
     shown: frozenset[int] | None,
     bags: bool = True,
+    tick_url: Callable[[int, date], str] | None = None,
 ) -> TonightCards:
     """The wall's tonight and tomorrow for a display in `mode` that shows the
     members `shown` (None: everyone) and, if `readings`, furigana; the bags
-    only if `bags` (in the morning and the evening)."""
+    only if `bags` (in the morning and the evening); `tick_url(member id, day)`
+    where the morning's bag may be packed by taps."""
     alerts = _alerts(tonight, mode, readings)
     call_offs = _call_offs(tonight, family, mode, readings)
     # A warning in force takes the room of dinner and the sleeps: that
@@ -295,7 +313,7 @@ def tonight_cards(
         dinner=_dinner(tonight, mode, readings) if quiet else None,
         sleeps=_sleeps(tonight, mode, readings, shown) if quiet else (),
         bags_label=label("bags_tomorrow" if tomorrow else "bags_today", mode, LABELS),
-        bags=_bags(tonight, family, mode, readings, shown) if bags else (),
+        bags=_bags(tonight, family, mode, readings, shown, tick_url) if bags else (),
         alerts=alerts,
         call_offs=call_offs,
     )

@@ -11,8 +11,9 @@ It is handed plain data (a `Screen`, the planner's household), never a row.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -247,7 +248,9 @@ def build(screen: Screen, moment: datetime, loaded: Loaded, version: str, at: st
         family = loaded.household
         now = tonight_from(loaded.tonight, moment, view, family)
         bags = now.bags_shown(view.evening)
-        tonight = tonight_cards(now, family, mode, readings, loaded.members, bags)
+        tonight = tonight_cards(
+            now, family, mode, readings, loaded.members, bags, _bag_url(screen.token, query)
+        )
     return Wall(
         screen=screen,
         moment=moment,
@@ -309,3 +312,9 @@ def of_display(display: Display, moment: datetime, loaded: Loaded, at: str = "")
     knows its revision): where the request's row becomes plain data."""
     view = loaded.day(moment.date(), moment)
     return build(Screen.of(display), moment, loaded, version(display, moment, view, loaded), at)
+
+
+def _bag_url(token: str, query: dict[str, str]) -> Callable[[int, date], str]:
+    """The address a tap on a thing of a child's bag posts to, with the wall's moment."""
+    tail = f"?{urlencode(query)}" if query else ""
+    return lambda member_id, day: reverse("wall-bag", args=[token, member_id, day]) + tail

@@ -31,11 +31,13 @@ from django_htmx.middleware import HtmxDetails
 from schedule import planner
 from schedule.announcements import services as announcements
 from schedule.announcements.models import Announcement
+from schedule.bags.models import BagPacked
 from schedule.chores.models import Chore
 from schedule.common import household, icons
 from schedule.day import serialise
 from schedule.family.models import Display, Member
 from schedule.routines.models import RoutineStep
+from schedule.tonight.selectors import tonight_from
 from schedule.wall import display as displays
 from schedule.wall import moments, polling, ticks, view_model
 
@@ -297,6 +299,48 @@ def tick_step(request: HtmxRequest, token: str, step_id: int, day: date) -> Http
         ticks.tick_step(step, member, day, done == "1", display)
     except IntegrityError:  # the step or the child was deleted by a parent in the same instant
         raise Http404("This step is not on this wall that day.") from None
+    return _after_tick(request, token, display)
+
+
+THING = re.compile(r"rain|item-[0-9]{1,19}")
+
+
+def _bag_things(display: Display, member_id: int, day: date) -> frozenset[str]:
+    """The keys of the things in a child's bag on this wall that morning (none
+    if the child is not on it): what a tap may pack, as the wall shows it."""
+    loaded = polling.load(display, day)
+    if loaded.tonight is None or (loaded.members is not None and member_id not in loaded.members):
+        return frozenset()
+    moment = planner.at(day, datetime.min.time(), household.zone())
+    bags = tonight_from(loaded.tonight, moment, None, loaded.household).bags
+    return frozenset(
+        BagPacked.key(thing.item_id) for bag in bags if bag.member_id == member_id
+        for thing in bag.things
+    )  # fmt: skip
+
+
+@gzip_page
+@require_POST
+def pack_bag(request: HtmxRequest, token: str, member_id: int, day: date) -> HttpResponse:
+    """Put a thing in a child's bag, or take it out, on the morning it is for.
+
+    The form says done=1 or done=0 (a double tap is safe) and thing=item-<id>
+    or thing=rain, one of the things the wall shows in that child's bag.
+    """
+    display = _display_or_404(token)
+    refused = _refused_tick(request, display)
+    if refused is not None:
+        return refused
+    thing = request.POST.get("thing", "")
+    if not THING.fullmatch(thing):
+        return HttpResponseBadRequest(_("Say which thing: thing=item-<id> or thing=rain."))
+    member = Member.objects.filter(pk=member_id).first()
+    if member is None or thing not in _bag_things(display, member_id, day):
+        raise Http404("This thing is not in a bag on this wall that day.")
+    try:
+        ticks.pack(member, day, thing, request.POST["done"] == "1", display)
+    except IntegrityError:  # the child was deleted by a parent in the same instant
+        raise Http404("This thing is not in a bag on this wall that day.") from None
     return _after_tick(request, token, display)
 
 
