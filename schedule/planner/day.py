@@ -105,6 +105,7 @@ def day_view(
         holiday = Holiday(
             household.calendar.name(day, "ja") or "", household.calendar.name(day, "en") or ""
         )
+    gone = away_on(household, day)
     return DayView(
         date=day,
         moment=moment,
@@ -118,7 +119,8 @@ def day_view(
         tomorrow_chores=chores_on(household, day + timedelta(days=1), members),
         notes=tuple(n for n in household.notes if n.start <= day <= n.end),
         evening=at(day, EVENING, household.tz),
-        stars=star_views(household, members),
+        # A child away from home is paused on the wall, their stars with them.
+        stars=tuple(s for s in star_views(household, members) if s.member.id not in gone),
         all_day=all_day_events(household, day, members),
         closures=tuple(c for c in household.closures if c.span_around(day) is not None),
         moved_away=_remembered(

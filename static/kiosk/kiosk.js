@@ -408,7 +408,21 @@
     for (var k = 0; k < candidates.length && overflows(side); k += 1) {
       setClass(candidates[k], candidates[k] === stars ? "is-packed" : "is-crowded", true);
     }
+    /* today's chores all done or missed, and all made way: no heading over nothing */
+    var chores = side.querySelector(".chores");
+    if (chores) {
+      var left = chores.querySelectorAll(".chore-list > li");
+      var gone = chores.querySelectorAll(".chore-list > li.is-crowded");
+      setClass(chores, "is-crowded", left.length > 0 && gone.length === left.length);
+    }
     setClass(side, "is-packed", overflows(side));
+  }
+
+  /* Whether the side column had to leave something out (fitSide) or still
+   overflows: what it left out may come back once the doing column is tighter. */
+  function squeezed(side) {
+    return overflows(side) || hasClass(side, "is-packed") ||
+      side.querySelector(".is-crowded, .is-packed") !== null;
   }
 
   /* Upright, the side column sits under the doing one: when it is still too
@@ -420,11 +434,23 @@
     if (!side || !column || side.offsetTop <= column.offsetTop) {
       return;
     }
-    for (var step = 0; step < 2 && overflows(side); step += 1) {
+    for (var step = 0; step < 2 && squeezed(side); step += 1) {
       if (!hasClass(column, TIGHTER[step])) {
         setClass(column, TIGHTER[step], true);
         fitSide(p);
       }
+    }
+    /* Still too short (a routine's big step under the doing column): tonight's
+       strip gives its line back, the sleeps first, then dinner, then the
+       weather; a warning in force stays. */
+    var strip = p.querySelector(".tonight");
+    var optional = strip ? [].concat(
+      [].slice.call(strip.querySelectorAll(".tn-sleeps")),
+      [].slice.call(strip.querySelectorAll(".tn-dinner")),
+      [].slice.call(strip.querySelectorAll(".tn-weather"))) : [];
+    for (var k = 0; k < optional.length && overflows(side); k += 1) {
+      setClass(optional[k], "is-crowded", true);
+      fitSide(p);
     }
   }
 
