@@ -657,16 +657,25 @@
     xhr.send("level=" + level + "&charging=" + charging);
   }
 
+  /* The timer's end is kept in localStorage (it outlives the kiosk app's
+   * restart) and in the tab's window.name, which every engine keeps across a
+   * reload even where storage is off or refused (a private window, an old
+   * WebView without DOM storage). */
   function loadTimer() {
+    var stored = NaN;
     try {
-      var stored = parseInt(window.localStorage.getItem(TIMER_KEY), 10);
-      return isNaN(stored) ? 0 : stored;
+      stored = parseInt(window.localStorage.getItem(TIMER_KEY), 10);
     } catch (e) {
-      return 0; /* no storage (a private window): the timer lasts as long as the page */
+      stored = NaN;
     }
+    if (isNaN(stored) && window.name.indexOf(TIMER_KEY + "=") === 0) {
+      stored = parseInt(window.name.slice(TIMER_KEY.length + 1), 10);
+    }
+    return isNaN(stored) ? 0 : stored;
   }
 
   function saveTimer(end) {
+    window.name = end ? TIMER_KEY + "=" + end : "";
     try {
       if (end) {
         window.localStorage.setItem(TIMER_KEY, String(end));
@@ -674,7 +683,7 @@
         window.localStorage.removeItem(TIMER_KEY);
       }
     } catch (e) {
-      /* as above */
+      /* window.name keeps it */
     }
   }
 
