@@ -187,7 +187,9 @@ FULLY = "return window.__hibi.fully;"
 TIMER = """
 var box = document.getElementById("timer"), chooser = document.getElementById("timer-choose");
 var stored = window.name || null;
-try { stored = window.localStorage.getItem("hibi-timer:" + location.pathname) || stored; } catch (e) {}
+try {
+  stored = window.localStorage.getItem("hibi-timer:" + location.pathname) || stored;
+} catch (e) {}
 return {there: !!box, shown: shown(box), choosing: shown(chooser), cue: has(box, "is-cue"),
         last: has(box, "is-cue-last"), stored: stored,
         left: box ? text(box.querySelector('.js-left[lang="en"]')) : null};
@@ -197,7 +199,8 @@ return {there: !!box, shown: shown(box), choosing: shown(chooser), cue: has(box,
 # press and let go at once).
 HOLD = """
 var e = document.createEvent("MouseEvents");
-e.initMouseEvent("mousedown", true, true, window, 1, 0, 0, 0, 0, false, false, false, false, 0, null);
+e.initMouseEvent("mousedown", true, true, window, 1, 0, 0, 0, 0,
+                 false, false, false, false, 0, null);
 document.getElementById("timer").dispatchEvent(e);
 return true;
 """
