@@ -334,7 +334,7 @@ def report_battery(request: HttpRequest, token: str) -> HttpResponse:
     display = _display_or_404(token)
     level, charging = _percent(request.POST.get("level")), request.POST.get("charging")
     if level is None or charging not in {"0", "1"}:
-        log.info("Refused a battery report on %s: %r", request.path, dict(request.POST))
+        log.info("Refused a battery report on %s: %.200r", request.path, dict(request.POST))
         return HttpResponseBadRequest(_("Say level=0 to 100 and charging=0 or 1."))
     battery.note_battery(display, level, charging == "1")
     return _no_store(HttpResponse(status=204))
