@@ -36,6 +36,8 @@ urlpatterns = [
         wall.dismiss_announcement,
         name="wall-dismiss",
     ),
+    # Fully Kiosk Browser's battery, from the wall's script (README: the tablet's care).
+    path("d/<token:token>/battery", wall.report_battery, name="wall-battery"),
     # Home Assistant's rest_command (README): a token of its own, made in the admin.
     path("api/announcements", announcements.announce_view, name="api-announce"),
     # A caregiver's read-only day: its own secret address, nothing else behind it.

@@ -11,7 +11,10 @@ moment, at real speed or faster, and the page's script runs at the same rate:
 - the warnings 5 and 2 minutes before a change, and the chime: silent, with
   "tap to turn the sound on" in both languages, until a finger taps the wall;
 - the slow drift of the picture stays within its margin over the hours;
-- a tap racing a poll at every minute of an hour, blocks changing in between.
+- a tap racing a poll at every minute of an hour, blocks changing in between;
+- inside Fully Kiosk Browser (a stand-in `fully`, prelude.js): the battery
+  reported, the warnings spoken, the screen dark for the night; a child's
+  timer on the disc through a swap and a reload, to its end, and a long press.
 
 Every engine of scripts/old_engines.py runs these, side by side (see
 tests/oldengine/suite.py); nothing here reads the real date.
@@ -58,6 +61,121 @@ def last_poll(s: Session, mark: int) -> int | None:
 def assert_screen_right(s: Session, clock: FastClock) -> None:
     found = s.screen_against(clock)
     assert not found["wrong"], found
+
+
+FULLY = "return window.__hibi.fully;"
+
+TIMER = """
+var box = document.getElementById("timer"), chooser = document.getElementById("timer-choose");
+var stored = window.name || null;
+try {
+  stored = window.localStorage.getItem("hibi-timer:" + location.pathname) || stored;
+} catch (e) {}
+return {there: !!box, shown: shown(box), choosing: shown(chooser), cue: has(box, "is-cue"),
+        last: has(box, "is-cue-last"), stored: stored,
+        left: box ? text(box.querySelector('.js-left[lang="en"]')) : null};
+"""
+# A finger held on the running timer: the engine's own mouse events, pressed
+# now and let go by the page's long-press after HOLD_MS (the driver's taps
+# press and let go at once).
+HOLD = """
+var e = document.createEvent("MouseEvents");
+e.initMouseEvent("mousedown", true, true, window, 1, 0, 0, 0, 0,
+                 false, false, false, false, 0, null);
+document.getElementById("timer").dispatchEvent(e);
+return true;
+"""
+
+
+def set_display(s: Session, **fields) -> None:
+    values = ", ".join(f"{k}={v!r}" for k, v in fields.items())
+    s.console.run(f"from schedule.models import Display\nDisplay.objects.update({values})")
+
+
+@check
+def in_fully_kiosk_the_battery_is_reported_the_warnings_spoken_and_the_night_dark(s: Session):
+    set_display(s, spoken_cues=True)
+    try:
+        # 30× real speed, as the chime's check: clean-up's warnings at 17:15 and
+        # 17:18, Roomba at 17:20; the wall speaks both languages' walls in Japanese.
+        clock = run_clock(s, "2026-11-23T17:08:00", rate=30)
+        mark = s.mark()
+        # From the last check's wall, "#fully" alone would be a jump within the
+        # same page: a blank page first, so that the stand-in is there from the start.
+        s.browser.open("about:blank")
+        s.open(hash="fully")
+        deadline = time.monotonic() + SLACK
+        while not s.requests_since(mark, "/battery") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        reports = s.requests_since(mark, "/battery")
+        assert [r.status for r in reports] == [204], reports
+        level = s.console.run(
+            "from schedule.models import Display\n"
+            "result = list(Display.objects.values_list('battery_level', 'battery_charging'))"
+        )
+        assert level == [[57, True]] or level == [(57, True)], level
+        clock.sleep_until(moment("2026-11-23T17:16:00"))
+        clock.sleep_until(moment("2026-11-23T17:18:30"))
+        clock.sleep_until(moment("2026-11-23T17:20:30"))
+        spoken = s.page(FULLY)["spoken"]
+        s.figures["spoken"] = spoken
+        assert [locale for _text, locale in spoken] == ["ja-JP"] * 3, spoken
+        assert "5" in spoken[0][0] and "2" in spoken[1][0], spoken
+        assert spoken[2][0] == "ルンバ", spoken
+        assert s.page("return window.__hibi.plays.length;") == 0, "a chime as well as the voice"
+        # The night, shown at a moment of its own (the clock still runs 30× as
+        # fast): the screen off at once, on again at the night's end (6:00).
+        s.open(at="2026-11-24T05:59", hash="fully&night")  # a page of its own on every engine
+        assert s.page(FULLY)["screen"] == ["off"], s.page(FULLY)
+        assert s.wait_for('window.__hibi.fully.screen.join() === "off,on"', 2 + SLACK), s.page(
+            'return [panel().className, text(document.querySelector(".day .js-clock")),'
+            " window.__hibi.fully.screen];"
+        )
+        s.assert_no_faults()
+    finally:
+        set_display(s, spoken_cues=False, battery_level=None, battery_charging=None)
+
+
+@check
+def a_childs_timer_outlives_a_swap_and_a_reload_warns_ends_and_stops_with_a_long_press(
+    s: Session,
+):
+    # 30× real speed: a 5-minute timer lasts 10 s, its 2-minute warning after 6 s.
+    # From 17:01, so that clean-up (until 17:20) is on for the whole check.
+    run_clock(s, "2026-11-23T17:01:00", rate=30)
+    s.open()
+    assert not s.page(TIMER)["shown"]
+    s.tap('document.querySelector("#panel .hero.is-current .hero-timer")', "the disc")
+    assert s.wait_for('shown(document.getElementById("timer-choose"))', SLACK), "no choices"
+    s.tap("document.querySelector('.js-timer-choice[data-minutes=\"5\"]')", "5 minutes")
+    timer = s.page(TIMER)
+    assert timer["shown"] and not timer["choosing"] and timer["left"] == "5 min left", timer
+    s.figures["timer_taps"] = 2
+    try:
+        s.rename_block("お片付け", "おかたづけ")
+        assert s.wait_for('heroes().indexOf("おかたづけ") >= 0', 2 + SLACK), "no swap"
+        assert s.page(TIMER)["shown"], "the swap stopped the timer"
+    finally:
+        s.rename_block("おかたづけ", "お片付け")
+    s.open()
+    assert s.page(TIMER)["shown"], "the reload stopped the timer"
+    # A short tap on the running timer leaves it running.
+    s.tap('document.getElementById("timer")', "the timer")
+    assert s.wait_for("(function () {" + TIMER + "})().last", 8 + SLACK), s.page(TIMER)
+    assert s.page(TIMER)["shown"], "a short tap stopped it"
+    assert s.wait_for("!(function () {" + TIMER + "})().shown", 6 + SLACK), "never ended"
+    assert s.page(TIMER)["stored"] is None, "an ended timer is kept for the next reload"
+    # One more, stopped by a finger held on it.
+    s.tap('document.querySelector("#panel .hero.is-current .hero-timer")', "the disc")
+    s.tap("document.querySelector('.js-timer-choice[data-minutes=\"15\"]')", "15 minutes")
+    assert s.page(TIMER)["left"] == "15 min left"
+    s.page(HOLD)
+    assert s.wait_for("!(function () {" + TIMER + "})().shown", 1 + SLACK), "still running"
+    s.shot("timer-stopped")
+    s.assert_no_faults()
+    # The next check opens the wall with "#tablet=…": from this wall's address
+    # that would be a jump within the same page, not a fresh one.
+    s.browser.open("about:blank")
 
 
 @check

@@ -190,7 +190,7 @@ ALLOWED_WORDS = {
     "Hibi", "QR", "URL", "ICS", "iCal", "Apprise", "RRULE", "RFC", "CSV", "JSON", "IP",
     "HTTP", "GET", "POST", "Webhook", "Google", "iPhone", "iPad", "Android", "Fire",
     "Home", "Assistant", "TimeTree", "LDAP", "Control", "Command", "Mac", "Wi-Fi", "sha", "LINE",
-    "Open-Meteo",
+    "Open-Meteo", "Fully", "Kiosk", "Browser",
 }  # fmt: skip
 # Element whose text is not the page's language: code, and text marked as English on purpose.
 NOT_PROSE = {"script", "style", "template", "code", "kbd", "samp", "pre"}

@@ -101,7 +101,8 @@ TABLES: list[tuple[str, type[models.Model], tuple[str, ...]]] = [
         family.Display,
         ("id", "name", "token", "language", "theme", "night_start", "night_end",
          "may_complete_chores", "show_stars", "show_readings", "cue_minutes", "chime",
-         "last_seen_at", "last_user_agent", "ok_to_wake"),
+         "last_seen_at", "last_user_agent", "ok_to_wake", "timer_minutes", "spoken_cues",
+         "battery_webhook_url", "battery_level", "battery_charging", "battery_alert"),
     ),
     ("display_members", family.Display.members.through, ("id", "display", "member")),
     (

@@ -58,7 +58,7 @@ def is_local_only(host: str) -> bool:
 @admin.register(Display)
 class DisplayAdmin(VersionedAdmin):
     form = DisplayForm
-    list_display = ["name", "state_badge", "last_seen_at", "language"]
+    list_display = ["name", "state_badge", "last_seen_at", "battery", "language"]
     actions = ["regenerate_tokens"]
     readonly_fields = ["seen"]
     change_form_template = "admin/schedule/display/change_form.html"
@@ -79,7 +79,8 @@ class DisplayAdmin(VersionedAdmin):
                     ]
                 },
             ),
-            (_("Changes"), {"fields": ["cue_minutes", "chime"]}),
+            (_("Changes"), {"fields": ["cue_minutes", "chime", "spoken_cues", "timer_minutes"]}),
+            (_("Fully Kiosk Browser"), {"fields": ["battery_webhook_url"]}),
             (_("Night hours"), {"fields": [("night_start", "night_end"), "ok_to_wake"]}),
         ]
         if obj is not None:
@@ -120,6 +121,11 @@ class DisplayAdmin(VersionedAdmin):
     @admin.display(description=_("state"))
     def state_badge(self, display: Display) -> str:
         return render_to_string("admin/hibi/state_badge.html", {"state": display.state()})
+
+    @admin.display(description=_("battery"), ordering="battery_level")
+    def battery(self, display: Display) -> str:
+        # Only Fully Kiosk Browser tells: other browsers leave it empty.
+        return render_to_string("admin/hibi/display_battery.html", {"display": display})
 
     @admin.display(description=_("last seen"))
     def seen(self, display: Display) -> str:

@@ -32,6 +32,11 @@ CUE_MINUTES_VALIDATOR = RegexValidator(
     _("Give up to four minutes between 1 and 59, separated by commas, such as 5,2."),
     code="cue_minutes",
 )
+TIMER_MINUTES_VALIDATOR = RegexValidator(
+    r"^\s*([1-9]|[1-5][0-9])\s*(,\s*([1-9]|[1-5][0-9])\s*){0,3}$",
+    _("Give up to four minutes between 1 and 59, separated by commas, such as 5,10,15."),
+    code="timer_minutes",
+)
 
 
 class DisplayLanguage(models.TextChoices):
@@ -184,8 +189,16 @@ class Display(Versioned):
     """One tablet on the wall, reached by its secret URL."""
 
     shown = Shown.PLANS
-    # A tablet saying it is there (every minute) is not a change it shows.
-    quiet_fields = frozenset({"last_seen_at", "last_user_agent"})
+    # A tablet saying it is there (every minute), and how full its battery is,
+    # is not a change it shows.
+    quiet_fields = frozenset(
+        {"last_seen_at", "last_user_agent", "battery_level", "battery_charging", "battery_alert"}
+    )
+
+    # Fully Kiosk's battery, when it crosses one of these, calls the webhook
+    # once (a smart plug through Home Assistant): on at LOW, off at HIGH.
+    BATTERY_LOW = 20
+    BATTERY_HIGH = 80
 
     Language = DisplayLanguage
     Theme = Theme
@@ -248,6 +261,34 @@ class Display(Versioned):
             "of the day, or a child's own time), then an awake one for half an hour."
         ),
     )
+    timer_minutes = models.CharField(
+        _("child's timer"),
+        max_length=20,
+        default="5,10,15",
+        blank=True,
+        validators=[TIMER_MINUTES_VALIDATOR],
+        help_text=_(
+            "A child taps the disc and chooses one of these minutes, such as 5,10,15, "
+            "for brushing teeth or tidying up. Empty: no timer."
+        ),
+    )
+    spoken_cues = models.BooleanField(
+        _("spoken warnings"),
+        default=False,
+        help_text=_(
+            "In Fully Kiosk Browser, the warnings and announcements are spoken in the "
+            "wall's language; in other browsers, the chime as before."
+        ),
+    )
+    battery_webhook_url = models.URLField(
+        _("battery webhook"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "In Fully Kiosk Browser: called once when the battery is down to 20 per cent and "
+            "once when it is back up to 80, such as a Home Assistant webhook for a smart plug."
+        ),
+    )
     show_readings = models.BooleanField(
         _("show readings"),
         default=False,
@@ -259,6 +300,13 @@ class Display(Versioned):
     plans_revision: int
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True, editable=False)
     last_user_agent = models.CharField(_("browser"), max_length=300, blank=True, editable=False)
+    battery_level = models.PositiveSmallIntegerField(
+        _("battery"), null=True, blank=True, editable=False
+    )
+    battery_charging = models.BooleanField(_("charging"), null=True, blank=True, editable=False)
+    # The last threshold the webhook was called for ("low", "high"), so each
+    # crossing calls it once, however often the tablet reports.
+    battery_alert = models.CharField(max_length=4, blank=True, editable=False)
 
     objects = CountedQuerySet.as_manager()
 
@@ -296,6 +344,12 @@ class Display(Versioned):
         """The warning minutes, largest first ("5,2" -> (5, 2))."""
         found = {int(part) for part in self.cue_minutes.split(",") if part.strip().isdigit()}
         return tuple(sorted((m for m in found if 1 <= m <= 59), reverse=True))
+
+    @property
+    def timers(self) -> tuple[int, ...]:
+        """The child's timer's choices, smallest first ("15,5,10" -> (5, 10, 15))."""
+        found = {int(part) for part in self.timer_minutes.split(",") if part.strip().isdigit()}
+        return tuple(sorted(m for m in found if 1 <= m <= 59))
 
     def clean(self) -> None:
         if (self.night_start is None) != (self.night_end is None):

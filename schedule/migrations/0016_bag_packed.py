@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schedule', '0014_tonight_and_tomorrow'),
+        ('schedule', '0015_tablet_timer_battery_speech'),
     ]
 
     operations = [

@@ -41,6 +41,7 @@ from schedule.chores.models import Chore
 from schedule.common import household
 from schedule.common.household import pick
 from schedule.day.loading import load_household
+from schedule.family.models import Display
 from schedule.nudges import tonight
 from schedule.nudges.models import Delivery, NudgeTarget
 from schedule.plans.models import Block
@@ -382,6 +383,16 @@ def post_json(url: str, body: str) -> None:
 
 
 def _send(row: Delivery) -> None:
+    if row.kind == Delivery.Kind.WEBHOOK and row.channel.startswith("battery:"):
+        url = (
+            Display.objects.filter(pk=row.channel.removeprefix("battery:"))
+            .values_list("battery_webhook_url", flat=True)
+            .first()
+        )
+        if not url:
+            raise SendProblem("unexpected", "the display or its battery webhook was removed")
+        post_json(url, row.body)
+        return
     if row.kind == Delivery.Kind.WEBHOOK:
         block = Block.objects.filter(pk=row.block_id).first() if row.block_id else None
         if block is None or not block.webhook_url:

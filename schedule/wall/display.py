@@ -108,6 +108,8 @@ class Screen:
     night_start: time | None
     night_end: time | None
     ok_to_wake: bool = False
+    timers: tuple[int, ...] = ()
+    spoken_cues: bool = False
 
     @classmethod
     def of(cls, display: Display) -> Screen:
@@ -124,4 +126,6 @@ class Screen:
             night_start=display.night_start,
             night_end=display.night_end,
             ok_to_wake=display.ok_to_wake,
+            timers=display.timers,
+            spoken_cues=display.spoken_cues,
         )

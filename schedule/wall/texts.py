@@ -63,6 +63,12 @@ LABELS: dict[str, str | _StrPromise] = {
     # A wall with the chime on: tablets play no sound until someone touches the screen.
     "sound_on": _("Tap to turn the sound on"),
     "by": _("by %(time)s"),
+    # Under a child's own timer (the disc tapped): a long press stops it.
+    "timer_hold": pgettext_lazy("wall", "Hold to stop"),
+    # Said (Fully Kiosk's voice) when the child's timer runs out.
+    "timer_done": pgettext_lazy("wall", "Time is up!"),
+    # Over the child's timer's choices: 5, 10 or 15 minutes.
+    "timer_choose": pgettext_lazy("wall", "How long?"),
     # The evening box: tomorrow's collection goes out in the morning, by then.
     "tomorrow_by": pgettext_lazy("wall", "by %(time)s tomorrow morning"),
     # A collection called off (a storm warning): crossed out, nothing moved.

@@ -69,6 +69,17 @@ from schedule.wall.tonight import TonightCards, tonight_cards
 
 
 @dataclass(frozen=True)
+class TimerChoice:
+    """A button of the child's timer: its minutes, drawn as the pie they make."""
+
+    minutes: int
+    pie: float
+
+
+SPOKEN_LOCALES = {"ja": "ja-JP", "en": "en-US"}
+
+
+@dataclass(frozen=True)
 class Wall:
     screen: Screen
     moment: datetime
@@ -104,6 +115,12 @@ class Wall:
     all_day: tuple[tuple[Text, ...], ...] = ()  # subscribed calendars' all-day events
     cues: str = ""  # minutes before a block ends that the wall says what comes next: "5 2"
     chime: bool = False
+    # The child's timer: its choices in minutes ("5 10 15"), the pies their
+    # buttons draw, and its countdown's forms (the same as a block's).
+    timers: tuple[TimerChoice, ...] = ()
+    timer_texts: tuple[Text, ...] = ()
+    # Fully Kiosk Browser's textToSpeech locale ("ja-JP"), or "" for the chime.
+    speak: str = ""
     wake: int = 0  # ms: the morning's wake-up (planner.wake_up), for the night's countdown
     wake_texts: tuple[Text, ...] = ()
     awake: bool = False  # the wake-up has come: the night screen's awake picture
@@ -288,6 +305,9 @@ def build(screen: Screen, moment: datetime, loaded: Loaded, version: str, at: st
         all_day=tuple(texts(e.title_ja, e.title_en, mode) for e in view.all_day),
         cues=" ".join(str(minutes) for minutes in screen.cues),
         chime=screen.chime,
+        timers=tuple(TimerChoice(m, round(PIE_CIRCUMFERENCE * m / 60, 3)) for m in screen.timers),
+        timer_texts=left_texts(max(screen.timers, default=0), mode) if screen.timers else (),
+        speak=SPOKEN_LOCALES[languages(mode)[0]] if screen.spoken_cues else "",
         wake=wake,
         wake_texts=left_texts(wake_left, mode),
         awake=bool(wake) and ms(moment) >= wake,

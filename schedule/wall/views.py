@@ -36,6 +36,7 @@ from schedule.chores.models import Chore
 from schedule.common import household, icons
 from schedule.day import serialise
 from schedule.family.models import Display, Member
+from schedule.nudges import battery
 from schedule.routines.models import RoutineStep
 from schedule.tonight.selectors import tonight_from
 from schedule.wall import display as displays
@@ -361,6 +362,26 @@ def dismiss_announcement(request: HtmxRequest, token: str, announcement_id: int)
     except IntegrityError:  # deleted by a parent in the same instant
         raise Http404("This announcement is not on this wall.") from None
     return _after_tick(request, token, display)
+
+
+def _percent(said: str | None) -> int | None:
+    if said is None or not said.isascii() or not said.isdigit() or len(said) > 3:
+        return None
+    return int(said) if 0 <= int(said) <= 100 else None
+
+
+@require_POST
+def report_battery(request: HttpRequest, token: str) -> HttpResponse:
+    """Fully Kiosk Browser's battery, sent by the wall's script beside its polls:
+    level=0..100 and charging=0/1. A 204; the webhook, if a threshold was
+    crossed, is the worker's to call."""
+    display = _display_or_404(token)
+    level, charging = _percent(request.POST.get("level")), request.POST.get("charging")
+    if level is None or charging not in {"0", "1"}:
+        log.info("Refused a battery report on %s: %.200r", request.path, dict(request.POST))
+        return HttpResponseBadRequest(_("Say level=0 to 100 and charging=0 or 1."))
+    battery.note_battery(display, level, charging == "1")
+    return _no_store(HttpResponse(status=204))
 
 
 @require_GET

@@ -20,6 +20,14 @@
  *   the fresh panel), a second tap waits for the first; a tap that was not
  *   saved marks its chore "not saved" until the wall shows what was wanted or
  *   it is tapped again;
+ * - a child's own timer: a tap on the disc of the block that is on offers
+ *   the display's minutes (5, 10, 15), the running timer is the same pie with
+ *   the same warnings, a long press stops it; it lives outside the panel and
+ *   in localStorage, so neither a poll, a swap nor a reload stops it;
+ * - inside Fully Kiosk Browser (its `fully` object): the battery reported to
+ *   the server every minute, the screen off in the night hours and on at the
+ *   wake-up, and, where the display says so, the warnings and announcements
+ *   spoken in the wall's language instead of the chime;
  * - a reload at the date change, at the nightly hour, and by a watchdog when
  *   no poll has succeeded for a long time — each only after the server has
  *   answered a probe, so a dead server never leaves an error page behind.
@@ -35,6 +43,8 @@
   var RETRY_RELOAD_MS = 60 * 1000;
   var SHORTEST_TICK_MS = 100;
   var DAY_END_SLACK_MS = 10 * 1000;
+  var HOLD_MS = 1000; /* a long press on the child's timer stops it */
+  var BATTERY_MS = 60 * 1000;
 
   var wall = document.getElementById("wall");
   /* The disc's circumference and the timeline's squeezed ends, as the server
@@ -72,6 +82,16 @@
   var tapStarting = false; /* a tap calling off the poll in flight */
   var waitingTaps = []; /* taps made while another was out: {url, done} */
   var unsaved = {}; /* toggle URL -> "1"/"0", what a tap that failed wanted */
+  /* Fully Kiosk Browser's JavaScript interface; absent in any other browser. */
+  var fully = typeof window.fully === "object" && window.fully ? window.fully : null;
+  var speakLocale = fully ? wall.getAttribute("data-speak") : null;
+  var speakLang = speakLocale ? speakLocale.split("-")[0] : null;
+  var screenDark = null; /* what this page last told Fully's screen */
+  var timerBox = document.getElementById("timer");
+  var chooser = document.getElementById("timer-choose");
+  var TIMER_KEY = "hibi-timer:" + window.location.pathname;
+  var timerEnd = 0; /* the child's timer's end on the server's clock, or 0 */
+  var holding = null;
 
   function number(el, name) {
     var value = parseInt(el.getAttribute(name), 10);
@@ -220,8 +240,39 @@
     ring();
   }
 
+  /* Fully Kiosk's voice, where the display asks for it: true if it spoke. */
+  function speak(text) {
+    if (!speakLocale || !text) {
+      return false;
+    }
+    try {
+      fully.textToSpeech(text, speakLocale);
+      return true;
+    } catch (e) {
+      return false; /* an older Fully without a voice: the chime instead */
+    }
+  }
+
+  /* The text in the spoken language inside `el` (a card's countdown, a title). */
+  function spokenText(el, selector) {
+    var found = el && speakLang ? el.querySelectorAll(selector) : [];
+    for (var i = 0; i < found.length; i++) {
+      if (found[i].getAttribute("lang") === speakLang) {
+        return found[i].textContent;
+      }
+    }
+    return "";
+  }
+
+  /* A warning or a change: said aloud in Fully Kiosk, else the chime. */
+  function signal(text) {
+    if (!speak(text)) {
+      ring();
+    }
+  }
+
   /* A chime the first time a block reaches each warning, and at its end. */
-  function announce(key, cue) {
+  function announce(key, cue, el) {
     var before = announced.hasOwnProperty(key) ? announced[key] : undefined;
     if (before === undefined) {
       announced[key] = cue; /* a wall that opens mid-warning stays quiet */
@@ -229,7 +280,7 @@
     }
     if (cue !== before && cue !== null) {
       announced[key] = cue;
-      ring();
+      signal(spokenText(el, ".js-left"));
     }
   }
 
@@ -495,13 +546,14 @@
           setClass(el, "is-cue", cue !== null);
           /* the last warning (2 minutes by default) looks more urgent than the first */
           setClass(el, "is-cue-last", cue !== null && cues.length > 1 && cue === cues[cues.length - 1]);
-          announce(key, cue);
+          announce(key, cue, el);
           if (soonest === null || end < soonest.end) {
             soonest = { end: end, cue: cue };
           }
         } else if (announced.hasOwnProperty(key) && end <= t) {
           delete announced[key];
-          ring(); /* the change itself */
+          /* the change itself: the title of what starts now */
+          signal(spokenText(p.querySelector('.js-hero[data-start="' + end + '"]'), ".hero-title [lang]"));
         }
       }
     });
@@ -543,19 +595,23 @@
     each(p.querySelectorAll(".js-tomorrow"), function (el) {
       setClass(el, "is-shown", t >= number(p, "data-evening"));
     });
-    setClass(p, "is-night", inNight(p.getAttribute("data-nights"), t));
-    /* An announcement with a chime rings once as it arrives (issue 30); a wall
-     * that reloads later in its ten minutes stays quiet. */
-    each(p.querySelectorAll(".js-announcement[data-chime]"), function (el) {
+    var night = inNight(p.getAttribute("data-nights"), t);
+    setClass(p, "is-night", night);
+    /* An announcement with a chime rings once as it arrives (issue 30), and
+     * is said aloud where the wall speaks; a wall that reloads later in its
+     * ten minutes stays quiet. */
+    each(p.querySelectorAll(".js-announcement"), function (el) {
       var key = "say:" + el.getAttribute("data-id");
       if (!announced.hasOwnProperty(key)) {
         announced[key] = 1;
-        if (t - number(el, "data-start") < 60000) {
+        if (t - number(el, "data-start") < 60000 &&
+            !speak(spokenText(el, ".announcement-text [lang]")) && el.getAttribute("data-chime")) {
           ring();
         }
       }
     });
     var wake = number(p, "data-wake");
+    fullyScreen(night && !(wake && t >= wake));
     if (wake) {
       var untilWake = Math.max(0, Math.ceil((wake - t) / 60000));
       each(p.querySelectorAll(".js-wake"), function (el) {
@@ -577,10 +633,163 @@
     }
   }
 
+  /* Fully Kiosk's screen: off for the night, on again at the wake-up (or the
+   * night's end); told only of a change, so a parent who wakes the tablet at
+   * night is not put back to sleep by the next tick. */
+  function fullyScreen(dark) {
+    if (!fully || dark === screenDark) {
+      return;
+    }
+    var was = screenDark;
+    screenDark = dark;
+    try {
+      if (dark) {
+        fully.turnScreenOff(true); /* keepAlive: this script must wake it again */
+      } else if (was) {
+        fully.turnScreenOn();
+      }
+    } catch (e) {
+      /* an older Fully without screen control: the night screen dims as before */
+    }
+  }
+
+  /* The tablet's battery, every minute, for the admin and the webhook's thresholds. */
+  function reportBattery() {
+    var url = wall.getAttribute("data-battery");
+    var level;
+    var charging;
+    try {
+      level = Math.round(Number(fully.getBatteryLevel()));
+      charging = fully.isPlugged() ? "1" : "0";
+    } catch (e) {
+      return;
+    }
+    if (!url || isNaN(level) || level < 0 || level > 100) {
+      return;
+    }
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", url, true);
+    xhr.setRequestHeader("Content-Type", "application/x-www-form-urlencoded");
+    try {
+      xhr.setRequestHeader("X-CSRFToken", JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]);
+    } catch (e) {
+      /* no token on the page: the server refuses it, and the wall goes on */
+    }
+    xhr.timeout = 15000;
+    xhr.send("level=" + level + "&charging=" + charging);
+  }
+
+  /* The timer's end is kept in localStorage (it outlives the kiosk app's
+   * restart) and in the tab's window.name, which every engine keeps across a
+   * reload even where storage is off or refused (a private window, an old
+   * WebView without DOM storage). */
+  function loadTimer() {
+    var stored = NaN;
+    try {
+      stored = parseInt(window.localStorage.getItem(TIMER_KEY), 10);
+    } catch (e) {
+      stored = NaN;
+    }
+    if (isNaN(stored) && window.name.indexOf(TIMER_KEY + "=") === 0) {
+      stored = parseInt(window.name.slice(TIMER_KEY.length + 1), 10);
+    }
+    return isNaN(stored) ? 0 : stored;
+  }
+
+  function saveTimer(end) {
+    window.name = end ? TIMER_KEY + "=" + end : "";
+    try {
+      if (end) {
+        window.localStorage.setItem(TIMER_KEY, String(end));
+      } else {
+        window.localStorage.removeItem(TIMER_KEY);
+      }
+    } catch (e) {
+      /* window.name keeps it */
+    }
+  }
+
+  function startTimer(minutes) {
+    timerEnd = Math.round(now()) + minutes * 60000;
+    saveTimer(timerEnd);
+    chooser.setAttribute("hidden", "hidden");
+    tickTimer(now());
+  }
+
+  function stopTimer() {
+    timerEnd = 0;
+    saveTimer(0);
+    if (timerBox) {
+      timerBox.setAttribute("hidden", "hidden");
+    }
+  }
+
+  /* The child's timer: the same pie, minutes and warnings as a block's. */
+  function tickTimer(t) {
+    if (!timerBox || !timerEnd) {
+      return;
+    }
+    var key = "timer:" + timerEnd;
+    if (t >= timerEnd) {
+      stopTimer();
+      if (announced.hasOwnProperty(key)) {
+        delete announced[key];
+        signal(spokenText(timerBox, ".js-timer-done [lang]"));
+      }
+      return;
+    }
+    timerBox.removeAttribute("hidden");
+    var cue = cueOf(countdown(timerBox, 0, timerEnd, t));
+    setClass(timerBox, "is-cue", cue !== null);
+    setClass(timerBox, "is-cue-last", cue !== null && cues.length > 1 && cue === cues[cues.length - 1]);
+    announce(key, cue, timerBox);
+  }
+
+  function within(el, name, stop) {
+    while (el && el !== stop && el.nodeType === 1) {
+      if (hasClass(el, name)) {
+        return el;
+      }
+      el = el.parentNode;
+    }
+    return null;
+  }
+
+  /* A tap on the disc of what is on now opens the choices (one timer at a
+   * time); a choice starts it; a tap anywhere else closes the choices. */
+  function timerTap(evt) {
+    var choice = within(evt.target, "js-timer-choice", document.body);
+    if (choice) {
+      startTimer(number(choice, "data-minutes"));
+      return;
+    }
+    if (!chooser.hasAttribute("hidden")) {
+      if (!within(evt.target, "timer-choose", document.body)) {
+        chooser.setAttribute("hidden", "hidden");
+      }
+      return;
+    }
+    var disc = within(evt.target, "hero-timer", document.body);
+    if (disc && !timerEnd && hasClass(disc.parentNode, "is-current")) {
+      chooser.removeAttribute("hidden");
+    }
+  }
+
+  function holdStart() {
+    window.clearTimeout(holding);
+    holding = window.setTimeout(stopTimer, HOLD_MS);
+  }
+
+  function holdEnd() {
+    window.clearTimeout(holding);
+    holding = null;
+  }
+
   function tick() {
     var p = panel();
     var t = now();
     window.hibiAlive = Date.now();  /* watchdog.js reloads a wall whose script stopped */
+    tickTimer(t);
     if (p) {
       tickPanel(p, t);
       if (t >= number(p, "data-day-end") + DAY_END_SLACK_MS) {
@@ -842,8 +1051,23 @@
       p.removeAttribute("data-layout");
     }
   });
+  if (timerBox && chooser) {
+    document.addEventListener("click", timerTap);
+    each(["touchstart", "mousedown"], function (name) {
+      timerBox.addEventListener(name, holdStart);
+    });
+    each(["touchend", "touchcancel", "touchmove", "mouseup", "mouseleave"], function (name) {
+      timerBox.addEventListener(name, holdEnd);
+    });
+  }
+  if (fully) {
+    reportBattery();
+    window.setInterval(reportBattery, BATTERY_MS);
+  }
   adopt();
   window.hibiAlive = Date.now();
+  timerEnd = timerBox ? loadTimer() : 0;
+  tickTimer(now());
   window.setInterval(tick, Math.max(SHORTEST_TICK_MS, TICK_MS / rate));
   window.setInterval(drift, Math.max(SHORTEST_TICK_MS, DRIFT_MS / rate));
 })();

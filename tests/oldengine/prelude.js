@@ -20,7 +20,12 @@
  *   soak measures the wall's memory, not this record's;
  * - with "#emulate=safari9" in the address, the page gets what Safari 9.0
  *   lacks: DOMParser answers "text/html" with null and there is no URL
- *   constructor, so any engine can show what such an iPad would do.
+ *   constructor, so any engine can show what such an iPad would do;
+ * - with "#fully" in the address, a stand-in for Fully Kiosk Browser's
+ *   JavaScript interface (window.fully): a battery at window.__hibi.fully.level
+ *   (57) and plugged in (.plugged), and what the page asked of it: the screen
+ *   turned off or on (.screen, "off"/"on" in order) and text spoken (.spoken,
+ *   [text, locale] in order).
  *
  * ES5 only: PhantomJS 2.1 runs it too.
  */
@@ -41,6 +46,16 @@
     };
     window.URL = undefined;
     record.emulated = "safari9";
+  }
+  if (/[#&]fully(&|$)/.test(location.hash)) {
+    var kiosk = record.fully = { level: 57, plugged: true, screen: [], spoken: [] };
+    window.fully = {
+      getBatteryLevel: function () { return kiosk.level; },
+      isPlugged: function () { return kiosk.plugged; },
+      turnScreenOff: function () { kiosk.screen.push("off"); },
+      turnScreenOn: function () { kiosk.screen.push("on"); },
+      textToSpeech: function (text, locale) { kiosk.spoken.push([text, locale]); }
+    };
   }
   Date.now = function () {
     return realNow.call(Date) + window.__hibiShift;
