@@ -282,10 +282,27 @@ def family(demo_display, settings):
         ),
         **beyond_the_wall(),
         **tonight_and_tomorrow(),
+        **around_the_wall(),
     }
     client = Client(headers={"accept-language": "ja"})
     client.force_login(parent)
     return client, rows, demo_display, {}
+
+
+def around_the_wall() -> dict:
+    """The demo family's rows of issue 30: a time away, a caregiver link, an
+    announcement, and a token for Home Assistant."""
+    from schedule.models import Announcement, AnnouncementToken, AwayPeriod, CaregiverLink
+
+    token = AnnouncementToken.objects.order_by("pk").first()
+    if token is None:
+        token = AnnouncementToken.objects.create(name="Home Assistant", digest="0" * 64)
+    return {
+        "schedule.AwayPeriod": AwayPeriod.objects.order_by("pk").first(),
+        "schedule.CaregiverLink": CaregiverLink.objects.order_by("pk").first(),
+        "schedule.Announcement": Announcement.objects.order_by("pk").first(),
+        "schedule.AnnouncementToken": token,
+    }
 
 
 def tonight_and_tomorrow() -> dict:
