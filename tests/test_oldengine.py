@@ -76,7 +76,8 @@ def htmx_and_the_walls_script_run_without_errors(s: Session) -> None:
     time.sleep(2 * POLL + 1)
     s.assert_no_faults()
     loaded = s.server.access()[mark:]
-    assert [a.status for a in loaded if "/static/" in a.path] == [200] * 4, loaded  # css, 3 js
+    # css, 4 js (watchdog, domparser, htmx, kiosk)
+    assert [a.status for a in loaded if "/static/" in a.path] == [200] * 5, loaded
     # The wall's script ticks: a minute later the clock says so, with no request.
     s.browser.advance(60_000)
     assert s.wait_for('text(document.querySelector(".day .js-clock")) === "10:11"', 5 + SLACK)
