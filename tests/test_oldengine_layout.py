@@ -101,12 +101,31 @@ def differences(old: dict, modern: dict) -> list[str]:
     return found
 
 
+# Differences understood and left as they are, each exactly: anything else, or
+# this one on another engine, size or moment, still fails. WebKit 602 rounds a
+# line's height to whole pixels (27 px where Chromium draws 27.5), so its chore
+# rows are ~2 px shorter and the note, the first thing a full side column leaves
+# out, fits with 5 px to spare where modern Chromium is 3 px over and drops it.
+# Both follow the rule (nothing due is cut, the note goes first); making them
+# agree means whole-pixel line heights everywhere and every layout checked again
+# (the closing note of stop 32).
+KNOWN = {
+    ("webkit602", 1024, 600, "2026-11-24T10:10"): [
+        "notes: shown here, not shown on modern Chromium"
+    ],
+}
+
+
 def same_parts_as_modern_chromium(s: Session, width: int, height: int) -> None:
     found = {}
     for at in MOMENTS:
         parts = measure(s, at, width, height)
         s.figures[f"{at} {width}x{height}"] = parts
-        if wrong := differences(parts, REFERENCE[(at, width, height)]):
+        wrong = differences(parts, REFERENCE[(at, width, height)])
+        if wrong and wrong == KNOWN.get((s.engine.name, width, height, at)):
+            s.figures[f"{at} {width}x{height} known"] = wrong
+            continue
+        if wrong:
             found[at] = wrong
             s.shot(f"parts-{at[5:].replace(':', '')}-{width}x{height}")
     assert not found, found
