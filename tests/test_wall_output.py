@@ -41,7 +41,8 @@ MOMENTS = [
 
 def _normalised(html: str, display: Display) -> str:
     html = html.replace(display.token, "TOKEN")
-    html = re.sub(r"/(chores|steps)/\d+/", r"/\1/ID/", html)
+    html = re.sub(r"/(chores|steps|bags)/\d+/", r"/\1/ID/", html)
+    html = re.sub(r'"thing": "(item|rain)-\d+"', r'"thing": "\1-ID"', html)
     html = re.sub(r'"member": "\d+"', '"member": "ID"', html)
     html = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]+', r"\1CSRF", html)
     html = re.sub(r'("X-CSRFToken": ")[^"]+', r"\1CSRF", html)
