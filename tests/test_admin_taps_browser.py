@@ -10,6 +10,7 @@ Each walk ends in a save that must succeed, and what it saved is checked;
 the counts go to test-artifacts/taps.json for the report, with screenshots.
 """
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -65,18 +66,27 @@ class Walk:
         assert self.page.locator(".errornote").count() == 0
 
 
-@pytest.fixture
-def walk(browser, live_server, db):
+@contextlib.contextmanager
+def signed_in_phone(browser, base: str):
+    """A parent signed in on a 375 px phone, in Japanese, on the admin's home page."""
     User.objects.create_superuser("parent", "parent@example.com", PASSWORD)
     context = browser.new_context(viewport=PHONE, locale="ja", device_scale_factor=1)
     page = context.new_page()
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
+    page.goto(f"{base}/admin/login/?next=/admin/")
     page.fill("#id_username", "parent")
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
-    yield Walk(page, live_server.url)
-    context.close()
+    page.wait_for_url(f"{base}/admin/")
+    try:
+        yield Walk(page, base)
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def walk(browser, live_server, db):
+    with signed_in_phone(browser, live_server.url) as walk:
+        yield walk
 
 
 def record(name: str, walk: Walk) -> None:

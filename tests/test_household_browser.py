@@ -10,12 +10,11 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth.models import User
 
 from schedule.data.demo import load_demo_family
 from schedule.models import Announcement, CaregiverLink, Display, Member
 from tests.conftest import DEMO_DAY, TOKYO
-from tests.test_admin_taps_browser import ARTIFACTS, PASSWORD, PHONE, Walk, record
+from tests.test_admin_taps_browser import ARTIFACTS, PHONE, record, signed_in_phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -28,16 +27,8 @@ GRANDMA_DAY = datetime(2026, 11, 28, 10, 0, tzinfo=TOKYO)
 @pytest.fixture
 def phone(browser, live_server, db):
     """A parent signed in on a 375 px phone, in Japanese, on the admin's home page."""
-    User.objects.create_superuser("parent", "parent@example.com", PASSWORD)
-    context = browser.new_context(viewport=PHONE, locale="ja", device_scale_factor=1)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
-    page.fill("#id_username", "parent")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
-    yield Walk(page, live_server.url)
-    context.close()
+    with signed_in_phone(browser, live_server.url) as walk:
+        yield walk
 
 
 def test_a_caregiver_link_from_the_phone_in_few_taps(phone):
