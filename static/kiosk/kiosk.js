@@ -817,7 +817,11 @@
     probe.timeout = 15000;
     probe.onload = function () {
       if (probe.status === 200) {
-        window.location.reload();
+        /* A fresh load of the page, not a reload: reload() asks again
+         * for every script (304s), and a week's soak twice saw WebKit 602 come
+         * back from one with a script that never ran. The page is no-store and
+         * its static files are hashed, so a plain load fetches what changed. */
+        window.location.replace(window.location.href.split("#")[0]);
       } else {
         retry();
       }

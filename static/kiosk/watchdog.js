@@ -34,7 +34,7 @@
     probe.onload = function () {
       probing = false;
       if (probe.status === 200) {
-        window.location.reload();
+        window.location.replace(window.location.href.split("#")[0]);  /* as kiosk.js */
       }
     };
     probe.onerror = done;

@@ -35,11 +35,23 @@
   }
   var realNow = Date.now;
   var record = { errors: [], events: [], swaps: 0, taps: [], plays: [], playing: [] };
-  var quiet = /[#&]bench(&|$)/.test(location.hash);
-  var tablet = /[#&]tablet=(-?\d+)(&|$)/.exec(location.hash);
+  /* The test's wishes ride in the address's #. The page's own reload loads
+   * its address without one (kiosk.js), so they are kept for the tab in
+   * sessionStorage and a load with no # takes them from there; a test's own
+   * load always has one (Session.open gives "#open" for no wishes). */
+  var wishes = location.hash;
+  try {
+    if (wishes) {
+      window.sessionStorage.setItem("hibi-test-wishes", wishes);
+    } else {
+      wishes = window.sessionStorage.getItem("hibi-test-wishes") || "";
+    }
+  } catch (e) {}
+  var quiet = /[#&]bench(&|$)/.test(wishes);
+  var tablet = /[#&]tablet=(-?\d+)(&|$)/.exec(wishes);
   window.__hibi = record;
   window.__hibiShift = tablet ? parseInt(tablet[1], 10) : 0;
-  if (/[#&]emulate=safari9(&|$)/.test(location.hash)) {
+  if (/[#&]emulate=safari9(&|$)/.test(wishes)) {
     var ownParse = DOMParser.prototype.parseFromString;
     DOMParser.prototype.parseFromString = function (markup, type) {
       return /html/i.test(type) ? null : ownParse.apply(this, arguments);
@@ -47,7 +59,7 @@
     window.URL = undefined;
     record.emulated = "safari9";
   }
-  if (/[#&]fully(&|$)/.test(location.hash)) {
+  if (/[#&]fully(&|$)/.test(wishes)) {
     var kiosk = record.fully = { level: 57, plugged: true, screen: [], spoken: [] };
     window.fully = {
       getBatteryLevel: function () { return kiosk.level; },

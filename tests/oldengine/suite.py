@@ -14,6 +14,7 @@ console) and from the server (its access log, its database).
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import re
 import shutil
@@ -103,13 +104,19 @@ function swapsSince(at) {
 """
 
 
+# Every Session.open() of this run gets a # of its own.
+LOADS = itertools.count(1)
+
+
 # What the wall shows now, read in one go (one tick of the page's script made it).
 SCREEN = """
 var p = panel(), out = {clock: text(document.querySelector(".day .js-clock")), heroes: [],
   dayEnd: p ? parseInt(p.getAttribute("data-day-end"), 10) : 0, night: has(p, "is-night")};
 var list = document.querySelectorAll("#panel .hero.is-current");
 for (var i = 0; i < list.length; i++) {
-  out.heroes.push({title: text(list[i].querySelector(".main-text")),
+  /* A gap between blocks has no title of its own: the wall calls it free time,
+   * the server's now.json leaves its title empty. */
+  out.heroes.push({title: has(list[i], "is-free") ? "" : text(list[i].querySelector(".main-text")),
                    left: text(list[i].querySelector('.js-left[lang="en"]'))});
 }
 return out;
@@ -137,7 +144,10 @@ class Session:
     _console: Console | None = None
 
     def open(self, at: str = "", width: int = 1024, height: int = 600, hash: str = "") -> None:
-        url = self.server.wall_url(at) + (f"#{hash}" if hash else "")
+        # Always a #, a new one each time: a load without one is the page's own
+        # reload (prelude.js), and an engine asked for the address it shows,
+        # # and all, only scrolls.
+        url = self.server.wall_url(at) + f"#{hash or 'open'}&load={next(LOADS)}"
         assert self.browser.open(url, width, height), "the page did not load"
         # The page's own scripts have run once DOMContentLoaded has passed.
         assert self.page("return !!window.htmx && !!panel();"), "no htmx or no panel"
